@@ -1,0 +1,290 @@
+//! The audit journal: one hash-chained entry per state change, appended in
+//! the same transaction as the change, and `verify`, which walks the chain and
+//! names the first entry that does not hold. `docs/journal.md` documents the
+//! encoding so that an outside program can recompute every hash.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::store::Tx;
+use crate::{new_id, Result};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The first field of every hashed record; it names the encoding version.
+pub const ENCODING: &str = "popup-till/journal/v1";
+
+/// One journal entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub seq: i64,
+    pub id: String,
+    pub device_id: String,
+    pub at_utc: String,
+    pub utc_offset_minutes: i64,
+    pub actor_id: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    /// SHA-256 over the netstring encoding of the fields (docs/journal.md).
+    pub fn compute_hash(&self) -> String {
+        let seq = self.seq.to_string();
+        let offset = self.utc_offset_minutes.to_string();
+        let fields: [&str; 12] = [
+            ENCODING,
+            &seq,
+            &self.id,
+            &self.device_id,
+            &self.at_utc,
+            &offset,
+            &self.actor_id,
+            &self.action,
+            &self.entity,
+            &self.entity_id,
+            &self.details,
+            &self.prev_hash,
+        ];
+        let mut hasher = Sha256::new();
+        for field in fields {
+            hasher.update(field.len().to_string().as_bytes());
+            hasher.update(b":");
+            hasher.update(field.as_bytes());
+            hasher.update(b",");
+        }
+        hex(&hasher.finalize())
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// JSON with object keys sorted and no spaces, whatever serde_json's map
+/// ordering is in this build.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Append one entry for the change `tx` is making. Returns its `seq`.
+pub(crate) fn append(
+    tx: &Tx,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    details: &Value,
+) -> Result<i64> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+    let mut entry = Entry {
+        seq: last_seq + 1,
+        id: new_id(),
+        device_id: tx.device_id.to_string(),
+        at_utc: tx.now.utc.clone(),
+        utc_offset_minutes: tx.now.offset_minutes as i64,
+        actor_id: tx.actor.id.clone(),
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_id: entity_id.to_string(),
+        details: canonical_json(details),
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry.compute_hash();
+    tx.execute(
+        "INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        rusqlite::params![
+            entry.seq,
+            entry.id,
+            entry.device_id,
+            entry.at_utc,
+            entry.utc_offset_minutes,
+            entry.actor_id,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            entry.details,
+            entry.prev_hash,
+            entry.hash
+        ],
+    )?;
+    Ok(entry.seq)
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// Entries checked before stopping.
+    pub entries: i64,
+    /// Hash of the last good entry: quote it to show an export matches.
+    pub head_hash: String,
+    /// The first entry that does not hold, if any.
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub seq: i64,
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// Entries are missing: seq jumps.
+    Gap,
+    /// The entry's content does not match its own hash: it was edited.
+    Altered,
+    /// The entry does not point at the one before it: entries were removed,
+    /// reordered or replaced.
+    BrokenLink,
+}
+
+impl Verification {
+    pub fn holds(&self) -> bool {
+        self.problem.is_none()
+    }
+}
+
+fn read_entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        device_id: r.get(2)?,
+        at_utc: r.get(3)?,
+        utc_offset_minutes: r.get(4)?,
+        actor_id: r.get(5)?,
+        action: r.get(6)?,
+        entity: r.get(7)?,
+        entity_id: r.get(8)?,
+        details: r.get(9)?,
+        prev_hash: r.get(10)?,
+        hash: r.get(11)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash";
+
+/// Walk the whole journal from the first entry and stop at the first one that
+/// does not hold.
+pub fn verify(conn: &Connection) -> Result<Verification> {
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS_HASH.to_string();
+    let mut checked = 0;
+    while let Some(row) = rows.next()? {
+        let entry = read_entry(row)?;
+        let problem = if entry.seq != expected_seq {
+            Some(Problem {
+                seq: expected_seq,
+                kind: ProblemKind::Gap,
+                message: if entry.seq == expected_seq + 1 {
+                    format!("entry {expected_seq} is missing")
+                } else {
+                    format!(
+                        "entries {expected_seq} to {} are missing",
+                        entry.seq - 1
+                    )
+                },
+            })
+        } else if entry.prev_hash != prev_hash {
+            Some(Problem {
+                seq: entry.seq,
+                kind: ProblemKind::BrokenLink,
+                message: format!(
+                    "entry {} does not follow entry {}: the chain is broken (entries were removed, reordered or replaced)",
+                    entry.seq,
+                    entry.seq - 1
+                ),
+            })
+        } else if entry.compute_hash() != entry.hash {
+            Some(Problem {
+                seq: entry.seq,
+                kind: ProblemKind::Altered,
+                message: format!(
+                    "entry {} was altered: its content no longer matches its hash",
+                    entry.seq
+                ),
+            })
+        } else {
+            None
+        };
+        if problem.is_some() {
+            return Ok(Verification {
+                entries: checked,
+                head_hash: prev_hash,
+                problem,
+            });
+        }
+        checked += 1;
+        expected_seq += 1;
+        prev_hash = entry.hash;
+    }
+    Ok(Verification {
+        entries: checked,
+        head_hash: prev_hash,
+        problem: None,
+    })
+}
+
+/// The most recent entries, newest first (for the journal view).
+pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit], read_entry)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

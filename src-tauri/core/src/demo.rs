@@ -1,0 +1,158 @@
+//! The demo pop-up: a realistic small shop (about forty products), an event
+//! and a few people, so a newcomer sees a working till at once. Everything is
+//! made through the same core functions the screens use, and journaled.
+
+use chrono::Duration;
+use serde::Serialize;
+
+use crate::catalog::{self, gs1_check_digit, ProductInput};
+use crate::events::{self, EventInput};
+use crate::people::{self, Approval, PersonInput};
+use crate::settings::{self, SettingsInput};
+use crate::store::{Actor, Store};
+use crate::{Error, Result};
+
+/// The demo organizer's PIN, shown on the welcome screen.
+pub const DEMO_ORGANIZER_PIN: &str = "246810";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub products: usize,
+    pub people: usize,
+    pub event_id: String,
+    pub organizer_pin: &'static str,
+}
+
+/// (sku, name, price, tax, unit, kind, category)
+const PRODUCTS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    ("REF-OAT", "Rolled oats", "4.20", "5.5", "kg", "refill", "Refills"),
+    ("REF-RICE", "Basmati rice", "5.80", "5.5", "kg", "refill", "Refills"),
+    ("REF-LENT", "Green lentils", "6.40", "5.5", "kg", "refill", "Refills"),
+    ("REF-PAST", "Fusilli pasta", "3.90", "5.5", "kg", "refill", "Refills"),
+    ("REF-GRAN", "Hazelnut granola", "11.50", "5.5", "kg", "refill", "Refills"),
+    ("REF-ALM", "Almonds", "19.90", "5.5", "kg", "refill", "Refills"),
+    ("REF-COF", "Coffee beans, Ethiopia", "28.00", "5.5", "kg", "refill", "Refills"),
+    ("REF-TEA", "Earl Grey loose tea", "42.00", "5.5", "kg", "refill", "Refills"),
+    ("REF-OIL", "Olive oil", "14.50", "5.5", "l", "refill", "Refills"),
+    ("REF-VIN", "Cider vinegar", "4.80", "5.5", "l", "refill", "Refills"),
+    ("REF-SOAP", "Liquid soap, lavender", "9.60", "20", "l", "refill", "Refills"),
+    ("REF-DISH", "Dish soap", "6.90", "20", "l", "refill", "Refills"),
+    ("REF-LAUN", "Laundry liquid", "7.50", "20", "l", "refill", "Refills"),
+    ("CRA-MUG", "Stoneware mug", "18.00", "20", "each", "item", "Crafts"),
+    ("CRA-BOWL", "Hand-thrown bowl", "24.00", "20", "each", "item", "Crafts"),
+    ("CRA-CANDLE", "Beeswax candle", "8.50", "20", "each", "item", "Crafts"),
+    ("CRA-CARD", "Linocut greeting card", "3.50", "20", "each", "item", "Crafts"),
+    ("CRA-PRINT", "Risograph print A4", "15.00", "20", "each", "item", "Crafts"),
+    ("CRA-SCARF", "Merino scarf", "39.00", "20", "each", "item", "Crafts"),
+    ("CRA-BEANIE", "Chunky beanie", "26.00", "20", "each", "item", "Crafts"),
+    ("CRA-TOTE", "Screen-printed tote bag", "12.00", "20", "each", "item", "Crafts"),
+    ("CRA-EARR", "Brass earrings", "22.00", "20", "each", "item", "Crafts"),
+    ("CRA-SPOON", "Carved cherry-wood spoon", "16.00", "20", "each", "item", "Crafts"),
+    ("CRA-WRAP", "Beeswax food wraps (3)", "14.00", "20", "each", "item", "Crafts"),
+    ("CRA-SOAP", "Olive soap bar", "5.50", "20", "each", "item", "Crafts"),
+    ("CRA-CREME", "Crème de karité, 50 ml", "9.90", "20", "each", "item", "Crafts"),
+    ("FOOD-HONEY", "Wildflower honey 250 g", "7.00", "5.5", "each", "item", "Food"),
+    ("FOOD-JAM", "Fig & walnut jam", "5.90", "5.5", "each", "item", "Food"),
+    ("FOOD-BROWN", "Brownie slice", "3.20", "10", "each", "item", "Food"),
+    ("FOOD-COOK", "Oat cookie", "1.80", "10", "each", "item", "Food"),
+    ("FOOD-LEMON", "Lemonade, glass", "3.00", "10", "each", "item", "Food"),
+    ("FOOD-CHAI", "Chai latte", "3.80", "10", "each", "item", "Food"),
+    ("FOOD-CHOC", "Hot chocolate", "3.50", "10", "each", "item", "Food"),
+    ("DEP-JAR05", "Jar deposit 0.5 l", "1.00", "0", "each", "deposit", "Deposits"),
+    ("DEP-JAR1", "Jar deposit 1 l", "1.50", "0", "each", "deposit", "Deposits"),
+    ("DEP-BOTTLE", "Bottle deposit", "0.50", "0", "each", "deposit", "Deposits"),
+    ("DEP-CUP", "Reusable cup deposit", "2.00", "0", "each", "deposit", "Deposits"),
+    ("SRV-WRAP", "Gift wrapping", "2.50", "20", "each", "service", "Services"),
+    ("SRV-ENGR", "Name engraving", "6.00", "20", "each", "service", "Services"),
+    ("SRV-WORK", "Spoon-carving workshop seat", "45.00", "20", "each", "service", "Services"),
+];
+
+fn demo_barcode(index: usize) -> String {
+    // "200" prefixes are GS1's in-store range: these codes clash with no
+    // real product.
+    let body = format!("200{:09}", 4_200 + index);
+    format!("{body}{}", gs1_check_digit(&body))
+}
+
+/// Load the demo pop-up into an empty till. Refused once the till holds
+/// events or products of its own.
+pub fn load(store: &mut Store) -> Result<DemoSummary> {
+    let used: i64 = store.conn().query_row(
+        "SELECT (SELECT count(*) FROM event) + (SELECT count(*) FROM product)",
+        [],
+        |r| r.get(0),
+    )?;
+    if used > 0 {
+        return Err(Error::Conflict(
+            "this till already has events or products; the demo pop-up only loads into an empty till".into(),
+        ));
+    }
+    let today = store.now_local().date_naive();
+    let start = (today + Duration::days(1)).and_hms_opt(10, 0, 0).unwrap_or_default();
+    let approval = Approval::bootstrap();
+    store.write(&Actor::system("demo"), |tx| {
+        let current = settings::load(tx)?;
+        let saved = settings::save(
+            tx,
+            &SettingsInput {
+                shop_name: "Loop & Jar — refills and local crafts".into(),
+                currency: "EUR".into(),
+                tax_mode: "inclusive".into(),
+                tax_rates: "0; 5.5; 10; 20".into(),
+                cash_rounding: "none".into(),
+                till_code: current.till_code,
+            },
+        )?;
+        let team = [
+            ("Maya Okafor", "organizer", Some(DEMO_ORGANIZER_PIN)),
+            ("Jonas Berg", "cashier", None),
+            ("Aïcha Diallo", "cashier", None),
+            ("Tom Whitfield", "cashier", None),
+        ];
+        for (name, role, pin) in team {
+            people::add(
+                tx,
+                &approval,
+                &PersonInput {
+                    name: name.into(),
+                    role: role.into(),
+                    pin: pin.map(str::to_string),
+                },
+            )?;
+        }
+        for (i, (sku, name, price, tax, unit, kind, category)) in PRODUCTS.iter().enumerate() {
+            catalog::create(
+                tx,
+                &saved,
+                &ProductInput {
+                    sku: sku.to_string(),
+                    barcode: if *unit == "each" { demo_barcode(i) } else { String::new() },
+                    name: name.to_string(),
+                    unit_price: price.to_string(),
+                    tax_rate: tax.to_string(),
+                    unit: unit.to_string(),
+                    kind: kind.to_string(),
+                    category: category.to_string(),
+                    low_stock_threshold: if *kind == "item" { "3".into() } else { String::new() },
+                },
+            )?;
+        }
+        let event = events::create(
+            tx,
+            &EventInput {
+                name: "Winter Craft Fair".into(),
+                venue: "Old Town Hall, stall 14".into(),
+                starts_at: start.format("%Y-%m-%dT%H:%M").to_string(),
+                ends_at: (start + Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string(),
+                notes: "Demo pop-up: bring the float in small coins; jars on the left table.".into(),
+            },
+        )?;
+        tx.journal("demo.loaded", "event", &event.id, serde_json::json!({"products": PRODUCTS.len()}))?;
+        Ok(DemoSummary {
+            products: PRODUCTS.len(),
+            people: team.len(),
+            event_id: event.id,
+            organizer_pin: DEMO_ORGANIZER_PIN,
+        })
+    })
+}

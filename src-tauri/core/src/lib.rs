@@ -1,0 +1,24 @@
+//! Popup Till's domain core: the rules of a pop-up till and the SQLite store
+//! that keeps its ledger. Nothing here knows about Tauri or any window; the
+//! desktop commands and the organizer's command line both call into this crate.
+
+pub mod audit;
+pub mod catalog;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod money;
+pub mod people;
+pub mod settings;
+pub mod status;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, ErrorCode, Result};
+pub use store::{Actor, Store};
+
+/// A new time-ordered unique id (UUID v7, lower-case hyphenated text).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

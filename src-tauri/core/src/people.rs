@@ -1,0 +1,366 @@
+//! People at the till: named cashiers and organizers, organizer PINs hashed
+//! with Argon2id, and the lockout that grows after wrong PINs and survives a
+//! restart (it is computed from the append-only `pin_attempt` ledger).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::parse_utc;
+use crate::store::{Actor, Store, Tx};
+use crate::text::clean;
+use crate::{new_id, Error, Result};
+
+/// Wrong PINs allowed before the first lockout.
+pub const FREE_TRIES: i64 = 3;
+/// The first lockout; each further wrong PIN doubles it, up to `MAX_LOCKOUT`.
+pub const FIRST_LOCKOUT_SECS: i64 = 30;
+pub const MAX_LOCKOUT_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Cashier,
+    Organizer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Organizer => "organizer",
+        }
+    }
+    pub fn parse(text: &str) -> Result<Role> {
+        match text.trim() {
+            "cashier" => Ok(Role::Cashier),
+            "organizer" => Ok(Role::Organizer),
+            other => Err(Error::validation(
+                "role",
+                format!("'{other}' is not a role (cashier or organizer)"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PersonInput {
+    pub name: String,
+    pub role: String,
+    /// Required for organizers: at least 6 digits.
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+/// Proof that an organizer entered their PIN just now. Only
+/// `verify_organizer_pin` makes one, so a core function that takes
+/// `&Approval` cannot run without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    organizer_id: String,
+}
+
+impl Approval {
+    pub fn organizer_id(&self) -> &str {
+        &self.organizer_id
+    }
+
+    /// An approval for the very first setup, when no organizer exists yet.
+    pub(crate) fn bootstrap() -> Approval {
+        Approval {
+            organizer_id: "system:setup".into(),
+        }
+    }
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's minimum for Argon2id: 19 MiB of memory, 2 passes, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Check a PIN's shape: 6 to 12 digits.
+pub fn validate_pin(pin: &str) -> Result<()> {
+    if pin.len() < 6 {
+        return Err(Error::validation("pin", "must have at least 6 digits"));
+    }
+    if pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::validation("pin", "must be 6 to 12 digits, nothing else"));
+    }
+    Ok(())
+}
+
+/// The PHC string of an Argon2id hash of `pin` with a fresh salt.
+pub fn hash_pin(pin: &str) -> Result<String> {
+    validate_pin(pin)?;
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Integrity(format!("cannot hash the PIN: {e}")))
+}
+
+fn pin_matches(pin: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|hash| argon2().verify_password(pin.as_bytes(), &hash).is_ok())
+        .unwrap_or(false)
+}
+
+fn read_person(r: &rusqlite::Row) -> rusqlite::Result<Person> {
+    let role: String = r.get(2)?;
+    Ok(Person {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: if role == "organizer" {
+            Role::Organizer
+        } else {
+            Role::Cashier
+        },
+        active: r.get(3)?,
+    })
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Person>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, role, active FROM person ORDER BY active DESC, role DESC, name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([], read_person)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Person> {
+    conn.query_row(
+        "SELECT id, name, role, active FROM person WHERE id = ?1",
+        [id],
+        read_person,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("person", id))
+}
+
+pub fn organizer_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM person WHERE role = 'organizer' AND active = 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Add a cashier or an organizer (organizers need a PIN). The name stays
+/// out of the journal: it is personal data.
+pub fn add(tx: &Tx, approval: &Approval, input: &PersonInput) -> Result<Person> {
+    let name = clean("name", &input.name, true, 80)?;
+    let role = Role::parse(&input.role)?;
+    let pin_hash = match (role, input.pin.as_deref().map(str::trim)) {
+        (Role::Organizer, None | Some("")) => {
+            return Err(Error::validation("pin", "an organizer needs a PIN of at least 6 digits"))
+        }
+        (_, Some(pin)) if !pin.is_empty() => Some(hash_pin(pin)?),
+        _ => None,
+    };
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM person WHERE name = ?1 COLLATE NOCASE AND active = 1)",
+        [&name],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::validation("name", format!("someone called '{name}' is already on the team")));
+    }
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO person (id, device_id, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![id, tx.device_id, name, role.as_str(), pin_hash, tx.now.utc],
+    )?;
+    tx.journal(
+        "person.added",
+        "person",
+        &id,
+        serde_json::json!({"role": role.as_str(), "approved_by": approval.organizer_id()}),
+    )?;
+    Ok(Person {
+        id,
+        name,
+        role,
+        active: true,
+    })
+}
+
+/// Set or change an organizer's PIN.
+pub fn set_pin(tx: &Tx, _approval: &Approval, person_id: &str, pin: &str) -> Result<()> {
+    let person = get(tx, person_id)?;
+    let hash = hash_pin(pin)?;
+    tx.execute(
+        "UPDATE person SET pin_hash = ?1 WHERE id = ?2",
+        (&hash, &person.id),
+    )?;
+    tx.journal("person.pin_changed", "person", &person.id, serde_json::json!({}))?;
+    Ok(())
+}
+
+/// Deactivate or reactivate a person (people are never deleted: the journal
+/// names them). The last active organizer cannot be deactivated.
+pub fn set_active(tx: &Tx, _approval: &Approval, person_id: &str, active: bool) -> Result<Person> {
+    let person = get(tx, person_id)?;
+    if !active && person.role == Role::Organizer && person.active && organizer_count(tx)? <= 1 {
+        return Err(Error::Conflict(
+            "this is the last organizer; add another organizer before deactivating them".into(),
+        ));
+    }
+    tx.execute("UPDATE person SET active = ?1 WHERE id = ?2", (active, &person.id))?;
+    tx.journal(
+        if active { "person.reactivated" } else { "person.deactivated" },
+        "person",
+        &person.id,
+        serde_json::json!({}),
+    )?;
+    Ok(Person { active, ..person })
+}
+
+/// The lockout state of an organizer, from their PIN tries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lockout {
+    /// Wrong PINs since the last right one.
+    pub failures: i64,
+    /// Until when tries are refused, if locked now.
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// How long the lockout lasts after `failures` wrong PINs in a row.
+pub fn lockout_duration(failures: i64) -> Option<Duration> {
+    if failures < FREE_TRIES {
+        return None;
+    }
+    let doublings = (failures - FREE_TRIES).min(16) as u32;
+    let secs = (FIRST_LOCKOUT_SECS.saturating_mul(1i64 << doublings)).min(MAX_LOCKOUT_SECS);
+    Some(Duration::seconds(secs))
+}
+
+pub fn lockout(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result<Lockout> {
+    let mut stmt = conn.prepare(
+        "SELECT at_utc, ok FROM pin_attempt WHERE person_id = ?1 ORDER BY at_utc DESC, id DESC LIMIT 64",
+    )?;
+    let mut failures = 0;
+    let mut last_failure: Option<DateTime<Utc>> = None;
+    let mut rows = stmt.query([person_id])?;
+    while let Some(row) = rows.next()? {
+        let ok: bool = row.get(1)?;
+        if ok {
+            break;
+        }
+        if last_failure.is_none() {
+            last_failure = parse_utc(&row.get::<_, String>(0)?);
+        }
+        failures += 1;
+    }
+    let locked_until = match (lockout_duration(failures), last_failure) {
+        (Some(d), Some(at)) if at + d > now => Some(at + d),
+        _ => None,
+    };
+    Ok(Lockout {
+        failures,
+        locked_until,
+    })
+}
+
+/// Check an organizer's PIN. Every try is recorded (and journaled, without
+/// the PIN), so that wrong tries lock the organizer out with growing delays
+/// even across restarts.
+pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) -> Result<Approval> {
+    let person = get(store.conn(), organizer_id)?;
+    if person.role != Role::Organizer || !person.active {
+        return Err(Error::Unauthorized(
+            "only an active organizer can approve this".into(),
+        ));
+    }
+    let now = store.now_local().with_timezone(&Utc);
+    let state = lockout(store.conn(), organizer_id, now)?;
+    if let Some(until) = state.locked_until {
+        let wait = (until - now).num_seconds().max(1);
+        return Err(Error::Locked(format!(
+            "too many wrong PINs: try again in {wait} s"
+        )));
+    }
+    let phc: Option<String> = store.conn().query_row(
+        "SELECT pin_hash FROM person WHERE id = ?1",
+        [organizer_id],
+        |r| r.get(0),
+    )?;
+    let ok = phc.as_deref().is_some_and(|phc| pin_matches(pin.trim(), phc));
+    store.write(&Actor::person(organizer_id), |tx| {
+        tx.execute(
+            "INSERT INTO pin_attempt (id, device_id, person_id, at_utc, ok) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![new_id(), tx.device_id, organizer_id, tx.now.utc, ok],
+        )?;
+        tx.journal(
+            if ok { "pin.accepted" } else { "pin.rejected" },
+            "person",
+            organizer_id,
+            serde_json::json!({}),
+        )?;
+        Ok(())
+    })?;
+    if ok {
+        return Ok(Approval {
+            organizer_id: organizer_id.to_string(),
+        });
+    }
+    let failures = state.failures + 1;
+    let message = match lockout_duration(failures) {
+        Some(d) => format!("wrong PIN; tries are locked for {} s", d.num_seconds()),
+        None => format!(
+            "wrong PIN; {} more {} before a lockout",
+            FREE_TRIES - failures,
+            if FREE_TRIES - failures == 1 { "try" } else { "tries" }
+        ),
+    };
+    Err(Error::Unauthorized(message))
+}
+
+/// Approval for settings and people while the shop has no organizer yet
+/// (the very first setup); afterwards an organizer's PIN is required.
+pub fn approval_for_setup(store: &mut Store, organizer_id: Option<&str>, pin: Option<&str>) -> Result<Approval> {
+    if organizer_count(store.conn())? == 0 {
+        return Ok(Approval::bootstrap());
+    }
+    match (organizer_id, pin) {
+        (Some(id), Some(pin)) if !id.is_empty() => verify_organizer_pin(store, id, pin),
+        _ => Err(Error::Unauthorized("an organizer's PIN is needed for this".into())),
+    }
+}
+
+/// Add a person, approved by an organizer's PIN (or, in the very first
+/// setup, with no organizer yet, without one).
+pub fn add_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+    input: &PersonInput,
+) -> Result<Person> {
+    let approval = approval_for_setup(store, organizer_id, pin)?;
+    store.write(actor, |tx| add(tx, &approval, input))
+}
+
+/// Deactivate or reactivate a person, approved by an organizer's PIN.
+pub fn set_active_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+    person_id: &str,
+    active: bool,
+) -> Result<Person> {
+    let approval = approval_for_setup(store, organizer_id, pin)?;
+    store.write(actor, |tx| set_active(tx, &approval, person_id, active))
+}

@@ -1,0 +1,134 @@
+//! The organizer's command line: the same binary without a window. Output
+//! meant for scripts has a `--json` form; errors go to stderr with a non-zero
+//! exit code.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use popup_till_core::{audit, demo, events, Error, Store};
+
+/// The folder name under the OS app-data folder (same as the app identifier).
+pub const APP_FOLDER: &str = "org.popuptill.app";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "popup-till",
+    version,
+    about = "Popup Till: an offline till for pop-up shops.",
+    long_about = "Popup Till: an offline till for pop-up shops.\n\nWithout a command it opens the till window. With a command it works on the till's database without a window."
+)]
+pub struct Args {
+    /// The till database to use (default: the OS app-data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the demo pop-up (a small shop, an event, a few people) into an empty till.
+    Demo,
+    /// Check that the audit journal holds; exit 1 naming the first bad entry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent copy of the database to FILE (safe while the app runs).
+    Backup { file: PathBuf },
+    /// List the events: id, name, dates, status.
+    Events {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_FOLDER)
+        .join("till.sqlite")
+}
+
+/// Run one command; returns the process exit code.
+pub fn run(db: &Path, command: Command) -> i32 {
+    match run_inner(db, command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("popup-till: {err}");
+            2
+        }
+    }
+}
+
+fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
+    // Commands other than demo work on an existing till only: a typo in
+    // --db must not silently create an empty database.
+    if !matches!(command, Command::Demo) && !db.exists() {
+        return Err(Error::Storage(format!("{} does not exist", db.display())));
+    }
+    let mut store = Store::open(db)?;
+    match command {
+        Command::Demo => {
+            let summary = demo::load(&mut store)?;
+            println!(
+                "Loaded the demo pop-up into {}: {} products, {} people. The organizer's PIN is {}.",
+                db.display(),
+                summary.products,
+                summary.people,
+                summary.organizer_pin
+            );
+            Ok(0)
+        }
+        Command::Verify { json } => {
+            let report = audit::verify(store.conn())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            }
+            match &report.problem {
+                None => {
+                    if !json {
+                        println!(
+                            "journal holds: {} entries, head hash {}",
+                            report.entries, report.head_hash
+                        );
+                    }
+                    Ok(0)
+                }
+                Some(problem) => {
+                    eprintln!(
+                        "popup-till: journal does not hold at entry {}: {}",
+                        problem.seq, problem.message
+                    );
+                    Ok(1)
+                }
+            }
+        }
+        Command::Backup { file } => {
+            store.backup_to(&file)?;
+            println!("backed up {} to {}", db.display(), file.display());
+            Ok(0)
+        }
+        Command::Events { json } => {
+            let list = events::list(store.conn())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            } else if list.is_empty() {
+                println!("no events yet");
+            } else {
+                for e in list {
+                    println!(
+                        "{}  {:<8}  {} – {}  {}",
+                        e.id,
+                        e.status.as_str(),
+                        e.starts_at,
+                        e.ends_at,
+                        e.name
+                    );
+                }
+            }
+            Ok(0)
+        }
+    }
+}

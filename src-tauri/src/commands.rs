@@ -1,0 +1,248 @@
+//! The window's commands. Each converts its arguments, makes one call into
+//! the core and maps the error to `{code, message, field}`; no SQL and no
+//! rule lives here.
+
+use popup_till_core::audit::{self, Entry, Verification};
+use popup_till_core::catalog::{self, Product};
+use popup_till_core::demo::{self, DemoSummary};
+use popup_till_core::events::{self, Event, EventInput};
+use popup_till_core::people::{self, Person, PersonInput};
+use popup_till_core::settings::{self, Settings, SettingsInput};
+use popup_till_core::status::{self, ShopSetup, TillStatus};
+use popup_till_core::Error;
+use serde::Serialize;
+use tauri::State;
+
+use crate::app::AppState;
+
+/// An error as the window sees it: a stable code, a message for people, and
+/// the field it is about when there is one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn internal() -> ApiError {
+        ApiError {
+            code: "internal",
+            message: "the till hit an internal error; restart it".into(),
+            field: None,
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> ApiError {
+        ApiError {
+            code: err.code().as_str(),
+            field: err.field().map(str::to_string),
+            message: err.to_string(),
+        }
+    }
+}
+
+type Reply<T> = Result<T, ApiError>;
+
+/// Who approves an organizer-only action: an organizer and their PIN.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OrganizerPin {
+    pub organizer_id: Option<String>,
+    pub pin: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppStatus {
+    #[serde(flatten)]
+    pub till: Option<TillStatus>,
+    /// Set when the database cannot be used: the window shows it and sells nothing.
+    pub store_error: Option<ApiError>,
+    pub db_path: String,
+    pub person_id: Option<String>,
+}
+
+#[tauri::command(async)]
+pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
+    let person_id = state.person.lock().map_err(|_| ApiError::internal())?.clone();
+    let db_path = state.db_path.display().to_string();
+    match state.with_store(|store| status::till_status(store.conn())) {
+        Ok(till) => Ok(AppStatus { till: Some(till), store_error: None, db_path, person_id }),
+        Err(err) => Ok(AppStatus { till: None, store_error: Some(err), db_path, person_id }),
+    }
+}
+
+#[tauri::command(async)]
+pub fn choose_person(state: State<'_, AppState>, person_id: String) -> Reply<Person> {
+    let person = state.with_store(|store| status::person_for_till(store.conn(), &person_id))?;
+    *state.person.lock().map_err(|_| ApiError::internal())? = Some(person.id.clone());
+    Ok(person)
+}
+
+#[tauri::command(async)]
+pub fn set_up_shop(state: State<'_, AppState>, input: ShopSetup) -> Reply<Person> {
+    let person = state.with_store(|store| status::set_up_shop(store, &input))?;
+    *state.person.lock().map_err(|_| ApiError::internal())? = Some(person.id.clone());
+    Ok(person)
+}
+
+#[tauri::command(async)]
+pub fn list_events(state: State<'_, AppState>) -> Reply<Vec<Event>> {
+    state.with_store(|store| events::list(store.conn()))
+}
+
+#[tauri::command(async)]
+pub fn create_event(state: State<'_, AppState>, input: EventInput) -> Reply<Event> {
+    state.write(|tx| events::create(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn update_event(state: State<'_, AppState>, id: String, input: EventInput) -> Reply<Event> {
+    state.write(|tx| events::update(tx, &id, &input))
+}
+
+#[tauri::command(async)]
+pub fn open_event(state: State<'_, AppState>, id: String) -> Reply<Event> {
+    state.write(|tx| events::open(tx, &id))
+}
+
+#[tauri::command(async)]
+pub fn close_event(state: State<'_, AppState>, id: String) -> Reply<Event> {
+    state.write(|tx| events::close(tx, &id))
+}
+
+#[tauri::command(async)]
+pub fn list_people(state: State<'_, AppState>) -> Reply<Vec<Person>> {
+    state.with_store(|store| people::list(store.conn()))
+}
+
+#[tauri::command(async)]
+pub fn add_person(
+    state: State<'_, AppState>,
+    input: PersonInput,
+    approval: OrganizerPin,
+) -> Reply<Person> {
+    let actor = state.actor_or_setup()?;
+    state.with_store(|store| {
+        people::add_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &input)
+    })
+}
+
+#[tauri::command(async)]
+pub fn set_person_active(
+    state: State<'_, AppState>,
+    person_id: String,
+    active: bool,
+    approval: OrganizerPin,
+) -> Reply<Person> {
+    let actor = state.actor()?;
+    state.with_store(|store| {
+        people::set_active_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &person_id, active)
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_settings(
+    state: State<'_, AppState>,
+    input: SettingsInput,
+    approval: OrganizerPin,
+) -> Reply<Settings> {
+    let actor = state.actor_or_setup()?;
+    state.with_store(|store| {
+        settings::save_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &input)
+    })
+}
+
+#[tauri::command(async)]
+pub fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
+    state.with_store(demo::load)
+}
+
+#[tauri::command(async)]
+pub fn verify_journal(state: State<'_, AppState>) -> Reply<Verification> {
+    state.with_store(|store| audit::verify(store.conn()))
+}
+
+#[tauri::command(async)]
+pub fn recent_journal(state: State<'_, AppState>, limit: i64) -> Reply<Vec<Entry>> {
+    state.with_store(|store| audit::recent(store.conn(), limit.clamp(1, 500)))
+}
+
+#[tauri::command(async)]
+pub fn list_products(state: State<'_, AppState>) -> Reply<Vec<Product>> {
+    state.with_store(|store| catalog::list(store.conn()))
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_status,
+        choose_person,
+        set_up_shop,
+        list_events,
+        create_event,
+        update_event,
+        open_event,
+        close_event,
+        list_people,
+        add_person,
+        set_person_active,
+        save_settings,
+        load_demo,
+        verify_journal,
+        recent_journal,
+        list_products,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command_names::COMMANDS;
+
+    #[test]
+    fn errors_cross_to_the_window_as_code_message_and_field() {
+        let err = ApiError::from(Error::validation("ends_at", "the event ends before it starts"));
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "validation",
+                "message": "ends_at: the event ends before it starts",
+                "field": "ends_at"
+            })
+        );
+        let err = ApiError::from(Error::not_found("event", "x"));
+        assert_eq!(err.code, "not_found");
+    }
+
+    #[test]
+    fn the_capability_grants_exactly_our_commands() {
+        let text = include_str!("../capabilities/default.json");
+        let cap: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        granted.sort();
+        let mut expected: Vec<String> = COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        expected.sort();
+        assert_eq!(granted, expected);
+    }
+
+    #[test]
+    fn every_declared_command_is_handled() {
+        let source = include_str!("commands.rs");
+        for name in COMMANDS {
+            assert!(
+                source.contains(&format!("pub fn {name}(")),
+                "command {name} is declared but has no handler"
+            );
+        }
+    }
+}

@@ -1,0 +1,97 @@
+-- index device_one_local
+CREATE UNIQUE INDEX device_one_local ON device (is_local) WHERE is_local = 1;
+-- index event_one_open
+CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
+-- index pin_attempt_by_person
+CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
+-- index product_by_category
+CREATE INDEX product_by_category ON product (category, search_name);
+-- table audit_log
+CREATE TABLE audit_log (
+    seq                 INTEGER PRIMARY KEY NOT NULL,
+    id                  TEXT NOT NULL UNIQUE,
+    device_id           TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
+    actor_id            TEXT NOT NULL,
+    action              TEXT NOT NULL,
+    entity              TEXT NOT NULL,
+    entity_id           TEXT NOT NULL,
+    details             TEXT NOT NULL,
+    prev_hash           TEXT NOT NULL,
+    hash                TEXT NOT NULL
+) STRICT;
+-- table device
+CREATE TABLE device (
+    id          TEXT PRIMARY KEY NOT NULL,
+    till_code   TEXT NOT NULL CHECK (length(till_code) BETWEEN 1 AND 8),
+    is_local    INTEGER NOT NULL DEFAULT 0 CHECK (is_local IN (0, 1)),
+    created_at  TEXT NOT NULL
+) STRICT;
+-- table event
+CREATE TABLE event (
+    id          TEXT PRIMARY KEY NOT NULL,
+    device_id   TEXT NOT NULL REFERENCES device (id),
+    name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+    venue       TEXT NOT NULL DEFAULT '',
+    starts_at   TEXT NOT NULL,
+    ends_at     TEXT NOT NULL,
+    notes       TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'open', 'closed')),
+    created_at  TEXT NOT NULL,
+    CHECK (ends_at > starts_at)
+) STRICT;
+-- table person
+CREATE TABLE person (
+    id          TEXT PRIMARY KEY NOT NULL,
+    device_id   TEXT NOT NULL REFERENCES device (id),
+    name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
+    role        TEXT NOT NULL CHECK (role IN ('cashier', 'organizer')),
+    pin_hash    TEXT,
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at  TEXT NOT NULL,
+    CHECK (role = 'cashier' OR pin_hash IS NOT NULL)
+) STRICT;
+-- table pin_attempt
+CREATE TABLE pin_attempt (
+    id              TEXT PRIMARY KEY NOT NULL,
+    device_id       TEXT NOT NULL REFERENCES device (id),
+    person_id       TEXT NOT NULL REFERENCES person (id),
+    at_utc          TEXT NOT NULL,
+    ok              INTEGER NOT NULL CHECK (ok IN (0, 1))
+) STRICT;
+-- table product
+CREATE TABLE product (
+    id                   TEXT PRIMARY KEY NOT NULL,
+    device_id            TEXT NOT NULL REFERENCES device (id),
+    sku                  TEXT NOT NULL UNIQUE CHECK (length(sku) BETWEEN 1 AND 64),
+    barcode              TEXT UNIQUE,
+    name                 TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    -- lower-cased, accents removed: what name search matches against
+    search_name          TEXT NOT NULL,
+    unit_price           TEXT NOT NULL,
+    tax_rate             TEXT NOT NULL,
+    unit                 TEXT NOT NULL CHECK (unit IN ('each', 'kg', 'l')),
+    kind                 TEXT NOT NULL CHECK (kind IN ('item', 'refill', 'deposit', 'service')),
+    category             TEXT NOT NULL DEFAULT '',
+    low_stock_threshold  TEXT,
+    active               INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at           TEXT NOT NULL
+) STRICT;
+-- table setting
+CREATE TABLE setting (
+    key    TEXT PRIMARY KEY NOT NULL,
+    value  TEXT NOT NULL
+) STRICT;
+-- trigger audit_log_is_append_only_delete
+CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger audit_log_is_append_only_update
+CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger pin_attempt_is_append_only_delete
+CREATE TRIGGER pin_attempt_is_append_only_delete BEFORE DELETE ON pin_attempt
+BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
+-- trigger pin_attempt_is_append_only_update
+CREATE TRIGGER pin_attempt_is_append_only_update BEFORE UPDATE ON pin_attempt
+BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;

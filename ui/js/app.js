@@ -1,0 +1,154 @@
+// The shell: loads the till's status, asks who is at the till, and switches
+// between screens. Screens are modules with `render(root, ctx)`.
+
+import { call } from './api.js';
+import { h, clear, toast } from './dom.js';
+import { askOrganizerPin } from './pin.js';
+import { renderWelcome } from './screens/welcome.js';
+import * as eventScreen from './screens/event.js';
+import * as peopleScreen from './screens/people.js';
+import * as settingsScreen from './screens/settings.js';
+import * as stockScreen from './screens/stock.js';
+import { placeholder } from './screens/placeholder.js';
+
+const SCREENS = [
+  { id: 'event', label: 'Event', module: eventScreen },
+  { id: 'tasks', label: 'Tasks', module: placeholder('Tasks', 'The task flow for your volunteers (before, during and after the event) is not built yet.') },
+  { id: 'till', label: 'Till', module: placeholder('Till', 'Selling is not built yet: the checkout arrives with the till sessions.') },
+  { id: 'stock', label: 'Stock', module: stockScreen },
+  { id: 'people', label: 'People', module: peopleScreen },
+  { id: 'reports', label: 'Reports', module: placeholder('Reports', 'The day\'s figures are not built yet.') },
+  { id: 'export', label: 'Export', module: placeholder('Export', 'The CSV export for your accountant is not built yet.') },
+  { id: 'settings', label: 'Settings', module: settingsScreen },
+];
+
+const ctx = {
+  status: null,
+  current: 'event',
+  async refresh() {
+    ctx.status = await call('app_status');
+    renderChrome();
+    return ctx.status;
+  },
+  go(id) {
+    ctx.current = id;
+    renderScreen();
+  },
+  askPin(reason) {
+    return askOrganizerPin(ctx.status, reason);
+  },
+  person() {
+    const s = ctx.status;
+    return s && s.people ? s.people.find((p) => p.id === s.person_id) : null;
+  },
+};
+
+function renderChrome() {
+  const s = ctx.status;
+  document.getElementById('shop-name').textContent = s.settings ? s.settings.shop_name : 'Popup Till';
+  const ev = document.getElementById('topbar-event');
+  clear(ev);
+  if (s.current_event) {
+    ev.append(h('span', { class: 'badge badge-open' }, 'Open'), ' ', s.current_event.name);
+  } else if (s.settings) {
+    ev.append(h('span', { class: 'muted' }, 'No event open'));
+  }
+  const chip = document.getElementById('person-chip');
+  const person = ctx.person();
+  chip.textContent = person ? `${person.name} · ${person.role}` : 'Who is at the till?';
+  chip.hidden = !s.settings;
+  const nav = clear(document.getElementById('nav'));
+  SCREENS.forEach((screen, i) => {
+    nav.append(h('button', {
+      type: 'button',
+      class: screen.id === ctx.current ? 'nav-item active' : 'nav-item',
+      id: `nav-${screen.id}`,
+      title: `Alt+${i + 1}`,
+      'aria-current': screen.id === ctx.current ? 'page' : null,
+      onclick: () => ctx.go(screen.id),
+    }, screen.label));
+  });
+}
+
+async function renderScreen() {
+  renderChrome();
+  const root = clear(document.getElementById('screen'));
+  const screen = SCREENS.find((s) => s.id === ctx.current) || SCREENS[0];
+  root.dataset.screen = screen.id;
+  try {
+    await screen.module.render(root, ctx);
+  } catch (err) {
+    root.append(h('p', { class: 'error-banner' }, err.message));
+  }
+}
+
+function showStoreError(err, dbPath) {
+  const root = clear(document.getElementById('screen'));
+  clear(document.getElementById('nav'));
+  root.append(h('section', { class: 'panel fatal', id: 'store-error' },
+    h('h1', {}, 'This till cannot sell yet'),
+    h('p', {}, err.message),
+    h('p', { class: 'muted' }, 'Database: ', dbPath),
+    h('p', {}, 'Nothing was written. Start Popup Till with --db and a path to a till database you can write to, or fix the file and start again.')));
+}
+
+/** Ask who is at the till; resolves once someone is chosen. */
+export function choosePerson(message) {
+  return new Promise((resolve) => {
+    const overlay = document.getElementById('overlay');
+    const people = ctx.status.people.filter((p) => p.active);
+    const buttons = people.map((p) => h('button', {
+      type: 'button',
+      class: 'person-button',
+      dataset: { personId: p.id },
+      onclick: async () => {
+        await call('choose_person', { personId: p.id });
+        overlay.hidden = true;
+        clear(overlay);
+        await ctx.refresh();
+        resolve();
+      },
+    }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role)));
+    clear(overlay).append(h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'person-picker' },
+      h('h2', {}, 'Who is at the till?'),
+      message ? h('p', { class: 'notice' }, message) : null,
+      h('div', { class: 'person-grid' }, buttons)));
+    overlay.hidden = false;
+    if (buttons[0]) buttons[0].focus();
+  });
+}
+
+async function start() {
+  const status = await ctx.refresh();
+  if (status.store_error) {
+    showStoreError(status.store_error, status.db_path);
+    return;
+  }
+  if (status.needs_setup) {
+    const message = await renderWelcome(document.getElementById('screen'), ctx);
+    await ctx.refresh();
+    if (!ctx.person()) await choosePerson(message);
+  } else if (!ctx.person()) {
+    await choosePerson();
+  }
+  renderScreen();
+}
+
+document.getElementById('person-chip').addEventListener('click', async () => {
+  await ctx.refresh();
+  await choosePerson();
+  renderScreen();
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.altKey && e.key >= '1' && e.key <= String(SCREENS.length)) {
+    e.preventDefault();
+    ctx.go(SCREENS[Number(e.key) - 1].id);
+  }
+});
+
+window.addEventListener('unhandledrejection', (e) => {
+  toast(e.reason && e.reason.message ? e.reason.message : String(e.reason), 'error');
+});
+
+start().catch((err) => toast(err.message, 'error'));

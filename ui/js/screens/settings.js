@@ -1,0 +1,64 @@
+// The Settings screen: shop name, currency, tax mode and rates, cash
+// rounding, till code (saving needs an organizer's PIN), and the journal
+// check.
+
+import { call } from '../api.js';
+import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+
+function select(name, id, options, value) {
+  return h('select', { name, id }, options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
+}
+
+export async function render(root, ctx) {
+  const s = ctx.status.settings;
+  const form = h('form', { class: 'panel', id: 'settings-form', novalidate: true },
+    h('h2', {}, 'Shop'),
+    field('Shop name', h('input', { name: 'shop_name', id: 'settings-shop', value: s.shop_name, maxlength: '80' })),
+    h('div', { class: 'row' },
+      field('Currency', h('input', { name: 'currency', id: 'settings-currency', value: s.currency.code, maxlength: '3' }), 'ISO code, e.g. EUR'),
+      field('Till code', h('input', { name: 'till_code', id: 'settings-till', value: s.till_code, maxlength: '8' }), 'Printed on receipts, e.g. T1')),
+    h('div', { class: 'row' },
+      field('Prices', select('tax_mode', 'settings-tax-mode', [['inclusive', 'include tax'], ['exclusive', 'exclude tax']], s.tax_mode)),
+      field('Cash rounding', select('cash_rounding', 'settings-rounding',
+        [['none', 'none'], ['0.05', 'to 0.05'], ['0.10', 'to 0.10'], ['0.50', 'to 0.50'], ['1', 'to 1']], s.cash_rounding))),
+    field('Tax rates (%)', h('input', { name: 'tax_rates', id: 'settings-rates', value: s.tax_rates.join('; ') }), 'Separate with ; e.g. 0; 5.5; 20'),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'settings-save' }, 'Save settings')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const approval = await ctx.askPin('Change the shop settings');
+    if (!approval) return;
+    try {
+      await call('save_settings', { input: formValues(form), approval });
+      await ctx.refresh();
+      toast('Settings saved');
+    } catch (err) { showFormError(form, err); }
+  });
+
+  const result = h('div', { id: 'journal-result' });
+  const entries = h('tbody', {});
+  const journal = h('section', { class: 'panel', id: 'journal-panel' },
+    h('h2', {}, 'Audit journal'),
+    h('p', { class: 'muted' }, 'Every change is journaled and chained by SHA-256. Checking walks the whole chain.'),
+    h('div', { class: 'actions' }, h('button', {
+      type: 'button', id: 'verify-journal',
+      onclick: async () => {
+        clear(result);
+        const v = await call('verify_journal');
+        result.append(v.problem
+          ? h('p', { class: 'error-banner' }, `The journal does not hold at entry ${v.problem.seq}: ${v.problem.message}`)
+          : h('p', { class: 'ok-banner' }, `The journal holds: ${v.entries} entries. Head hash ${v.head_hash.slice(0, 16)}…`));
+      },
+    }, 'Check the journal')),
+    result,
+    h('table', { class: 'table compact' },
+      h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'When (UTC)'), h('th', {}, 'Action'), h('th', {}, 'Entity'))),
+      entries));
+  for (const e of await call('recent_journal', { limit: 12 })) {
+    entries.append(h('tr', {}, h('td', {}, e.seq), h('td', {}, e.at_utc.replace('T', ' ').slice(0, 19)), h('td', {}, e.action), h('td', {}, e.entity)));
+  }
+  root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Settings')),
+    h('p', { class: 'muted' }, 'Database: ', ctx.status.db_path),
+    h('div', { class: 'two-col' }, form, journal));
+}
