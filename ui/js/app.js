@@ -58,6 +58,7 @@ function renderChrome() {
   chip.textContent = person ? `${person.name} · ${person.role}` : 'Who is at the till?';
   chip.hidden = !s.settings;
   const nav = clear(document.getElementById('nav'));
+  if (s.needs_setup || s.store_error) return;
   SCREENS.forEach((screen, i) => {
     nav.append(h('button', {
       type: 'button',
