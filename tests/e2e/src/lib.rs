@@ -1,1 +1,257 @@
-//! End-to-end harness.
+//! End-to-end harness: launches the real built `popup-till` binary through
+//! tauri-driver (WebKitWebDriver) on a scratch data folder, and gives tests a
+//! small vocabulary to drive it: find, click, type, read text, wait.
+//!
+//! Needs a display (run under `xvfb-run`), `tauri-driver` on PATH and the app
+//! built (`cargo build -p popup-till`). Without them the tests fail, never skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tempfile::TempDir;
+
+pub use fantoccini;
+
+/// The built app next to this test binary (target/<profile>/popup-till), so
+/// a test never drives a stale binary from another target folder.
+pub fn app_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let app = profile_dir.join("popup-till");
+    assert!(
+        app.exists(),
+        "{} is missing: build the app first (cargo build -p popup-till)",
+        app.display()
+    );
+    app
+}
+
+async fn text_of(el: &Element) -> String {
+    el.prop("textContent").await.ok().flatten().unwrap_or_default()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// A running app with its own data folder.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data_home: TempDir,
+    artifacts: PathBuf,
+}
+
+impl App {
+    /// Where the app keeps its database under this run's data folder.
+    pub fn db_path_in(data_home: &Path) -> PathBuf {
+        data_home.join("org.popuptill.app").join("till.sqlite")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        Self::db_path_in(self.data_home.path())
+    }
+
+    /// Run the organizer's command line on a database (no window).
+    pub fn cli(db: &Path, args: &[&str]) -> Output {
+        Command::new(app_binary())
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .expect("run popup-till")
+    }
+
+    /// Launch on a fresh, empty data folder.
+    pub async fn launch() -> App {
+        Self::launch_prepared(|_| {}).await
+    }
+
+    /// Launch after `prepare` has set up the data folder (e.g. loaded the
+    /// demo through the command line).
+    pub async fn launch_prepared(prepare: impl FnOnce(&Path)) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "end-to-end tests need a display: run them under xvfb-run (they do not skip)"
+        );
+        let data_home = tempfile::tempdir().expect("scratch data folder");
+        prepare(&Self::db_path_in(data_home.path()));
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("XDG_DATA_HOME", data_home.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (install it with `cargo install tauri-driver --locked`)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let mut last_error = None;
+        let mut client = None;
+        for _ in 0..20 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => {
+                    client = Some(c);
+                    break;
+                }
+                Err(e) => {
+                    last_error = Some(e.to_string());
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
+        }
+        let client = client.unwrap_or_else(|| panic!("WebDriver session: {last_error:?}"));
+        let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        std::fs::create_dir_all(&artifacts).ok();
+        App {
+            client,
+            driver,
+            data_home,
+            artifacts,
+        }
+    }
+
+    /// Wait for an element matching `css` (up to 10 s).
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clear a field and type `text` into it, as a person (or a scanner) would.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// The element's text (its DOM textContent: WebKitWebDriver's own
+    /// "visible text" comes back empty for some styled elements).
+    pub async fn text(&self, css: &str) -> String {
+        text_of(&self.find(css).await).await
+    }
+
+    /// Wait until the element's text contains `needle` (up to 10 s); returns the text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(Some(text)) = el.prop("textContent").await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    if Instant::now() > deadline {
+                        let shot = self.screenshot("failure").await;
+                        panic!("{css} never showed {needle:?}; it shows {text:?} (screen: {})", shot.display());
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                panic!("{css} never showed {needle:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Wait until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .map(|_| true)
+            .unwrap_or(false)
+        {
+            assert!(Instant::now() < deadline, "{css} is still there");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Save a screenshot under tests/e2e/artifacts/ (kept out of git).
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = self.artifacts.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Choose who is at the till on the start dialog.
+    pub async fn choose_person(&self, name: &str) {
+        self.find("#person-picker").await;
+        let buttons = self
+            .client
+            .find_all(Locator::Css("#person-picker .person-button"))
+            .await
+            .expect("person buttons");
+        for b in buttons {
+            if text_of(&b).await.contains(name) {
+                b.click().await.expect("choose person");
+                self.wait_gone("#person-picker").await;
+                return;
+            }
+        }
+        panic!("nobody called {name} on the start dialog");
+    }
+
+    /// Answer the organizer PIN dialog.
+    pub async fn enter_pin(&self, pin: &str) {
+        self.type_into("#pin-input", pin).await;
+        self.click("#pin-ok").await;
+    }
+
+    /// End the session and stop the driver with SIGTERM (a killed driver
+    /// leaves WebKitWebDriver running on its port).
+    pub async fn close(mut self) -> TempDir {
+        let _ = self.client.clone().close().await;
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.driver.try_wait() {
+                Ok(Some(_)) => break,
+                _ if Instant::now() > deadline => {
+                    let _ = self.driver.kill();
+                    let _ = self.driver.wait();
+                    break;
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        // Hand the data folder back so the test can inspect the database.
+        let App { data_home, .. } = self;
+        data_home
+    }
+}

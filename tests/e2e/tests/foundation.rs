@@ -1,0 +1,84 @@
+//! The foundation in the real window: first start, the demo pop-up, events,
+//! settings behind the organizer PIN, and a journal that verifies afterwards.
+
+use popup_till_e2e::App;
+
+#[tokio::test]
+async fn set_up_a_shop_create_an_event_and_the_journal_verifies() {
+    let app = App::launch().await;
+    app.find("#welcome").await;
+    app.type_into("#setup-shop", "Corner Pop-up").await;
+    app.type_into("#setup-name", "Riley").await;
+    app.type_into("#setup-pin", "12345").await;
+    app.click("#setup-submit").await;
+    // A short PIN is refused, next to its field, and nothing is written.
+    let msg = app.wait_for_text("#setup-form [data-field=pin] .field-error", "at least 6 digits").await;
+    assert!(msg.contains("pin"), "{msg}");
+    app.type_into("#setup-pin", "135790").await;
+    app.click("#setup-submit").await;
+    app.wait_for_text("#shop-name", "Corner Pop-up").await;
+    app.wait_for_text("#person-chip", "Riley").await;
+
+    // An event that ends before it starts is refused naming the field.
+    app.type_into("#event-name", "Spring Market").await;
+    app.type_into("#event-venue", "Harbour shed 3").await;
+    app.type_into("#event-starts", "2027-04-10 17:00").await;
+    app.type_into("#event-ends", "2027-04-10 09:00").await;
+    app.click("#event-save").await;
+    app.wait_for_text("#event-form [data-field=ends_at] .field-error", "before it starts").await;
+
+    app.type_into("#event-starts", "2027-04-10 09:00").await;
+    app.type_into("#event-ends", "2027-04-10 17:00").await;
+    app.click("#event-save").await;
+    let list = app.wait_for_text("#event-list", "Spring Market").await;
+    assert!(list.contains("2027-04-10 09:00"), "{list}");
+    app.click("#event-list .open-event").await;
+    app.wait_for_text("#topbar-event", "Spring Market").await;
+    app.screenshot("foundation-event").await;
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    let out = App::cli(&db, &["verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = App::cli(&db, &["events", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events[0]["name"], "Spring Market");
+    assert_eq!(events[0]["status"], "open");
+}
+
+#[tokio::test]
+async fn the_demo_pop_up_shows_and_settings_need_the_organizer_pin() {
+    let app = App::launch().await;
+    app.click("#load-demo").await;
+    app.find("#person-picker").await;
+    let notice = app.text("#person-picker .notice").await;
+    assert!(notice.contains("246810"), "{notice}");
+    app.choose_person("Jonas").await;
+    app.wait_for_text("#event-list", "Winter Craft Fair").await;
+    app.wait_for_text("#shop-name", "Loop & Jar").await;
+    app.screenshot("demo-event").await;
+
+    app.click("#nav-stock").await;
+    let table = app.wait_for_text("#product-table", "Rolled oats").await;
+    assert!(table.contains("Beeswax candle"), "{table}");
+
+    app.click("#nav-settings").await;
+    app.type_into("#settings-currency", "XYZ").await;
+    app.click("#settings-save").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin("246810").await;
+    app.wait_for_text("#settings-form [data-field=currency] .field-error", "'XYZ'").await;
+
+    app.type_into("#settings-currency", "GBP").await;
+    app.type_into("#settings-shop", "Loop & Jar (winter)").await;
+    app.click("#settings-save").await;
+    app.enter_pin("000000").await;
+    app.wait_for_text("#settings-form .form-error", "wrong PIN").await;
+    app.click("#settings-save").await;
+    app.enter_pin("246810").await;
+    app.wait_for_text("#shop-name", "Loop & Jar (winter)").await;
+    app.click("#verify-journal").await;
+    app.wait_for_text("#journal-result", "The journal holds").await;
+    app.screenshot("demo-settings").await;
+    app.close().await;
+}
