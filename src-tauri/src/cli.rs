@@ -84,7 +84,10 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         Command::Verify { json } => {
             let report = audit::verify(store.conn())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
             }
             match &report.problem {
                 None => {
@@ -113,7 +116,10 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         Command::Events { json } => {
             let list = events::list(store.conn())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
             } else if list.is_empty() {
                 println!("no events yet");
             } else {

@@ -11,17 +11,30 @@ fn the_demo_pop_up_loads_a_shop_an_event_and_a_team() {
     let products = catalog::list(t.store.conn()).unwrap();
     assert!((35..=45).contains(&products.len()), "{}", products.len());
     assert_eq!(summary.products, products.len());
-    assert!(products.iter().any(|p| p.unit == "kg" && p.kind == "refill"));
+    assert!(products
+        .iter()
+        .any(|p| p.unit == "kg" && p.kind == "refill"));
     assert!(products.iter().any(|p| p.kind == "deposit"));
-    assert!(products.iter().all(|p| p.barcode.as_deref().map_or(true, |b| catalog::validate_barcode(b).is_ok())));
+    assert!(products.iter().all(|p| p
+        .barcode
+        .as_deref()
+        .is_none_or(|b| catalog::validate_barcode(b).is_ok())));
     let team = people::list(t.store.conn()).unwrap();
     assert_eq!(team.len(), 4);
-    assert_eq!(team.iter().filter(|p| p.role == people::Role::Organizer).count(), 1);
+    assert_eq!(
+        team.iter()
+            .filter(|p| p.role == people::Role::Organizer)
+            .count(),
+        1
+    );
     let evs = events::list(t.store.conn()).unwrap();
     assert_eq!(evs.len(), 1);
     assert_eq!(evs[0].id, summary.event_id);
     assert!(audit::verify(t.store.conn()).unwrap().holds());
-    let organizer = team.iter().find(|p| p.role == people::Role::Organizer).unwrap();
+    let organizer = team
+        .iter()
+        .find(|p| p.role == people::Role::Organizer)
+        .unwrap();
     people::verify_organizer_pin(&mut t.store, &organizer.id, demo::DEMO_ORGANIZER_PIN).unwrap();
 }
 

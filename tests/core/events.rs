@@ -21,7 +21,12 @@ fn an_event_is_created_listed_and_edited() {
     let mut t = till();
     let ev = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input(" Winter Fair ", "2026-12-05 10:00", "2026-12-05T17:00:00")))
+        .write(&someone(), |tx| {
+            events::create(
+                tx,
+                &input(" Winter Fair ", "2026-12-05 10:00", "2026-12-05T17:00:00"),
+            )
+        })
         .unwrap();
     assert_eq!(ev.name, "Winter Fair");
     assert_eq!(ev.starts_at, "2026-12-05T10:00");
@@ -29,7 +34,17 @@ fn an_event_is_created_listed_and_edited() {
     assert_eq!(ev.status, EventStatus::Planned);
     let edited = t
         .store
-        .write(&someone(), |tx| events::update(tx, &ev.id, &input("Winter Fair (day 1)", "2026-12-05T09:30", "2026-12-05T18:00")))
+        .write(&someone(), |tx| {
+            events::update(
+                tx,
+                &ev.id,
+                &input(
+                    "Winter Fair (day 1)",
+                    "2026-12-05T09:30",
+                    "2026-12-05T18:00",
+                ),
+            )
+        })
         .unwrap();
     assert_eq!(edited.starts_at, "2026-12-05T09:30");
     let list = events::list(t.store.conn()).unwrap();
@@ -43,7 +58,9 @@ fn an_event_ending_before_it_starts_is_refused_and_nothing_is_written() {
     let journal = t.journal_len();
     let err = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input("Fair", "2026-12-05T17:00", "2026-12-05T10:00")))
+        .write(&someone(), |tx| {
+            events::create(tx, &input("Fair", "2026-12-05T17:00", "2026-12-05T10:00"))
+        })
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
     assert_eq!(err.field(), Some("ends_at"));
@@ -56,12 +73,16 @@ fn an_empty_name_and_a_nonsense_date_are_refused_naming_the_field() {
     let mut t = till();
     let err = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input("   ", "2026-12-05T10:00", "2026-12-05T17:00")))
+        .write(&someone(), |tx| {
+            events::create(tx, &input("   ", "2026-12-05T10:00", "2026-12-05T17:00"))
+        })
         .unwrap_err();
     assert_eq!(err.to_string(), "name: must not be empty");
     let err = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input("Fair", "5th of December", "2026-12-05T17:00")))
+        .write(&someone(), |tx| {
+            events::create(tx, &input("Fair", "5th of December", "2026-12-05T17:00"))
+        })
         .unwrap_err();
     assert_eq!(err.field(), Some("starts_at"));
     assert!(err.to_string().contains("'5th of December'"));
@@ -73,37 +94,68 @@ fn only_one_event_is_open_and_a_closed_event_stays_closed() {
     let mut t = till();
     let a = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input("A", "2026-12-05T10:00", "2026-12-05T17:00")))
+        .write(&someone(), |tx| {
+            events::create(tx, &input("A", "2026-12-05T10:00", "2026-12-05T17:00"))
+        })
         .unwrap();
     let b = t
         .store
-        .write(&someone(), |tx| events::create(tx, &input("B", "2026-12-06T10:00", "2026-12-06T17:00")))
+        .write(&someone(), |tx| {
+            events::create(tx, &input("B", "2026-12-06T10:00", "2026-12-06T17:00"))
+        })
         .unwrap();
-    t.store.write(&someone(), |tx| events::open(tx, &a.id)).unwrap();
+    t.store
+        .write(&someone(), |tx| events::open(tx, &a.id))
+        .unwrap();
     assert_eq!(events::current(t.store.conn()).unwrap().unwrap().id, a.id);
-    let err = t.store.write(&someone(), |tx| events::open(tx, &b.id)).unwrap_err();
+    let err = t
+        .store
+        .write(&someone(), |tx| events::open(tx, &b.id))
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains("'A' is open"), "{err}");
-    t.store.write(&someone(), |tx| events::close(tx, &a.id)).unwrap();
+    t.store
+        .write(&someone(), |tx| events::close(tx, &a.id))
+        .unwrap();
     assert!(events::current(t.store.conn()).unwrap().is_none());
-    let err = t.store.write(&someone(), |tx| events::open(tx, &a.id)).unwrap_err();
+    let err = t
+        .store
+        .write(&someone(), |tx| events::open(tx, &a.id))
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     let err = t
         .store
-        .write(&someone(), |tx| events::update(tx, &a.id, &input("A2", "2026-12-05T10:00", "2026-12-05T17:00")))
+        .write(&someone(), |tx| {
+            events::update(
+                tx,
+                &a.id,
+                &input("A2", "2026-12-05T10:00", "2026-12-05T17:00"),
+            )
+        })
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
-    t.store.write(&someone(), |tx| events::open(tx, &b.id)).unwrap();
+    t.store
+        .write(&someone(), |tx| events::open(tx, &b.id))
+        .unwrap();
     let actions: Vec<String> = {
         let mut stmt = t
             .store
             .conn()
             .prepare("SELECT action FROM audit_log WHERE entity = 'event' ORDER BY seq")
             .unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     assert_eq!(
         actions,
-        ["event.created", "event.created", "event.opened", "event.closed", "event.opened"]
+        [
+            "event.created",
+            "event.created",
+            "event.opened",
+            "event.closed",
+            "event.opened"
+        ]
     );
 }

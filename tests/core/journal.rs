@@ -25,7 +25,9 @@ fn till_with_history() -> TestTill {
     let mut t = till();
     for n in 0..5 {
         t.store
-            .write(&Actor::person("cashier-1"), |tx| events::create(tx, &fair(n)))
+            .write(&Actor::person("cashier-1"), |tx| {
+                events::create(tx, &fair(n))
+            })
             .unwrap();
     }
     assert_eq!(t.journal_len(), 6);
@@ -73,7 +75,10 @@ fn the_journal_of_an_honest_till_verifies() {
 #[test]
 fn verify_names_an_edited_entry() {
     let t = till_with_history();
-    tamper(&t, "UPDATE audit_log SET details = '{\"name\":\"Forged\"}' WHERE seq = 3");
+    tamper(
+        &t,
+        "UPDATE audit_log SET details = '{\"name\":\"Forged\"}' WHERE seq = 3",
+    );
     let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (3, ProblemKind::Altered));
@@ -193,7 +198,11 @@ fn details_are_canonical_json_with_sorted_keys() {
     let details: String = t
         .store
         .conn()
-        .query_row("SELECT details FROM audit_log WHERE action = 'event.created' LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT details FROM audit_log WHERE action = 'event.created' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(details.starts_with("{\"ends_at\":"), "{details}");
     assert!(!details.contains(": "));

@@ -6,7 +6,12 @@ use popup_till_core::{Actor, ErrorCode};
 
 use crate::support::{till, HandClock, TestTill};
 
-fn add(t: &mut TestTill, name: &str, role: &str, pin: Option<&str>) -> popup_till_core::Result<people::Person> {
+fn add(
+    t: &mut TestTill,
+    name: &str,
+    role: &str,
+    pin: Option<&str>,
+) -> popup_till_core::Result<people::Person> {
     let organizer = people::list(t.store.conn())
         .unwrap()
         .into_iter()
@@ -31,7 +36,9 @@ fn an_organizer_pin_is_stored_as_argon2id_with_owasp_parameters() {
     let phc: String = t
         .store
         .conn()
-        .query_row("SELECT pin_hash FROM person WHERE id = ?1", [&p.id], |r| r.get(0))
+        .query_row("SELECT pin_hash FROM person WHERE id = ?1", [&p.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
     assert!(!phc.contains("111111"));
@@ -61,7 +68,11 @@ fn once_an_organizer_exists_adding_people_needs_their_pin() {
         &Actor::system("test"),
         None,
         None,
-        &PersonInput { name: "Jonas".into(), role: "cashier".into(), pin: None },
+        &PersonInput {
+            name: "Jonas".into(),
+            role: "cashier".into(),
+            pin: None,
+        },
     )
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unauthorized);
@@ -91,7 +102,10 @@ fn wrong_pins_lock_out_with_growing_delays_that_survive_a_restart() {
         people::verify_organizer_pin(&mut t.store, &maya.id, "000000").unwrap_err();
     }
     let err = people::verify_organizer_pin(&mut t.store, &maya.id, "000000").unwrap_err();
-    assert_eq!(err.to_string(), format!("wrong PIN; tries are locked for {FIRST_LOCKOUT_SECS} s"));
+    assert_eq!(
+        err.to_string(),
+        format!("wrong PIN; tries are locked for {FIRST_LOCKOUT_SECS} s")
+    );
 
     // Locked: even the right PIN is refused, and not checked.
     let err = people::verify_organizer_pin(&mut t.store, &maya.id, "111111").unwrap_err();
@@ -107,10 +121,20 @@ fn wrong_pins_lock_out_with_growing_delays_that_survive_a_restart() {
     // After the delay, another wrong PIN locks for twice as long.
     clock2.advance(FIRST_LOCKOUT_SECS + 1);
     let err = people::verify_organizer_pin(&mut t.store, &maya.id, "000000").unwrap_err();
-    assert_eq!(err.to_string(), format!("wrong PIN; tries are locked for {} s", 2 * FIRST_LOCKOUT_SECS));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "wrong PIN; tries are locked for {} s",
+            2 * FIRST_LOCKOUT_SECS
+        )
+    );
     clock2.advance(FIRST_LOCKOUT_SECS + 1);
     let err = people::verify_organizer_pin(&mut t.store, &maya.id, "111111").unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Locked, "still locked: the second lockout is longer");
+    assert_eq!(
+        err.code(),
+        ErrorCode::Locked,
+        "still locked: the second lockout is longer"
+    );
 
     // Once it expires, the right PIN works and clears the count.
     clock2.advance(FIRST_LOCKOUT_SECS);
@@ -135,7 +159,14 @@ fn pin_tries_are_append_only() {
 fn the_last_organizer_cannot_be_deactivated() {
     let mut t = till();
     let maya = add(&mut t, "Maya", "organizer", Some("111111")).unwrap();
-    let err = people::set_active_with_pin(&mut t.store, &Actor::system("test"), Some(&maya.id), Some("111111"), &maya.id, false)
-        .unwrap_err();
+    let err = people::set_active_with_pin(
+        &mut t.store,
+        &Actor::system("test"),
+        Some(&maya.id),
+        Some("111111"),
+        &maya.id,
+        false,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
 }

@@ -6,6 +6,12 @@ CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
 CREATE INDEX product_by_category ON product (category, search_name);
+-- index stock_movement_by_event
+CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, kind, quantity_milli);
+-- index stock_movement_by_product
+CREATE INDEX stock_movement_by_product ON stock_movement (product_id, at_utc);
+-- index stock_movement_by_source
+CREATE INDEX stock_movement_by_source ON stock_movement (source_type, source_id);
 -- table audit_log
 CREATE TABLE audit_log (
     seq                 INTEGER PRIMARY KEY NOT NULL,
@@ -83,6 +89,27 @@ CREATE TABLE setting (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL
 ) STRICT;
+-- table stock_movement
+CREATE TABLE stock_movement (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    product_id          TEXT NOT NULL REFERENCES product (id),
+    event_id            TEXT REFERENCES event (id),
+    location            TEXT NOT NULL CHECK (location IN ('storage', 'event')),
+    kind                TEXT NOT NULL CHECK (kind IN (
+                            'receive', 'transfer', 'sale', 'return', 'void',
+                            'adjust', 'count', 'waste', 'refill', 'fulfil')),
+    quantity_milli      INTEGER NOT NULL,
+    reason              TEXT NOT NULL DEFAULT '',
+    note                TEXT NOT NULL DEFAULT '',
+    lot_code            TEXT,
+    -- the document it came from: sale, refund, void, count, transfer, task, order, manual
+    source_type         TEXT NOT NULL,
+    source_id           TEXT,
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
 -- trigger audit_log_is_append_only_delete
 CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
@@ -95,3 +122,9 @@ BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
 -- trigger pin_attempt_is_append_only_update
 CREATE TRIGGER pin_attempt_is_append_only_update BEFORE UPDATE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
+-- trigger stock_movement_is_append_only_delete
+CREATE TRIGGER stock_movement_is_append_only_delete BEFORE DELETE ON stock_movement
+BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+-- trigger stock_movement_is_append_only_update
+CREATE TRIGGER stock_movement_is_append_only_update BEFORE UPDATE ON stock_movement
+BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;

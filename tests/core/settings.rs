@@ -20,19 +20,30 @@ fn input() -> SettingsInput {
 #[test]
 fn settings_are_saved_normalised_and_journaled() {
     let mut t = till();
-    let s = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &input()).unwrap();
+    let s = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &input())
+        .unwrap();
     assert_eq!(s.currency.code, "GBP");
     assert_eq!(s.tax_mode, TaxMode::Exclusive);
-    assert_eq!(s.tax_rates, vec![Decimal::ZERO, Decimal::new(55, 1), Decimal::from(20)]);
+    assert_eq!(
+        s.tax_rates,
+        vec![Decimal::ZERO, Decimal::new(55, 1), Decimal::from(20)]
+    );
     assert_eq!(s.till_code, "T2");
     let loaded = settings::load(t.store.conn()).unwrap();
     assert_eq!(loaded, s);
     let details: String = t
         .store
         .conn()
-        .query_row("SELECT details FROM audit_log WHERE action = 'settings.changed'", [], |r| r.get(0))
+        .query_row(
+            "SELECT details FROM audit_log WHERE action = 'settings.changed'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(details.contains("\"before\"") && details.contains("\"currency\":\"GBP\""), "{details}");
+    assert!(
+        details.contains("\"before\"") && details.contains("\"currency\":\"GBP\""),
+        "{details}"
+    );
 }
 
 #[test]
@@ -44,7 +55,10 @@ fn an_unknown_currency_is_refused_and_nothing_is_written() {
         &Actor::system("test"),
         None,
         None,
-        &SettingsInput { currency: "XYZ".into(), ..input() },
+        &SettingsInput {
+            currency: "XYZ".into(),
+            ..input()
+        },
     )
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
@@ -58,14 +72,51 @@ fn an_unknown_currency_is_refused_and_nothing_is_written() {
 fn bad_tax_rates_rounding_and_till_codes_name_their_field() {
     let mut t = till();
     for (bad, field) in [
-        (SettingsInput { tax_rates: "20; 120".into(), ..input() }, "tax_rates"),
-        (SettingsInput { tax_rates: "".into(), ..input() }, "tax_rates"),
-        (SettingsInput { cash_rounding: "0.02".into(), ..input() }, "cash_rounding"),
-        (SettingsInput { till_code: "till one".into(), ..input() }, "till_code"),
-        (SettingsInput { tax_mode: "sometimes".into(), ..input() }, "tax_mode"),
-        (SettingsInput { shop_name: " ".into(), ..input() }, "shop_name"),
+        (
+            SettingsInput {
+                tax_rates: "20; 120".into(),
+                ..input()
+            },
+            "tax_rates",
+        ),
+        (
+            SettingsInput {
+                tax_rates: "".into(),
+                ..input()
+            },
+            "tax_rates",
+        ),
+        (
+            SettingsInput {
+                cash_rounding: "0.02".into(),
+                ..input()
+            },
+            "cash_rounding",
+        ),
+        (
+            SettingsInput {
+                till_code: "till one".into(),
+                ..input()
+            },
+            "till_code",
+        ),
+        (
+            SettingsInput {
+                tax_mode: "sometimes".into(),
+                ..input()
+            },
+            "tax_mode",
+        ),
+        (
+            SettingsInput {
+                shop_name: " ".into(),
+                ..input()
+            },
+            "shop_name",
+        ),
     ] {
-        let err = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &bad).unwrap_err();
+        let err = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &bad)
+            .unwrap_err();
         assert_eq!(err.field(), Some(field), "{err}");
     }
 }

@@ -46,7 +46,8 @@ fn an_sqlite_file_of_another_program_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE recipes (name TEXT)").unwrap();
+    conn.execute_batch("CREATE TABLE recipes (name TEXT)")
+        .unwrap();
     drop(conn);
     let err = Store::open(&path).err().expect("refused");
     assert!(err.to_string().contains("another program"), "{err}");
@@ -58,13 +59,17 @@ fn a_database_written_by_a_newer_version_is_refused_with_a_clear_message() {
     let path = t.path();
     drop(t.store);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", schema_version() + 1).unwrap();
+    conn.pragma_update(None, "user_version", schema_version() + 1)
+        .unwrap();
     drop(conn);
     let err = Store::open(&path).err().expect("refused");
     assert_eq!(err.code(), ErrorCode::Storage);
     let text = err.to_string();
     assert!(text.contains("newer version of Popup Till"), "{text}");
-    assert!(text.contains(&format!("schema {}", schema_version() + 1)), "{text}");
+    assert!(
+        text.contains(&format!("schema {}", schema_version() + 1)),
+        "{text}"
+    );
 }
 
 #[test]
@@ -124,7 +129,9 @@ fn ids_are_uuid_v7_and_every_row_carries_the_device() {
     let device: String = t
         .store
         .conn()
-        .query_row("SELECT device_id FROM event WHERE id = ?1", [&ev.id], |r| r.get(0))
+        .query_row("SELECT device_id FROM event WHERE id = ?1", [&ev.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(device, t.store.device_id());
     assert_eq!(

@@ -25,7 +25,10 @@ impl TestTill {
     }
 
     pub fn count(&self, sql: &str) -> i64 {
-        self.store.conn().query_row(sql, [], |r| r.get(0)).expect(sql)
+        self.store
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .expect(sql)
     }
 
     pub fn journal_len(&self) -> i64 {

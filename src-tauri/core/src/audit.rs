@@ -66,10 +66,12 @@ impl Entry {
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// JSON with object keys sorted and no spaces, whatever serde_json's map
@@ -220,7 +222,9 @@ const ENTRY_COLUMNS: &str = "seq, id, device_id, at_utc, utc_offset_minutes, act
 /// Walk the whole journal from the first entry and stop at the first one that
 /// does not hold.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_string();
@@ -234,10 +238,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 message: if entry.seq == expected_seq + 1 {
                     format!("entry {expected_seq} is missing")
                 } else {
-                    format!(
-                        "entries {expected_seq} to {} are missing",
-                        entry.seq - 1
-                    )
+                    format!("entries {expected_seq} to {} are missing", entry.seq - 1)
                 },
             })
         } else if entry.prev_hash != prev_hash {

@@ -108,26 +108,40 @@ pub(crate) fn validate(settings: &Settings, input: &ProductInput) -> Result<Vali
     let name = clean("name", &input.name, true, 200)?;
     let unit_price = parse_decimal("unit_price", &input.unit_price)?.normalize();
     if unit_price.is_sign_negative() && !unit_price.is_zero() {
-        return Err(Error::validation("unit_price", format!("'{}' is negative", input.unit_price.trim())));
+        return Err(Error::validation(
+            "unit_price",
+            format!("'{}' is negative", input.unit_price.trim()),
+        ));
     }
     if unit_price.scale() > 4 {
         return Err(Error::validation("unit_price", "has more than 4 decimals"));
     }
-    let tax_rate = parse_decimal("tax_rate", input.tax_rate.trim().trim_end_matches('%'))?.normalize();
+    let tax_rate =
+        parse_decimal("tax_rate", input.tax_rate.trim().trim_end_matches('%'))?.normalize();
     if !settings.tax_rates.contains(&tax_rate) {
         return Err(Error::validation(
             "tax_rate",
             format!(
                 "{}% is not one of the shop's tax rates ({})",
                 input.tax_rate.trim().trim_end_matches('%'),
-                settings.tax_rates.iter().map(|r| format!("{r}%")).collect::<Vec<_>>().join(", ")
+                settings
+                    .tax_rates
+                    .iter()
+                    .map(|r| format!("{r}%"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ));
     }
     let unit = match input.unit.trim() {
         "" => "each".to_string(),
         u if UNITS.contains(&u) => u.to_string(),
-        u => return Err(Error::validation("unit", format!("'{u}' is not a unit (each, kg or l)"))),
+        u => {
+            return Err(Error::validation(
+                "unit",
+                format!("'{u}' is not a unit (each, kg or l)"),
+            ))
+        }
     };
     let kind = match input.kind.trim() {
         "" => "item".to_string(),
@@ -145,7 +159,10 @@ pub(crate) fn validate(settings: &Settings, input: &ProductInput) -> Result<Vali
         t => {
             let v = parse_decimal("low_stock_threshold", t)?.normalize();
             if v.is_sign_negative() {
-                return Err(Error::validation("low_stock_threshold", "must be 0 or more"));
+                return Err(Error::validation(
+                    "low_stock_threshold",
+                    "must be 0 or more",
+                ));
             }
             Some(v)
         }
@@ -205,10 +222,16 @@ pub fn list(conn: &Connection) -> Result<Vec<Product>> {
 /// Add a product; SKU and barcode must be new.
 pub fn create(tx: &Tx, settings: &Settings, input: &ProductInput) -> Result<Product> {
     let v = validate(settings, input)?;
-    let sku_taken: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)", [&v.sku], |r| r.get(0))?;
+    let sku_taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM product WHERE sku = ?1)",
+        [&v.sku],
+        |r| r.get(0),
+    )?;
     if sku_taken {
-        return Err(Error::validation("sku", format!("'{}' is already in the catalog", v.sku)));
+        return Err(Error::validation(
+            "sku",
+            format!("'{}' is already in the catalog", v.sku),
+        ));
     }
     if let Some(code) = &v.barcode {
         let taken: bool = tx.query_row(
@@ -217,7 +240,10 @@ pub fn create(tx: &Tx, settings: &Settings, input: &ProductInput) -> Result<Prod
             |r| r.get(0),
         )?;
         if taken {
-            return Err(Error::validation("barcode", format!("'{code}' is already on another product")));
+            return Err(Error::validation(
+                "barcode",
+                format!("'{code}' is already on another product"),
+            ));
         }
     }
     let id = new_id();
@@ -265,8 +291,14 @@ mod tests {
     fn barcodes_with_a_wrong_check_digit_are_refused() {
         assert!(validate_barcode("4006381333931").unwrap().is_some());
         let err = validate_barcode("4006381333932").unwrap_err();
-        assert_eq!(err.to_string(), "barcode: '4006381333932' has a wrong check digit (expected 1)");
-        assert_eq!(validate_barcode("SHOP-0001").unwrap().as_deref(), Some("SHOP-0001"));
+        assert_eq!(
+            err.to_string(),
+            "barcode: '4006381333932' has a wrong check digit (expected 1)"
+        );
+        assert_eq!(
+            validate_barcode("SHOP-0001").unwrap().as_deref(),
+            Some("SHOP-0001")
+        );
         assert_eq!(validate_barcode("  ").unwrap(), None);
     }
 }

@@ -64,16 +64,26 @@ pub struct EventInput {
 pub fn parse_local_time(field: &str, text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::validation(field, "is empty; give a date and time like 2026-12-05T10:00"));
+        return Err(Error::validation(
+            field,
+            "is empty; give a date and time like 2026-12-05T10:00",
+        ));
     }
     let normalized = t.replacen(' ', "T", 1);
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(&normalized, f).ok())
-        .map(|dt| dt.format("%Y-%m-%dT%H:%M").to_string())
-        .ok_or_else(|| {
-            Error::validation(field, format!("'{t}' is not a date and time like 2026-12-05T10:00"))
-        })
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(&normalized, f).ok())
+    .map(|dt| dt.format("%Y-%m-%dT%H:%M").to_string())
+    .ok_or_else(|| {
+        Error::validation(
+            field,
+            format!("'{t}' is not a date and time like 2026-12-05T10:00"),
+        )
+    })
 }
 
 struct Valid {
@@ -128,15 +138,23 @@ pub fn list(conn: &Connection) -> Result<Vec<Event>> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Event> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM event WHERE id = ?1"), [id], read_event)
-        .optional()?
-        .ok_or_else(|| Error::not_found("event", id))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM event WHERE id = ?1"),
+        [id],
+        read_event,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("event", id))
 }
 
 /// The open event, if any.
 pub fn current(conn: &Connection) -> Result<Option<Event>> {
     Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM event WHERE status = 'open'"), [], read_event)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM event WHERE status = 'open'"),
+            [],
+            read_event,
+        )
         .optional()?)
 }
 
@@ -154,7 +172,16 @@ pub fn create(tx: &Tx, input: &EventInput) -> Result<Event> {
     tx.execute(
         "INSERT INTO event (id, device_id, name, venue, starts_at, ends_at, notes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        rusqlite::params![id, tx.device_id, v.name, v.venue, v.starts_at, v.ends_at, v.notes, tx.now.utc],
+        rusqlite::params![
+            id,
+            tx.device_id,
+            v.name,
+            v.venue,
+            v.starts_at,
+            v.ends_at,
+            v.notes,
+            tx.now.utc
+        ],
     )?;
     let event = get(tx, &id)?;
     tx.journal("event.created", "event", &id, summary(&event))?;
@@ -190,7 +217,10 @@ pub fn open(tx: &Tx, id: &str) -> Result<Event> {
     match event.status {
         EventStatus::Open => return Ok(event),
         EventStatus::Closed => {
-            return Err(Error::Conflict(format!("'{}' is closed and cannot be opened again", event.name)))
+            return Err(Error::Conflict(format!(
+                "'{}' is closed and cannot be opened again",
+                event.name
+            )))
         }
         EventStatus::Planned => {}
     }

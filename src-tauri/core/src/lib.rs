@@ -12,6 +12,7 @@ pub mod money;
 pub mod people;
 pub mod settings;
 pub mod status;
+pub mod stock;
 pub mod store;
 pub mod text;
 

@@ -16,14 +16,50 @@ use crate::{Error, Result};
 /// ISO 4217 currencies a till is likely to meet, with their minor units.
 /// A currency not listed here is refused rather than guessed.
 const CURRENCIES: &[(&str, u32)] = &[
-    ("AED", 2), ("AUD", 2), ("BGN", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2),
-    ("CHF", 2), ("CLP", 0), ("CNY", 2), ("CZK", 2), ("DKK", 2), ("EUR", 2),
-    ("GBP", 2), ("HKD", 2), ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2),
-    ("ISK", 0), ("JOD", 3), ("JPY", 0), ("KRW", 0), ("KWD", 3), ("MAD", 2),
-    ("MXN", 2), ("NOK", 2), ("NZD", 2), ("OMR", 3), ("PHP", 2), ("PLN", 2),
-    ("RON", 2), ("RSD", 2), ("SEK", 2), ("SGD", 2), ("THB", 2), ("TND", 3),
-    ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("VND", 0), ("XAF", 0),
-    ("XOF", 0), ("ZAR", 2),
+    ("AED", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MAD", 2),
+    ("MXN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PHP", 2),
+    ("PLN", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("XAF", 0),
+    ("XOF", 0),
+    ("ZAR", 2),
 ];
 
 /// The shop's currency: its ISO code and how many decimals its minor unit has.
@@ -137,11 +173,17 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     if marks > 1 {
         return Err(Error::validation(
             field,
-            format!("'{trimmed}' is not a number: use one decimal mark and no thousands separators"),
+            format!(
+                "'{trimmed}' is not a number: use one decimal mark and no thousands separators"
+            ),
         ));
     }
     let body = trimmed.strip_prefix('-').unwrap_or(trimmed);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Err(Error::validation(
             field,
             format!("'{trimmed}' is not a number"),
@@ -154,7 +196,10 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
         ));
     }
     if body.len() > 24 {
-        return Err(Error::validation(field, format!("'{trimmed}' is too large")));
+        return Err(Error::validation(
+            field,
+            format!("'{trimmed}' is too large"),
+        ));
     }
     Decimal::from_str(&trimmed.replace(',', "."))
         .map_err(|_| Error::validation(field, format!("'{trimmed}' is not a number")))
@@ -198,7 +243,12 @@ impl CashStep {
         let wanted = text.trim();
         CashStep::ALL
             .into_iter()
-            .find(|s| s.as_str() == wanted || (wanted == "0.1" && *s == CashStep::Ten) || (wanted == "0.5" && *s == CashStep::Fifty) || (wanted == "1.00" && *s == CashStep::One))
+            .find(|s| {
+                s.as_str() == wanted
+                    || (wanted == "0.1" && *s == CashStep::Ten)
+                    || (wanted == "0.5" && *s == CashStep::Fifty)
+                    || (wanted == "1.00" && *s == CashStep::One)
+            })
             .ok_or_else(|| {
                 Error::validation(
                     "cash_rounding",
@@ -264,9 +314,15 @@ mod tests {
             "price: '12,3,4' is not a number: use one decimal mark and no thousands separators"
         );
         let e = eur().parse_amount("price", "1.234").unwrap_err();
-        assert_eq!(e.to_string(), "price: '1.234' has 3 decimals; EUR allows at most 2");
+        assert_eq!(
+            e.to_string(),
+            "price: '1.234' has 3 decimals; EUR allows at most 2"
+        );
         let e = eur().parse_non_negative("price", "-1").unwrap_err();
-        assert_eq!(e.to_string(), "price: '-1' is negative; it must be 0 or more");
+        assert_eq!(
+            e.to_string(),
+            "price: '-1' is negative; it must be 0 or more"
+        );
         assert!(eur().parse_amount("price", "").is_err());
         assert!(eur().parse_amount("price", "abc").is_err());
         assert!(eur().parse_amount("price", "1e5").is_err());
@@ -315,6 +371,9 @@ mod tests {
     fn format_always_shows_the_currency_decimals() {
         assert_eq!(eur().format(d("12.5")), "12.50");
         assert_eq!(eur().format(d("3")), "3.00");
-        assert_eq!(Currency::from_code("JPY").unwrap().format(d("1500")), "1500");
+        assert_eq!(
+            Currency::from_code("JPY").unwrap().format(d("1500")),
+            "1500"
+        );
     }
 }

@@ -96,7 +96,10 @@ pub fn validate_pin(pin: &str) -> Result<()> {
         return Err(Error::validation("pin", "must have at least 6 digits"));
     }
     if pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::validation("pin", "must be 6 to 12 digits, nothing else"));
+        return Err(Error::validation(
+            "pin",
+            "must be 6 to 12 digits, nothing else",
+        ));
     }
     Ok(())
 }
@@ -164,7 +167,10 @@ pub fn add(tx: &Tx, approval: &Approval, input: &PersonInput) -> Result<Person> 
     let role = Role::parse(&input.role)?;
     let pin_hash = match (role, input.pin.as_deref().map(str::trim)) {
         (Role::Organizer, None | Some("")) => {
-            return Err(Error::validation("pin", "an organizer needs a PIN of at least 6 digits"))
+            return Err(Error::validation(
+                "pin",
+                "an organizer needs a PIN of at least 6 digits",
+            ))
         }
         (_, Some(pin)) if !pin.is_empty() => Some(hash_pin(pin)?),
         _ => None,
@@ -175,7 +181,10 @@ pub fn add(tx: &Tx, approval: &Approval, input: &PersonInput) -> Result<Person> 
         |r| r.get(0),
     )?;
     if taken {
-        return Err(Error::validation("name", format!("someone called '{name}' is already on the team")));
+        return Err(Error::validation(
+            "name",
+            format!("someone called '{name}' is already on the team"),
+        ));
     }
     let id = new_id();
     tx.execute(
@@ -204,7 +213,12 @@ pub fn set_pin(tx: &Tx, _approval: &Approval, person_id: &str, pin: &str) -> Res
         "UPDATE person SET pin_hash = ?1 WHERE id = ?2",
         (&hash, &person.id),
     )?;
-    tx.journal("person.pin_changed", "person", &person.id, serde_json::json!({}))?;
+    tx.journal(
+        "person.pin_changed",
+        "person",
+        &person.id,
+        serde_json::json!({}),
+    )?;
     Ok(())
 }
 
@@ -217,9 +231,16 @@ pub fn set_active(tx: &Tx, _approval: &Approval, person_id: &str, active: bool) 
             "this is the last organizer; add another organizer before deactivating them".into(),
         ));
     }
-    tx.execute("UPDATE person SET active = ?1 WHERE id = ?2", (active, &person.id))?;
+    tx.execute(
+        "UPDATE person SET active = ?1 WHERE id = ?2",
+        (active, &person.id),
+    )?;
     tx.journal(
-        if active { "person.reactivated" } else { "person.deactivated" },
+        if active {
+            "person.reactivated"
+        } else {
+            "person.deactivated"
+        },
         "person",
         &person.id,
         serde_json::json!({}),
@@ -296,7 +317,9 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
         [organizer_id],
         |r| r.get(0),
     )?;
-    let ok = phc.as_deref().is_some_and(|phc| pin_matches(pin.trim(), phc));
+    let ok = phc
+        .as_deref()
+        .is_some_and(|phc| pin_matches(pin.trim(), phc));
     store.write(&Actor::person(organizer_id), |tx| {
         tx.execute(
             "INSERT INTO pin_attempt (id, device_id, person_id, at_utc, ok) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -321,7 +344,11 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
         None => format!(
             "wrong PIN; {} more {} before a lockout",
             FREE_TRIES - failures,
-            if FREE_TRIES - failures == 1 { "try" } else { "tries" }
+            if FREE_TRIES - failures == 1 {
+                "try"
+            } else {
+                "tries"
+            }
         ),
     };
     Err(Error::Unauthorized(message))
@@ -329,13 +356,19 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
 
 /// Approval for settings and people while the shop has no organizer yet
 /// (the very first setup); afterwards an organizer's PIN is required.
-pub fn approval_for_setup(store: &mut Store, organizer_id: Option<&str>, pin: Option<&str>) -> Result<Approval> {
+pub fn approval_for_setup(
+    store: &mut Store,
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+) -> Result<Approval> {
     if organizer_count(store.conn())? == 0 {
         return Ok(Approval::bootstrap());
     }
     match (organizer_id, pin) {
         (Some(id), Some(pin)) if !id.is_empty() => verify_organizer_pin(store, id, pin),
-        _ => Err(Error::Unauthorized("an organizer's PIN is needed for this".into())),
+        _ => Err(Error::Unauthorized(
+            "an organizer's PIN is needed for this".into(),
+        )),
     }
 }
 

@@ -64,22 +64,27 @@ pub struct SettingsInput {
 
 fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
 /// Current settings, with defaults for anything never set.
 pub fn load(conn: &Connection) -> Result<Settings> {
     let shop_name = get_value(conn, "shop_name")?.unwrap_or_else(|| "My pop-up shop".into());
-    let currency = Currency::from_code(&get_value(conn, "currency")?.unwrap_or_else(|| "EUR".into()))?;
-    let tax_mode = TaxMode::parse(&get_value(conn, "tax_mode")?.unwrap_or_else(|| "inclusive".into()))?;
-    let tax_rates = parse_tax_rates(&get_value(conn, "tax_rates")?.unwrap_or_else(|| "0;20".into()))?;
-    let cash_rounding = CashStep::parse(&get_value(conn, "cash_rounding")?.unwrap_or_else(|| "none".into()))?;
-    let till_code: String = conn.query_row(
-        "SELECT till_code FROM device WHERE is_local = 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let currency =
+        Currency::from_code(&get_value(conn, "currency")?.unwrap_or_else(|| "EUR".into()))?;
+    let tax_mode =
+        TaxMode::parse(&get_value(conn, "tax_mode")?.unwrap_or_else(|| "inclusive".into()))?;
+    let tax_rates =
+        parse_tax_rates(&get_value(conn, "tax_rates")?.unwrap_or_else(|| "0;20".into()))?;
+    let cash_rounding =
+        CashStep::parse(&get_value(conn, "cash_rounding")?.unwrap_or_else(|| "none".into()))?;
+    let till_code: String =
+        conn.query_row("SELECT till_code FROM device WHERE is_local = 1", [], |r| {
+            r.get(0)
+        })?;
     Ok(Settings {
         shop_name,
         currency,
@@ -109,7 +114,10 @@ pub fn parse_tax_rates(text: &str) -> Result<Vec<Decimal>> {
         }
     }
     if rates.is_empty() {
-        return Err(Error::validation("tax_rates", "list at least one tax rate, e.g. 0; 20"));
+        return Err(Error::validation(
+            "tax_rates",
+            "list at least one tax rate, e.g. 0; 20",
+        ));
     }
     rates.sort();
     Ok(rates)
@@ -128,7 +136,10 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
     {
         return Err(Error::validation(
             "till_code",
-            format!("'{}' is not a till code: use 1 to 8 letters or digits, e.g. T1", input.till_code.trim()),
+            format!(
+                "'{}' is not a till code: use 1 to 8 letters or digits, e.g. T1",
+                input.till_code.trim()
+            ),
         ));
     }
     Ok(Settings {
@@ -162,7 +173,12 @@ pub fn save(tx: &Tx, input: &SettingsInput) -> Result<Settings> {
         ("tax_mode", after.tax_mode.as_str().to_string()),
         (
             "tax_rates",
-            after.tax_rates.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(";"),
+            after
+                .tax_rates
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
         ),
         ("cash_rounding", after.cash_rounding.as_str().to_string()),
     ];
@@ -193,7 +209,12 @@ impl SettingsInput {
             shop_name: s.shop_name.clone(),
             currency: s.currency.code.clone(),
             tax_mode: s.tax_mode.as_str().to_string(),
-            tax_rates: s.tax_rates.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("; "),
+            tax_rates: s
+                .tax_rates
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
             cash_rounding: s.cash_rounding.as_str().to_string(),
             till_code: s.till_code.clone(),
         }

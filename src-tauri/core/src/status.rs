@@ -34,7 +34,11 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
         people,
         current_event: events::current(conn)?,
         event_count: conn.query_row("SELECT count(*) FROM event", [], |r| r.get(0))?,
-        product_count: conn.query_row("SELECT count(*) FROM product WHERE active = 1", [], |r| r.get(0))?,
+        product_count: conn.query_row(
+            "SELECT count(*) FROM product WHERE active = 1",
+            [],
+            |r| r.get(0),
+        )?,
     })
 }
 
@@ -42,7 +46,10 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
 pub fn person_for_till(conn: &Connection, person_id: &str) -> Result<Person> {
     let person = people::get(conn, person_id)?;
     if !person.active {
-        return Err(Error::Conflict(format!("{} is no longer active on the team", person.name)));
+        return Err(Error::Conflict(format!(
+            "{} is no longer active on the team",
+            person.name
+        )));
     }
     Ok(person)
 }

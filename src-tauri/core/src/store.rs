@@ -20,6 +20,7 @@ pub const APPLICATION_ID: i64 = 0x5054_494C;
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_catalog.sql"),
+    include_str!("../migrations/0003_stock_ledger.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -128,11 +129,15 @@ impl Store {
         if let Some(parent) = path.parent() {
             if !parent.as_os_str().is_empty() && !parent.exists() {
                 std::fs::create_dir_all(parent).map_err(|e| {
-                    Error::Storage(format!("cannot create the folder {}: {e}", parent.display()))
+                    Error::Storage(format!(
+                        "cannot create the folder {}: {e}",
+                        parent.display()
+                    ))
                 })?;
             }
         }
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| storage_error(path, e))?;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| storage_error(path, e))?;
         Self::check_identity(&conn, path)?;
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
             return Err(storage_error(
@@ -213,7 +218,9 @@ impl Store {
                 .conn
                 .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?
                 .to_lowercase(),
-            synchronous: self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+            synchronous: self
+                .conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
             foreign_keys: self
                 .conn
                 .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))?
@@ -326,12 +333,14 @@ impl Store {
                 format!("{} already exists; choose a new file name", dest.display()),
             ));
         }
-        let dest_text = dest.to_str().ok_or_else(|| {
-            Error::validation("backup file", "the path is not valid UTF-8")
-        })?;
+        let dest_text = dest
+            .to_str()
+            .ok_or_else(|| Error::validation("backup file", "the path is not valid UTF-8"))?;
         self.conn
             .execute("VACUUM INTO ?1", [dest_text])
-            .map_err(|e| Error::Storage(format!("cannot write the backup {}: {e}", dest.display())))?;
+            .map_err(|e| {
+                Error::Storage(format!("cannot write the backup {}: {e}", dest.display()))
+            })?;
         Ok(())
     }
 

@@ -17,7 +17,10 @@ pub fn clean(field: &str, value: &str, required: bool, max: usize) -> Result<Str
             format!("is {count} characters long; at most {max} are allowed"),
         ));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(Error::validation(field, "contains control characters"));
     }
     Ok(trimmed.to_string())

@@ -68,11 +68,25 @@ pub struct AppStatus {
 
 #[tauri::command(async)]
 pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
-    let person_id = state.person.lock().map_err(|_| ApiError::internal())?.clone();
+    let person_id = state
+        .person
+        .lock()
+        .map_err(|_| ApiError::internal())?
+        .clone();
     let db_path = state.db_path.display().to_string();
     match state.with_store(|store| status::till_status(store.conn())) {
-        Ok(till) => Ok(AppStatus { till: Some(till), store_error: None, db_path, person_id }),
-        Err(err) => Ok(AppStatus { till: None, store_error: Some(err), db_path, person_id }),
+        Ok(till) => Ok(AppStatus {
+            till: Some(till),
+            store_error: None,
+            db_path,
+            person_id,
+        }),
+        Err(err) => Ok(AppStatus {
+            till: None,
+            store_error: Some(err),
+            db_path,
+            person_id,
+        }),
     }
 }
 
@@ -128,7 +142,13 @@ pub fn add_person(
 ) -> Reply<Person> {
     let actor = state.actor_or_setup()?;
     state.with_store(|store| {
-        people::add_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &input)
+        people::add_with_pin(
+            store,
+            &actor,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+            &input,
+        )
     })
 }
 
@@ -141,7 +161,14 @@ pub fn set_person_active(
 ) -> Reply<Person> {
     let actor = state.actor()?;
     state.with_store(|store| {
-        people::set_active_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &person_id, active)
+        people::set_active_with_pin(
+            store,
+            &actor,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+            &person_id,
+            active,
+        )
     })
 }
 
@@ -153,7 +180,13 @@ pub fn save_settings(
 ) -> Reply<Settings> {
     let actor = state.actor_or_setup()?;
     state.with_store(|store| {
-        settings::save_with_pin(store, &actor, approval.organizer_id.as_deref(), approval.pin.as_deref(), &input)
+        settings::save_with_pin(
+            store,
+            &actor,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+            &input,
+        )
     })
 }
 
@@ -205,7 +238,10 @@ mod tests {
 
     #[test]
     fn errors_cross_to_the_window_as_code_message_and_field() {
-        let err = ApiError::from(Error::validation("ends_at", "the event ends before it starts"));
+        let err = ApiError::from(Error::validation(
+            "ends_at",
+            "the event ends before it starts",
+        ));
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(
             json,

@@ -35,7 +35,11 @@ pub fn app_binary() -> PathBuf {
 }
 
 async fn text_of(el: &Element) -> String {
-    el.prop("textContent").await.ok().flatten().unwrap_or_default()
+    el.prop("textContent")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 fn free_port() -> u16 {
@@ -90,7 +94,12 @@ impl App {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("XDG_DATA_HOME", data_home.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -98,7 +107,10 @@ impl App {
             .expect("start tauri-driver (install it with `cargo install tauri-driver --locked`)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let mut caps = serde_json::Map::new();
@@ -146,14 +158,22 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Clear a field and type `text` into it, as a person (or a scanner) would.
     pub async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// The element's text (its DOM textContent: WebKitWebDriver's own
@@ -173,7 +193,10 @@ impl App {
                     }
                     if Instant::now() > deadline {
                         let shot = self.screenshot("failure").await;
-                        panic!("{css} never showed {needle:?}; it shows {text:?} (screen: {})", shot.display());
+                        panic!(
+                            "{css} never showed {needle:?}; it shows {text:?} (screen: {})",
+                            shot.display()
+                        );
                     }
                 }
             }

@@ -12,7 +12,12 @@ async fn set_up_a_shop_create_an_event_and_the_journal_verifies() {
     app.type_into("#setup-pin", "12345").await;
     app.click("#setup-submit").await;
     // A short PIN is refused, next to its field, and nothing is written.
-    let msg = app.wait_for_text("#setup-form [data-field=pin] .field-error", "at least 6 digits").await;
+    let msg = app
+        .wait_for_text(
+            "#setup-form [data-field=pin] .field-error",
+            "at least 6 digits",
+        )
+        .await;
     assert!(msg.contains("pin"), "{msg}");
     app.type_into("#setup-pin", "135790").await;
     app.click("#setup-submit").await;
@@ -25,7 +30,11 @@ async fn set_up_a_shop_create_an_event_and_the_journal_verifies() {
     app.type_into("#event-starts", "2027-04-10 17:00").await;
     app.type_into("#event-ends", "2027-04-10 09:00").await;
     app.click("#event-save").await;
-    app.wait_for_text("#event-form [data-field=ends_at] .field-error", "before it starts").await;
+    app.wait_for_text(
+        "#event-form [data-field=ends_at] .field-error",
+        "before it starts",
+    )
+    .await;
 
     app.type_into("#event-starts", "2027-04-10 09:00").await;
     app.type_into("#event-ends", "2027-04-10 17:00").await;
@@ -39,7 +48,11 @@ async fn set_up_a_shop_create_an_event_and_the_journal_verifies() {
     let data = app.close().await;
     let db = App::db_path_in(data.path());
     let out = App::cli(&db, &["verify"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = App::cli(&db, &["events", "--json"]);
     let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(events[0]["name"], "Spring Market");
@@ -67,18 +80,21 @@ async fn the_demo_pop_up_shows_and_settings_need_the_organizer_pin() {
     app.click("#settings-save").await;
     app.find("#pin-dialog").await;
     app.enter_pin("246810").await;
-    app.wait_for_text("#settings-form [data-field=currency] .field-error", "'XYZ'").await;
+    app.wait_for_text("#settings-form [data-field=currency] .field-error", "'XYZ'")
+        .await;
 
     app.type_into("#settings-currency", "GBP").await;
     app.type_into("#settings-shop", "Loop & Jar (winter)").await;
     app.click("#settings-save").await;
     app.enter_pin("000000").await;
-    app.wait_for_text("#settings-form .form-error", "wrong PIN").await;
+    app.wait_for_text("#settings-form .form-error", "wrong PIN")
+        .await;
     app.click("#settings-save").await;
     app.enter_pin("246810").await;
     app.wait_for_text("#shop-name", "Loop & Jar (winter)").await;
     app.click("#verify-journal").await;
-    app.wait_for_text("#journal-result", "The journal holds").await;
+    app.wait_for_text("#journal-result", "The journal holds")
+        .await;
     app.screenshot("demo-settings").await;
     app.close().await;
 }
