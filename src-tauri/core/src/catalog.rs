@@ -302,3 +302,44 @@ mod tests {
         assert_eq!(validate_barcode("  ").unwrap(), None);
     }
 }
+
+/// Products whose name contains `query` (case- and accent-insensitive) or
+/// whose SKU or barcode equals it; active products only, best matches first.
+/// (A plain scan for now; the catalog issue replaces it with an index.)
+pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Product>> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let folded = fold_for_search(q);
+    let pattern = format!(
+        "%{}%",
+        folded
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PRODUCT_COLUMNS} FROM product
+         WHERE active = 1 AND (sku = ?1 OR barcode = ?1 OR search_name LIKE ?2 ESCAPE '\\')
+         ORDER BY (sku = ?1 OR barcode = ?1) DESC, instr(search_name, ?3) = 1 DESC, search_name
+         LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![q, pattern, folded, limit as i64],
+        read_product,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The product with exactly this barcode (or SKU), as a scanner reads it.
+pub fn find_by_code(conn: &Connection, code: &str) -> Result<Option<Product>> {
+    let code = code.trim();
+    Ok(conn
+        .query_row(
+            &format!("SELECT {PRODUCT_COLUMNS} FROM product WHERE barcode = ?1 OR sku = ?1 ORDER BY barcode = ?1 DESC LIMIT 1"),
+            [code],
+            read_product,
+        )
+        .optional()?)
+}
