@@ -276,32 +276,6 @@ pub fn create(tx: &Tx, settings: &Settings, input: &ProductInput) -> Result<Prod
     Ok(product)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gs1_check_digits_match_known_codes() {
-        assert_eq!(gs1_check_digit("400638133393"), 1); // EAN-13 4006381333931
-        assert_eq!(gs1_check_digit("9638507"), 4); // EAN-8 96385074
-        assert_eq!(gs1_check_digit("03600029145"), 2); // UPC-A 036000291452
-    }
-
-    #[test]
-    fn barcodes_with_a_wrong_check_digit_are_refused() {
-        assert!(validate_barcode("4006381333931").unwrap().is_some());
-        let err = validate_barcode("4006381333932").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "barcode: '4006381333932' has a wrong check digit (expected 1)"
-        );
-        assert_eq!(
-            validate_barcode("SHOP-0001").unwrap().as_deref(),
-            Some("SHOP-0001")
-        );
-        assert_eq!(validate_barcode("  ").unwrap(), None);
-    }
-}
 
 /// Products whose name contains `query` (case- and accent-insensitive) or
 /// whose SKU or barcode equals it; active products only, best matches first.
@@ -342,4 +316,31 @@ pub fn find_by_code(conn: &Connection, code: &str) -> Result<Option<Product>> {
             read_product,
         )
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gs1_check_digits_match_known_codes() {
+        assert_eq!(gs1_check_digit("400638133393"), 1); // EAN-13 4006381333931
+        assert_eq!(gs1_check_digit("9638507"), 4); // EAN-8 96385074
+        assert_eq!(gs1_check_digit("03600029145"), 2); // UPC-A 036000291452
+    }
+
+    #[test]
+    fn barcodes_with_a_wrong_check_digit_are_refused() {
+        assert!(validate_barcode("4006381333931").unwrap().is_some());
+        let err = validate_barcode("4006381333932").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "barcode: '4006381333932' has a wrong check digit (expected 1)"
+        );
+        assert_eq!(
+            validate_barcode("SHOP-0001").unwrap().as_deref(),
+            Some("SHOP-0001")
+        );
+        assert_eq!(validate_barcode("  ").unwrap(), None);
+    }
 }
