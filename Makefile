@@ -39,4 +39,4 @@ bench:
 	cargo bench -p popup-till-core
 
 deb:
-	npx --yes @tauri-apps/cli@2 build --bundles deb
+	TAURI_APP_PATH=src-tauri npx --yes @tauri-apps/cli@2 build --bundles deb

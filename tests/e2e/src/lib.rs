@@ -147,6 +147,11 @@ impl App {
         }
     }
 
+    /// The tauri-driver process id (the app runs below it).
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
     /// Wait for an element matching `css` (up to 10 s).
     pub async fn find(&self, css: &str) -> Element {
         self.client

@@ -98,3 +98,21 @@ async fn the_demo_pop_up_shows_and_settings_need_the_organizer_pin() {
     app.screenshot("demo-settings").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_database_that_is_not_sqlite_is_shown_and_nothing_is_sold() {
+    let garbage = "shopping list: eggs, flour, more eggs\n".repeat(100);
+    let app = App::launch_prepared(|db| {
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        std::fs::write(db, &garbage).unwrap();
+    })
+    .await;
+    let text = app.wait_for_text("#store-error", "not SQLite").await;
+    assert!(text.contains("till.sqlite"), "{text}");
+    assert!(text.contains("This till cannot sell yet"), "{text}");
+    let nav = app.text("#nav").await;
+    assert!(nav.trim().is_empty(), "no screens are offered: {nav:?}");
+    let data = app.close().await;
+    let after = std::fs::read_to_string(App::db_path_in(data.path())).unwrap();
+    assert_eq!(after, garbage, "the file is left untouched");
+}

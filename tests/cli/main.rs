@@ -1,0 +1,131 @@
+//! The organizer's command line, run as a real process on real files:
+//! exit codes, `--json` output, errors on stderr.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn popup_till(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_popup-till"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run popup-till")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_organizer_commands() {
+    let out = Command::new(env!("CARGO_BIN_EXE_popup-till"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for command in ["demo", "verify", "backup", "events", "--db"] {
+        assert!(
+            text.contains(command),
+            "--help does not mention {command}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn demo_then_events_and_verify_work_on_the_same_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    let out = popup_till(&db, &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("246810"));
+
+    let out = popup_till(&db, &["events", "--json"]);
+    assert!(out.status.success());
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events[0]["name"], "Winter Craft Fair");
+    assert_eq!(events[0]["status"], "planned");
+    assert!(events[0]["starts_at"].as_str().unwrap().ends_with("T10:00"));
+
+    let out = popup_till(&db, &["events"]);
+    assert!(stdout(&out).contains("Winter Craft Fair"));
+
+    let out = popup_till(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("journal holds"));
+
+    let out = popup_till(&db, &["verify", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["problem"].is_null());
+    assert!(report["entries"].as_i64().unwrap() > 40);
+
+    let out = popup_till(&db, &["demo"]);
+    assert!(!out.status.success(), "a second demo must be refused");
+    assert!(stderr(&out).contains("empty till"), "{}", stderr(&out));
+}
+
+#[test]
+fn verify_exits_non_zero_naming_the_first_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_is_append_only_update;
+         UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 7;",
+    )
+    .unwrap();
+    drop(conn);
+    let out = popup_till(&db, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("entry 7"), "{err}");
+    assert!(err.contains("altered"), "{err}");
+}
+
+#[test]
+fn backup_writes_a_copy_that_verifies_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let copy = dir.path().join("copy.sqlite");
+    let out = popup_till(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = popup_till(&copy, &["events", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 1);
+    assert!(popup_till(&copy, &["verify"]).status.success());
+
+    let out = popup_till(&db, &["backup", copy.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_or_foreign_database_is_an_error_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.sqlite");
+    let out = popup_till(&missing, &["events"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(
+        !missing.exists(),
+        "a typo in --db must not create a database"
+    );
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a database at all, just some text ".repeat(100)).unwrap();
+    let out = popup_till(&text, &["verify"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("notes.txt") && err.contains("not SQLite"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
