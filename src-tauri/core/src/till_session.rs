@@ -642,3 +642,15 @@ pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
     }
     Ok(out)
 }
+
+/// Close the open session, then checkpoint the WAL: closing the till is an
+/// idle moment, the right time to fold the day's log into the database.
+pub fn close_with_checkpoint(
+    store: &mut crate::Store,
+    actor: &crate::Actor,
+    input: &CloseInput,
+) -> Result<ZReport> {
+    let z = store.write(actor, |tx| close(tx, input))?;
+    store.checkpoint()?;
+    Ok(z)
+}
