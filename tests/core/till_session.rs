@@ -225,3 +225,22 @@ fn cash_movements_need_an_amount_and_a_reason() {
     assert_eq!(s.t.count("SELECT count(*) FROM cash_movement"), 0);
     assert_eq!(s.t.journal_len(), journal);
 }
+
+#[test]
+fn a_session_whose_event_was_closed_sells_nothing_more_but_can_be_closed() {
+    let mut s = shop();
+    s.open_session("0", false);
+    let event = s.event.clone();
+    s.t.store
+        .write(&popup_till_core::Actor::system("test"), |tx| {
+            popup_till_core::events::close(tx, &event)
+        })
+        .unwrap();
+    let err = s
+        .sell(&cart(vec![line(&s.mug.clone(), "1")]), &[cash("")])
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("close this till session"), "{err}");
+    assert_eq!(s.t.count("SELECT count(*) FROM sale"), 0);
+    assert_eq!(close(&mut s, "0", "").unwrap().number, 1);
+}

@@ -170,6 +170,9 @@ pub struct QuoteTax {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quote {
     pub lines: Vec<QuoteLine>,
+    /// The lines before any discount (net when prices exclude tax).
+    pub items_total: String,
+    /// After discounts (net when prices exclude tax).
     pub subtotal: String,
     pub discount: String,
     pub tax: String,
@@ -451,6 +454,7 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
         .collect();
     Ok(Quote {
         lines,
+        items_total: f(p.cart.lines.iter().map(|l| l.amount).sum()),
         subtotal: f(p.cart.subtotal),
         discount: f(p.cart.discount),
         tax: f(p.cart.tax),

@@ -66,7 +66,9 @@ impl CashKind {
 pub struct ZFigures {
     pub currency: String,
     pub practice: bool,
+    /// Completed sales of the session, voided ones included.
     pub sales_count: i64,
+    /// Voids made in this session (of any sale of this till).
     pub voids_count: i64,
     pub voids_total: String,
     /// Completed sales minus voided ones.
@@ -178,22 +180,35 @@ pub struct OpenTill {
     pub practice: bool,
 }
 
-/// The open session for a sale: one cached statement, no formatting.
+/// The open session for a sale: one cached statement, no formatting. A
+/// session whose event was closed meanwhile sells nothing more.
 pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
-    conn.prepare_cached(
-        "SELECT id, event_id, practice FROM till_session WHERE device_id = ?1 AND closed_at IS NULL",
-    )?
-    .query_row([device_id], |r| {
-        Ok(OpenTill {
-            id: r.get(0)?,
-            event_id: r.get(1)?,
-            practice: r.get(2)?,
+    let found = conn
+        .prepare_cached(
+            "SELECT s.id, s.event_id, s.practice, e.status, e.name FROM till_session s JOIN event e ON e.id = s.event_id
+             WHERE s.device_id = ?1 AND s.closed_at IS NULL",
+        )?
+        .query_row([device_id], |r| {
+            Ok((
+                OpenTill {
+                    id: r.get(0)?,
+                    event_id: r.get(1)?,
+                    practice: r.get(2)?,
+                },
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })
-    })
-    .optional()?
-    .ok_or_else(|| {
-        Error::Conflict("no till session is open: open the till with a counted float first".into())
-    })
+        .optional()?;
+    match found {
+        None => Err(Error::Conflict(
+            "no till session is open: open the till with a counted float first".into(),
+        )),
+        Some((_, status, name)) if status != "open" => Err(Error::Conflict(format!(
+            "'{name}' is {status}: close this till session and count the drawer"
+        ))),
+        Some((till, _, _)) => Ok(till),
+    }
 }
 
 /// Open a session on the open event with a counted float.

@@ -16,7 +16,11 @@ use popup_till_e2e::App;
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
 const F3: &str = "\u{E033}";
+const F4: &str = "\u{E034}";
 const F6: &str = "\u{E036}";
+const F7: &str = "\u{E037}";
+const F9: &str = "\u{E039}";
+const ESC: &str = "\u{E00C}";
 
 /// Click, retrying while the screen redraws under the pointer (a freshly
 /// rendered element replaces the one found a moment ago).
@@ -58,10 +62,11 @@ fn prepare_shop(db: &Path) {
     store
         .write(&Actor::system("test"), |tx| {
             let s = settings::load(tx)?;
-            for (sku, barcode, name, price) in [
-                ("MUG", "4006381333931", "Stoneware mug", "12.50"),
-                ("JAM", "", "Plum jam", "3.30"),
-                ("TEA", "", "Herbal tea", "4.00"),
+            for (sku, barcode, name, price, unit) in [
+                ("MUG", "4006381333931", "Stoneware mug", "12.50", "each"),
+                ("JAM", "", "Plum jam", "3.30", "each"),
+                ("TEA", "", "Herbal tea", "4.00", "each"),
+                ("COF", "", "Coffee beans", "24.90", "kg"),
             ] {
                 catalog::create(
                     tx,
@@ -72,8 +77,8 @@ fn prepare_shop(db: &Path) {
                         name: name.into(),
                         unit_price: price.into(),
                         tax_rate: "20".into(),
-                        unit: "each".into(),
-                        kind: "item".into(),
+                        unit: unit.into(),
+                        kind: if unit == "each" { "item" } else { "refill" }.into(),
                         category: "Shop".into(),
                         low_stock_threshold: String::new(),
                     },
@@ -115,9 +120,9 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("2*plum{ENTER}")).await.unwrap();
     app.wait_for_text("#till-total", "19.10").await;
-    app.click("#till-quick button[data-product-id]:nth-child(1)")
+    // quick keys come in name order before anything sold: Herbal tea second
+    app.click("#till-quick button[data-product-id]:nth-child(2)")
         .await;
-    // quick keys come in catalog order: Herbal tea first
     app.wait_for_text("#till-total", "23.10").await;
     let lines = app.text("#till-cart-lines").await;
     assert!(
@@ -229,5 +234,75 @@ async fn practice_mode_shows_a_banner_and_a_separate_series() {
     scan.send_keys(F2).await.unwrap();
     app.wait_for_text("#till-message", "T1-P-000001").await;
     app.screenshot("till-practice").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    click_settled(&app, "#nav-till").await;
+    app.type_into("#till-float", &format!("0{ENTER}")).await;
+
+    // A weight with too many decimals is refused and the cart stays empty.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.type_into("#weight-input", &format!("0.2505{ENTER}"))
+        .await;
+    app.wait_for_text("#till-message", "too many decimals")
+        .await;
+    assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
+
+    // 0.250 kg × 24.90 = 6.225 -> 6.23
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.type_into("#weight-input", &format!("0.250{ENTER}"))
+        .await;
+    app.wait_for_text("#till-total", "6.23").await;
+
+    // F7 edits the last line: half off needs an organizer's PIN.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F7).await.unwrap();
+    app.type_into("#line-discount", &format!("50{ENTER}")).await;
+    app.wait_for_text("#till-total", "3.11").await;
+    app.wait_for_text("#till-totals", "Needs an organizer PIN")
+        .await;
+    app.screenshot("till-weighed-discount").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.enter_pin("000000").await;
+    app.wait_for_text("#till-message", "wrong PIN").await;
+    assert!(app.text("#till-recent").await.contains("None yet"));
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.enter_pin("246810").await;
+    app.wait_for_text("#till-message", "T1-000001").await;
+
+    // Park a cart, resume it, pay by card with the last four digits.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "4.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F9).await.unwrap();
+    app.type_into("#park-label", &format!("blue coat{ENTER}"))
+        .await;
+    app.wait_for_text("#till-parked", "blue coat").await;
+    assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
+    click_settled(&app, "#till-parked .resume").await;
+    app.wait_for_text("#till-total", "4.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F4).await.unwrap();
+    app.type_into("#card-last-four", &format!("4242{ENTER}"))
+        .await;
+    app.wait_for_text("#till-message", "T1-000002").await;
+    app.wait_gone("#till-parked").await;
+    click_settled(&app, "#till-recent tr:first-child .show-receipt").await;
+    let receipt = app.wait_for_text("#receipt", "T1-000002").await;
+    assert!(receipt.contains("4242"), "{receipt}");
+    // Esc closes the dialog and the scan field has the focus again.
+    let ok = app.find("#receipt-dialog-cancel").await;
+    ok.send_keys(ESC).await.unwrap();
+    app.wait_gone("#receipt-dialog").await;
     app.close().await;
 }

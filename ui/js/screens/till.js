@@ -238,7 +238,7 @@ function renderSelling(root, ctx, overview) {
     });
     q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
     fill(totals,
-      h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Subtotal (excl. tax)' : 'Subtotal'), h('span', { id: 'till-subtotal' }, q.subtotal)),
+      h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Items (excl. tax)' : 'Items'), h('span', { id: 'till-items' }, q.items_total)),
       Number(q.discount) ? h('div', { class: 'total-row' }, h('span', {}, 'Discounts'), h('span', { id: 'till-discount' }, `−${q.discount}`)) : null,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Tax' : 'Incl. tax'), h('span', { id: 'till-tax' }, q.tax)),
       h('div', { class: 'total-big', id: 'till-total' }, q.total),
