@@ -218,15 +218,21 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
 }
 
 #[tokio::test]
-async fn practice_mode_shows_a_banner_and_a_separate_series() {
+async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_counted_by_coins() {
     let app = App::launch_prepared(prepare_shop).await;
     app.choose_person("Carl").await;
     app.find("#event-list").await;
     click_settled(&app, "#nav-till").await;
-    app.type_into("#till-float", "0").await;
+    // The float counted by coins and notes: 2 × 20 + 10 × 0.50 = 45.00.
+    app.click("#float-denominations summary").await;
+    app.type_into("#float-denominations input[data-face='20']", "2")
+        .await;
+    app.type_into("#float-denominations input[data-face='0.50']", "10")
+        .await;
     app.click("#till-practice").await;
     app.click("#till-open").await;
     app.wait_for_text("#practice-banner", "PRACTICE").await;
+    app.wait_for_text(".till-head", "float 45.00").await;
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
     app.wait_for_text("#till-total", "12.50").await;

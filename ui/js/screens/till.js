@@ -151,6 +151,28 @@ async function showReceipt(saleId) {
   });
 }
 
+// Coins and notes a drawer usually holds; the count is summed in Rust.
+const FACES = ['100', '50', '20', '10', '5', '2', '1', '0.50', '0.20', '0.10', '0.05', '0.02', '0.01'];
+
+/** A fold-out grid to count the drawer by denomination. */
+function denominationGrid(prefix) {
+  return h('details', { class: 'denominations', id: `${prefix}-denominations` },
+    h('summary', {}, 'Count by coins and notes (optional)'),
+    h('div', { class: 'denomination-grid' }, FACES.map((face) => h('label', { class: 'denomination' },
+      h('span', {}, `${face} ×`),
+      h('input', { name: `face:${face}`, inputmode: 'numeric', autocomplete: 'off', dataset: { face } })))));
+}
+
+/** The counted pieces as {face: count}, or null when none were entered. */
+function countedPieces(form) {
+  const pieces = {};
+  for (const input of form.querySelectorAll('.denomination input')) {
+    const text = input.value.trim();
+    if (text) pieces[input.dataset.face] = text;
+  }
+  return Object.keys(pieces).length ? pieces : null;
+}
+
 // ----- the screen -----
 
 export async function render(root, ctx) {
@@ -173,6 +195,7 @@ function renderClosed(root, ctx, overview) {
       : h('p', { class: 'notice' }, 'No event is open: open today\'s event on the Event screen first.'),
     field(`Counted float (${overview.currency})`, h('input', { name: 'float', id: 'till-float', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.00' }),
       'Count the coins and notes in the drawer before the first sale.'),
+    denominationGrid('float'),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'practice', id: 'till-practice' }),
       ' Practice mode: rehearse with volunteers; sales go to a separate series and count nowhere.'),
     h('p', { class: 'form-error', role: 'alert' }),
@@ -181,7 +204,9 @@ function renderClosed(root, ctx, overview) {
     e.preventDefault();
     clearFormError(form);
     try {
-      await call('open_till_session', { input: { float: form.elements.float.value, practice: form.elements.practice.checked } });
+      await call('open_till_session', {
+        input: { float: form.elements.float.value, denominations: countedPieces(form), practice: form.elements.practice.checked },
+      });
       toast('Till open');
       await render(root, ctx);
     } catch (err) { showFormError(form, err); }
@@ -601,9 +626,10 @@ function renderSelling(root, ctx, overview) {
       body: h('div', {},
         h('p', {}, 'Count the cash in the drawer and enter it. The expected amount is shown only after the count.'),
         field(`Counted cash (${overview.currency})`, h('input', { name: 'counted', id: 'close-counted', inputmode: 'decimal', autocomplete: 'off' })),
+        denominationGrid('close'),
         field('Reason, if the count differs', h('input', { name: 'reason', id: 'close-reason', maxlength: '200', autocomplete: 'off' }))),
       submitLabel: 'Close till',
-      submit: async (v) => call('close_till_session', { input: { counted: v.counted, reason: v.reason } }),
+      submit: async (v, form) => call('close_till_session', { input: { counted: v.counted, denominations: countedPieces(form), reason: v.reason } }),
     });
     if (z) {
       await showZReport(z);
