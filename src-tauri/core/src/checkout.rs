@@ -26,6 +26,11 @@ use crate::{new_id, Actor, Error, Result, Store};
 /// organizer's PIN, unless the shop sets `discount_limit_percent`.
 pub const DEFAULT_DISCOUNT_LIMIT_PERCENT: i64 = 20;
 
+/// The largest quantity of one line, and the largest price override: far
+/// above any pop-up sale, and far below where decimal arithmetic overflows.
+pub const MAX_QUANTITY: i64 = 100_000;
+pub const MAX_PRICE: i64 = 10_000_000;
+
 /// A discount as the till sends it: `{kind: "percent"|"amount", value: "10"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountInput {
@@ -254,6 +259,14 @@ fn resolve_line(
             format!("line {n}: the quantity must be more than 0"),
         ));
     }
+    if quantity > Decimal::from(MAX_QUANTITY) {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "line {n}: {quantity} is more than a till sells at once (at most {MAX_QUANTITY})"
+            ),
+        ));
+    }
     if product.unit == "each" && quantity.fract() != Decimal::ZERO {
         return Err(Error::validation(
             "quantity",
@@ -281,6 +294,12 @@ fn resolve_line(
                 return Err(Error::validation(
                     "price_override",
                     format!("line {n}: a price cannot be negative"),
+                ));
+            }
+            if p > Decimal::from(MAX_PRICE) {
+                return Err(Error::validation(
+                    "price_override",
+                    format!("line {n}: {p} is more than a till charges (at most {MAX_PRICE})"),
                 ));
             }
             if p.scale() > settings.currency.minor_units + 3 {
@@ -495,7 +514,7 @@ fn payment_parts(
         } else {
             0
         };
-        named += amount;
+        named = named.saturating_add(amount);
         let tendered = if method == Method::Cash && !p.tendered.trim().is_empty() {
             Some(currency.to_minor(currency.parse_non_negative("tendered", &p.tendered)?)?)
         } else {
