@@ -207,6 +207,7 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     app.screenshot("till-z-report").await;
     app.click("#z-dialog-cancel").await;
     app.wait_for_text("#z-list", "Z 1").await;
+    app.screenshot("till-closed").await;
 
     let data = app.close().await;
     let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
