@@ -4,17 +4,21 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod checkout;
 pub mod clock;
 pub mod demo;
+pub mod demo_sales;
 pub mod error;
 pub mod events;
 pub mod money;
 pub mod people;
+pub mod pricing;
 pub mod settings;
 pub mod status;
 pub mod stock;
 pub mod store;
 pub mod text;
+pub mod till_session;
 
 pub use error::{Error, ErrorCode, Result};
 pub use store::{Actor, Store};
