@@ -8,6 +8,8 @@ mod demo;
 mod events;
 mod journal;
 mod money_props;
+mod orders;
 mod people;
 mod settings;
 mod store;
+mod tasks;

@@ -1,7 +1,11 @@
+-- index customer_order_by_event
+CREATE INDEX customer_order_by_event ON customer_order (event_id, at_utc);
 -- index device_one_local
 CREATE UNIQUE INDEX device_one_local ON device (is_local) WHERE is_local = 1;
 -- index event_one_open
 CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
+-- index order_fulfilment_by_order
+CREATE INDEX order_fulfilment_by_order ON order_fulfilment (order_id);
 -- index pin_attempt_by_person
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
@@ -12,6 +16,10 @@ CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, ki
 CREATE INDEX stock_movement_by_product ON stock_movement (product_id, at_utc);
 -- index stock_movement_by_source
 CREATE INDEX stock_movement_by_source ON stock_movement (source_type, source_id);
+-- index task_by_event
+CREATE INDEX task_by_event ON task (event_id, position);
+-- index task_signoff_by_task
+CREATE INDEX task_signoff_by_task ON task_signoff (task_id, at_utc);
 -- table audit_log
 CREATE TABLE audit_log (
     seq                 INTEGER PRIMARY KEY NOT NULL,
@@ -26,6 +34,19 @@ CREATE TABLE audit_log (
     details             TEXT NOT NULL,
     prev_hash           TEXT NOT NULL,
     hash                TEXT NOT NULL
+) STRICT;
+-- table customer_order
+CREATE TABLE customer_order (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    sale_id             TEXT,
+    sale_line_id        TEXT,
+    product_id          TEXT NOT NULL REFERENCES product (id),
+    quantity_milli      INTEGER NOT NULL CHECK (quantity_milli > 0),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 -- table device
 CREATE TABLE device (
@@ -46,6 +67,24 @@ CREATE TABLE event (
     status      TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'open', 'closed')),
     created_at  TEXT NOT NULL,
     CHECK (ends_at > starts_at)
+) STRICT;
+-- table order_contact
+CREATE TABLE order_contact (
+    order_id    TEXT PRIMARY KEY NOT NULL REFERENCES customer_order (id),
+    name        TEXT NOT NULL,
+    phone       TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL DEFAULT ''
+) STRICT;
+-- table order_fulfilment
+CREATE TABLE order_fulfilment (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    order_id            TEXT NOT NULL REFERENCES customer_order (id),
+    quantity_milli      INTEGER NOT NULL CHECK (quantity_milli > 0),
+    movement_id         TEXT NOT NULL REFERENCES stock_movement (id),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 -- table person
 CREATE TABLE person (
@@ -110,12 +149,89 @@ CREATE TABLE stock_movement (
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
+-- table task
+CREATE TABLE task (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    template_id         TEXT,
+    position            INTEGER NOT NULL,
+    key                 TEXT NOT NULL,
+    phase               TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after')),
+    title               TEXT NOT NULL,
+    notes               TEXT NOT NULL DEFAULT '',
+    action              TEXT CHECK (action IN ('stock_count', 'load_out', 'load_in',
+                            'open_till', 'sell', 'close_till', 'fulfil_orders', 'export')),
+    due_anchor          TEXT CHECK (due_anchor IN ('start', 'end')),
+    due_offset_minutes  INTEGER,
+    signoff             TEXT NOT NULL CHECK (signoff IN ('one', 'two_people', 'organizer_pin')),
+    -- JSON array of task ids of this event that must be done (or skipped) first
+    requires            TEXT NOT NULL DEFAULT '[]',
+    assignee            TEXT NOT NULL DEFAULT '',
+    created_at          TEXT NOT NULL,
+    UNIQUE (event_id, key)
+) STRICT;
+-- table task_signoff
+CREATE TABLE task_signoff (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    task_id             TEXT NOT NULL REFERENCES task (id),
+    kind                TEXT NOT NULL CHECK (kind IN ('sign', 'work', 'skip')),
+    signer_name         TEXT NOT NULL,
+    signer_person_id    TEXT,
+    approved_by         TEXT,
+    reason              TEXT NOT NULL DEFAULT '',
+    source_type         TEXT,
+    source_id           TEXT,
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table task_template
+CREATE TABLE task_template (
+    id          TEXT PRIMARY KEY NOT NULL,
+    device_id   TEXT NOT NULL REFERENCES device (id),
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+-- table task_template_step
+CREATE TABLE task_template_step (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    template_id         TEXT NOT NULL REFERENCES task_template (id) ON DELETE CASCADE,
+    position            INTEGER NOT NULL,
+    key                 TEXT NOT NULL,
+    phase               TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after')),
+    title               TEXT NOT NULL,
+    notes               TEXT NOT NULL DEFAULT '',
+    action              TEXT CHECK (action IN ('stock_count', 'load_out', 'load_in',
+                            'open_till', 'sell', 'close_till', 'fulfil_orders', 'export')),
+    due_anchor          TEXT CHECK (due_anchor IN ('start', 'end')),
+    due_offset_minutes  INTEGER,
+    signoff             TEXT NOT NULL CHECK (signoff IN ('one', 'two_people', 'organizer_pin')),
+    requires            TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (template_id, key),
+    UNIQUE (template_id, position)
+) STRICT;
 -- trigger audit_log_is_append_only_delete
 CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger audit_log_is_append_only_update
 CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger customer_order_is_append_only_delete
+CREATE TRIGGER customer_order_is_append_only_delete BEFORE DELETE ON customer_order
+BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
+-- trigger customer_order_is_append_only_update
+CREATE TRIGGER customer_order_is_append_only_update BEFORE UPDATE ON customer_order
+BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
+-- trigger order_fulfilment_is_append_only_delete
+CREATE TRIGGER order_fulfilment_is_append_only_delete BEFORE DELETE ON order_fulfilment
+BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;
+-- trigger order_fulfilment_is_append_only_update
+CREATE TRIGGER order_fulfilment_is_append_only_update BEFORE UPDATE ON order_fulfilment
+BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;
 -- trigger pin_attempt_is_append_only_delete
 CREATE TRIGGER pin_attempt_is_append_only_delete BEFORE DELETE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
@@ -128,3 +244,9 @@ BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
 -- trigger stock_movement_is_append_only_update
 CREATE TRIGGER stock_movement_is_append_only_update BEFORE UPDATE ON stock_movement
 BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+-- trigger task_signoff_is_append_only_delete
+CREATE TRIGGER task_signoff_is_append_only_delete BEFORE DELETE ON task_signoff
+BEGIN SELECT RAISE(ABORT, 'task_signoff is append-only'); END;
+-- trigger task_signoff_is_append_only_update
+CREATE TRIGGER task_signoff_is_append_only_update BEFORE UPDATE ON task_signoff
+BEGIN SELECT RAISE(ABORT, 'task_signoff is append-only'); END;

@@ -9,11 +9,13 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod money;
+pub mod orders;
 pub mod people;
 pub mod settings;
 pub mod status;
 pub mod stock;
 pub mod store;
+pub mod tasks;
 pub mod text;
 
 pub use error::{Error, ErrorCode, Result};
