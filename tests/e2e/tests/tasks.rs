@@ -1,0 +1,192 @@
+//! Task flows in the real window: an event created from the starter
+//! template, its steps signed by named people (a two-person step by two
+//! different people, an organizer step with the PIN), the till opened from
+//! its step, the flow walked to its end, and templates shared as files.
+
+use popup_till_e2e::App;
+
+const PIN: &str = "135790";
+
+async fn set_up_shop(app: &App) {
+    app.find("#welcome").await;
+    app.type_into("#setup-shop", "Harbour Pop-up").await;
+    app.type_into("#setup-name", "Riley").await;
+    app.type_into("#setup-pin", PIN).await;
+    app.click("#setup-submit").await;
+    app.wait_for_text("#person-chip", "Riley").await;
+}
+
+fn step(key: &str) -> String {
+    format!("#flow .step[data-key=\"{key}\"]")
+}
+
+/// Sign a step on the Tasks screen as `name`.
+async fn sign(app: &App, key: &str, name: &str) {
+    app.click(&format!("{} .step-sign", step(key))).await;
+    app.type_into("#sign-name", name).await;
+    app.click("#sign-ok").await;
+}
+
+async fn sign_done(app: &App, key: &str, name: &str) {
+    sign(app, key, name).await;
+    app.wait_for_text(&format!("{} .step-title", step(key)), "done")
+        .await;
+}
+
+#[tokio::test]
+async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
+    let app = App::launch().await;
+    set_up_shop(&app).await;
+
+    // The event form makes the flow from the starter template.
+    app.type_into("#event-name", "Harbour Market").await;
+    app.type_into("#event-venue", "Pier 4").await;
+    let templates = app.text("#event-template").await;
+    assert!(
+        templates.contains("One-day pop-up (starter) (10 steps)"),
+        "{templates}"
+    );
+    app.click("#event-save").await;
+    app.wait_for_text("#event-home", "0 / 10").await;
+    // The event is tomorrow: the permits were due two weeks ago.
+    app.wait_for_text("#flow-overdue", "Confirm venue and permits")
+        .await;
+    app.screenshot("tasks-event-home").await;
+
+    // The organizer step is signed from the event's home, with the PIN.
+    app.click("#flow-next .step[data-key=\"venue\"] .step-sign")
+        .await;
+    app.type_into("#sign-name", "Riley").await;
+    app.click("#sign-ok").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin(PIN).await;
+    let signed = app
+        .wait_for_text("#flow-signed", "Confirm venue and permits")
+        .await;
+    assert!(signed.contains("Signed by Riley"), "{signed}");
+    assert!(signed.contains("approved by Riley"), "{signed}");
+
+    // The whole flow on the Tasks screen.
+    app.click("#open-flow").await;
+    app.wait_for_text("#flow", "Before the event").await;
+    let waiting = app.text(&step("receive")).await;
+    assert!(
+        waiting.contains("Waiting for: Prepare catalog and prices"),
+        "{waiting}"
+    );
+    sign_done(&app, "catalog", "Riley").await;
+    sign_done(&app, "receive", "Jo").await;
+    sign_done(&app, "load-out", "Jo").await;
+    sign_done(&app, "float", "Riley").await;
+
+    // The open-till step opens the till.
+    app.click(&format!("{} .step-go", step("open-till"))).await;
+    app.find("#screen[data-screen=\"till\"]").await;
+    app.screenshot("tasks-open-till-from-step").await;
+    app.click("#nav-tasks").await;
+
+    // Two different people sign the float count.
+    sign(&app, "open-till", "Riley").await;
+    app.wait_for_text(
+        &format!("{} .step-title", step("open-till")),
+        "1 of 2 signed",
+    )
+    .await;
+    sign(&app, "open-till", " riley").await;
+    app.wait_for_text(
+        "#sign-dialog [data-field=signer_name] .field-error",
+        "a second, different person",
+    )
+    .await;
+    app.screenshot("tasks-same-person-twice").await;
+    app.type_into("#sign-name", "Sam").await;
+    app.click("#sign-ok").await;
+    let records = app
+        .wait_for_text(&format!("{} .step-records", step("open-till")), "Sam")
+        .await;
+    assert!(
+        records.contains("Signed by Riley") && records.contains("Signed by Sam"),
+        "{records}"
+    );
+
+    sign_done(&app, "sell", "Sam").await;
+    sign_done(&app, "mid-count", "Jo").await;
+    sign(&app, "close-till", "Sam").await;
+    app.wait_for_text(
+        &format!("{} .step-title", step("close-till")),
+        "1 of 2 signed",
+    )
+    .await;
+    sign_done(&app, "close-till", "Riley").await;
+
+    // The fulfil step shows the orders to hand over: none today.
+    app.click(&format!("{} .step-go", step("wrap-up"))).await;
+    app.wait_for_text("#orders-panel", "No open orders").await;
+    sign_done(&app, "wrap-up", "Riley").await;
+    app.screenshot("tasks-flow-done").await;
+
+    app.click("#nav-event").await;
+    app.wait_for_text("#event-home", "10 / 10").await;
+    app.wait_for_text("#flow-next", "Every step is done").await;
+    app.screenshot("tasks-event-home-done").await;
+    app.click("#sell-button").await;
+    app.find("#screen[data-screen=\"till\"]").await;
+
+    let data = app.close().await;
+    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn templates_are_duplicated_edited_and_hostile_files_refused() {
+    let app = App::launch().await;
+    set_up_shop(&app).await;
+    app.click("#nav-tasks").await;
+    app.click("#template-list [data-template-id=\"builtin:starter\"] .tpl-duplicate")
+        .await;
+    app.find("#tpl-editor").await;
+    // A due time that contradicts the phase is refused next to its field.
+    app.type_into(
+        "#tpl-editor input[name=\"steps[1].due\"]",
+        "2 days after end",
+    )
+    .await;
+    app.type_into(
+        "#tpl-editor input[name=\"steps[1].title\"]",
+        "<img src=x onerror=alert(1)> Permits",
+    )
+    .await;
+    app.click("#tpl-save").await;
+    app.wait_for_text(
+        "#tpl-editor [data-field=\"steps[1].due\"] .field-error",
+        "does not fit the before phase",
+    )
+    .await;
+    app.type_into(
+        "#tpl-editor input[name=\"steps[1].due\"]",
+        "3 weeks before start",
+    )
+    .await;
+    app.click("#tpl-editor .tpl-step:last-child .tpl-remove").await;
+    app.click("#tpl-save").await;
+    let list = app
+        .wait_for_text("#template-list", "Copy of One-day pop-up (starter)")
+        .await;
+    assert!(list.contains("9 steps"), "{list}");
+
+    // A file of another version is refused with a clear message.
+    app.type_into(
+        "#tpl-import-text",
+        r#"{"format": "popup-till.task-template", "version": 7, "name": "x", "steps": []}"#,
+    )
+    .await;
+    app.click("#tpl-import-ok").await;
+    app.wait_for_text("#tpl-import .field-error", "version 7")
+        .await;
+    app.screenshot("tasks-templates").await;
+    app.close().await;
+}
