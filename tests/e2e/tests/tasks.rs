@@ -166,12 +166,14 @@ async fn templates_are_duplicated_edited_and_hostile_files_refused() {
         "does not fit the before phase",
     )
     .await;
+    app.screenshot("tasks-template-editor").await;
     app.type_into(
         "#tpl-editor input[name=\"steps[1].due\"]",
         "3 weeks before start",
     )
     .await;
-    app.click("#tpl-editor .tpl-step:last-child .tpl-remove").await;
+    app.click("#tpl-editor .tpl-step:last-child .tpl-remove")
+        .await;
     app.click("#tpl-save").await;
     let list = app
         .wait_for_text("#template-list", "Copy of One-day pop-up (starter)")
@@ -185,8 +187,10 @@ async fn templates_are_duplicated_edited_and_hostile_files_refused() {
     )
     .await;
     app.click("#tpl-import-ok").await;
-    app.wait_for_text("#tpl-import .field-error", "version 7")
+    let msg = app
+        .wait_for_text("#tpl-import .field-error", "version 7")
         .await;
+    assert!(msg.contains("reads version 1 only"), "{msg}");
     app.screenshot("tasks-templates").await;
     app.close().await;
 }

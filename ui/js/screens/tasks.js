@@ -236,17 +236,14 @@ export async function render(root, ctx) {
       ctx.selectedEventId = current ? current.id : (events[0] ? events[0].id : null);
     }
     const redraw = () => draw();
-    const parts = [];
-    if (ctx.selectedEventId) {
-      parts.push(await flowSection(ctx, ctx.selectedEventId, redraw));
-      parts.push(await ordersSection(ctx, ctx.selectedEventId, redraw));
-    }
+    const flow = ctx.selectedEventId ? await flowSection(ctx, ctx.selectedEventId, redraw) : null;
+    const orders = ctx.selectedEventId ? await ordersSection(ctx, ctx.selectedEventId, redraw) : null;
     const { section, editor } = await templatesSection(ctx, (id) => draw(id), editingTemplateId);
     root.replaceChildren(
       h('div', { class: 'screen-head tasks-head' },
         h('h1', {}, 'Tasks'),
         events.length ? h('label', { class: 'inline-field' }, 'Event ', eventPicker(ctx, events, redraw)) : h('p', { class: 'muted' }, 'Create an event first.')),
-      editor || h('div', { class: 'tasks-layout' }, h('div', {}, parts), section));
+      editor || h('div', { class: 'tasks-layout' }, flow, orders ? h('div', { class: 'two-col' }, orders, section) : section));
     if (editor) editor.querySelector('input').focus();
     if (ctx.focusOrders) {
       ctx.focusOrders = false;
