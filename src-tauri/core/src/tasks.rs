@@ -1530,13 +1530,13 @@ pub fn skip(tx: &Tx, task_id: &str, reason: &str, approval: Option<&Approval>) -
             step.title
         )));
     }
-    let who = actor_name(tx)?;
+    let (person, who) = actor_person(tx)?;
     let record_id = insert_record(
         tx,
         task_id,
         "skip",
         &who,
-        people::get(tx, &tx.actor.id).ok().map(|p| p.id).as_deref(),
+        person.as_deref(),
         approval.map(|a| a.organizer_id()),
         &reason,
         (None, None),
@@ -1565,15 +1565,20 @@ pub fn skip_with_pin(
     store.write(actor, |tx| skip(tx, task_id, reason, approval.as_ref()))
 }
 
-fn actor_name(tx: &Tx) -> Result<String> {
-    Ok(tx
+/// The person making this change, when it is a person on the team (a
+/// system actor such as the command line has no name to sign with).
+fn actor_person(tx: &Tx) -> Result<(Option<String>, String)> {
+    let name: Option<String> = tx
         .query_row(
             "SELECT name FROM person WHERE id = ?1",
             [&tx.actor.id],
             |r| r.get(0),
         )
-        .optional()?
-        .unwrap_or_else(|| tx.actor.id.clone()))
+        .optional()?;
+    Ok(match name {
+        Some(name) => (Some(tx.actor.id.clone()), name),
+        None => (None, tx.actor.id.clone()),
+    })
 }
 
 /// What may change on an event's step: who does it, notes, when it is due.
@@ -1645,8 +1650,7 @@ pub fn complete_by_action(
     else {
         return Ok(None);
     };
-    let who = actor_name(tx)?;
-    let person = people::get(tx, &tx.actor.id).ok().map(|p| p.id);
+    let (person, who) = actor_person(tx)?;
     let record_id = insert_record(
         tx,
         &step.id,

@@ -194,3 +194,50 @@ async fn templates_are_duplicated_edited_and_hostile_files_refused() {
     app.screenshot("tasks-templates").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_template_file_travels_through_the_command_line_and_a_huge_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    let file = dir.path().join("starter.json");
+    let run = |args: &[&str]| {
+        let out = App::cli(&db, args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    assert_eq!(run(&["demo"]).0, Some(0));
+    let file_arg = file.to_str().unwrap();
+    assert_eq!(
+        run(&["export-template", "builtin:starter", file_arg]).0,
+        Some(0)
+    );
+    let (code, stdout, _) = run(&["import-template", file_arg]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("(10 steps)"), "{stdout}");
+
+    // 10 MB of steps: refused before it is read, nothing written.
+    let huge = dir.path().join("huge.json");
+    let step =
+        r#"{"phase": "before", "title": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},"#;
+    let body = step.repeat(10 * 1024 * 1024 / step.len());
+    std::fs::write(
+        &huge,
+        format!(r#"{{"format": "popup-till.task-template", "version": 1, "name": "Huge", "steps": [{}]}}"#, body.trim_end_matches(',')),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&["import-template", huge.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("a template file is at most 256 KB"),
+        "{stderr}"
+    );
+
+    // The export refuses to overwrite a file.
+    let (code, _, stderr) = run(&["export-template", "builtin:starter", file_arg]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("cannot create"), "{stderr}");
+    assert_eq!(run(&["verify"]).0, Some(0));
+}
