@@ -3,6 +3,7 @@
 //! different people, an organizer step with the PIN), the till opened from
 //! its step, the flow walked to its end, and templates shared as files.
 
+use popup_till_core::tasks;
 use popup_till_e2e::App;
 
 const PIN: &str = "135790";
@@ -110,7 +111,25 @@ async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
     );
 
     sign_done(&app, "sell", "Sam").await;
-    sign_done(&app, "mid-count", "Jo").await;
+    // A skip needs its reason.
+    app.click(&format!("{} .step-skip", step("mid-count")))
+        .await;
+    app.click("#skip-ok").await;
+    app.wait_for_text(
+        "#skip-dialog [data-field=reason] .field-error",
+        "must not be empty",
+    )
+    .await;
+    app.type_into("#skip-reason", "the rush never stopped")
+        .await;
+    app.click("#skip-ok").await;
+    let skipped = app
+        .wait_for_text(
+            &format!("{} .step-records", step("mid-count")),
+            "Skipped by Riley",
+        )
+        .await;
+    assert!(skipped.contains("the rush never stopped"), "{skipped}");
     sign(&app, "close-till", "Sam").await;
     app.wait_for_text(
         &format!("{} .step-title", step("close-till")),
@@ -240,4 +259,77 @@ async fn a_template_file_travels_through_the_command_line_and_a_huge_one_is_refu
     assert_eq!(code, Some(2));
     assert!(stderr.contains("cannot create"), "{stderr}");
     assert_eq!(run(&["verify"]).0, Some(0));
+}
+
+#[tokio::test]
+async fn pre_orders_are_handed_over_from_the_fulfil_step_which_the_last_handover_completes() {
+    use popup_till_core::orders::{self, ContactInput, OrderInput};
+    use popup_till_core::{catalog, demo, events, Actor, Store};
+
+    let app = App::launch_prepared(|db| {
+        // The checkout is another screen's work: the order is taken through
+        // the core, as the checkout does inside its sale.
+        let mut store = Store::open(db).unwrap();
+        let summary = demo::load(&mut store).unwrap();
+        store
+            .write(&Actor::system("test"), |tx| {
+                tasks::create_flow(tx, &summary.event_id, tasks::STARTER_ID)?;
+                events::open(tx, &summary.event_id)?;
+                let product = catalog::list(tx)?
+                    .into_iter()
+                    .find(|p| p.name.contains("Beeswax candle"))
+                    .expect("the demo candle");
+                orders::create(
+                    tx,
+                    &OrderInput {
+                        sale_id: None,
+                        sale_line_id: None,
+                        product_id: product.id,
+                        quantity: 3.into(),
+                        contact: ContactInput {
+                            name: "Ada Byron".into(),
+                            phone: String::new(),
+                            email: "ada@example.org".into(),
+                        },
+                    },
+                )
+            })
+            .unwrap();
+    })
+    .await;
+    app.choose_person("Jonas").await;
+    app.wait_for_text("#event-home", "Winter Craft Fair").await;
+    app.click("#open-flow").await;
+    app.click(&format!("{} .step-go", step("wrap-up"))).await;
+    let orders = app.wait_for_text("#orders-table", "Beeswax candle").await;
+    assert!(
+        orders.contains("3 of 3")
+            && orders.contains("Ada Byron")
+            && orders.contains("ada@example.org"),
+        "{orders}"
+    );
+
+    app.type_into("#orders-table .order-qty", "1").await;
+    app.click("#orders-table .order-fulfil").await;
+    app.wait_for_text("#orders-table", "2 of 3").await;
+    app.type_into("#orders-table .order-qty", "5").await;
+    app.click("#orders-table .order-fulfil").await;
+    app.wait_for_text("#toast", "more than the 2").await;
+    // Empty: all that is left.
+    app.find("#orders-table .order-qty")
+        .await
+        .clear()
+        .await
+        .expect("clear the quantity");
+    app.click("#orders-table .order-fulfil").await;
+    app.wait_for_text("#orders-panel", "No open orders").await;
+    let records = app
+        .wait_for_text(
+            &format!("{} .step-records", step("wrap-up")),
+            "Done by the work",
+        )
+        .await;
+    assert!(records.contains("Jonas Berg"), "{records}");
+    app.screenshot("tasks-orders-fulfilled").await;
+    app.close().await;
 }
