@@ -728,6 +728,11 @@ fn hostile_template_files_are_refused_with_clear_messages_and_nothing_written() 
         ),
         ("[1, 2, 3]".into(), "template file", "not a JSON object"),
         (
+            "{\"format\": \"popup-till.task-template\", \"version\": \"1\", \"name\": \"x\", \"steps\": []}".into(),
+            "template file",
+            "not a whole number",
+        ),
+        (
             "{\"format\": \"other-app\", \"version\": 1}".into(),
             "template file",
             "not a Popup Till task template",

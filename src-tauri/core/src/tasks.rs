@@ -23,6 +23,15 @@ use crate::{new_id, Error, Result, Store};
 /// code, so it cannot be edited or lost; duplicate it to change it.
 pub const STARTER_ID: &str = "builtin:starter";
 /// What a template file says it is, and the only version this build reads.
+///
+/// A template file is UTF-8 JSON, at most `MAX_FILE_BYTES`:
+/// `{"format": "popup-till.task-template", "version": 1, "name": "...",
+///   "description": "...", "steps": [{"key": "float", "phase": "before",
+///   "title": "...", "notes": "...", "action": "open_till" | null,
+///   "due": {"anchor": "start" | "end", "offset_minutes": -1440} | "2 days
+///   before start" | null, "signoff": "one" | "two_people" | "organizer_pin",
+///   "requires": ["earlier-key", ...]}, ...]}` with at most `MAX_STEPS` steps.
+/// Unknown fields are ignored; every known one is validated as the editor's.
 pub const FILE_FORMAT: &str = "popup-till.task-template";
 pub const FILE_VERSION: i64 = 1;
 /// A template file larger than this is refused before it is parsed: a real
@@ -974,16 +983,24 @@ pub fn parse_template_file(text: &str) -> Result<TemplateInput> {
                 format!("is version {v}; this Popup Till reads version {FILE_VERSION} only"),
             ))
         }
+        None if obj.contains_key("version") => {
+            return Err(Error::validation(
+                FIELD,
+                "its version is not a whole number",
+            ))
+        }
         None => return Err(Error::validation(FIELD, "has no version number")),
     }
     let name = obj
         .get("name")
         .and_then(|v| v.as_str())
         .ok_or_else(|| Error::validation("name", "is missing from the template file"))?;
-    let description = obj
-        .get("description")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
+    let description = match obj.get("description") {
+        None | Some(serde_json::Value::Null) => "",
+        Some(v) => v
+            .as_str()
+            .ok_or_else(|| Error::validation("description", "is not text"))?,
+    };
     let steps = obj
         .get("steps")
         .and_then(|v| v.as_array())
