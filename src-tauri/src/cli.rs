@@ -197,7 +197,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         Command::TasksCsv { event, file } => {
             events::get(store.conn(), &event)?;
             let out = create_new(&file)?;
-            tasks::write_csv(store.conn(), &event, store.now_local().naive_local(), out)?;
+            tasks::write_csv(store.conn(), &event, out)?;
             println!("wrote {}", file.display());
             Ok(0)
         }

@@ -80,7 +80,7 @@ fn order(shop: &Shop, quantity: &str, contact: ContactInput) -> OrderInput {
 
 fn ada() -> ContactInput {
     ContactInput {
-        name: "Ada Byron".into(),
+        name: "Ada Quimby".into(),
         phone: "+44 20 7946 0000".into(),
         email: "ada@example.org".into(),
     }
@@ -99,7 +99,7 @@ fn an_order_is_taken_with_a_contact_that_never_reaches_the_journal() {
     assert_eq!(o.event_id, s.event_id);
     assert_eq!(o.contact.as_ref().unwrap().email, "ada@example.org");
     assert_eq!(
-        s.t.count("SELECT count(*) FROM audit_log WHERE details LIKE '%Ada%' OR details LIKE '%example.org%' OR details LIKE '%7946%'"),
+        s.t.count("SELECT count(*) FROM audit_log WHERE details LIKE '%Quimby%' OR details LIKE '%example.org%' OR details LIKE '%20 7946%'"),
         0
     );
     assert_eq!(
@@ -315,7 +315,7 @@ fn contacts_of_fulfilled_orders_are_purged_after_the_retention_period() {
     );
     assert_eq!(
         s.t.count(
-            "SELECT count(*) FROM audit_log WHERE details LIKE '%Ada%' OR details LIKE '%grace@%'"
+            "SELECT count(*) FROM audit_log WHERE details LIKE '%Quimby%' OR details LIKE '%grace@%'"
         ),
         0
     );
@@ -357,13 +357,32 @@ fn tasks_csv_carries_no_contact_data() {
         .write(&someone(), |tx| orders::create(tx, &input))
         .unwrap();
     let mut out = Vec::new();
-    tasks::write_csv(
-        s.t.store.conn(),
-        &s.event_id,
-        s.t.store.now_local().naive_local(),
-        &mut out,
-    )
-    .unwrap();
+    tasks::write_csv(s.t.store.conn(), &s.event_id, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(!text.contains("Ada") && !text.contains("example.org") && !text.contains("7946"));
+    assert!(!text.contains("Quimby") && !text.contains("example.org") && !text.contains("20 7946"));
+}
+
+#[test]
+fn a_handover_quantity_typed_wrong_is_refused_naming_the_field() {
+    let mut s = shop();
+    let input = order(&s, "2", ada());
+    let o =
+        s.t.store
+            .write(&someone(), |tx| orders::create(tx, &input))
+            .unwrap();
+    let journal = s.t.journal_len();
+    for typed in ["two", "-1", "0", "0.0001"] {
+        let err =
+            s.t.store
+                .write(&someone(), |tx| orders::fulfil_typed(tx, &o.id, typed))
+                .unwrap_err();
+        assert_eq!(err.field(), Some("quantity"), "{typed}: {err}");
+    }
+    assert_eq!(s.t.journal_len(), journal);
+    assert_eq!(s.t.count("SELECT count(*) FROM order_fulfilment"), 0);
+    let all =
+        s.t.store
+            .write(&someone(), |tx| orders::fulfil_typed(tx, &o.id, " "))
+            .unwrap();
+    assert_eq!(all.status, OrderStatus::Fulfilled);
 }

@@ -298,6 +298,15 @@ pub fn fulfil(tx: &Tx, order_id: &str, quantity: Option<Decimal>) -> Result<Orde
     Ok(after)
 }
 
+/// `fulfil` with the quantity as a person types it: empty for all that is left.
+pub fn fulfil_typed(tx: &Tx, order_id: &str, quantity: &str) -> Result<Order> {
+    let quantity = match quantity.trim() {
+        "" => None,
+        text => Some(crate::money::parse_decimal("quantity", text)?),
+    };
+    fulfil(tx, order_id, quantity)
+}
+
 /// Days a fulfilled order's contact is kept.
 pub fn retention_days(conn: &Connection) -> Result<i64> {
     let value: Option<String> = conn

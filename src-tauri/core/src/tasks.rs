@@ -1170,8 +1170,15 @@ pub fn create_event_with_flow(
 ) -> Result<Event> {
     let event = events::create(tx, input)?;
     if let Some(template_id) = template_id.map(str::trim).filter(|t| !t.is_empty()) {
-        get_template(tx, template_id)
-            .map_err(|_| Error::validation("template", "choose a task template from the list"))?;
+        match get_template(tx, template_id) {
+            Err(Error::NotFound { .. }) => {
+                return Err(Error::validation(
+                    "template",
+                    "choose a task template from the list",
+                ))
+            }
+            other => other?,
+        };
         create_flow(tx, &event.id, template_id)?;
     }
     Ok(event)
@@ -1720,13 +1727,9 @@ pub const CSV_HEADER: [&str; 13] = [
 
 /// `tasks.csv` of one event: its steps, assignees, signers and times
 /// (volunteers' names, never contact data).
-pub fn write_csv<W: Write>(
-    conn: &Connection,
-    event_id: &str,
-    now: NaiveDateTime,
-    out: W,
-) -> Result<()> {
-    let flow = flow_at(conn, event_id, now)?;
+pub fn write_csv<W: Write>(conn: &Connection, event_id: &str, out: W) -> Result<()> {
+    // The file has no overdue column, so "now" does not matter here.
+    let flow = flow_at(conn, event_id, NaiveDateTime::default())?;
     let mut w = csv::Writer::from_writer(out);
     let io = |e: csv::Error| Error::Storage(format!("cannot write tasks.csv: {e}"));
     w.write_record(CSV_HEADER).map_err(io)?;

@@ -6,7 +6,7 @@ use popup_till_core::orders::{self, Order};
 use popup_till_core::tasks::{self, Flow, SignInput, Step, StepEdit, Template, TemplateInput};
 use tauri::State;
 
-use super::{ApiError, OrganizerPin, Reply};
+use super::{OrganizerPin, Reply};
 use crate::app::AppState;
 
 #[tauri::command(async)]
@@ -131,13 +131,7 @@ pub fn fulfil_order(
     order_id: String,
     quantity: Option<String>,
 ) -> Reply<Order> {
-    let quantity = match quantity.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => {
-            Some(popup_till_core::money::parse_decimal("quantity", q).map_err(ApiError::from)?)
-        }
-        None => None,
-    };
-    state.write(|tx| orders::fulfil(tx, &order_id, quantity))
+    state.write(|tx| orders::fulfil_typed(tx, &order_id, quantity.as_deref().unwrap_or("")))
 }
 
 #[tauri::command(async)]
