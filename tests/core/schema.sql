@@ -169,6 +169,7 @@ CREATE TABLE task (
     requires            TEXT NOT NULL DEFAULT '[]',
     assignee            TEXT NOT NULL DEFAULT '',
     created_at          TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
     UNIQUE (event_id, key)
 ) STRICT;
 -- table task_signoff
@@ -194,7 +195,8 @@ CREATE TABLE task_template (
     name        TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 -- table task_template_step
 CREATE TABLE task_template_step (

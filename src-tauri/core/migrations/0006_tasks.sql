@@ -11,7 +11,8 @@ CREATE TABLE task_template (
     name        TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
     created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 
 -- due_offset_minutes is signed: -2880 with anchor 'start' is "2 days before
@@ -58,6 +59,7 @@ CREATE TABLE task (
     requires            TEXT NOT NULL DEFAULT '[]',
     assignee            TEXT NOT NULL DEFAULT '',
     created_at          TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
     UNIQUE (event_id, key)
 ) STRICT;
 CREATE INDEX task_by_event ON task (event_id, position);

@@ -826,8 +826,8 @@ fn insert_template(
     let (name, description, steps) = validate_template(input)?;
     let id = new_id();
     tx.execute(
-        "INSERT INTO task_template (id, device_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        rusqlite::params![id, tx.device_id, name, description, tx.now.utc],
+        "INSERT INTO task_template (id, device_id, name, description, created_at, updated_at, utc_offset_minutes) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+        rusqlite::params![id, tx.device_id, name, description, tx.now.utc, tx.now.offset_minutes],
     )?;
     write_template_steps(tx, &id, &steps)?;
     tx.journal(
@@ -855,8 +855,8 @@ pub fn save_template(tx: &Tx, id: &str, input: &TemplateInput) -> Result<Templat
     let before = get_template(tx, id)?;
     let (name, description, steps) = validate_template(input)?;
     tx.execute(
-        "UPDATE task_template SET name = ?2, description = ?3, updated_at = ?4 WHERE id = ?1",
-        rusqlite::params![id, name, description, tx.now.utc],
+        "UPDATE task_template SET name = ?2, description = ?3, updated_at = ?4, utc_offset_minutes = ?5 WHERE id = ?1",
+        rusqlite::params![id, name, description, tx.now.utc, tx.now.offset_minutes],
     )?;
     write_template_steps(tx, id, &steps)?;
     tx.journal(
@@ -1131,8 +1131,8 @@ pub fn create_flow(tx: &Tx, event_id: &str, template_id: &str) -> Result<Vec<Ste
             .filter_map(|k| ids.get(k.as_str()).cloned())
             .collect();
         tx.execute(
-            "INSERT INTO task (id, device_id, event_id, template_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            "INSERT INTO task (id, device_id, event_id, template_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, created_at, utc_offset_minutes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             rusqlite::params![
                 ids[s.key.as_str()],
                 tx.device_id,
@@ -1149,6 +1149,7 @@ pub fn create_flow(tx: &Tx, event_id: &str, template_id: &str) -> Result<Vec<Ste
                 s.signoff.as_str(),
                 to_json_list(&requires),
                 tx.now.utc,
+                tx.now.offset_minutes,
             ],
         )?;
     }
