@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use popup_till_core::{audit, demo, events, Error, Store};
+use popup_till_core::{audit, demo, events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
 pub const APP_FOLDER: &str = "org.popuptill.app";
@@ -42,6 +42,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a task template (ID from the Tasks screen, or builtin:starter) to FILE as JSON to share.
+    ExportTemplate { id: String, file: PathBuf },
+    /// Import a task template file another organizer shared.
+    ImportTemplate { file: PathBuf },
+    /// Write an event's tasks.csv (steps, assignees, signers, times) to FILE.
+    TasksCsv {
+        #[arg(long)]
+        event: String,
+        file: PathBuf,
+    },
+}
+
+/// A new file to write; an existing one is never overwritten.
+fn create_new(file: &Path) -> Result<std::fs::File, Error> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)
+        .map_err(|e| Error::validation("file", format!("cannot create {}: {e}", file.display())))
 }
 
 pub fn default_db_path() -> PathBuf {
@@ -134,6 +153,52 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                     );
                 }
             }
+            Ok(0)
+        }
+        Command::ExportTemplate { id, file } => {
+            let text = tasks::export_template(store.conn(), &id)?;
+            let mut out = create_new(&file)?;
+            std::io::Write::write_all(&mut out, text.as_bytes())
+                .map_err(|e| Error::Storage(format!("cannot write {}: {e}", file.display())))?;
+            println!("wrote the template to {}", file.display());
+            Ok(0)
+        }
+        Command::ImportTemplate { file } => {
+            // Look at the size first: a huge file is refused without reading it.
+            let size = std::fs::metadata(&file)
+                .map_err(|e| {
+                    Error::validation("file", format!("cannot read {}: {e}", file.display()))
+                })?
+                .len();
+            if size > tasks::MAX_FILE_BYTES as u64 {
+                return Err(Error::validation(
+                    "template file",
+                    format!(
+                        "is {} KB; a template file is at most {} KB",
+                        size / 1024,
+                        tasks::MAX_FILE_BYTES / 1024
+                    ),
+                ));
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Error::validation("file", format!("cannot read {}: {e}", file.display()))
+            })?;
+            let template = store.write(&Actor::system("cli"), |tx| {
+                tasks::import_template(tx, &text)
+            })?;
+            println!(
+                "imported '{}' ({} steps) as {}",
+                template.name,
+                template.steps.len(),
+                template.id
+            );
+            Ok(0)
+        }
+        Command::TasksCsv { event, file } => {
+            events::get(store.conn(), &event)?;
+            let out = create_new(&file)?;
+            tasks::write_csv(store.conn(), &event, out)?;
+            println!("wrote {}", file.display());
             Ok(0)
         }
     }

@@ -9,12 +9,13 @@ import * as eventScreen from './screens/event.js';
 import * as peopleScreen from './screens/people.js';
 import * as settingsScreen from './screens/settings.js';
 import * as stockScreen from './screens/stock.js';
+import * as tasksScreen from './screens/tasks.js';
 import * as tillScreen from './screens/till.js';
 import { placeholder } from './screens/placeholder.js';
 
 const SCREENS = [
   { id: 'event', label: 'Event', module: eventScreen },
-  { id: 'tasks', label: 'Tasks', module: placeholder('Tasks', 'The task flow for your volunteers (before, during and after the event) is not built yet.') },
+  { id: 'tasks', label: 'Tasks', module: tasksScreen },
   { id: 'till', label: 'Till', module: tillScreen },
   { id: 'stock', label: 'Stock', module: stockScreen },
   { id: 'people', label: 'People', module: peopleScreen },

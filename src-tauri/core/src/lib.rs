@@ -11,12 +11,14 @@ pub mod demo_sales;
 pub mod error;
 pub mod events;
 pub mod money;
+pub mod orders;
 pub mod people;
 pub mod pricing;
 pub mod settings;
 pub mod status;
 pub mod stock;
 pub mod store;
+pub mod tasks;
 pub mod text;
 pub mod till_session;
 

@@ -19,6 +19,7 @@ use tauri::State;
 use crate::app::AppState;
 
 pub mod till;
+pub mod tasks;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.
@@ -244,6 +245,24 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         till::park_cart,
         till::resume_parked_cart,
         till::cancel_parked_cart,
+        tasks::list_task_templates,
+        tasks::create_task_template,
+        tasks::save_task_template,
+        tasks::duplicate_task_template,
+        tasks::delete_task_template,
+        tasks::export_task_template,
+        tasks::import_task_template,
+        tasks::create_event_with_flow,
+        tasks::create_task_flow,
+        tasks::task_flow,
+        tasks::sign_task,
+        tasks::skip_task,
+        tasks::edit_task,
+        tasks::list_orders,
+        tasks::fulfil_order,
+        tasks::order_retention_days,
+        tasks::save_order_retention,
+        tasks::purge_order_contacts,
     ]
 }
 

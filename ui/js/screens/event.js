@@ -1,7 +1,11 @@
-// The Event screen: pick, create, edit, open and close pop-ups.
+// The Event screen, the event's home: the chosen event's flow by phase
+// with progress, what is next and overdue, who signed what and when, and a
+// big way into selling; below it, pick, create (from a task template),
+// edit, open and close pop-ups.
 
 import { call } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { progressBars, stepRow, recordText } from '../flow.js';
 
 function defaultTimes() {
   const d = new Date();
@@ -10,7 +14,7 @@ function defaultTimes() {
   return { starts_at: `${day} 10:00`, ends_at: `${day} 17:00` };
 }
 
-function eventForm(ctx, editing, onSaved) {
+function eventForm(ctx, editing, onSaved, templates) {
   const times = editing ? { starts_at: editing.starts_at.replace('T', ' '), ends_at: editing.ends_at.replace('T', ' ') } : defaultTimes();
   const form = h('form', { class: 'panel', id: 'event-form', novalidate: true },
     h('h2', {}, editing ? `Edit “${editing.name}”` : 'New event'),
@@ -20,6 +24,9 @@ function eventForm(ctx, editing, onSaved) {
       field('Starts', h('input', { name: 'starts_at', id: 'event-starts', value: times.starts_at, placeholder: 'YYYY-MM-DD HH:MM' })),
       field('Ends', h('input', { name: 'ends_at', id: 'event-ends', value: times.ends_at, placeholder: 'YYYY-MM-DD HH:MM' }))),
     field('Notes', h('textarea', { name: 'notes', id: 'event-notes', rows: '3', maxlength: '4000' }, editing ? editing.notes : '')),
+    editing ? null : field('Task flow', h('select', { name: 'template', id: 'event-template' },
+      templates.map((t, i) => h('option', { value: t.id, selected: i === 0 }, `${t.name} (${t.steps.length} steps)`)),
+      h('option', { value: '' }, 'No flow for now')), 'The checklist of the pop-up, made from a template'),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'event-save' }, editing ? 'Save changes' : 'Create event'),
@@ -28,10 +35,11 @@ function eventForm(ctx, editing, onSaved) {
     e.preventDefault();
     clearFormError(form);
     try {
-      const input = formValues(form);
+      const { template, ...input } = formValues(form);
       const saved = editing
         ? await call('update_event', { id: editing.id, input })
-        : await call('create_event', { input });
+        : await call('create_event_with_flow', { input, templateId: template || null });
+      if (!editing) ctx.selectedEventId = saved.id;
       toast(editing ? `Saved “${saved.name}”` : `Created “${saved.name}”`);
       onSaved(saved);
     } catch (err) {
@@ -41,7 +49,7 @@ function eventForm(ctx, editing, onSaved) {
   return form;
 }
 
-function eventCard(ctx, ev, rerender) {
+function eventCard(ctx, ev, rerender, selected) {
   const act = async (command, verb) => {
     try {
       await call(command, { id: ev.id });
@@ -52,9 +60,12 @@ function eventCard(ctx, ev, rerender) {
       toast(err.message, 'error');
     }
   };
-  return h('li', { class: `event-card status-${ev.status}`, dataset: { eventId: ev.id } },
+  return h('li', { class: `event-card status-${ev.status}${selected ? ' selected' : ''}`, dataset: { eventId: ev.id } },
     h('div', { class: 'event-main' },
-      h('strong', { class: 'event-name' }, ev.name),
+      h('button', {
+        type: 'button', class: 'event-name link-button select-event', title: 'Show this event\'s flow',
+        onclick: () => { ctx.selectedEventId = ev.id; rerender(); },
+      }, ev.name),
       h('span', { class: `badge badge-${ev.status}` }, ev.status),
       h('div', { class: 'muted' }, `${ev.starts_at.replace('T', ' ')} – ${ev.ends_at.replace('T', ' ')}`, ev.venue ? ` · ${ev.venue}` : '')),
     h('div', { class: 'event-actions' },
@@ -63,19 +74,82 @@ function eventCard(ctx, ev, rerender) {
       ev.status !== 'closed' ? h('button', { type: 'button', class: 'edit-event', onclick: () => rerender(ev) }, 'Edit') : null));
 }
 
+/** The home of one event: its flow at a glance and the way into selling. */
+async function eventHome(ctx, ev, templates, redraw) {
+  const home = h('section', { class: 'panel event-home', id: 'event-home', dataset: { eventId: ev.id } });
+  const sell = h('button', {
+    type: 'button', class: 'primary huge sell-button', id: 'sell-button',
+    onclick: () => ctx.go('till'),
+  }, ev.status === 'open' ? 'Sell' : 'Go to the till');
+  const head = h('div', { class: 'home-head' },
+    h('div', {},
+      h('h2', {}, ev.name, ' ', h('span', { class: `badge badge-${ev.status}` }, ev.status)),
+      h('div', { class: 'muted' }, `${ev.starts_at.replace('T', ' ')} – ${ev.ends_at.replace('T', ' ')}`, ev.venue ? ` · ${ev.venue}` : '')),
+    h('div', { class: 'home-sell' }, sell));
+  home.append(head);
+  const flow = await call('task_flow', { eventId: ev.id });
+  if (flow.total === 0) {
+    const select = h('select', { id: 'flow-template' }, templates.map((t) => h('option', { value: t.id }, `${t.name} (${t.steps.length} steps)`)));
+    home.append(h('div', { class: 'no-flow' },
+      h('p', {}, 'This event has no task flow yet.'),
+      h('div', { class: 'actions' }, select, h('button', {
+        type: 'button', class: 'primary', id: 'create-flow',
+        onclick: async () => {
+          try {
+            await call('create_task_flow', { eventId: ev.id, templateId: select.value });
+            toast('Flow created');
+            redraw();
+          } catch (err) { toast(err.message, 'error'); }
+        },
+      }, 'Create the flow'))));
+    return home;
+  }
+  const byId = new Map(flow.steps.map((s) => [s.id, s]));
+  const next = flow.next.slice(0, 3).map((id) => byId.get(id));
+  const overdue = flow.steps.filter((s) => s.overdue);
+  const signed = flow.steps
+    .flatMap((s) => s.records.map((r) => ({ r, s })))
+    .sort((a, b) => (a.r.at_utc < b.r.at_utc ? 1 : -1))
+    .slice(0, 6);
+  home.append(
+    progressBars(flow),
+    h('div', { class: 'home-grid' },
+      h('div', {},
+        h('h3', {}, 'Next'),
+        next.length
+          ? h('ul', { class: 'step-list', id: 'flow-next' }, next.map((s) => stepRow(ctx, s, redraw, { compact: true })))
+          : h('p', { class: 'ok-banner', id: 'flow-next' }, 'Every step is done. Well run!'),
+        overdue.length ? h('h3', { class: 'overdue-head' }, `Overdue (${overdue.length})`) : null,
+        overdue.length ? h('ul', { class: 'overdue-list', id: 'flow-overdue' },
+          overdue.map((s) => h('li', {}, h('strong', {}, s.title), ` · was due ${s.due_at.replace('T', ' ')}`, s.assignee ? ` · ${s.assignee}` : ''))) : null),
+      h('div', {},
+        h('h3', {}, 'Signed'),
+        signed.length
+          ? h('ul', { class: 'signed-list', id: 'flow-signed' }, signed.map(({ r, s }) => h('li', {}, h('strong', {}, s.title), h('br'), h('span', { class: 'muted' }, recordText(r)))))
+          : h('p', { class: 'muted', id: 'flow-signed' }, 'Nothing signed yet.'),
+        h('div', { class: 'actions' }, h('button', { type: 'button', id: 'open-flow', onclick: () => { ctx.selectedEventId = ev.id; ctx.go('tasks'); } }, 'The whole flow')))));
+  return home;
+}
+
 export async function render(root, ctx) {
   const draw = async (editing) => {
-    const events = await call('list_events');
-    root.replaceChildren();
+    const [events, templates] = await Promise.all([call('list_events'), call('list_task_templates')]);
     const current = ctx.status.current_event;
+    if (!events.some((e) => e.id === ctx.selectedEventId)) {
+      ctx.selectedEventId = current ? current.id : (events[0] ? events[0].id : null);
+    }
+    const selected = events.find((e) => e.id === ctx.selectedEventId);
+    const home = selected ? await eventHome(ctx, selected, templates, () => draw()) : null;
+    root.replaceChildren();
     root.append(h('div', { class: 'screen-head' },
       h('h1', {}, 'Events'),
       current ? h('p', { class: 'lead' }, 'Open now: ', h('strong', {}, current.name)) : h('p', { class: 'lead muted' }, 'No event is open. Open one to start selling.')));
+    if (home) root.append(home);
     const list = h('ul', { class: 'event-list', id: 'event-list' },
-      events.length ? events.map((ev) => eventCard(ctx, ev, (e) => draw(e))) : h('li', { class: 'muted' }, 'No events yet: create the first one.'));
-    const form = eventForm(ctx, editing || null, async () => { await ctx.refresh(); draw(); });
+      events.length ? events.map((ev) => eventCard(ctx, ev, (e) => draw(e), ev.id === ctx.selectedEventId)) : h('li', { class: 'muted' }, 'No events yet: create the first one.'));
+    const form = eventForm(ctx, editing || null, async () => { await ctx.refresh(); draw(); }, templates);
     root.append(h('div', { class: 'two-col' }, h('section', {}, list), form));
-    form.querySelector('input[name=name]').focus();
+    if (!home || editing) form.querySelector('input[name=name]').focus();
   };
   await draw();
 }

@@ -1,0 +1,404 @@
+//! Pre-orders: items paid at the till and handed over later (a sold-out
+//! size, a capsule drop). Owns the order (append-only), the customer's
+//! contact (kept apart, only for that order, purged after the retention
+//! period once the order is fulfilled) and fulfilments, which move the
+//! stock when the goods are handed over. The checkout calls `create`
+//! inside its sale transaction.
+
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::people::Approval;
+use crate::stock::{self, from_milli, to_milli, Location, Movement, MovementKind};
+use crate::store::{Actor, Tx};
+use crate::text::clean;
+use crate::{catalog, events, new_id, tasks, Error, Result, Store};
+
+/// The setting that holds how many days a fulfilled order's contact is kept.
+pub const RETENTION_KEY: &str = "order_contact_retention_days";
+pub const DEFAULT_RETENTION_DAYS: i64 = 30;
+pub const MAX_RETENTION_DAYS: i64 = 365;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ContactInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrderInput {
+    #[serde(default)]
+    pub sale_id: Option<String>,
+    #[serde(default)]
+    pub sale_line_id: Option<String>,
+    pub product_id: String,
+    pub quantity: Decimal,
+    pub contact: ContactInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Open,
+    Partly,
+    Fulfilled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    pub id: String,
+    pub event_id: String,
+    pub sale_id: Option<String>,
+    pub product_id: String,
+    pub product_name: String,
+    pub unit: String,
+    pub quantity: Decimal,
+    pub handed_over: Decimal,
+    pub remaining: Decimal,
+    pub status: OrderStatus,
+    /// None once purged.
+    pub contact: Option<Contact>,
+    pub at_utc: String,
+}
+
+fn validate_contact(c: &ContactInput) -> Result<Contact> {
+    let name = clean("contact.name", &c.name, true, 120)?;
+    let phone = clean("contact.phone", &c.phone, false, 40)?;
+    let email = clean("contact.email", &c.email, false, 200)?;
+    if phone.is_empty() && email.is_empty() {
+        return Err(Error::validation(
+            "contact.phone",
+            "give a phone number or an email so the customer can be reached",
+        ));
+    }
+    if !phone.is_empty()
+        && !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err(Error::validation(
+            "contact.phone",
+            format!("'{phone}' is not a phone number"),
+        ));
+    }
+    if !email.is_empty() {
+        let ok = email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !email.contains(' ')
+        });
+        if !ok {
+            return Err(Error::validation(
+                "contact.email",
+                format!("'{email}' is not an email address"),
+            ));
+        }
+    }
+    Ok(Contact { name, phone, email })
+}
+
+/// Record an order for the open event, with its contact. Called by the
+/// checkout inside its sale transaction; journals the order (ids and
+/// figures only, never the contact).
+pub fn create(tx: &Tx, input: &OrderInput) -> Result<Order> {
+    let event = events::current(tx)?.ok_or_else(|| {
+        Error::Conflict("no event is open; orders are taken during an open event".into())
+    })?;
+    let product = catalog::get(tx, &input.product_id)?;
+    let milli = to_milli("quantity", input.quantity)?;
+    if milli <= 0 {
+        return Err(Error::validation("quantity", "must be more than zero"));
+    }
+    let contact = validate_contact(&input.contact)?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO customer_order (id, device_id, event_id, sale_id, sale_line_id, product_id, quantity_milli, actor_id, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            id,
+            tx.device_id,
+            event.id,
+            input.sale_id,
+            input.sale_line_id,
+            product.id,
+            milli,
+            tx.actor.id,
+            tx.now.utc,
+            tx.now.offset_minutes
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO order_contact (order_id, name, phone, email) VALUES (?1, ?2, ?3, ?4)",
+        (&id, &contact.name, &contact.phone, &contact.email),
+    )?;
+    tx.journal(
+        "order.created",
+        "order",
+        &id,
+        serde_json::json!({
+            "event_id": event.id, "sale_id": input.sale_id, "sale_line_id": input.sale_line_id,
+            "product_id": product.id, "quantity": from_milli(milli).to_string(),
+        }),
+    )?;
+    get(tx, &id)
+}
+
+const SELECT: &str =
+    "SELECT o.id, o.event_id, o.sale_id, o.product_id, p.name, p.unit, o.quantity_milli,
+        (SELECT coalesce(sum(f.quantity_milli), 0) FROM order_fulfilment f WHERE f.order_id = o.id),
+        c.name, c.phone, c.email, o.at_utc
+    FROM customer_order o JOIN product p ON p.id = o.product_id
+    LEFT JOIN order_contact c ON c.order_id = o.id";
+
+fn read_order(r: &rusqlite::Row) -> rusqlite::Result<Order> {
+    let quantity: i64 = r.get(6)?;
+    let handed: i64 = r.get(7)?;
+    let name: Option<String> = r.get(8)?;
+    Ok(Order {
+        id: r.get(0)?,
+        event_id: r.get(1)?,
+        sale_id: r.get(2)?,
+        product_id: r.get(3)?,
+        product_name: r.get(4)?,
+        unit: r.get(5)?,
+        quantity: from_milli(quantity),
+        handed_over: from_milli(handed),
+        remaining: from_milli(quantity - handed),
+        status: if handed == 0 {
+            OrderStatus::Open
+        } else if handed < quantity {
+            OrderStatus::Partly
+        } else {
+            OrderStatus::Fulfilled
+        },
+        contact: match name {
+            Some(name) => Some(Contact {
+                name,
+                phone: r.get(9)?,
+                email: r.get(10)?,
+            }),
+            None => None,
+        },
+        at_utc: r.get(11)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Order> {
+    conn.query_row(&format!("{SELECT} WHERE o.id = ?1"), [id], read_order)
+        .optional()?
+        .ok_or_else(|| Error::not_found("order", id))
+}
+
+/// Orders of an event (or of every event), oldest first; only those with
+/// something left to hand over when `open_only`.
+pub fn list(conn: &Connection, event_id: Option<&str>, open_only: bool) -> Result<Vec<Order>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE (?1 IS NULL OR o.event_id = ?1) ORDER BY o.at_utc, o.id"
+    ))?;
+    let rows = stmt.query_map([event_id], read_order)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let order = row?;
+        if !open_only || order.status != OrderStatus::Fulfilled {
+            out.push(order);
+        }
+    }
+    Ok(out)
+}
+
+/// Hand over an order, wholly (`quantity` None: all that is left) or
+/// partly. Records the stock movement now (from the event while it is
+/// open, from storage after it), journals it, and when the event has no
+/// open order left, completes its fulfil-orders step.
+pub fn fulfil(tx: &Tx, order_id: &str, quantity: Option<Decimal>) -> Result<Order> {
+    let order = get(tx, order_id)?;
+    if order.status == OrderStatus::Fulfilled {
+        return Err(Error::Conflict(
+            "this order was already handed over in full".into(),
+        ));
+    }
+    let qty = quantity.unwrap_or(order.remaining);
+    let milli = to_milli("quantity", qty)?;
+    if milli <= 0 {
+        return Err(Error::validation("quantity", "must be more than zero"));
+    }
+    if qty > order.remaining {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "{qty} is more than the {} {} left to hand over",
+                order.remaining, order.unit
+            ),
+        ));
+    }
+    let event = events::get(tx, &order.event_id)?;
+    let location = if event.status == events::EventStatus::Open {
+        Location::Event
+    } else {
+        Location::Storage
+    };
+    let movement_id = stock::record(
+        tx,
+        &Movement {
+            product_id: &order.product_id,
+            event_id: Some(&order.event_id),
+            location,
+            kind: MovementKind::Fulfil,
+            quantity: -qty,
+            reason: "pre-order handed over",
+            note: "",
+            lot_code: None,
+            source_type: "order",
+            source_id: Some(order_id),
+        },
+    )?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO order_fulfilment (id, device_id, order_id, quantity_milli, movement_id, actor_id, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![
+            id,
+            tx.device_id,
+            order_id,
+            milli,
+            movement_id,
+            tx.actor.id,
+            tx.now.utc,
+            tx.now.offset_minutes
+        ],
+    )?;
+    let after = get(tx, order_id)?;
+    tx.journal(
+        "order.fulfilled",
+        "order",
+        order_id,
+        serde_json::json!({
+            "event_id": order.event_id, "fulfilment_id": id, "movement_id": movement_id,
+            "quantity": qty.to_string(), "remaining": after.remaining.to_string(),
+        }),
+    )?;
+    if list(tx, Some(&order.event_id), true)?.is_empty() {
+        tasks::complete_by_action(
+            tx,
+            &order.event_id,
+            "fulfil_orders",
+            "order",
+            Some(order_id),
+        )?;
+    }
+    Ok(after)
+}
+
+/// `fulfil` with the quantity as a person types it: empty for all that is left.
+pub fn fulfil_typed(tx: &Tx, order_id: &str, quantity: &str) -> Result<Order> {
+    let quantity = match quantity.trim() {
+        "" => None,
+        text => Some(crate::money::parse_decimal("quantity", text)?),
+    };
+    fulfil(tx, order_id, quantity)
+}
+
+/// Days a fulfilled order's contact is kept.
+pub fn retention_days(conn: &Connection) -> Result<i64> {
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM setting WHERE key = ?1",
+            [RETENTION_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(value
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_RETENTION_DAYS))
+}
+
+/// Change the retention period (an organizer's setting).
+pub fn set_retention_days(tx: &Tx, _approval: &Approval, days: &str) -> Result<i64> {
+    let days: i64 = days.trim().parse().map_err(|_| {
+        Error::validation(
+            "retention_days",
+            format!("'{}' is not a whole number of days", days.trim()),
+        )
+    })?;
+    if !(0..=MAX_RETENTION_DAYS).contains(&days) {
+        return Err(Error::validation(
+            "retention_days",
+            format!("keep contacts between 0 and {MAX_RETENTION_DAYS} days"),
+        ));
+    }
+    let before = retention_days(tx)?;
+    tx.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (RETENTION_KEY, days.to_string()),
+    )?;
+    tx.journal(
+        "settings.saved",
+        "setting",
+        RETENTION_KEY,
+        serde_json::json!({"before": before, "after": days}),
+    )?;
+    Ok(days)
+}
+
+pub fn set_retention_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+    days: &str,
+) -> Result<i64> {
+    let approval = crate::people::approval_for_setup(store, organizer_id, pin)?;
+    store.write(actor, |tx| set_retention_days(tx, &approval, days))
+}
+
+/// Ids of fulfilled orders whose contact is still kept past the retention
+/// period (the last handover older than the period).
+fn due_for_purge(conn: &Connection, now_utc: &str) -> Result<Vec<String>> {
+    let days = retention_days(conn)?;
+    let cutoff = crate::clock::parse_utc(now_utc)
+        .map(|t| t - chrono::Duration::days(days))
+        .ok_or_else(|| Error::Integrity(format!("'{now_utc}' is not a time")))?
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let mut stmt = conn.prepare(
+        "SELECT o.id FROM customer_order o JOIN order_contact c ON c.order_id = o.id
+         JOIN order_fulfilment f ON f.order_id = o.id
+         GROUP BY o.id
+         HAVING sum(f.quantity_milli) >= max(o.quantity_milli) AND max(f.at_utc) <= ?1",
+    )?;
+    let ids = stmt.query_map([cutoff], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Delete the contacts of fulfilled orders past the retention period.
+/// Returns how many were purged; journals the order ids (no contact data).
+pub fn purge_contacts(tx: &Tx) -> Result<usize> {
+    let ids = due_for_purge(tx, &tx.now.utc)?;
+    for id in &ids {
+        tx.execute("DELETE FROM order_contact WHERE order_id = ?1", [id])?;
+    }
+    tx.journal(
+        "order.contacts_purged",
+        "order",
+        "",
+        serde_json::json!({"order_ids": ids, "retention_days": retention_days(tx)?}),
+    )?;
+    Ok(ids.len())
+}
+
+/// Purge when anything is due; writes nothing otherwise (the window calls
+/// this whenever the orders are shown).
+pub fn purge_due_contacts(store: &mut Store, actor: &Actor) -> Result<usize> {
+    if due_for_purge(store.conn(), &store.now().utc)?.is_empty() {
+        return Ok(0);
+    }
+    store.write(actor, purge_contacts)
+}

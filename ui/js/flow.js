@@ -1,0 +1,235 @@
+// An event's flow as the Event and Tasks screens show it: step rows with
+// their status, who signed and when, and the dialogs that sign, skip and
+// edit a step. The rules (prerequisites, two different people, the
+// organizer PIN) are the core's: these only collect and show.
+
+import { call } from './api.js';
+import { h, clear, field, showFormError, clearFormError, toast } from './dom.js';
+
+export const PHASES = [
+  ['before', 'Before the event'],
+  ['during', 'During the event'],
+  ['after', 'After the event'],
+];
+
+export const ACTION_LABELS = {
+  stock_count: 'Count stock',
+  load_out: 'Load out',
+  load_in: 'Load in',
+  open_till: 'Open the till',
+  sell: 'Sell',
+  close_till: 'Close the till',
+  fulfil_orders: 'Fulfil orders',
+  export: 'Export the day',
+};
+
+export const SIGNOFF_LABELS = {
+  one: 'one person signs',
+  two_people: 'two different people sign',
+  organizer_pin: 'organizer PIN',
+};
+
+/** A stored UTC time as the person's local "YYYY-MM-DD HH:MM". */
+export function localTime(utc) {
+  const d = new Date(utc);
+  if (Number.isNaN(d.getTime())) return utc;
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** "Signed by Riley 10:02 · Sam 10:04" */
+export function recordText(rec) {
+  const when = localTime(rec.at_utc);
+  if (rec.kind === 'skip') return `Skipped by ${rec.signer_name} at ${when}: ${rec.reason}`;
+  if (rec.kind === 'work') return `Done by the work (${rec.source_type || 'till'}) · ${rec.signer_name} at ${when}`;
+  return `Signed by ${rec.signer_name} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;
+}
+
+// One dialog at a time: its Esc handler is replaced when a dialog is
+// (re)opened, and removed when it closes.
+let escHandler = null;
+
+function openDialog(form, focus) {
+  const overlay = document.getElementById('overlay');
+  const close = () => {
+    overlay.hidden = true;
+    clear(overlay);
+    if (escHandler) document.removeEventListener('keydown', escHandler, true);
+    escHandler = null;
+  };
+  if (escHandler) document.removeEventListener('keydown', escHandler, true);
+  escHandler = (e) => { if (e.key === 'Escape' && !document.getElementById('pin-dialog')) { e.preventDefault(); close(); } };
+  document.addEventListener('keydown', escHandler, true);
+  clear(overlay).append(form);
+  overlay.hidden = false;
+  if (focus) focus.focus();
+  return close;
+}
+
+/** Ask for an organizer's PIN when the step needs one. */
+async function approvalFor(ctx, step, verb) {
+  if (step.signoff !== 'organizer_pin') return { organizer_id: null, pin: null };
+  return ctx.askPin(`${verb} “${step.title}” needs an organizer's PIN.`);
+}
+
+/** The sign-off dialog; calls `done()` after a successful signature. */
+export function signStep(ctx, step, done) {
+  const signed = step.records.filter((r) => r.kind === 'sign');
+  const me = ctx.person();
+  const defaultName = me && !signed.some((r) => r.signer_name === me.name) ? me.name : '';
+  const names = h('datalist', { id: 'sign-people' }, (ctx.status.people || []).filter((p) => p.active).map((p) => h('option', { value: p.name })));
+  const name = h('input', { name: 'signer_name', id: 'sign-name', list: 'sign-people', maxlength: '80', autocomplete: 'off', value: defaultName });
+  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'sign-dialog', novalidate: true },
+    h('h2', {}, `Sign off: ${step.title}`),
+    step.signoff === 'two_people'
+      ? h('p', { class: 'notice' }, signed.length ? `${signed[0].signer_name} signed the first half. A second, different person signs now.` : 'Two different people sign this step: this is the first of them.')
+      : null,
+    step.signoff === 'organizer_pin' ? h('p', { class: 'notice' }, 'An organizer approves this step with their PIN.') : null,
+    field('Who signs', name, 'Your own name, as the team knows you'),
+    names,
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'sign-ok' }, 'Sign'),
+      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
+  const close = openDialog(form, name);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const signerName = name.value;
+    const person = (ctx.status.people || []).find((p) => p.name === signerName.trim());
+    const approval = await approvalFor(ctx, step, 'Signing');
+    if (!approval) { openDialog(form, name); return; }
+    // The PIN dialog replaced ours in the overlay: put ours back for errors.
+    if (step.signoff === 'organizer_pin') openDialog(form, name);
+    try {
+      const after = await call('sign_task', {
+        taskId: step.id,
+        input: { signer_name: signerName, signer_person_id: person ? person.id : null },
+        approval,
+      });
+      close();
+      toast(after.status === 'done' ? `Done: ${after.title}` : `First half signed: ${after.title}`);
+      done(after);
+    } catch (err) {
+      showFormError(form, err);
+    }
+  });
+}
+
+/** The skip dialog: a reason is required. */
+export function skipStep(ctx, step, done) {
+  const reason = h('input', { name: 'reason', id: 'skip-reason', maxlength: '500', autocomplete: 'off' });
+  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'skip-dialog', novalidate: true },
+    h('h2', {}, `Skip: ${step.title}`),
+    field('Why is it skipped?', reason),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'skip-ok' }, 'Skip the step'),
+      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
+  const close = openDialog(form, reason);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const approval = await approvalFor(ctx, step, 'Skipping');
+    if (!approval) { openDialog(form, reason); return; }
+    if (step.signoff === 'organizer_pin') openDialog(form, reason);
+    try {
+      const after = await call('skip_task', { taskId: step.id, reason: reason.value, approval });
+      close();
+      toast(`Skipped: ${after.title}`);
+      done(after);
+    } catch (err) {
+      showFormError(form, err);
+    }
+  });
+}
+
+/** Edit a step of the event: who does it, notes, when it is due. */
+export function editStep(ctx, step, done) {
+  const assignee = h('input', { name: 'assignee', id: 'edit-assignee', maxlength: '80', value: step.assignee });
+  const due = h('input', { name: 'due', id: 'edit-due', value: step.due_text, placeholder: 'e.g. 2 days before start' });
+  const notes = h('textarea', { name: 'notes', id: 'edit-notes', rows: '3', maxlength: '2000' }, step.notes);
+  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'edit-step-dialog', novalidate: true },
+    h('h2', {}, step.title),
+    field('Assigned to', assignee, 'A volunteer\'s name'),
+    field('Due', due, 'Relative to the event: “2 days before start”, “1 hour after end”, “at start”; empty for none'),
+    field('Notes', notes),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'edit-step-save' }, 'Save'),
+      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
+  const close = openDialog(form, assignee);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    try {
+      const after = await call('edit_task', { taskId: step.id, edit: { assignee: assignee.value, notes: notes.value, due: due.value } });
+      close();
+      done(after);
+    } catch (err) {
+      showFormError(form, err);
+    }
+  });
+}
+
+function statusBadge(step) {
+  if (step.status === 'done') return h('span', { class: 'badge badge-done' }, 'done');
+  if (step.status === 'skipped') return h('span', { class: 'badge badge-skipped' }, 'skipped');
+  if (step.overdue) return h('span', { class: 'badge badge-overdue' }, 'overdue');
+  const half = step.signoff === 'two_people' && step.records.some((r) => r.kind === 'sign');
+  return h('span', { class: 'badge' }, half ? '1 of 2 signed' : 'open');
+}
+
+/**
+ * One step as a list row. `refresh` redraws after a change; `compact`
+ * leaves out notes and the edit button (the Event screen's summary).
+ */
+export function stepRow(ctx, step, refresh, { compact = false } = {}) {
+  const open = step.status === 'open';
+  const blocked = step.waiting_for.length > 0;
+  const classes = ['step', `step-${step.status}`];
+  if (step.overdue) classes.push('overdue');
+  if (blocked && open) classes.push('blocked');
+  const meta = [
+    step.due_at ? `Due ${step.due_at.replace('T', ' ')} (${step.due_text})` : null,
+    step.assignee ? `Assigned to ${step.assignee}` : null,
+    SIGNOFF_LABELS[step.signoff],
+  ].filter(Boolean).join(' · ');
+  return h('li', { class: classes.join(' '), dataset: { key: step.key, taskId: step.id } },
+    h('div', { class: 'step-main' },
+      h('div', { class: 'step-title' }, statusBadge(step), ' ', h('strong', {}, step.title)),
+      h('div', { class: 'muted step-meta' }, meta),
+      blocked && open ? h('div', { class: 'step-waiting' }, `Waiting for: ${step.waiting_for.join(', ')}`) : null,
+      !compact && step.notes ? h('div', { class: 'step-notes' }, step.notes) : null,
+      step.records.length ? h('ul', { class: 'step-records' }, step.records.map((r) => h('li', {}, recordText(r)))) : null),
+    h('div', { class: 'step-actions' },
+      step.action && open ? h('button', {
+        type: 'button', class: 'step-go primary',
+        onclick: () => goToWork(ctx, step),
+      }, ACTION_LABELS[step.action] || step.action) : null,
+      open ? h('button', { type: 'button', class: 'step-sign', disabled: blocked, onclick: () => signStep(ctx, step, refresh) }, 'Sign') : null,
+      open ? h('button', { type: 'button', class: 'step-skip', onclick: () => skipStep(ctx, step, refresh) }, 'Skip') : null,
+      !compact && open ? h('button', { type: 'button', class: 'step-edit', onclick: () => editStep(ctx, step, refresh) }, 'Edit') : null));
+}
+
+/** Open the screen that does a step's work. */
+export function goToWork(ctx, step) {
+  ctx.selectedEventId = step.event_id;
+  ctx.focusOrders = step.action === 'fulfil_orders';
+  ctx.go(step.screen);
+}
+
+/** Progress of each phase as bars: "Before 2 / 5". */
+export function progressBars(flow) {
+  return h('div', { class: 'flow-progress', id: 'flow-progress' },
+    h('div', { class: 'progress-total' }, h('strong', { class: 'big-figure' }, `${flow.done} / ${flow.total}`), ' steps done',
+      flow.overdue ? h('span', { class: 'badge badge-overdue' }, `${flow.overdue} overdue`) : null),
+    PHASES.map(([phase, label]) => {
+      const p = flow.phases.find((x) => x.phase === phase) || { done: 0, total: 0 };
+      const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;
+      return h('div', { class: 'progress-row', dataset: { phase } },
+        h('span', { class: 'progress-label' }, label),
+        h('progress', { max: String(p.total || 1), value: String(p.done), 'aria-label': label }),
+        h('span', { class: 'progress-count' }, `${p.done} / ${p.total}`, pct === 100 && p.total ? ' ✓' : ''));
+    }));
+}
