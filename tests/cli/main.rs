@@ -98,7 +98,11 @@ fn backup_writes_a_copy_that_verifies_and_never_overwrites() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = popup_till(&copy, &["events", "--json"]);
     let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(events.as_array().unwrap().len(), 2, "the upcoming fair and last week's market");
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        2,
+        "the upcoming fair and last week's market"
+    );
     assert!(popup_till(&copy, &["verify"]).status.success());
 
     let out = popup_till(&db, &["backup", copy.to_str().unwrap()]);

@@ -756,6 +756,24 @@ pub fn complete(
         journal["approved_by"] = serde_json::json!(a.organizer_id());
     }
     tx.journal("sale.completed", "sale", &sale_id, journal)?;
+    // The event's first live sale is the work of the flow's sell step. The
+    // check is one indexed lookup, so later sales stay off the flow's path.
+    if !session.practice {
+        let first_live_sale: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM sale WHERE event_id = ?1 AND practice = 0 AND id <> ?2)",
+            (&session.event_id, &sale_id),
+            |r| r.get(0),
+        )?;
+        if first_live_sale {
+            crate::tasks::complete_by_action(
+                tx,
+                &session.event_id,
+                "sell",
+                "sale",
+                Some(&sale_id),
+            )?;
+        }
+    }
     Ok(Completed {
         sale_id,
         receipt_number,

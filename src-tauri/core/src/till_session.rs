@@ -299,6 +299,10 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
         &id,
         serde_json::json!({"event_id": event.id, "opening_float_minor": float, "practice": input.practice}),
     )?;
+    // A live till opened with its float is the work of the flow's open-till step.
+    if !input.practice {
+        crate::tasks::complete_by_action(tx, &event.id, "open_till", "till_session", Some(&id))?;
+    }
     get(tx, &id)
 }
 
@@ -481,6 +485,16 @@ pub fn close(tx: &Tx, input: &CloseInput) -> Result<ZReport> {
             "counted_minor": counted, "variance_minor": variance, "total_minor": total,
         }),
     )?;
+    // Closing a live till with its count is the work of the close-till step.
+    if !session.practice {
+        crate::tasks::complete_by_action(
+            tx,
+            &session.event_id,
+            "close_till",
+            "till_session",
+            Some(&session.id),
+        )?;
+    }
     Ok(ZReport {
         id,
         session_id: session.id,

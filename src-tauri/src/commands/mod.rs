@@ -18,8 +18,8 @@ use tauri::State;
 
 use crate::app::AppState;
 
-pub mod till;
 pub mod tasks;
+pub mod till;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.

@@ -2,5 +2,5 @@
 //! time (`--test-threads=1`): each starts its own app and WebKit.
 
 mod foundation;
-mod till;
 mod tasks;
+mod till;
