@@ -133,6 +133,7 @@ fn cart_for(i: usize, products: &[String]) -> CartInput {
             kind: "percent".into(),
             value: "10".into(),
         }),
+        handover_contact: None,
     }
 }
 

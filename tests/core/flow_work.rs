@@ -83,3 +83,57 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
         .unwrap();
     assert_eq!(status_of(&shop, Action::CloseTill), StepStatus::Done);
 }
+
+#[test]
+fn a_line_handed_over_later_becomes_an_order_with_its_contact_and_moves_no_stock_until_fulfilled() {
+    use popup_till_core::orders::{self, ContactInput, OrderStatus};
+    use popup_till_core::ErrorCode;
+
+    let mut shop = shop();
+    shop.open_session("100", false);
+    let mug = shop.mug.clone();
+    let mut later = line(&mug, "2");
+    later.handover_later = true;
+    let rows = shop.ledger_rows();
+    let on_hand = shop.t.store.conn().query_row(
+        "SELECT sum(quantity_milli) FROM stock_movement WHERE product_id = ?1",
+        [&mug],
+        |r| r.get::<_, i64>(0),
+    );
+
+    // Without a contact the sale is refused, naming the field, and nothing is written.
+    let err = shop
+        .sell(&cart(vec![later.clone()]), &[cash("30")])
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert_eq!(err.field(), Some("handover_contact"));
+    assert_eq!(shop.ledger_rows(), rows);
+
+    let mut c = cart(vec![later]);
+    c.handover_contact = Some(ContactInput {
+        name: "Ines Lagarde".into(),
+        phone: "+33 6 12 34 56 78".into(),
+        email: String::new(),
+    });
+    let sale = shop.sell(&c, &[cash("30")]).unwrap();
+    let open = orders::list(shop.t.store.conn(), Some(&shop.event), true).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].sale_id.as_deref(), Some(sale.sale_id.as_str()));
+    assert_eq!(open[0].status, OrderStatus::Open);
+    assert_eq!(open[0].quantity, rust_decimal::Decimal::from(2));
+    assert_eq!(open[0].contact.as_ref().unwrap().name, "Ines Lagarde");
+    let after = shop.t.store.conn().query_row(
+        "SELECT sum(quantity_milli) FROM stock_movement WHERE product_id = ?1",
+        [&mug],
+        |r| r.get::<_, i64>(0),
+    );
+    assert_eq!(
+        on_hand.unwrap(),
+        after.unwrap(),
+        "no stock moves until the order is handed over"
+    );
+    let leaked = shop.t.count(
+        "SELECT count(*) FROM audit_log WHERE details LIKE '%Lagarde%' OR details LIKE '%12 34%'",
+    );
+    assert_eq!(leaked, 0, "the contact stays out of the journal");
+}

@@ -56,6 +56,7 @@ fn sell_in_a_loop_until_killed() {
             kind: "amount".into(),
             value: "0.10".into(),
         }),
+        handover_contact: None,
     };
     let payments = [
         PaymentInput {

@@ -101,6 +101,7 @@ pub fn cart(lines: Vec<LineInput>) -> CartInput {
     CartInput {
         lines,
         sale_discount: None,
+        handover_contact: None,
     }
 }
 

@@ -60,6 +60,10 @@ pub struct CartInput {
     pub lines: Vec<LineInput>,
     #[serde(default)]
     pub sale_discount: Option<DiscountInput>,
+    /// Who collects the lines marked "hand over later": kept with their
+    /// orders only (never in the sale, the journal or an export).
+    #[serde(default)]
+    pub handover_contact: Option<crate::orders::ContactInput>,
 }
 
 /// One payment part as the till sends it.
@@ -603,6 +607,13 @@ pub fn complete(
             p.approval_reasons.join(", ")
         )));
     }
+    let pre_orders = !session.practice && p.lines.iter().any(|l| l.handover_later);
+    if pre_orders && cart.handover_contact.is_none() {
+        return Err(Error::validation(
+            "handover_contact",
+            "a line is handed over later: give the customer's name and a phone or email",
+        ));
+    }
     let currency = &p.settings.currency;
     let parts = payment_parts(currency, p.cart.total, payments)?;
     let settled = pricing::settle(currency, p.settings.cash_rounding, p.cart.total, &parts)?;
@@ -653,6 +664,7 @@ pub fn complete(
         ),
         _ => e.into(),
     })?;
+    let mut handover_lines = Vec::new();
     {
         let mut insert_line = tx.prepare_cached(
             "INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, list_unit_price, quantity, quantity_milli,
@@ -660,8 +672,12 @@ pub fn complete(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         )?;
         for (i, (l, pl)) in p.lines.iter().zip(&p.cart.lines).enumerate() {
+            let line_id = new_id();
+            if l.handover_later {
+                handover_lines.push((line_id.clone(), l.product.id.clone(), l.quantity));
+            }
             insert_line.execute(rusqlite::params![
-                new_id(),
+                line_id,
                 tx.device_id,
                 sale_id,
                 i as i64 + 1,
@@ -756,6 +772,24 @@ pub fn complete(
         journal["approved_by"] = serde_json::json!(a.organizer_id());
     }
     tx.journal("sale.completed", "sale", &sale_id, journal)?;
+    // Lines paid now and handed over later become orders, fulfilled (and
+    // their stock moved) after the event.
+    if pre_orders {
+        if let Some(contact) = &cart.handover_contact {
+            for (line_id, product_id, quantity) in &handover_lines {
+                crate::orders::create(
+                    tx,
+                    &crate::orders::OrderInput {
+                        sale_id: Some(sale_id.clone()),
+                        sale_line_id: Some(line_id.clone()),
+                        product_id: product_id.clone(),
+                        quantity: *quantity,
+                        contact: contact.clone(),
+                    },
+                )?;
+            }
+        }
+    }
     // The event's first live sale is the work of the flow's sell step. The
     // check is one indexed lookup, so later sales stay off the flow's path.
     if !session.practice {

@@ -20,7 +20,7 @@ pub const RETENTION_KEY: &str = "order_contact_retention_days";
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 pub const MAX_RETENTION_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactInput {
     pub name: String,
     #[serde(default)]

@@ -224,7 +224,7 @@ function renderClosed(root, ctx, overview) {
 
 function renderSelling(root, ctx, overview) {
   const session = overview.session;
-  const state = { lines: [], sale_discount: null, quote: null, last: null };
+  const state = { lines: [], sale_discount: null, handover_contact: null, quote: null, last: null };
 
   const scan = h('input', { id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three' });
   const results = h('div', { class: 'till-results', id: 'till-results' });
@@ -238,6 +238,7 @@ function renderSelling(root, ctx, overview) {
       product_id: l.product_id, quantity: l.quantity, discount: l.discount, price_override: l.price_override, handover_later: l.handover_later,
     })),
     sale_discount: state.sale_discount,
+    handover_contact: state.lines.some((l) => l.handover_later) ? state.handover_contact : null,
   });
 
   const focusScan = () => { if (document.getElementById('overlay').hidden) scan.focus(); };
@@ -383,7 +384,12 @@ function renderSelling(root, ctx, overview) {
           field('Line discount', h('input', { name: 'discount', id: 'line-discount', inputmode: 'decimal', value: l.discount ? l.discount.value : '', autocomplete: 'off' })),
           field('Discount in', kindSelect)),
         field('Price override (per unit, needs a PIN)', h('input', { name: 'price_override', id: 'line-price', inputmode: 'decimal', value: l.price_override || '', autocomplete: 'off' })),
-        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'handover_later', id: 'line-later', checked: l.handover_later }), ' Paid now, hand over later (pre-order)')),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'handover_later', id: 'line-later', checked: l.handover_later }), ' Paid now, hand over later (pre-order)'),
+        h('p', { class: 'muted' }, 'Pre-order contact: kept with the order only, to hand it over.'),
+        h('div', { class: 'row' },
+          field('Customer name', h('input', { name: 'contact_name', id: 'line-contact-name', autocomplete: 'off', value: state.handover_contact ? state.handover_contact.name : '' })),
+          field('Phone', h('input', { name: 'contact_phone', id: 'line-contact-phone', autocomplete: 'off', value: state.handover_contact ? state.handover_contact.phone : '' }))),
+        field('Email', h('input', { name: 'contact_email', id: 'line-contact-email', autocomplete: 'off', value: state.handover_contact ? state.handover_contact.email : '' }))),
       submitLabel: 'Apply',
       extraButtons: [{ id: 'line-remove', label: 'Remove line', onclick: (finish) => finish('remove') }],
       submit: async (v, form) => {
@@ -392,6 +398,9 @@ function renderSelling(root, ctx, overview) {
         l.discount = v.discount.trim() ? { kind: v.discount_kind, value: v.discount.trim() } : null;
         l.price_override = v.price_override.trim() || null;
         l.handover_later = form.elements.handover_later.checked;
+        if (l.handover_later) {
+          state.handover_contact = { name: v.contact_name.trim(), phone: v.contact_phone.trim(), email: v.contact_email.trim() };
+        }
         try {
           state.quote = await call('quote_cart', { cart: cartInput() });
         } catch (err) {
@@ -451,6 +460,7 @@ function renderSelling(root, ctx, overview) {
     const done = await call('complete_sale', { cart: cartInput(), payments, approval });
     state.lines = [];
     state.sale_discount = null;
+    state.handover_contact = null;
     state.quote = null;
     state.last = done;
     drawCart();
@@ -553,6 +563,7 @@ function renderSelling(root, ctx, overview) {
     if (label) {
       state.lines = [];
       state.sale_discount = null;
+      state.handover_contact = null;
       state.quote = null;
       drawCart();
       showMessage('Cart parked');
@@ -564,6 +575,7 @@ function renderSelling(root, ctx, overview) {
   async function cancelCart() {
     state.lines = [];
     state.sale_discount = null;
+    state.handover_contact = null;
     state.quote = null;
     drawCart();
     showMessage('Cart cleared');
@@ -577,6 +589,7 @@ function renderSelling(root, ctx, overview) {
       const q = await call('quote_cart', { cart });
       state.lines = cart.lines.map((l, i) => ({ ...l, name: q.lines[i].name, unit: q.lines[i].unit }));
       state.sale_discount = cart.sale_discount;
+      state.handover_contact = cart.handover_contact || null;
       state.quote = q;
       drawCart();
       await refreshSide();
