@@ -4,10 +4,12 @@
 
 mod support;
 
+mod catalog_import;
 mod demo;
 mod events;
 mod journal;
 mod money_props;
 mod people;
 mod settings;
+mod stock_ledger;
 mod store;

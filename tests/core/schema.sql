@@ -6,6 +6,10 @@ CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
 CREATE INDEX product_by_category ON product (category, search_name);
+-- index product_by_search_name
+CREATE INDEX product_by_search_name ON product (active, search_name);
+-- index stock_count_by_event
+CREATE INDEX stock_count_by_event ON stock_count (event_id, location, at_utc);
 -- index stock_movement_by_event
 CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, kind, quantity_milli);
 -- index stock_movement_by_product
@@ -83,11 +87,55 @@ CREATE TABLE product (
     low_stock_threshold  TEXT,
     active               INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at           TEXT NOT NULL
-) STRICT;
+, updated_at TEXT) STRICT;
+-- table product_name_trigram
+CREATE VIRTUAL TABLE product_name_trigram USING fts5(
+    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram'
+);
+-- table product_name_trigram_config
+CREATE TABLE 'product_name_trigram_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+-- table product_name_trigram_data
+CREATE TABLE 'product_name_trigram_data'(id INTEGER PRIMARY KEY, block BLOB);
+-- table product_name_trigram_docsize
+CREATE TABLE 'product_name_trigram_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+-- table product_name_trigram_idx
+CREATE TABLE 'product_name_trigram_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+-- table product_name_words
+CREATE VIRTUAL TABLE product_name_words USING fts5(
+    search_name, content = 'product', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+);
+-- table product_name_words_config
+CREATE TABLE 'product_name_words_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+-- table product_name_words_data
+CREATE TABLE 'product_name_words_data'(id INTEGER PRIMARY KEY, block BLOB);
+-- table product_name_words_docsize
+CREATE TABLE 'product_name_words_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+-- table product_name_words_idx
+CREATE TABLE 'product_name_words_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table setting
 CREATE TABLE setting (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL
+) STRICT;
+-- table stock_count
+CREATE TABLE stock_count (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT REFERENCES event (id),
+    location            TEXT NOT NULL CHECK (location IN ('storage', 'event')),
+    note                TEXT NOT NULL DEFAULT '',
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table stock_count_line
+CREATE TABLE stock_count_line (
+    count_id         TEXT NOT NULL REFERENCES stock_count (id),
+    product_id       TEXT NOT NULL REFERENCES product (id),
+    expected_milli   INTEGER NOT NULL,
+    counted_milli    INTEGER NOT NULL CHECK (counted_milli >= 0),
+    PRIMARY KEY (count_id, product_id)
 ) STRICT;
 -- table stock_movement
 CREATE TABLE stock_movement (
@@ -122,6 +170,38 @@ BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
 -- trigger pin_attempt_is_append_only_update
 CREATE TRIGGER pin_attempt_is_append_only_update BEFORE UPDATE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
+-- trigger product_search_after_delete
+CREATE TRIGGER product_search_after_delete AFTER DELETE ON product
+BEGIN
+    INSERT INTO product_name_trigram (product_name_trigram, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_words (product_name_words, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+END;
+-- trigger product_search_after_insert
+CREATE TRIGGER product_search_after_insert AFTER INSERT ON product
+BEGIN
+    INSERT INTO product_name_trigram (rowid, search_name) VALUES (new.rowid, new.search_name);
+    INSERT INTO product_name_words (rowid, search_name) VALUES (new.rowid, new.search_name);
+END;
+-- trigger product_search_after_update
+CREATE TRIGGER product_search_after_update AFTER UPDATE OF search_name ON product
+BEGIN
+    INSERT INTO product_name_trigram (product_name_trigram, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_words (product_name_words, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_trigram (rowid, search_name) VALUES (new.rowid, new.search_name);
+    INSERT INTO product_name_words (rowid, search_name) VALUES (new.rowid, new.search_name);
+END;
+-- trigger stock_count_is_append_only_delete
+CREATE TRIGGER stock_count_is_append_only_delete BEFORE DELETE ON stock_count
+BEGIN SELECT RAISE(ABORT, 'stock_count is append-only'); END;
+-- trigger stock_count_is_append_only_update
+CREATE TRIGGER stock_count_is_append_only_update BEFORE UPDATE ON stock_count
+BEGIN SELECT RAISE(ABORT, 'stock_count is append-only'); END;
+-- trigger stock_count_line_is_append_only_delete
+CREATE TRIGGER stock_count_line_is_append_only_delete BEFORE DELETE ON stock_count_line
+BEGIN SELECT RAISE(ABORT, 'stock_count_line is append-only'); END;
+-- trigger stock_count_line_is_append_only_update
+CREATE TRIGGER stock_count_line_is_append_only_update BEFORE UPDATE ON stock_count_line
+BEGIN SELECT RAISE(ABORT, 'stock_count_line is append-only'); END;
 -- trigger stock_movement_is_append_only_delete
 CREATE TRIGGER stock_movement_is_append_only_delete BEFORE DELETE ON stock_movement
 BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod catalog_csv;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -13,6 +14,8 @@ pub mod people;
 pub mod settings;
 pub mod status;
 pub mod stock;
+pub mod stock_flows;
+pub mod stock_views;
 pub mod store;
 pub mod text;
 

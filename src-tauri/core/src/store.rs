@@ -21,6 +21,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_catalog.sql"),
     include_str!("../migrations/0003_stock_ledger.sql"),
+    include_str!("../migrations/0004_catalog_stock.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
