@@ -292,6 +292,10 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Produc
     }
     let mut found: Vec<Product> = Vec::with_capacity(limit);
     if let Some(p) = find_by_code(conn, q)? {
+        // A scanned barcode names one product: nothing else to look for.
+        if p.active && p.barcode.as_deref() == Some(q) {
+            return Ok(vec![p]);
+        }
         if p.active {
             found.push(p);
         }
@@ -524,6 +528,16 @@ pub fn update(tx: &Tx, settings: &Settings, id: &str, input: &ProductInput) -> R
     let after = get(tx, id)?;
     tx.journal("product.updated", "product", id, changes(&before, &after))?;
     Ok(after)
+}
+
+/// Create (no `id`) or change (an `id`) a product with the shop's current
+/// settings: what the product form saves.
+pub fn save(tx: &Tx, id: Option<&str>, input: &ProductInput) -> Result<Product> {
+    let settings = crate::settings::load(tx)?;
+    match id.filter(|i| !i.is_empty()) {
+        Some(id) => update(tx, &settings, id, input),
+        None => create(tx, &settings, input),
+    }
 }
 
 /// Whether a product was ever sold or moved: such a product is archived,

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{self, Product};
 use crate::events;
 use crate::money::parse_decimal;
-use crate::people::Approval;
+use crate::people::{self, Approval};
+use crate::store::{Actor, Store};
 use crate::stock::{self, to_milli, Location, Movement, MovementKind};
 use crate::store::Tx;
 use crate::text::clean;
@@ -306,6 +307,25 @@ pub fn adjust(tx: &Tx, approval: &Approval, input: &AdjustInput) -> Result<Stock
         source_id,
         movements: 1,
     })
+}
+
+/// Adjust stock approved by an organizer's PIN checked just now.
+pub fn adjust_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+    input: &AdjustInput,
+) -> Result<StockDocument> {
+    let approval = match (organizer_id, pin) {
+        (Some(id), Some(pin)) if !id.is_empty() => people::verify_organizer_pin(store, id, pin)?,
+        _ => {
+            return Err(Error::Unauthorized(
+                "an organizer's PIN is needed to adjust stock".into(),
+            ))
+        }
+    };
+    store.write(actor, |tx| adjust(tx, &approval, input))
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
