@@ -17,17 +17,68 @@ const LIMIT: usize = 20;
 const ROUNDS: usize = 3000;
 
 const ADJECTIVES: &[&str] = &[
-    "organic", "smoked", "crème", "wild", "roasted", "salted", "spiced", "golden", "dark",
-    "fresh", "hand-made", "rustic", "sweet", "bitter", "zesty", "crunchy", "mellow", "tangy",
-    "nordic", "provençal", "alpine", "coastal", "épicé", "herbal",
+    "organic",
+    "smoked",
+    "crème",
+    "wild",
+    "roasted",
+    "salted",
+    "spiced",
+    "golden",
+    "dark",
+    "fresh",
+    "hand-made",
+    "rustic",
+    "sweet",
+    "bitter",
+    "zesty",
+    "crunchy",
+    "mellow",
+    "tangy",
+    "nordic",
+    "provençal",
+    "alpine",
+    "coastal",
+    "épicé",
+    "herbal",
 ];
 const NOUNS: &[&str] = &[
-    "oats", "almonds", "honey", "jam", "coffee", "tea", "soap", "candle", "mug", "bowl",
-    "scarf", "beanie", "tote", "spoon", "granola", "lentils", "rice", "pasta", "vinegar",
-    "olive oil", "chocolate", "cookie", "brownie", "lemonade", "karité", "wrap", "print",
-    "card", "earrings", "bracelet", "notebook", "pencil",
+    "oats",
+    "almonds",
+    "honey",
+    "jam",
+    "coffee",
+    "tea",
+    "soap",
+    "candle",
+    "mug",
+    "bowl",
+    "scarf",
+    "beanie",
+    "tote",
+    "spoon",
+    "granola",
+    "lentils",
+    "rice",
+    "pasta",
+    "vinegar",
+    "olive oil",
+    "chocolate",
+    "cookie",
+    "brownie",
+    "lemonade",
+    "karité",
+    "wrap",
+    "print",
+    "card",
+    "earrings",
+    "bracelet",
+    "notebook",
+    "pencil",
 ];
-const SIZES: &[&str] = &["50 g", "100 g", "250 g", "500 g", "1 kg", "small", "large", "xl"];
+const SIZES: &[&str] = &[
+    "50 g", "100 g", "250 g", "500 g", "1 kg", "small", "large", "xl",
+];
 
 /// A small deterministic generator, so every run measures the same catalog.
 struct Lcg(u64);
@@ -158,11 +209,10 @@ fn run(n: usize) {
     // Substrings of 3–6 characters taken from real names, folded as search folds them.
     let substrings: Vec<String> = (0..500)
         .map(|_| {
-            let name: Vec<char> = popup_till_core::text::fold_for_search(
-                &names[(rng.next() as usize) % names.len()],
-            )
-            .chars()
-            .collect();
+            let name: Vec<char> =
+                popup_till_core::text::fold_for_search(&names[(rng.next() as usize) % names.len()])
+                    .chars()
+                    .collect();
             let len = 3 + (rng.next() as usize) % 4;
             let at = (rng.next() as usize) % (name.len().saturating_sub(len)).max(1);
             name[at..(at + len).min(name.len())].iter().collect()
@@ -170,9 +220,8 @@ fn run(n: usize) {
         .collect();
     let prefixes: Vec<String> = (0..200)
         .map(|i| {
-            let name = popup_till_core::text::fold_for_search(
-                &names[(rng.next() as usize) % names.len()],
-            );
+            let name =
+                popup_till_core::text::fold_for_search(&names[(rng.next() as usize) % names.len()]);
             name.chars().take(1 + i % 2).collect()
         })
         .collect();
@@ -216,7 +265,11 @@ fn run(n: usize) {
         usize::from(catalog::find_by_code(conn, q).expect("lookup").is_some())
     });
     let base = measure(&barcodes, |q| {
-        raw_count(conn, "SELECT id FROM product WHERE barcode = ?1 LIMIT ?2", q)
+        raw_count(
+            conn,
+            "SELECT id FROM product WHERE barcode = ?1 LIMIT ?2",
+            q,
+        )
     });
     report("barcode (find_by_code)", &ours, &base, "raw = lookup");
     let ours = measure(&barcodes, |q| {

@@ -157,9 +157,8 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         } => import_catalog(&mut store, &file, dry_run, json),
         Command::ExportCatalog { file } => {
             let text = catalog_csv::export(store.conn())?;
-            std::fs::write(&file, text).map_err(|e| {
-                Error::Storage(format!("cannot write {}: {e}", file.display()))
-            })?;
+            std::fs::write(&file, text)
+                .map_err(|e| Error::Storage(format!("cannot write {}: {e}", file.display())))?;
             println!("exported the catalog to {}", file.display());
             Ok(0)
         }

@@ -678,6 +678,23 @@ pub fn export(conn: &Connection) -> Result<String> {
     Ok(format!("\u{FEFF}{body}"))
 }
 
+/// Write the export to a new file in `folder`, named after the local date
+/// and time; returns the file's path.
+pub fn export_to_folder(conn: &Connection, folder: &std::path::Path) -> Result<std::path::PathBuf> {
+    let text = export(conn)?;
+    let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
+    std::fs::create_dir_all(folder).map_err(|e| {
+        Error::Storage(format!(
+            "cannot create the folder {}: {e}",
+            folder.display()
+        ))
+    })?;
+    let path = folder.join(format!("catalog-{stamp}.csv"));
+    std::fs::write(&path, text)
+        .map_err(|e| Error::Storage(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,18 +721,4 @@ mod tests {
         assert_eq!(detect_separator("sku;name;unit_price\n"), b';');
         assert_eq!(detect_separator("sku,name,unit_price\n"), b',');
     }
-}
-
-/// Write the export to a new file in `folder`, named after the local date
-/// and time; returns the file's path.
-pub fn export_to_folder(conn: &Connection, folder: &std::path::Path) -> Result<std::path::PathBuf> {
-    let text = export(conn)?;
-    let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M%S");
-    std::fs::create_dir_all(folder).map_err(|e| {
-        Error::Storage(format!("cannot create the folder {}: {e}", folder.display()))
-    })?;
-    let path = folder.join(format!("catalog-{stamp}.csv"));
-    std::fs::write(&path, text)
-        .map_err(|e| Error::Storage(format!("cannot write {}: {e}", path.display())))?;
-    Ok(path)
 }

@@ -10,9 +10,9 @@ use crate::catalog::{self, Product};
 use crate::events;
 use crate::money::parse_decimal;
 use crate::people::{self, Approval};
-use crate::store::{Actor, Store};
 use crate::stock::{self, to_milli, Location, Movement, MovementKind};
 use crate::store::Tx;
+use crate::store::{Actor, Store};
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 

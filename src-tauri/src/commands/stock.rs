@@ -148,10 +148,7 @@ pub fn adjust_reasons() -> Reply<Vec<&'static str>> {
 }
 
 #[tauri::command(async)]
-pub fn product_history(
-    state: State<'_, AppState>,
-    product_id: String,
-) -> Reply<Vec<HistoryLine>> {
+pub fn product_history(state: State<'_, AppState>, product_id: String) -> Reply<Vec<HistoryLine>> {
     state.with_store(|store| stock_views::history(store.conn(), &product_id))
 }
 
