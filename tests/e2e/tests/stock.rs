@@ -2,7 +2,26 @@
 //! (a bad file is refused row by row, a good one previewed then imported),
 //! count stock by scanning, and see on hand and the history change.
 
+use std::time::{Duration, Instant};
+
 use popup_till_e2e::App;
+
+/// Wait until the element's whole text is `expected` (search-as-you-type
+/// redraws rows, so a single read can catch one being replaced).
+async fn wait_for_exact(app: &App, css: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = app.text(css).await;
+        if text.trim() == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} shows {text:?}, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
 
 const BAD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
 HON-LAV;4006381333931;Lavender honey 250 g;8,4,0;5,5;each;item;Food;2\n\
@@ -83,11 +102,7 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
 
     app.type_into("#stock-search", "lavender").await;
     app.wait_for_text("#product-table", "Lavender honey").await;
-    assert_eq!(
-        app.text("#product-table tr[data-sku='HON-LAV'] .on-hand")
-            .await,
-        "0"
-    );
+    wait_for_exact(&app, "#product-table tr[data-sku='HON-LAV'] .on-hand", "0").await;
 
     // Count mode: three scans of the honey, then save.
     app.click("#start-count").await;
@@ -97,10 +112,10 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     app.wait_for_text("#count-status", "1 product counted")
         .await;
     let counted = app.find("#count-table .count-qty").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(10);
     while counted.prop("value").await.unwrap().as_deref() != Some("3") {
-        assert!(std::time::Instant::now() < deadline, "three scans count 3");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(Instant::now() < deadline, "three scans count 3");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     app.screenshot("stock-count").await;
     app.click("#count-save").await;
@@ -108,13 +123,12 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     // Back on the list: on hand is 3 now.
     app.find("#stock-search").await;
     app.type_into("#stock-search", "lavender").await;
-    app.wait_for_text("#product-table tr[data-sku='HON-LAV'] .on-hand", "3")
-        .await;
+    wait_for_exact(&app, "#product-table tr[data-sku='HON-LAV'] .on-hand", "3").await;
     app.screenshot("stock-list").await;
 
     // The product's history links the count to its document. (Let the
     // search-as-you-type settle: each keystroke redraws the rows.)
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
     app.click("#product-table tr[data-sku='HON-LAV'] td:nth-child(2)")
         .await;
     app.wait_for_text("#product-on-hand", "3").await;
@@ -156,4 +170,70 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 2, unit_price"), "{stderr}");
+}
+
+#[tokio::test]
+async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
+    let app = App::launch_prepared(|db| {
+        let out = App::cli(db, &["demo"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    })
+    .await;
+    app.choose_person("Maya").await;
+    app.click("#nav-stock").await;
+    app.type_into("#stock-search", "beeswax candle").await;
+    app.wait_for_text("#product-table", "Beeswax candle").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.click("#product-table tr[data-sku='CRA-CANDLE'] td:nth-child(2)")
+        .await;
+    let before: i64 = app
+        .text("#product-in-storage")
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+
+    // Load out before the event opens: the planned demo event is offered.
+    app.click("#flow-load-out").await;
+    app.wait_for_text("#flow-event", "Winter Craft Fair").await;
+    app.type_into("#flow-quantity", "4").await;
+    app.click("#flow-save").await;
+    app.wait_for_text("#product-at-event", "4").await;
+    assert_eq!(
+        app.text("#product-in-storage").await.trim(),
+        (before - 4).to_string()
+    );
+    // Two movements, one transfer document.
+    app.wait_for_text("#history-table", "load-out").await;
+    app.click("#history-table .source-link").await;
+    let doc = app.wait_for_text("#document-movements", "storage").await;
+    assert!(doc.contains("-4") && doc.contains("event"), "{doc}");
+    app.click("#document-close").await;
+
+    // A bad quantity is refused next to its field.
+    app.click("#flow-waste").await;
+    app.type_into("#flow-quantity", "1.5").await;
+    app.click("#flow-save").await;
+    app.wait_for_text(
+        "#flow-form [data-field=quantity] .field-error",
+        "whole items",
+    )
+    .await;
+
+    app.click("#back-to-list").await;
+    app.click("#open-picture").await;
+    let picture = app.wait_for_text("#picture-table", "Beeswax candle").await;
+    assert!(picture.contains('4'), "{picture}");
+    wait_for_exact(
+        &app,
+        "#picture-table tr[data-sku='CRA-CANDLE'] td:nth-child(2)",
+        "4",
+    )
+    .await;
+    app.screenshot("stock-event-picture").await;
+    app.close().await;
 }

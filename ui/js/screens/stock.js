@@ -171,9 +171,12 @@ async function flowForm(ctx, row, flow, onDone) {
   const events = await call('list_events');
   const current = ctx.status.current_event;
   const usable = events.filter((e) => e.status !== 'closed');
+  // The open event first; without one, the next planned event (loading
+  // out happens before an event opens).
+  const others = usable.filter((e) => !current || e.id !== current.id);
   const eventSelect = h('select', { name: 'event_id', id: 'flow-event' },
-    h('option', { value: '' }, current ? `Open event (${current.name})` : 'No event'),
-    usable.filter((e) => !current || e.id !== current.id).map((e) => h('option', { value: e.id }, e.name)));
+    current || others.length === 0 ? h('option', { value: '' }, current ? `Open event (${current.name})` : 'No event') : null,
+    others.map((e) => h('option', { value: e.id }, `${e.name} (${e.status})`)));
   const location = h('select', { name: 'location', id: 'flow-location' },
     h('option', { value: 'storage' }, 'Storage'), h('option', { value: 'event' }, 'At the event'));
   const quantityLabel = { count: 'Counted quantity', adjust: 'Change (+ or −)', waste: 'Quantity thrown away' }[flow] || 'Quantity';
