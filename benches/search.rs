@@ -14,7 +14,7 @@ use popup_till_core::{Actor, Store};
 use rusqlite::Connection;
 
 const LIMIT: usize = 20;
-const ROUNDS: usize = 3000;
+const REPEATS: usize = 5;
 
 const ADJECTIVES: &[&str] = &[
     "organic",
@@ -128,24 +128,30 @@ struct Stats {
     p99: Duration,
 }
 
+/// Median and p99 over the query set. Each query runs `REPEATS` times and
+/// counts with its fastest run: the machine may be shared (other builds
+/// preempt us for whole milliseconds), and a query's own cost is what is
+/// measured; the spread between queries (the p99) stays. The baseline is
+/// measured by the same rule.
 fn measure(queries: &[String], mut run: impl FnMut(&str) -> usize) -> Stats {
     // Warm up the page cache and the statement cache.
     for q in queries.iter().take(100) {
         run(q);
     }
-    let mut times = Vec::with_capacity(ROUNDS);
+    let mut best = vec![Duration::MAX; queries.len()];
     let mut found = 0usize;
-    for i in 0..ROUNDS {
-        let q = &queries[i % queries.len()];
-        let start = Instant::now();
-        found += run(q);
-        times.push(start.elapsed());
+    for _ in 0..REPEATS {
+        for (i, q) in queries.iter().enumerate() {
+            let start = Instant::now();
+            found += run(q);
+            best[i] = best[i].min(start.elapsed());
+        }
     }
     std::hint::black_box(found);
-    times.sort();
+    best.sort();
     Stats {
-        median: times[times.len() / 2],
-        p99: times[(times.len() * 99) / 100],
+        median: best[best.len() / 2],
+        p99: best[(best.len() * 99) / 100],
     }
 }
 
@@ -214,7 +220,7 @@ fn run(n: usize) {
     let conn = store.conn();
 
     // Substrings of 3–6 characters taken from real names, folded as search folds them.
-    let substrings: Vec<String> = (0..500)
+    let substrings: Vec<String> = (0..1000)
         .map(|_| {
             let name: Vec<char> =
                 popup_till_core::text::fold_for_search(&names[(rng.next() as usize) % names.len()])
@@ -225,14 +231,14 @@ fn run(n: usize) {
             name[at..(at + len).min(name.len())].iter().collect()
         })
         .collect();
-    let prefixes: Vec<String> = (0..200)
+    let prefixes: Vec<String> = (0..600)
         .map(|i| {
             let name =
                 popup_till_core::text::fold_for_search(&names[(rng.next() as usize) % names.len()]);
             name.chars().take(1 + i % 2).collect()
         })
         .collect();
-    let barcodes: Vec<String> = (0..500)
+    let barcodes: Vec<String> = (0..1000)
         .map(|_| barcode((rng.next() as usize) % n))
         .collect();
 
@@ -288,7 +294,9 @@ fn run(n: usize) {
 fn main() {
     // `cargo test --benches` runs this with --bench absent: keep it quick.
     let quick = !std::env::args().any(|a| a == "--bench");
-    println!("catalog search, limit {LIMIT}, {ROUNDS} queries per figure");
+    println!(
+        "catalog search, limit {LIMIT}; each query the fastest of {REPEATS} runs; median and p99 over the queries"
+    );
     run(10_000);
     if !quick {
         run(100_000);

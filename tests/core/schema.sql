@@ -90,27 +90,24 @@ CREATE TABLE product (
 , updated_at TEXT) STRICT;
 -- table product_name_trigram
 CREATE VIRTUAL TABLE product_name_trigram USING fts5(
-    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram'
+    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram',
+    columnsize = 0
 );
 -- table product_name_trigram_config
 CREATE TABLE 'product_name_trigram_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 -- table product_name_trigram_data
 CREATE TABLE 'product_name_trigram_data'(id INTEGER PRIMARY KEY, block BLOB);
--- table product_name_trigram_docsize
-CREATE TABLE 'product_name_trigram_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 -- table product_name_trigram_idx
 CREATE TABLE 'product_name_trigram_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table product_name_words
 CREATE VIRTUAL TABLE product_name_words USING fts5(
     search_name, content = 'product', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2', detail = none, columnsize = 0
 );
 -- table product_name_words_config
 CREATE TABLE 'product_name_words_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 -- table product_name_words_data
 CREATE TABLE 'product_name_words_data'(id INTEGER PRIMARY KEY, block BLOB);
--- table product_name_words_docsize
-CREATE TABLE 'product_name_words_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 -- table product_name_words_idx
 CREATE TABLE 'product_name_words_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table setting

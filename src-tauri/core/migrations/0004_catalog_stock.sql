@@ -7,12 +7,16 @@
 --                         which trigrams cannot answer.
 -- A name that starts with a short prefix is found by a range scan on
 -- product_by_search_name.
+-- Neither index ranks results, so neither keeps column sizes; the word index
+-- answers single-word prefix queries only, so it keeps no positions either
+-- (detail = none): both make a 100,000-row import markedly faster.
 CREATE VIRTUAL TABLE product_name_trigram USING fts5(
-    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram'
+    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram',
+    columnsize = 0
 );
 CREATE VIRTUAL TABLE product_name_words USING fts5(
     search_name, content = 'product', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2', detail = none, columnsize = 0
 );
 INSERT INTO product_name_trigram (product_name_trigram) VALUES ('rebuild');
 INSERT INTO product_name_words (product_name_words) VALUES ('rebuild');
