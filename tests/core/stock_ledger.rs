@@ -436,6 +436,7 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
     assert_eq!((mug.on_hand, mug.low), (dec("2"), true));
     let oat = list.rows.iter().find(|r| r.product.sku == "OAT").unwrap();
     assert_eq!((oat.on_hand, oat.low), (dec("8"), false));
+    assert_eq!(oat.price, "4.20", "prices show the currency's decimals");
     let low = stock_views::list(
         s.t.store.conn(),
         &StockFilter {

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Product, PRODUCT_COLUMNS};
+use crate::money::Currency;
 use crate::stock::from_milli;
 use crate::Result;
 
@@ -39,6 +40,9 @@ pub struct StockRow {
     pub at_event: Decimal,
     /// On hand is at or under the product's low-stock threshold.
     pub low: bool,
+    /// The unit price for display: the currency's decimals (`8.50`), or
+    /// more when the price has more (a price per gram).
+    pub price: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,10 +53,20 @@ pub struct StockList {
     pub categories: Vec<String>,
 }
 
-fn row_with_stock(product: Product, storage: i64, event: i64) -> StockRow {
+/// A unit price as the screens show it.
+pub fn display_price(currency: &Currency, price: Decimal) -> String {
+    if price.normalize().scale() <= currency.minor_units {
+        currency.format(price)
+    } else {
+        price.normalize().to_string()
+    }
+}
+
+fn row_with_stock(currency: &Currency, product: Product, storage: i64, event: i64) -> StockRow {
     let on_hand = from_milli(storage + event);
     let low = product.low_stock_threshold.is_some_and(|t| on_hand <= t);
     StockRow {
+        price: display_price(currency, product.unit_price),
         product,
         on_hand,
         in_storage: from_milli(storage),
@@ -74,6 +88,7 @@ fn stock_by_location(conn: &Connection, product_id: &str) -> Result<(i64, i64)> 
 /// filtered, ordered by category and name.
 pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
     let limit = filter.limit.unwrap_or(500).clamp(1, 2000);
+    let currency = crate::settings::load(conn)?.currency;
     let category = filter.category.trim();
     let mut rows = Vec::new();
     let query = filter.query.trim();
@@ -83,7 +98,7 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
                 continue;
             }
             let (storage, event) = stock_by_location(conn, &product.id)?;
-            rows.push(row_with_stock(product, storage, event));
+            rows.push(row_with_stock(&currency, product, storage, event));
         }
     } else {
         let folded = crate::text::fold_for_search(query);
@@ -111,7 +126,7 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
         for product in products {
             let product = product?;
             let (storage, event) = totals.get(&product.id).copied().unwrap_or((0, 0));
-            rows.push(row_with_stock(product, storage, event));
+            rows.push(row_with_stock(&currency, product, storage, event));
         }
     }
     if filter.low_only {
@@ -134,7 +149,8 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
 pub fn stock_row(conn: &Connection, product_id: &str) -> Result<StockRow> {
     let product = catalog::get(conn, product_id)?;
     let (storage, event) = stock_by_location(conn, product_id)?;
-    Ok(row_with_stock(product, storage, event))
+    let currency = crate::settings::load(conn)?.currency;
+    Ok(row_with_stock(&currency, product, storage, event))
 }
 
 /// One line of a product's movement history.
@@ -399,4 +415,19 @@ pub fn event_picture(conn: &Connection, event_id: &str) -> Result<Vec<EventStock
         lines.push(line);
     }
     Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn prices_show_the_currency_decimals_unless_they_have_more() {
+        let eur = Currency::from_code("EUR").unwrap();
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(display_price(&eur, d("8.5")), "8.50");
+        assert_eq!(display_price(&eur, d("12")), "12.00");
+        assert_eq!(display_price(&eur, d("0.0042")), "0.0042");
+    }
 }

@@ -52,6 +52,8 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     app.click("#nav-stock").await;
     // The demo delivery gave its products real on-hand figures.
     app.wait_for_text("#product-table", "Rolled oats").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.screenshot("stock-list-demo").await;
     let mug_row = app
         .text("#product-table tr[data-sku='CRA-MUG'] .on-hand")
         .await;

@@ -76,7 +76,7 @@ async function renderList(root, ctx, show) {
     h('td', {}, r.sku),
     h('td', {}, r.name, r.low ? h('span', { class: 'badge badge-low' }, 'low') : null),
     h('td', {}, r.category),
-    h('td', { class: 'num' }, r.unit_price),
+    h('td', { class: 'num' }, r.price),
     h('td', {}, r.unit),
     h('td', { class: 'num' }, r.in_storage),
     h('td', { class: 'num' }, r.at_event),
