@@ -219,6 +219,19 @@ fn a_bom_and_a_semicolon_separator_with_decimal_commas_are_read() {
 }
 
 #[test]
+fn a_tab_separated_file_with_empty_trailing_cells_is_read() {
+    let mut t = shop();
+    let text = "sku\tname\tunit_price\ttax_rate\nTEA\tEarl Grey\t4,20\t5.5\t\t\n";
+    let report = import(&mut t, text);
+    assert!(report.applied, "{:?}", report.errors);
+    assert_eq!(report.separator, "\t");
+    let tea = catalog::find_by_code(t.store.conn(), "TEA")
+        .unwrap()
+        .unwrap();
+    assert_eq!(tea.unit_price.to_string(), "4.2");
+}
+
+#[test]
 fn duplicate_skus_inside_the_file_are_refused_naming_both_lines() {
     let r = refused("sku,name,unit_price,tax_rate\nA,Apple,1,0\nB,Pear,1,0\nA,Again,2,0\n");
     has_error(&r, 4, "sku", "also on line 2");

@@ -84,6 +84,7 @@ pub struct ImportReport {
     pub rejected: usize,
     /// Every bad row, in file order. Non-empty means nothing was written.
     pub errors: Vec<RowError>,
+    /// The separator found: `,`, `;` or a tab.
     pub separator: String,
     /// Header cells that match no column (left alone).
     pub ignored_columns: Vec<String>,
@@ -157,11 +158,16 @@ fn check_text(text: &str) -> std::result::Result<&str, RowError> {
     Ok(text)
 }
 
-/// `;` when the header has more semicolons than commas (spreadsheets in
-/// decimal-comma countries), `,` otherwise.
+/// The separator the header line uses most: `;` (spreadsheets in
+/// decimal-comma countries), a tab (a "tab delimited" text file), else `,`.
 fn detect_separator(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
+    let commas = header.matches(',').count();
+    let semicolons = header.matches(';').count();
+    let tabs = header.matches('\t').count();
+    if tabs > commas && tabs > semicolons {
+        b'\t'
+    } else if semicolons > commas {
         b';'
     } else {
         b','
@@ -351,7 +357,14 @@ fn plan(
             rejected_lines.insert(err.line);
             report.errors.push(err);
         };
-        if record.len() != headers.len() {
+        // Spreadsheets often end rows with empty cells past the last
+        // column: those are harmless.
+        let extra_empty = record.len() > headers.len()
+            && record
+                .iter()
+                .skip(headers.len())
+                .all(|v| v.trim().is_empty());
+        if record.len() != headers.len() && !extra_empty {
             reject(RowError {
                 line,
                 field: "row".into(),
@@ -720,5 +733,6 @@ mod tests {
     fn the_separator_follows_the_header() {
         assert_eq!(detect_separator("sku;name;unit_price\n"), b';');
         assert_eq!(detect_separator("sku,name,unit_price\n"), b',');
+        assert_eq!(detect_separator("sku\tname\tunit price, EUR\n"), b'\t');
     }
 }

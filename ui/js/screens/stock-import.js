@@ -119,7 +119,7 @@ export async function renderImport(root, ctx, show) {
     h('div', { class: 'screen-head head-row' }, h('h1', {}, 'Import the catalog'),
       h('button', { type: 'button', id: 'back-to-list', onclick: () => show.list() }, '← Stock list')),
     h('section', { class: 'panel' },
-      h('p', {}, 'Choose a CSV file saved from your spreadsheet (UTF-8; comma or semicolon separated). ',
+      h('p', {}, 'Choose a CSV file saved from your spreadsheet (UTF-8; comma, semicolon or tab separated). ',
         'The first line names the columns: ', h('code', {}, 'sku, name, unit_price, tax_rate'),
         ' and optionally ', h('code', {}, 'barcode, unit, kind, category, low_stock_threshold, active'), '. ',
         'Products are created or updated by SKU. You see what would change before anything is written.'),
