@@ -635,6 +635,12 @@ pub fn import(
 ) -> Result<ImportReport> {
     let settings = settings::load(store.conn())?;
     let mut refused: Option<ImportReport> = None;
+    // A big catalog touches many index pages in one transaction: a larger
+    // page cache for this import keeps them from spilling to disk midway.
+    let cache: i64 = store
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    store.conn().pragma_update(None, "cache_size", -65_536)?;
     let result = store.write(actor, |tx| {
         let plan = plan(tx, &settings, text, progress)?;
         if !plan.report.errors.is_empty() {
@@ -643,6 +649,7 @@ pub fn import(
         }
         apply(tx, plan, progress)
     });
+    store.conn().pragma_update(None, "cache_size", cache)?;
     match (result, refused) {
         (Ok(report), _) => Ok(report),
         (Err(_), Some(report)) => Ok(report),
