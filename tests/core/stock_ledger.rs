@@ -453,6 +453,35 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
         vec!["MUG"]
     );
     assert_eq!(list.categories, vec!["Crafts", "Refills"]);
+    let first = stock_views::list(
+        s.t.store.conn(),
+        &StockFilter {
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (first.rows.len(), first.matched),
+        (1, 3),
+        "a long list says how many matched"
+    );
+    assert_eq!(
+        first.rows[0].product.sku, "CRE",
+        "ordered by category, then name"
+    );
+    assert_eq!(first.rows[0].on_hand, dec("0"));
+    let mug_only = stock_views::list(
+        s.t.store.conn(),
+        &StockFilter {
+            category: "Crafts".into(),
+            query: "mug".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mug_only.rows.len(), 1);
+    assert_eq!(mug_only.rows[0].on_hand, dec("2"));
 }
 
 #[test]
@@ -479,6 +508,17 @@ fn a_used_product_is_archived_not_deleted_and_an_unused_one_is_deleted() {
     assert!(catalog::search(s.t.store.conn(), "stoneware", 10)
         .unwrap()
         .is_empty());
+    let archived = stock_views::list(
+        s.t.store.conn(),
+        &StockFilter {
+            archived: true,
+            query: "stone".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(archived.rows.len(), 1, "the archived filter still finds it");
+    assert_eq!(archived.rows[0].on_hand, dec("1"));
     let removed =
         s.t.store
             .write(&someone(), |tx| catalog::remove(tx, &s.oat.id))

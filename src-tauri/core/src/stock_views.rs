@@ -91,6 +91,7 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
     let currency = crate::settings::load(conn)?.currency;
     let category = filter.category.trim();
     let mut rows = Vec::new();
+    let mut matched: Option<usize> = None;
     let query = filter.query.trim();
     if !query.is_empty() && !filter.archived {
         for product in catalog::search(conn, query, catalog::SEARCH_LIMIT_MAX)? {
@@ -102,37 +103,42 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
         }
     } else {
         let folded = crate::text::fold_for_search(query);
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product
-             WHERE active = ?1 AND (?2 = '' OR category = ?2)
-               AND (?3 = '' OR instr(search_name, ?3) > 0 OR sku = ?4 OR barcode = ?4)
-             ORDER BY category, search_name"
-        ))?;
-        let products = stmt.query_map(
-            rusqlite::params![!filter.archived, category, folded, query],
-            catalog::read_product,
-        )?;
-        let mut totals: HashMap<String, (i64, i64)> = HashMap::new();
-        let mut sums = conn.prepare(
-            "SELECT product_id,
-                    sum(CASE WHEN location = 'storage' THEN quantity_milli ELSE 0 END),
-                    sum(CASE WHEN location = 'event' THEN quantity_milli ELSE 0 END)
-             FROM stock_movement GROUP BY product_id",
-        )?;
-        for row in sums.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))? {
-            let (id, t) = row?;
-            totals.insert(id, t);
+        const WHERE: &str = "WHERE active = ?1 AND (?2 = '' OR category = ?2)
+               AND (?3 = '' OR instr(search_name, ?3) > 0 OR sku = ?4 OR barcode = ?4)";
+        let params = rusqlite::params![!filter.archived, category, folded, query];
+        // Low stock is a decimal comparison made here, so that filter reads
+        // every product; otherwise only the rows shown are read.
+        if !filter.low_only {
+            matched = Some(conn.query_row(
+                &format!("SELECT count(*) FROM product {WHERE}"),
+                params,
+                |r| r.get::<_, i64>(0),
+            )? as usize);
         }
-        for product in products {
-            let product = product?;
-            let (storage, event) = totals.get(&product.id).copied().unwrap_or((0, 0));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {PRODUCT_COLUMNS},
+                (SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement m
+                 WHERE m.product_id = product.id AND m.location = 'storage'),
+                (SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement m
+                 WHERE m.product_id = product.id AND m.location = 'event')
+             FROM product {WHERE}
+             ORDER BY category, search_name
+             LIMIT ?5"
+        ))?;
+        let shown = if filter.low_only { -1 } else { limit as i64 };
+        let products = stmt.query_map(
+            rusqlite::params![!filter.archived, category, folded, query, shown],
+            |r| Ok((catalog::read_product(r)?, r.get(11)?, r.get(12)?)),
+        )?;
+        for row in products {
+            let (product, storage, event) = row?;
             rows.push(row_with_stock(&currency, product, storage, event));
         }
     }
     if filter.low_only {
         rows.retain(|r| r.low);
     }
-    let matched = rows.len();
+    let matched = matched.unwrap_or(rows.len());
     rows.truncate(limit);
     let mut cats = conn.prepare("SELECT DISTINCT category FROM product ORDER BY category")?;
     let categories = cats
