@@ -226,6 +226,20 @@ async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
     )
     .await;
 
+    // An adjustment needs a reason and the organizer's PIN.
+    app.click("#flow-adjust").await;
+    app.type_into("#flow-quantity", "-1").await;
+    app.find("#flow-reason option[value=damaged]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.click("#flow-save").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin("246810").await;
+    wait_for_exact(&app, "#product-in-storage", &(before - 5).to_string()).await;
+    app.wait_for_text("#history-table", "damaged").await;
+
     app.click("#back-to-list").await;
     app.click("#open-picture").await;
     let picture = app.wait_for_text("#picture-table", "Beeswax candle").await;
