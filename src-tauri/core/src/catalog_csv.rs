@@ -129,7 +129,7 @@ fn binary_error() -> RowError {
     RowError {
         line: 1,
         field: "file".into(),
-        message: "is not a text file (it holds binary data): export the catalog from the spreadsheet as CSV".into(),
+        message: "is not a text file this import can read (binary data, or UTF-16 text): export the catalog from the spreadsheet as \"CSV UTF-8\"".into(),
     }
 }
 

@@ -104,6 +104,13 @@ export async function renderImport(root, ctx, show) {
     const file = input.files && input.files[0];
     if (!file) return;
     fileName = file.name;
+    clear(result);
+    // A catalog of 100,000 products is under 10 MB; a much bigger file is
+    // not a catalog, and reading it would only freeze the window.
+    if (file.size > 64 * 1024 * 1024) {
+      result.append(h('p', { class: 'error-banner', id: 'import-refused' }, `${file.name} is ${Math.round(file.size / 1048576)} MB: that is not a catalog CSV.`));
+      return;
+    }
     busy(true);
     try {
       text = await readFile(file);
