@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use popup_till_core::catalog_csv::{self, ImportProgress, ImportReport};
 use popup_till_core::{audit, demo, events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
@@ -42,6 +43,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import the catalog from a CSV FILE: create or update products by SKU.
+    /// Prints what would change and every bad row; exits 1 (writing nothing)
+    /// when any row is rejected.
+    ImportCatalog {
+        file: PathBuf,
+        /// Check the file and print the preview without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the whole catalog to FILE as CSV, in the format import-catalog reads.
+    ExportCatalog { file: PathBuf },
     /// Write a task template (ID from the Tasks screen, or builtin:starter) to FILE as JSON to share.
     ExportTemplate { id: String, file: PathBuf },
     /// Import a task template file another organizer shared.
@@ -201,5 +215,78 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             println!("wrote {}", file.display());
             Ok(0)
         }
+        Command::ImportCatalog {
+            file,
+            dry_run,
+            json,
+        } => import_catalog(&mut store, &file, dry_run, json),
+        Command::ExportCatalog { file } => {
+            let text = catalog_csv::export(store.conn())?;
+            std::fs::write(&file, text)
+                .map_err(|e| Error::Storage(format!("cannot write {}: {e}", file.display())))?;
+            println!("exported the catalog to {}", file.display());
+            Ok(0)
+        }
+    }
+}
+
+fn import_catalog(store: &mut Store, file: &Path, dry_run: bool, json: bool) -> Result<i32, Error> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Error::Storage(format!("cannot read {}: {e}", file.display())))?;
+    let text = match catalog_csv::decode(&bytes) {
+        Ok(text) => text,
+        Err(bad) => {
+            eprintln!("popup-till: {}: {bad}", file.display());
+            return Ok(1);
+        }
+    };
+    // Progress on a terminal only, so scripts and logs stay clean.
+    let show_progress = std::io::IsTerminal::is_terminal(&std::io::stderr()) && !json;
+    let mut progress = |p: ImportProgress| {
+        if show_progress && p.total > 0 {
+            eprint!("\r{} {}%   ", p.phase, p.done * 100 / p.total);
+        }
+    };
+    let report = if dry_run {
+        catalog_csv::preview(store.conn(), &text, &mut progress)?
+    } else {
+        catalog_csv::import(store, &Actor::system("cli"), &text, &mut progress)?
+    };
+    if show_progress {
+        eprintln!();
+    }
+    print_import_report(file, &report, dry_run, json);
+    Ok(if report.errors.is_empty() { 0 } else { 1 })
+}
+
+fn print_import_report(file: &Path, report: &ImportReport, dry_run: bool, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+        return;
+    }
+    println!(
+        "{}: {} rows: {} new, {} changed, {} unchanged, {} rejected",
+        file.display(),
+        report.rows,
+        report.new,
+        report.changed,
+        report.unchanged,
+        report.rejected
+    );
+    if !report.ignored_columns.is_empty() {
+        println!("columns left alone: {}", report.ignored_columns.join(", "));
+    }
+    for err in &report.errors {
+        eprintln!("{}: {err}", file.display());
+    }
+    if !report.errors.is_empty() {
+        eprintln!("popup-till: nothing was written: fix the rows above and import again");
+    } else if dry_run {
+        println!("dry run: nothing was written");
+    } else {
+        println!("imported");
     }
 }

@@ -48,3 +48,26 @@ fn the_demo_only_loads_into_an_empty_till() {
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(t.journal_len(), journal);
 }
+
+#[test]
+fn the_demo_shop_has_received_stock_for_what_it_sells() {
+    let mut t = till();
+    demo::load(&mut t.store).unwrap();
+    let list = popup_till_core::stock_views::list(
+        t.store.conn(),
+        &popup_till_core::stock_views::StockFilter::default(),
+    )
+    .unwrap();
+    for row in &list.rows {
+        let stocked = row.on_hand > rust_decimal::Decimal::ZERO;
+        assert_eq!(
+            stocked,
+            row.product.kind != "service",
+            "{}",
+            row.product.sku
+        );
+        assert_eq!(row.on_hand, row.in_storage, "a delivery arrives in storage");
+    }
+    assert!(list.rows.iter().any(|r| r.low), "some items start low");
+    assert!(audit::verify(t.store.conn()).unwrap().holds());
+}

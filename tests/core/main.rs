@@ -6,6 +6,7 @@ mod support;
 mod till_support;
 
 mod checkout;
+mod catalog_import;
 mod demo;
 mod demo_sales;
 mod events;
@@ -16,6 +17,7 @@ mod orders;
 mod people;
 mod pricing_props;
 mod settings;
+mod stock_ledger;
 mod store;
 mod tasks;
 mod till_durability;

@@ -461,6 +461,7 @@ pub fn load(store: &mut Store) -> Result<DemoSummary> {
                 },
             )?;
         }
+        receive_demo_stock(tx)?;
         let event = events::create(
             tx,
             &EventInput {
@@ -490,4 +491,31 @@ pub fn load(store: &mut Store) -> Result<DemoSummary> {
     // Last week's finished market with its day of sales (see demo_sales).
     crate::demo_sales::load_past_day(store, DEMO_ORGANIZER_PIN)?;
     Ok(summary)
+}
+
+/// The demo shop's delivery: every product it stocks arrives in storage, so
+/// on-hand figures are real (services hold no stock).
+fn receive_demo_stock(tx: &crate::store::Tx) -> Result<()> {
+    let lines = catalog::list(tx)?
+        .into_iter()
+        .filter(|p| p.kind != "service")
+        .enumerate()
+        .map(|(i, p)| crate::stock_flows::QuantityLine {
+            quantity: match (p.kind.as_str(), p.unit.as_str()) {
+                ("deposit", _) => "40".into(),
+                (_, "each") => (2 + (i * 7) % 19).to_string(),
+                _ => format!("{}.5", 3 + i % 9),
+            },
+            product_id: p.id,
+        })
+        .collect();
+    crate::stock_flows::receive(
+        tx,
+        &crate::stock_flows::ReceiveInput {
+            lines,
+            note: "Demo delivery".into(),
+            ..Default::default()
+        },
+    )?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod checkout;
+pub mod catalog_csv;
 pub mod clock;
 pub mod demo;
 pub mod demo_sales;
@@ -17,6 +18,8 @@ pub mod pricing;
 pub mod settings;
 pub mod status;
 pub mod stock;
+pub mod stock_flows;
+pub mod stock_views;
 pub mod store;
 pub mod tasks;
 pub mod text;

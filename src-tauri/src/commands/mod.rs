@@ -20,6 +20,7 @@ use crate::app::AppState;
 
 pub mod tasks;
 pub mod till;
+mod stock;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.
@@ -263,6 +264,25 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         tasks::order_retention_days,
         tasks::save_order_retention,
         tasks::purge_order_contacts,
+        stock::stock_list,
+        stock::stock_product,
+        stock::catalog_search,
+        stock::catalog_lookup_code,
+        stock::save_product,
+        stock::set_product_archived,
+        stock::remove_product,
+        stock::preview_catalog_import,
+        stock::import_catalog,
+        stock::export_catalog,
+        stock::receive_stock,
+        stock::transfer_stock,
+        stock::adjust_stock,
+        stock::count_stock,
+        stock::waste_stock,
+        stock::adjust_reasons,
+        stock::product_history,
+        stock::stock_document,
+        stock::event_stock_picture,
     ]
 }
 

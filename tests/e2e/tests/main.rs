@@ -4,3 +4,4 @@
 mod foundation;
 mod tasks;
 mod till;
+mod stock;

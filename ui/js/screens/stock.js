@@ -1,17 +1,370 @@
-// The Stock screen. For now it lists the catalog read-only; receiving,
-// counting and import arrive with the stock ledger.
+// The Stock screen: the stock list (search, filters, on hand, low stock),
+// a product's page (form, stock flows, movement history linked to source
+// documents), the per-event stock picture, and entry points to the catalog
+// import wizard and count mode. Figures come from Rust as strings.
 
 import { call } from '../api.js';
-import { h } from '../dom.js';
+import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { renderImport } from './stock-import.js';
+import { renderCount } from './stock-count.js';
 
-export async function render(root) {
-  const products = await call('list_products');
-  root.append(h('div', { class: 'screen-head' },
-    h('h1', {}, 'Stock'),
-    h('p', { class: 'notice' }, 'The catalog is shown read-only: import, receiving and counting stock are not built yet.')),
-  h('table', { class: 'table', id: 'product-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'SKU'), h('th', {}, 'Name'), h('th', {}, 'Category'), h('th', { class: 'num' }, 'Price'), h('th', {}, 'Unit'), h('th', { class: 'num' }, 'Tax %'))),
-    h('tbody', {}, products.map((p) => h('tr', {},
-      h('td', {}, p.sku), h('td', {}, p.name), h('td', {}, p.category),
-      h('td', { class: 'num' }, p.unit_price), h('td', {}, p.unit), h('td', { class: 'num' }, p.tax_rate))))));
+const KIND_LABELS = {
+  receive: 'Received', transfer: 'Transfer', sale: 'Sale', return: 'Return', void: 'Void',
+  adjust: 'Adjustment', count: 'Count', waste: 'Waste', refill: 'Refill', fulfil: 'Order fulfilled',
+};
+
+/** Remembered while the screen is open, so going back keeps the filters. */
+const filters = { query: '', category: '', low_only: false, archived: false };
+
+export async function render(root, ctx) {
+  const show = {
+    list: () => renderList(root, ctx, show),
+    product: (id) => renderProduct(root, ctx, show, id),
+    newProduct: () => renderProduct(root, ctx, show, null),
+    import: () => renderImport(root, ctx, show),
+    count: () => renderCount(root, ctx, show),
+    picture: () => renderPicture(root, ctx, show),
+  };
+  await show.list();
+}
+
+export function qty(value, unit) {
+  return unit && unit !== 'each' ? `${value} ${unit}` : String(value);
+}
+
+async function renderList(root, ctx, show) {
+  clear(root);
+  const search = h('input', {
+    type: 'search', id: 'stock-search', placeholder: 'Search name, SKU or scan a barcode',
+    value: filters.query, autocomplete: 'off',
+  });
+  const category = h('select', { id: 'stock-category', 'aria-label': 'Category' },
+    h('option', { value: '' }, 'All categories'));
+  const low = h('input', { type: 'checkbox', id: 'stock-low' });
+  low.checked = filters.low_only;
+  const archived = h('input', { type: 'checkbox', id: 'stock-archived' });
+  archived.checked = filters.archived;
+  const body = h('tbody');
+  const summary = h('p', { class: 'muted', id: 'stock-summary' });
+  const table = h('table', { class: 'table', id: 'product-table' },
+    h('thead', {}, h('tr', {},
+      h('th', {}, 'SKU'), h('th', {}, 'Name'), h('th', {}, 'Category'),
+      h('th', { class: 'num' }, 'Price'), h('th', {}, 'Unit'),
+      h('th', { class: 'num' }, 'Storage'), h('th', { class: 'num' }, 'Event'),
+      h('th', { class: 'num' }, 'On hand'))),
+    body);
+
+  let seq = 0;
+  const load = async () => {
+    const mine = ++seq;
+    Object.assign(filters, {
+      query: search.value, category: category.value, low_only: low.checked, archived: archived.checked,
+    });
+    const list = await call('stock_list', { filter: { ...filters, limit: 500 } });
+    if (mine !== seq) return; // a newer keystroke already asked
+    if (category.options.length === 1) {
+      for (const c of list.categories) if (c) category.append(h('option', { value: c }, c));
+      category.value = filters.category;
+    }
+    clear(body).append(...list.rows.map((r) => h('tr', {
+      class: `clickable${r.low ? ' low' : ''}${r.active ? '' : ' inactive'}`,
+      dataset: { productId: r.id, sku: r.sku },
+      tabindex: '0',
+      onclick: () => show.product(r.id),
+      onkeydown: (e) => { if (e.key === 'Enter') show.product(r.id); },
+    },
+    h('td', {}, r.sku),
+    h('td', {}, r.name, r.low ? h('span', { class: 'badge badge-low' }, 'low') : null),
+    h('td', {}, r.category),
+    h('td', { class: 'num' }, r.price),
+    h('td', {}, r.unit),
+    h('td', { class: 'num' }, r.in_storage),
+    h('td', { class: 'num' }, r.at_event),
+    h('td', { class: 'num on-hand' }, r.on_hand))));
+    summary.textContent = list.matched > list.rows.length
+      ? `Showing ${list.rows.length} of ${list.matched} products: search to narrow down.`
+      : `${list.matched} product${list.matched === 1 ? '' : 's'}`;
+  };
+  let timer = null;
+  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 80); });
+  search.addEventListener('keydown', async (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    clearTimeout(timer);
+    // A scanner types the code and Enter: open that product.
+    const found = search.value.trim() ? await call('catalog_lookup_code', { code: search.value }) : null;
+    if (found) show.product(found.id); else load();
+  });
+  for (const el of [category, low, archived]) el.addEventListener('change', load);
+
+  root.append(
+    h('div', { class: 'screen-head head-row' },
+      h('h1', {}, 'Stock'),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', id: 'start-count', onclick: () => show.count() }, 'Count stock'),
+        h('button', { type: 'button', id: 'new-product', onclick: () => show.newProduct() }, 'New product'),
+        h('button', { type: 'button', id: 'open-import', onclick: () => show.import() }, 'Import catalog'),
+        h('button', { type: 'button', id: 'export-catalog', onclick: () => exportCatalog() }, 'Export catalog'),
+        h('button', { type: 'button', id: 'open-picture', onclick: () => show.picture() }, 'Event picture'))),
+    h('div', { class: 'filter-bar' },
+      search, category,
+      h('label', { class: 'check' }, low, ' Low stock'),
+      h('label', { class: 'check' }, archived, ' Archived')),
+    summary,
+    table);
+  await load();
+  search.focus();
+}
+
+async function exportCatalog() {
+  try {
+    const path = await call('export_catalog');
+    toast(`Catalog exported to ${path}`);
+  } catch (err) { toast(err.message, 'error'); }
+}
+
+function productForm(ctx, product, onSaved) {
+  const p = product || {};
+  const rates = (ctx.status.settings && ctx.status.settings.tax_rates) || [];
+  const select = (name, id, options, value) => h('select', { name, id },
+    options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
+  const form = h('form', { class: 'panel', id: 'product-form', novalidate: true },
+    h('h2', {}, product ? 'Product' : 'New product'),
+    h('div', { class: 'row' },
+      field('SKU', h('input', { name: 'sku', id: 'product-sku', maxlength: '64', value: p.sku || '' })),
+      field('Barcode', h('input', { name: 'barcode', id: 'product-barcode', maxlength: '32', value: p.barcode || '' }))),
+    field('Name', h('input', { name: 'name', id: 'product-name', maxlength: '200', value: p.name || '' })),
+    h('div', { class: 'row' },
+      field('Price per unit', h('input', { name: 'unit_price', id: 'product-price', inputmode: 'decimal', value: p.unit_price || '' })),
+      field('Tax rate %', select('tax_rate', 'product-tax', rates.map((r) => [String(r), `${r} %`]), p.tax_rate ? String(p.tax_rate) : String(rates[rates.length - 1] || '')))),
+    h('div', { class: 'row' },
+      field('Unit', select('unit', 'product-unit', [['each', 'each'], ['kg', 'kg'], ['l', 'litre']], p.unit || 'each')),
+      field('Kind', select('kind', 'product-kind', [['item', 'item'], ['refill', 'refill (by weight or volume)'], ['deposit', 'deposit'], ['service', 'service']], p.kind || 'item'))),
+    h('div', { class: 'row' },
+      field('Category', h('input', { name: 'category', id: 'product-category', maxlength: '80', value: p.category || '' })),
+      field('Low stock at', h('input', { name: 'low_stock_threshold', id: 'product-low', inputmode: 'decimal', value: p.low_stock_threshold || '' }))),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'product-save' }, product ? 'Save changes' : 'Add product')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    try {
+      const saved = await call('save_product', { id: product ? product.id : null, input: formValues(form) });
+      toast(`Saved ${saved.name}`);
+      onSaved(saved);
+    } catch (err) { showFormError(form, err); }
+  });
+  return form;
+}
+
+const FLOWS = [
+  { id: 'receive', label: 'Receive' },
+  { id: 'load_out', label: 'Load out' },
+  { id: 'load_in', label: 'Load in' },
+  { id: 'count', label: 'Count' },
+  { id: 'waste', label: 'Waste' },
+  { id: 'adjust', label: 'Adjust' },
+];
+
+async function flowForm(ctx, row, flow, onDone) {
+  const events = await call('list_events');
+  const current = ctx.status.current_event;
+  const usable = events.filter((e) => e.status !== 'closed');
+  // The open event first; without one, the next planned event (loading
+  // out happens before an event opens).
+  const others = usable.filter((e) => !current || e.id !== current.id);
+  const eventSelect = h('select', { name: 'event_id', id: 'flow-event' },
+    current || others.length === 0 ? h('option', { value: '' }, current ? `Open event (${current.name})` : 'No event') : null,
+    others.map((e) => h('option', { value: e.id }, `${e.name} (${e.status})`)));
+  const location = h('select', { name: 'location', id: 'flow-location' },
+    h('option', { value: 'storage' }, 'Storage'), h('option', { value: 'event' }, 'At the event'));
+  const quantityLabel = { count: 'Counted quantity', adjust: 'Change (+ or −)', waste: 'Quantity thrown away' }[flow] || 'Quantity';
+  const fields = [field(`${quantityLabel} (${row.unit})`, h('input', {
+    name: flow === 'count' ? 'counted' : 'quantity', id: 'flow-quantity', inputmode: 'decimal', autocomplete: 'off',
+  }))];
+  if (flow === 'adjust') {
+    const reasons = await call('adjust_reasons');
+    fields.push(field('Reason', h('select', { name: 'reason', id: 'flow-reason' }, reasons.map((r) => h('option', { value: r }, r)))));
+  }
+  if (['count', 'waste', 'adjust'].includes(flow)) fields.push(field('Where', location));
+  if (flow === 'load_out' || flow === 'load_in' || flow === 'count' || flow === 'waste' || flow === 'adjust') fields.push(field('Event', eventSelect));
+  if (flow === 'receive' || flow === 'load_out') fields.push(field('Lot code', h('input', { name: 'lot_code', id: 'flow-lot', maxlength: '64' })));
+  fields.push(field('Note', h('input', { name: 'note', id: 'flow-note', maxlength: '500' })));
+  const form = h('form', { class: 'flow-form', id: 'flow-form', novalidate: true, dataset: { flow } },
+    fields,
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'flow-save' },
+      FLOWS.find((f) => f.id === flow).label)));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const v = formValues(form);
+    const event_id = v.event_id || null;
+    const line = { product_id: row.id, quantity: v.quantity };
+    try {
+      if (flow === 'receive') {
+        await call('receive_stock', { input: { lines: [line], lot_code: v.lot_code, note: v.note } });
+      } else if (flow === 'load_out' || flow === 'load_in') {
+        await call('transfer_stock', { input: { direction: flow, lines: [line], event_id, lot_code: v.lot_code || '', note: v.note } });
+      } else if (flow === 'count') {
+        await call('count_stock', { input: { location: v.location, event_id, lines: [{ product_id: row.id, counted: v.counted }], note: v.note } });
+      } else if (flow === 'waste') {
+        await call('waste_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, note: v.note } });
+      } else if (flow === 'adjust') {
+        const approval = await ctx.askPin(`Adjust the stock of ${row.name}`);
+        if (!approval) return;
+        await call('adjust_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, reason: v.reason, note: v.note }, approval });
+      }
+      toast('Saved to the stock ledger');
+      onDone();
+    } catch (err) { showFormError(form, err); }
+  });
+  return form;
+}
+
+async function renderProduct(root, ctx, show, id) {
+  clear(root);
+  const back = h('button', { type: 'button', id: 'back-to-list', onclick: () => show.list() }, '← Stock list');
+  if (!id) {
+    root.append(h('div', { class: 'screen-head head-row' }, h('h1', {}, 'New product'), back),
+      h('div', { class: 'two-col' }, productForm(ctx, null, (saved) => show.product(saved.id))));
+    root.querySelector('#product-sku').focus();
+    return;
+  }
+  const row = await call('stock_product', { productId: id });
+  const history = await call('product_history', { productId: id });
+  let flow = 'receive';
+  const flowHost = h('div');
+  const tabs = h('div', { class: 'tabs', role: 'tablist' });
+  const drawFlow = async () => {
+    for (const b of tabs.children) b.classList.toggle('active', b.dataset.flow === flow);
+    clear(flowHost).append(await flowForm(ctx, row, flow, () => renderProduct(root, ctx, show, id)));
+    const q = flowHost.querySelector('#flow-quantity');
+    if (q) q.focus();
+  };
+  tabs.append(...FLOWS.map((f) => h('button', {
+    type: 'button', role: 'tab', class: 'tab', id: `flow-${f.id.replace('_', '-')}`, dataset: { flow: f.id },
+    onclick: () => { flow = f.id; drawFlow(); },
+  }, f.label)));
+
+  const archive = h('button', {
+    type: 'button', id: 'product-archive',
+    onclick: async () => {
+      try {
+        await call('set_product_archived', { id, archived: row.active });
+        toast(row.active ? `Archived ${row.name}` : `Restored ${row.name}`);
+        renderProduct(root, ctx, show, id);
+      } catch (err) { toast(err.message, 'error'); }
+    },
+  }, row.active ? 'Archive' : 'Restore');
+  const remove = h('button', {
+    type: 'button', id: 'product-remove',
+    title: 'Deletes a product that was never sold or moved; archives one that was',
+    onclick: async () => {
+      try {
+        const result = await call('remove_product', { id });
+        toast(result === 'deleted' ? `Deleted ${row.name}` : `${row.name} has stock history: archived instead of deleted`);
+        show.list();
+      } catch (err) { toast(err.message, 'error'); }
+    },
+  }, 'Remove');
+
+  root.append(
+    h('div', { class: 'screen-head head-row' },
+      h('h1', {}, row.name, row.active ? null : h('span', { class: 'badge' }, 'archived')),
+      h('div', { class: 'actions' }, archive, remove, back)),
+    h('div', { class: 'two-col' },
+      productForm(ctx, row, () => renderProduct(root, ctx, show, id)),
+      h('section', { class: 'panel' },
+        h('div', { class: `stock-figures${row.low ? ' low' : ''}` },
+          h('div', {}, h('span', { class: 'muted' }, 'On hand'), h('strong', { class: 'big-figure', id: 'product-on-hand' }, qty(row.on_hand, row.unit))),
+          h('div', {}, h('span', { class: 'muted' }, 'Storage'), h('strong', { id: 'product-in-storage' }, qty(row.in_storage, row.unit))),
+          h('div', {}, h('span', { class: 'muted' }, 'At the event'), h('strong', { id: 'product-at-event' }, qty(row.at_event, row.unit)))),
+        row.low ? h('p', { class: 'notice' }, `Low stock: at or under ${qty(row.low_stock_threshold, row.unit)}`) : null,
+        tabs, flowHost)),
+    h('h2', { class: 'section-title' }, 'Movement history'),
+    historyTable(history, row));
+  await drawFlow();
+}
+
+function historyTable(history, row) {
+  if (history.length === 0) return h('p', { class: 'muted', id: 'history-table' }, 'No movements yet.');
+  return h('table', { class: 'table compact', id: 'history-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'What'), h('th', {}, 'Where'),
+      h('th', { class: 'num' }, 'Quantity'), h('th', { class: 'num' }, 'On hand after'),
+      h('th', {}, 'Source'), h('th', {}, 'Who'), h('th', {}, 'Note'))),
+    h('tbody', {}, history.map((m) => h('tr', { dataset: { kind: m.kind } },
+      h('td', {}, localTime(m.at_utc, m.utc_offset_minutes)),
+      h('td', {}, KIND_LABELS[m.kind] || m.kind, m.reason ? ` (${m.reason})` : ''),
+      h('td', {}, m.location === 'event' ? `Event${m.event_name ? `: ${m.event_name}` : ''}` : 'Storage'),
+      h('td', { class: 'num' }, qty(m.quantity, row.unit)),
+      h('td', { class: 'num' }, m.balance),
+      h('td', {}, m.source_id ? h('button', {
+        type: 'button', class: 'link source-link', dataset: { sourceType: m.source_type },
+        onclick: () => showDocument(m.source_type, m.source_id),
+      }, `${m.source_type} ${m.source_id.slice(-6)}`) : m.source_type),
+      h('td', {}, m.actor_name || m.actor_id.replace('system:', '')),
+      h('td', {}, [m.lot_code ? `lot ${m.lot_code}` : '', m.note].filter(Boolean).join(' · '))))));
+}
+
+function localTime(utc, offsetMinutes) {
+  const t = new Date(Date.parse(utc) + offsetMinutes * 60000);
+  return t.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The source document a movement came from, in a dialog. */
+async function showDocument(sourceType, sourceId) {
+  const doc = await call('stock_document', { sourceType, sourceId });
+  const overlay = document.getElementById('overlay');
+  const close = () => { overlay.hidden = true; clear(overlay); document.removeEventListener('keydown', onKey, true); };
+  const onKey = (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } };
+  document.addEventListener('keydown', onKey, true);
+  const closeButton = h('button', { type: 'button', id: 'document-close', onclick: close }, 'Close (Esc)');
+  clear(overlay).append(h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'stock-document' },
+    h('h2', {}, `${KIND_LABELS[sourceType] || sourceType} ${sourceId}`),
+    h('p', { class: 'muted' }, [doc.at_utc ? `${doc.at_utc.slice(0, 16).replace('T', ' ')} UTC` : '', doc.event_name || '', doc.note].filter(Boolean).join(' · ')),
+    doc.counted.length ? h('h3', {}, 'What was counted') : null,
+    doc.counted.length ? h('table', { class: 'table compact', id: 'document-counted' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', { class: 'num' }, 'Expected'), h('th', { class: 'num' }, 'Counted'))),
+      h('tbody', {}, doc.counted.map((c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'num' }, c.expected), h('td', { class: 'num' }, c.counted))))) : null,
+    h('h3', {}, 'Stock ledger movements'),
+    h('table', { class: 'table compact', id: 'document-movements' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'SKU'), h('th', {}, 'Product'), h('th', {}, 'Where'), h('th', { class: 'num' }, 'Change'))),
+      h('tbody', {}, doc.movements.map((m) => h('tr', {},
+        h('td', {}, m.sku), h('td', {}, m.name), h('td', {}, m.location), h('td', { class: 'num' }, m.quantity))))),
+    h('div', { class: 'actions' }, closeButton)));
+  overlay.hidden = false;
+  closeButton.focus();
+}
+
+async function renderPicture(root, ctx, show) {
+  clear(root);
+  const events = await call('list_events');
+  const select = h('select', { id: 'picture-event', 'aria-label': 'Event' },
+    events.map((e) => h('option', { value: e.id }, `${e.name} (${e.status})`)));
+  const current = ctx.status.current_event;
+  if (current) select.value = current.id;
+  const host = h('div', { id: 'picture-host' });
+  const draw = async () => {
+    clear(host);
+    if (!select.value) { host.append(h('p', { class: 'muted' }, 'No events yet.')); return; }
+    const lines = await call('event_stock_picture', { eventId: select.value });
+    if (lines.length === 0) { host.append(h('p', { class: 'muted' }, 'No stock has moved at this event yet: load stock out first.')); return; }
+    host.append(h('table', { class: 'table', id: 'picture-table' },
+      h('thead', {}, h('tr', {}, ['Product', 'Brought', 'Sold', 'Returned', 'Loaded back', 'Counted', 'Wasted', 'Shrinkage', 'Still at event']
+        .map((t, i) => h('th', { class: i ? 'num' : '' }, t)))),
+      h('tbody', {}, lines.map((l) => h('tr', { dataset: { sku: l.sku }, class: Number(l.shrinkage) > 0 ? 'low' : '' },
+        h('td', {}, l.name),
+        [l.brought, l.sold, l.returned, l.loaded_back, l.counted === null ? '—' : l.counted, l.wasted, l.shrinkage, l.left_at_event]
+          .map((v) => h('td', { class: 'num' }, v)))))));
+  };
+  select.addEventListener('change', draw);
+  root.append(
+    h('div', { class: 'screen-head head-row' }, h('h1', {}, 'Stock at an event'),
+      h('button', { type: 'button', id: 'back-to-list', onclick: () => show.list() }, '← Stock list')),
+    h('p', { class: 'muted' }, 'Shrinkage is what is missing once sales, returns and waste are accounted for: what counts and adjustments at the event took away.'),
+    h('div', { class: 'filter-bar' }, select),
+    host);
+  await draw();
 }

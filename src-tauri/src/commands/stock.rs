@@ -1,0 +1,170 @@
+//! Commands of the Stock screen: the catalog (search, product form,
+//! archive, CSV import and export) and the stock flows (receive, transfer,
+//! adjust, count, waste), history and the per-event picture. Each is one
+//! call into the core.
+
+use popup_till_core::catalog::{self, Product, ProductInput, Removal};
+use popup_till_core::catalog_csv::{self, ImportProgress, ImportReport};
+use popup_till_core::stock_flows::{
+    self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
+    WasteInput,
+};
+use popup_till_core::stock_views::{
+    self, EventStockLine, HistoryLine, SourceDocument, StockFilter, StockList, StockRow,
+};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::{OrganizerPin, Reply};
+use crate::app::AppState;
+
+#[tauri::command(async)]
+pub fn stock_list(state: State<'_, AppState>, filter: StockFilter) -> Reply<StockList> {
+    state.with_store(|store| stock_views::list(store.conn(), &filter))
+}
+
+#[tauri::command(async)]
+pub fn stock_product(state: State<'_, AppState>, product_id: String) -> Reply<StockRow> {
+    state.with_store(|store| stock_views::stock_row(store.conn(), &product_id))
+}
+
+#[tauri::command(async)]
+pub fn catalog_search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: usize,
+) -> Reply<Vec<Product>> {
+    state.with_store(|store| catalog::search(store.conn(), &query, limit))
+}
+
+#[tauri::command(async)]
+pub fn catalog_lookup_code(state: State<'_, AppState>, code: String) -> Reply<Option<Product>> {
+    state.with_store(|store| catalog::find_by_code(store.conn(), &code))
+}
+
+#[tauri::command(async)]
+pub fn save_product(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    input: ProductInput,
+) -> Reply<Product> {
+    state.write(|tx| catalog::save(tx, id.as_deref(), &input))
+}
+
+#[tauri::command(async)]
+pub fn set_product_archived(
+    state: State<'_, AppState>,
+    id: String,
+    archived: bool,
+) -> Reply<Product> {
+    state.write(|tx| catalog::set_archived(tx, &id, archived))
+}
+
+#[tauri::command(async)]
+pub fn remove_product(state: State<'_, AppState>, id: String) -> Reply<Removal> {
+    state.write(|tx| catalog::remove(tx, &id))
+}
+
+#[tauri::command(async)]
+pub fn preview_catalog_import(
+    state: State<'_, AppState>,
+    text: String,
+    on_progress: Channel<ImportProgress>,
+) -> Reply<ImportReport> {
+    state.with_store(|store| {
+        catalog_csv::preview(store.conn(), &text, &mut |p| {
+            // A window that went away stops listening; the import goes on.
+            let _ = on_progress.send(p);
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn import_catalog(
+    state: State<'_, AppState>,
+    text: String,
+    on_progress: Channel<ImportProgress>,
+) -> Reply<ImportReport> {
+    let actor = state.actor()?;
+    state.with_store(|store| {
+        catalog_csv::import(store, &actor, &text, &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn export_catalog(state: State<'_, AppState>) -> Reply<String> {
+    let folder = dirs::download_dir()
+        .or_else(dirs::document_dir)
+        .or_else(|| state.db_path.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_default();
+    state.with_store(|store| {
+        catalog_csv::export_to_folder(store.conn(), &folder).map(|p| p.display().to_string())
+    })
+}
+
+#[tauri::command(async)]
+pub fn receive_stock(state: State<'_, AppState>, input: ReceiveInput) -> Reply<StockDocument> {
+    state.write(|tx| stock_flows::receive(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn transfer_stock(state: State<'_, AppState>, input: TransferInput) -> Reply<StockDocument> {
+    state.write(|tx| stock_flows::transfer(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn adjust_stock(
+    state: State<'_, AppState>,
+    input: AdjustInput,
+    approval: OrganizerPin,
+) -> Reply<StockDocument> {
+    let actor = state.actor()?;
+    state.with_store(|store| {
+        stock_flows::adjust_with_pin(
+            store,
+            &actor,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+            &input,
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn count_stock(state: State<'_, AppState>, input: CountInput) -> Reply<CountResult> {
+    state.write(|tx| stock_flows::count(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn waste_stock(state: State<'_, AppState>, input: WasteInput) -> Reply<StockDocument> {
+    state.write(|tx| stock_flows::waste(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn adjust_reasons() -> Reply<Vec<&'static str>> {
+    Ok(stock_flows::ADJUST_REASONS.to_vec())
+}
+
+#[tauri::command(async)]
+pub fn product_history(state: State<'_, AppState>, product_id: String) -> Reply<Vec<HistoryLine>> {
+    state.with_store(|store| stock_views::history(store.conn(), &product_id))
+}
+
+#[tauri::command(async)]
+pub fn stock_document(
+    state: State<'_, AppState>,
+    source_type: String,
+    source_id: String,
+) -> Reply<SourceDocument> {
+    state.with_store(|store| stock_views::source_document(store.conn(), &source_type, &source_id))
+}
+
+#[tauri::command(async)]
+pub fn event_stock_picture(
+    state: State<'_, AppState>,
+    event_id: String,
+) -> Reply<Vec<EventStockLine>> {
+    state.with_store(|store| stock_views::event_picture(store.conn(), &event_id))
+}

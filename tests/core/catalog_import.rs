@@ -1,0 +1,335 @@
+//! Catalog import and export through CSV: the preview, create-or-update by
+//! SKU, the round trip, and every kind of bad input (each names its line and
+//! field, and nothing is written).
+
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::catalog_csv::{self, ImportReport};
+use popup_till_core::settings::{self, SettingsInput};
+use popup_till_core::{audit, Actor};
+
+use crate::support::{someone, till, TestTill};
+
+const GOOD: &str = "sku,barcode,name,unit_price,tax_rate,unit,kind,category,low_stock_threshold\n\
+OAT,,Rolled oats,4.20,5.5,kg,refill,Refills,\n\
+MUG,4006381333931,Stoneware mug,18,20,each,item,Crafts,3\n\
+CUP,,Cup deposit,2,0,each,deposit,Deposits,\n";
+
+pub fn shop() -> TestTill {
+    let mut t = till();
+    t.store
+        .write(&someone(), |tx| {
+            settings::save(
+                tx,
+                &SettingsInput {
+                    shop_name: "Test shop".into(),
+                    currency: "EUR".into(),
+                    tax_mode: "inclusive".into(),
+                    tax_rates: "0; 5.5; 20".into(),
+                    cash_rounding: "none".into(),
+                    till_code: "T1".into(),
+                },
+            )
+        })
+        .unwrap();
+    t
+}
+
+fn import(t: &mut TestTill, text: &str) -> ImportReport {
+    catalog_csv::import(&mut t.store, &Actor::system("test"), text, &mut |_| {}).unwrap()
+}
+
+fn products(t: &TestTill) -> i64 {
+    t.count("SELECT count(*) FROM product")
+}
+
+/// Import `text`, expect it refused, and check nothing was written.
+fn refused(text: &str) -> ImportReport {
+    let mut t = shop();
+    import(&mut t, GOOD);
+    let before_products = t.store.conn().query_row(
+        "SELECT group_concat(sku || name || unit_price || coalesce(barcode, ''), '|') FROM product",
+        [],
+        |r| r.get::<_, String>(0),
+    );
+    let journal = t.journal_len();
+    let report = import(&mut t, text);
+    assert!(!report.applied, "{report:?}");
+    assert!(!report.errors.is_empty());
+    assert_eq!(t.journal_len(), journal, "nothing journaled");
+    assert_eq!(products(&t), 3, "no product added");
+    let after_products = t.store.conn().query_row(
+        "SELECT group_concat(sku || name || unit_price || coalesce(barcode, ''), '|') FROM product",
+        [],
+        |r| r.get::<_, String>(0),
+    );
+    assert_eq!(
+        before_products.unwrap(),
+        after_products.unwrap(),
+        "no product changed"
+    );
+    report
+}
+
+fn has_error(report: &ImportReport, line: u64, field: &str, needle: &str) {
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.line == line && e.field == field && e.message.contains(needle)),
+        "expected line {line}, {field}: …{needle}… in {:#?}",
+        report.errors
+    );
+}
+
+#[test]
+fn a_good_file_is_previewed_then_imported_in_one_journaled_transaction() {
+    let mut t = shop();
+    let preview = catalog_csv::preview(t.store.conn(), GOOD, &mut |_| {}).unwrap();
+    assert_eq!(
+        (
+            preview.new,
+            preview.changed,
+            preview.unchanged,
+            preview.rejected
+        ),
+        (3, 0, 0, 0)
+    );
+    assert!(!preview.applied);
+    assert_eq!(products(&t), 0, "a preview writes nothing");
+    let report = import(&mut t, GOOD);
+    assert!(report.applied);
+    assert_eq!(report.new, 3);
+    let mug = catalog::find_by_code(t.store.conn(), "4006381333931")
+        .unwrap()
+        .unwrap();
+    assert_eq!(mug.name, "Stoneware mug");
+    assert_eq!(mug.low_stock_threshold, Some(3.into()));
+    assert_eq!(
+        t.count("SELECT count(*) FROM audit_log WHERE action = 'catalog.imported'"),
+        1
+    );
+    assert!(audit::verify(t.store.conn()).unwrap().holds());
+}
+
+#[test]
+fn a_second_import_updates_by_sku_and_journals_before_and_after() {
+    let mut t = shop();
+    import(&mut t, GOOD);
+    let changed = "sku;name;unit_price;tax_rate;unit;kind;category\n\
+OAT;Rolled oats;4,50;5,5;kg;refill;Refills\n\
+MUG;Stoneware mug;18;20;each;item;Crafts\n\
+JAM;Fig jam;5,90;5,5;each;item;Food\n";
+    let preview = catalog_csv::preview(t.store.conn(), changed, &mut |_| {}).unwrap();
+    assert_eq!(preview.separator, ";");
+    // Columns the file leaves out (barcode, threshold) keep their values.
+    assert_eq!((preview.new, preview.changed, preview.unchanged), (1, 1, 1));
+    let report = import(&mut t, changed);
+    assert!(report.applied);
+    let oat = catalog::find_by_code(t.store.conn(), "OAT")
+        .unwrap()
+        .unwrap();
+    assert_eq!(oat.unit_price.to_string(), "4.5");
+    let details: String = t
+        .store
+        .conn()
+        .query_row(
+            "SELECT details FROM audit_log WHERE action = 'product.updated' AND entity_id = ?1",
+            [&oat.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["before"]["unit_price"], "4.2");
+    assert_eq!(details["after"]["unit_price"], "4.5");
+    assert_eq!(products(&t), 4);
+    let mug = catalog::find_by_code(t.store.conn(), "MUG")
+        .unwrap()
+        .unwrap();
+    assert_eq!(mug.barcode.as_deref(), Some("4006381333931"));
+}
+
+#[test]
+fn an_unchanged_file_changes_nothing() {
+    let mut t = shop();
+    import(&mut t, GOOD);
+    let report = import(&mut t, GOOD);
+    assert_eq!((report.new, report.changed, report.unchanged), (0, 0, 3));
+    assert_eq!(
+        t.count("SELECT count(*) FROM audit_log WHERE action = 'product.updated'"),
+        0
+    );
+}
+
+#[test]
+fn export_then_import_round_trips_the_catalog() {
+    let mut t = shop();
+    import(&mut t, GOOD);
+    t.store
+        .write(&someone(), |tx| {
+            let s = settings::load(tx)?;
+            catalog::create(
+                tx,
+                &s,
+                &ProductInput {
+                    sku: "=CMD".into(),
+                    name: "Crème \"spéciale\", 50 ml".into(),
+                    unit_price: "9.9".into(),
+                    tax_rate: "20".into(),
+                    category: "+Crafts".into(),
+                    ..Default::default()
+                },
+            )?;
+            let cup = catalog::find_by_code(tx, "CUP")?.unwrap();
+            catalog::set_archived(tx, &cup.id, true)
+        })
+        .unwrap();
+    let exported = catalog_csv::export(t.store.conn()).unwrap();
+    assert!(exported.starts_with('\u{FEFF}'));
+    assert!(exported.contains("'=CMD"), "formula-like cells are guarded");
+    let before = catalog::list(t.store.conn()).unwrap();
+
+    let mut fresh = shop();
+    let report = import(&mut fresh, &exported);
+    assert!(report.applied, "{:?}", report.errors);
+    let mut after = catalog::list(fresh.store.conn()).unwrap();
+    let mut before = before;
+    for p in before.iter_mut().chain(after.iter_mut()) {
+        p.id.clear();
+    }
+    before.sort_by(|a, b| a.sku.cmp(&b.sku));
+    after.sort_by(|a, b| a.sku.cmp(&b.sku));
+    assert_eq!(before, after);
+    assert_eq!(catalog_csv::export(fresh.store.conn()).unwrap(), exported);
+    // And importing the export into the till it came from changes nothing.
+    let again = import(&mut t, &exported);
+    assert_eq!((again.new, again.changed), (0, 0));
+}
+
+#[test]
+fn a_bom_and_a_semicolon_separator_with_decimal_commas_are_read() {
+    let mut t = shop();
+    let text = "\u{FEFF}SKU;Name;Price;VAT;Unit\nOIL;Olive oil;14,50;5,5;l\n";
+    let report = import(&mut t, text);
+    assert!(report.applied, "{:?}", report.errors);
+    let oil = catalog::find_by_code(t.store.conn(), "OIL")
+        .unwrap()
+        .unwrap();
+    assert_eq!(oil.unit_price.to_string(), "14.5");
+    assert_eq!(oil.unit, "l");
+}
+
+#[test]
+fn a_tab_separated_file_with_empty_trailing_cells_is_read() {
+    let mut t = shop();
+    let text = "sku\tname\tunit_price\ttax_rate\nTEA\tEarl Grey\t4,20\t5.5\t\t\n";
+    let report = import(&mut t, text);
+    assert!(report.applied, "{:?}", report.errors);
+    assert_eq!(report.separator, "\t");
+    let tea = catalog::find_by_code(t.store.conn(), "TEA")
+        .unwrap()
+        .unwrap();
+    assert_eq!(tea.unit_price.to_string(), "4.2");
+}
+
+#[test]
+fn duplicate_skus_inside_the_file_are_refused_naming_both_lines() {
+    let r = refused("sku,name,unit_price,tax_rate\nA,Apple,1,0\nB,Pear,1,0\nA,Again,2,0\n");
+    has_error(&r, 4, "sku", "also on line 2");
+}
+
+#[test]
+fn duplicate_barcodes_inside_the_file_or_against_the_catalog_are_refused() {
+    let r = refused(
+        "sku,barcode,name,unit_price,tax_rate\nA,96385074,Apple,1,0\nB,96385074,Pear,1,0\n",
+    );
+    has_error(&r, 3, "barcode", "also on line 2");
+    let r = refused("sku,barcode,name,unit_price,tax_rate\nNEW,4006381333931,Copy of mug,1,0\n");
+    has_error(&r, 2, "barcode", "already on product MUG");
+}
+
+#[test]
+fn bad_prices_are_refused_naming_line_and_field() {
+    let r = refused("sku;name;unit_price;tax_rate\nA;Apple;12,3,4;0\nB;Pear;-1;0\n");
+    has_error(&r, 2, "unit_price", "not a number");
+    has_error(&r, 3, "unit_price", "negative");
+    assert_eq!(r.rejected, 2);
+}
+
+#[test]
+fn an_unknown_tax_rate_and_a_wrong_check_digit_are_refused() {
+    let r =
+        refused("sku,barcode,name,unit_price,tax_rate\nA,,Apple,1,7\nB,4006381333932,Pear,1,0\n");
+    has_error(&r, 2, "tax_rate", "not one of the shop's tax rates");
+    has_error(&r, 3, "barcode", "wrong check digit");
+}
+
+#[test]
+fn an_empty_name_and_a_ten_megabyte_field_are_refused() {
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let text = format!("sku,name,unit_price,tax_rate\nA,,1,0\nB,{huge},1,0\n");
+    let r = refused(&text);
+    has_error(&r, 2, "name", "must not be empty");
+    has_error(&r, 3, "name", "at most 1000");
+    assert!(
+        r.errors.iter().all(|e| e.message.len() < 300),
+        "no echo of the field"
+    );
+}
+
+#[test]
+fn a_binary_file_and_a_latin1_file_are_refused() {
+    let r = refused("PK\u{3}\u{4}\0\0binary");
+    has_error(&r, 1, "file", "not a text file");
+    // As the window reads a Latin-1 file: the bad bytes become U+FFFD.
+    let r = refused("sku,name,unit_price,tax_rate\nA,Cr\u{FFFD}me,1,0\n");
+    has_error(&r, 2, "file", "not UTF-8");
+    // As the command line reads it: raw bytes.
+    let err = catalog_csv::decode(b"sku,name,unit_price,tax_rate\nA,Cr\xe8me,1,0\n").unwrap_err();
+    assert_eq!((err.line, err.field.as_str()), (2, "file"));
+    assert!(err.message.contains("Latin-1"));
+}
+
+#[test]
+fn a_header_without_the_sku_column_is_refused() {
+    let r = refused("code,name,unit_price,tax_rate\nA,Apple,1,0\n");
+    has_error(&r, 1, "sku", "no 'sku' column");
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_fields_is_refused() {
+    let r = refused("sku,name,unit_price,tax_rate\nA,Apple,1\n");
+    has_error(&r, 2, "row", "has 3 fields");
+}
+
+#[test]
+fn every_bad_row_is_listed_not_only_the_first() {
+    let mut text = String::from("sku,name,unit_price,tax_rate\n");
+    for i in 0..50 {
+        text.push_str(&format!(
+            "S{i},Item {i},{},0\n",
+            if i % 5 == 0 { "oops" } else { "1" }
+        ));
+    }
+    let r = refused(&text);
+    assert_eq!(r.rejected, 10);
+    assert_eq!(r.errors.len(), 10);
+    assert_eq!(r.new, 40);
+}
+
+#[test]
+fn large_imports_report_progress() {
+    let mut t = shop();
+    let mut text = String::from("sku,name,unit_price,tax_rate\n");
+    for i in 0..5000 {
+        text.push_str(&format!("S{i},Item number {i},1.{},20\n", i % 100));
+    }
+    let mut seen = Vec::new();
+    let report = catalog_csv::import(&mut t.store, &Actor::system("test"), &text, &mut |p| {
+        seen.push((p.phase, p.done, p.total))
+    })
+    .unwrap();
+    assert!(report.applied);
+    assert_eq!(products(&t), 5000);
+    assert!(seen.iter().any(|(phase, _, _)| *phase == "checking"));
+    assert_eq!(seen.last(), Some(&("writing", 5000, 5000)));
+}
