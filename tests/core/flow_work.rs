@@ -137,3 +137,47 @@ fn a_line_handed_over_later_becomes_an_order_with_its_contact_and_moves_no_stock
     );
     assert_eq!(leaked, 0, "the contact stays out of the journal");
 }
+
+#[test]
+fn selling_a_service_moves_no_stock() {
+    use popup_till_core::catalog::{self, ProductInput};
+    use popup_till_core::settings;
+
+    let mut shop = shop();
+    let wrap = shop
+        .t
+        .store
+        .write(&shop.cashier(), |tx| {
+            let s = settings::load(tx)?;
+            catalog::create(
+                tx,
+                &s,
+                &ProductInput {
+                    sku: "SRV-WRAP".into(),
+                    name: "Gift wrapping".into(),
+                    unit_price: "2.50".into(),
+                    tax_rate: "20".into(),
+                    kind: "service".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    shop.open_session("0", false);
+    let sale = shop
+        .sell(&cart(vec![line(&wrap.id, "2")]), &[cash("5")])
+        .unwrap();
+    assert_eq!(sale.total, "5.00");
+    assert!(
+        sale.warnings.is_empty(),
+        "no stock warning for a service: {:?}",
+        sale.warnings
+    );
+    assert_eq!(
+        shop.t.count(&format!(
+            "SELECT count(*) FROM stock_movement WHERE product_id = '{}'",
+            wrap.id
+        )),
+        0
+    );
+}

@@ -5,8 +5,8 @@
 mod support;
 mod till_support;
 
-mod checkout;
 mod catalog_import;
+mod checkout;
 mod demo;
 mod demo_sales;
 mod events;

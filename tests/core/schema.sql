@@ -1,15 +1,21 @@
 -- index cash_movement_by_session
 CREATE INDEX cash_movement_by_session ON cash_movement (session_id, kind, amount_minor);
+-- index customer_order_by_event
+CREATE INDEX customer_order_by_event ON customer_order (event_id, at_utc);
 -- index device_one_local
 CREATE UNIQUE INDEX device_one_local ON device (is_local) WHERE is_local = 1;
 -- index event_one_open
 CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
+-- index order_fulfilment_by_order
+CREATE INDEX order_fulfilment_by_order ON order_fulfilment (order_id);
 -- index payment_by_method
 CREATE INDEX payment_by_method ON payment (method, sale_id, amount_minor);
 -- index pin_attempt_by_person
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
 CREATE INDEX product_by_category ON product (category, search_name);
+-- index product_by_search_name
+CREATE INDEX product_by_search_name ON product (active, search_name);
 -- index sale_by_event_time
 CREATE INDEX sale_by_event_time ON sale (event_id, practice, at_utc);
 -- index sale_by_session
@@ -20,6 +26,8 @@ CREATE INDEX sale_by_time ON sale (at_utc);
 CREATE INDEX sale_line_by_product ON sale_line (product_id, sale_id);
 -- index sale_void_by_session
 CREATE INDEX sale_void_by_session ON sale_void (session_id);
+-- index stock_count_by_event
+CREATE INDEX stock_count_by_event ON stock_count (event_id, location, at_utc);
 -- index stock_movement_at_event
 CREATE INDEX stock_movement_at_event ON stock_movement (product_id, event_id, location, quantity_milli);
 -- index stock_movement_by_event
@@ -28,6 +36,10 @@ CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, ki
 CREATE INDEX stock_movement_by_product ON stock_movement (product_id, at_utc);
 -- index stock_movement_by_source
 CREATE INDEX stock_movement_by_source ON stock_movement (source_type, source_id);
+-- index task_by_event
+CREATE INDEX task_by_event ON task (event_id, position);
+-- index task_signoff_by_task
+CREATE INDEX task_signoff_by_task ON task_signoff (task_id, at_utc);
 -- index till_session_by_event
 CREATE INDEX till_session_by_event ON till_session (event_id, opened_at);
 -- index till_session_one_open
@@ -60,6 +72,19 @@ CREATE TABLE cash_movement (
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
+-- table customer_order
+CREATE TABLE customer_order (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    sale_id             TEXT,
+    sale_line_id        TEXT,
+    product_id          TEXT NOT NULL REFERENCES product (id),
+    quantity_milli      INTEGER NOT NULL CHECK (quantity_milli > 0),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
 -- table device
 CREATE TABLE device (
     id          TEXT PRIMARY KEY NOT NULL,
@@ -79,6 +104,24 @@ CREATE TABLE event (
     status      TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'open', 'closed')),
     created_at  TEXT NOT NULL,
     CHECK (ends_at > starts_at)
+) STRICT;
+-- table order_contact
+CREATE TABLE order_contact (
+    order_id    TEXT PRIMARY KEY NOT NULL REFERENCES customer_order (id),
+    name        TEXT NOT NULL,
+    phone       TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL DEFAULT ''
+) STRICT;
+-- table order_fulfilment
+CREATE TABLE order_fulfilment (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    order_id            TEXT NOT NULL REFERENCES customer_order (id),
+    quantity_milli      INTEGER NOT NULL CHECK (quantity_milli > 0),
+    movement_id         TEXT NOT NULL REFERENCES stock_movement (id),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 -- table parked_cart
 CREATE TABLE parked_cart (
@@ -143,7 +186,29 @@ CREATE TABLE product (
     low_stock_threshold  TEXT,
     active               INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at           TEXT NOT NULL
-) STRICT;
+, updated_at TEXT) STRICT;
+-- table product_name_trigram
+CREATE VIRTUAL TABLE product_name_trigram USING fts5(
+    search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram',
+    columnsize = 0
+);
+-- table product_name_trigram_config
+CREATE TABLE 'product_name_trigram_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+-- table product_name_trigram_data
+CREATE TABLE 'product_name_trigram_data'(id INTEGER PRIMARY KEY, block BLOB);
+-- table product_name_trigram_idx
+CREATE TABLE 'product_name_trigram_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+-- table product_name_words
+CREATE VIRTUAL TABLE product_name_words USING fts5(
+    search_name, content = 'product', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2', detail = none, columnsize = 0
+);
+-- table product_name_words_config
+CREATE TABLE 'product_name_words_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+-- table product_name_words_data
+CREATE TABLE 'product_name_words_data'(id INTEGER PRIMARY KEY, block BLOB);
+-- table product_name_words_idx
+CREATE TABLE 'product_name_words_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table receipt_counter
 CREATE TABLE receipt_counter (
     device_id   TEXT NOT NULL REFERENCES device (id),
@@ -228,6 +293,25 @@ CREATE TABLE setting (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL
 ) STRICT;
+-- table stock_count
+CREATE TABLE stock_count (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT REFERENCES event (id),
+    location            TEXT NOT NULL CHECK (location IN ('storage', 'event')),
+    note                TEXT NOT NULL DEFAULT '',
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table stock_count_line
+CREATE TABLE stock_count_line (
+    count_id         TEXT NOT NULL REFERENCES stock_count (id),
+    product_id       TEXT NOT NULL REFERENCES product (id),
+    expected_milli   INTEGER NOT NULL,
+    counted_milli    INTEGER NOT NULL CHECK (counted_milli >= 0),
+    PRIMARY KEY (count_id, product_id)
+) STRICT;
 -- table stock_movement
 CREATE TABLE stock_movement (
     id                  TEXT PRIMARY KEY NOT NULL,
@@ -248,6 +332,73 @@ CREATE TABLE stock_movement (
     actor_id            TEXT NOT NULL,
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table task
+CREATE TABLE task (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    template_id         TEXT,
+    position            INTEGER NOT NULL,
+    key                 TEXT NOT NULL,
+    phase               TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after')),
+    title               TEXT NOT NULL,
+    notes               TEXT NOT NULL DEFAULT '',
+    action              TEXT CHECK (action IN ('stock_count', 'load_out', 'load_in',
+                            'open_till', 'sell', 'close_till', 'fulfil_orders', 'export')),
+    due_anchor          TEXT CHECK (due_anchor IN ('start', 'end')),
+    due_offset_minutes  INTEGER,
+    signoff             TEXT NOT NULL CHECK (signoff IN ('one', 'two_people', 'organizer_pin')),
+    -- JSON array of task ids of this event that must be done (or skipped) first
+    requires            TEXT NOT NULL DEFAULT '[]',
+    assignee            TEXT NOT NULL DEFAULT '',
+    created_at          TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
+    UNIQUE (event_id, key)
+) STRICT;
+-- table task_signoff
+CREATE TABLE task_signoff (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    task_id             TEXT NOT NULL REFERENCES task (id),
+    kind                TEXT NOT NULL CHECK (kind IN ('sign', 'work', 'skip')),
+    signer_name         TEXT NOT NULL,
+    signer_person_id    TEXT,
+    approved_by         TEXT,
+    reason              TEXT NOT NULL DEFAULT '',
+    source_type         TEXT,
+    source_id           TEXT,
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table task_template
+CREATE TABLE task_template (
+    id          TEXT PRIMARY KEY NOT NULL,
+    device_id   TEXT NOT NULL REFERENCES device (id),
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table task_template_step
+CREATE TABLE task_template_step (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    template_id         TEXT NOT NULL REFERENCES task_template (id) ON DELETE CASCADE,
+    position            INTEGER NOT NULL,
+    key                 TEXT NOT NULL,
+    phase               TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after')),
+    title               TEXT NOT NULL,
+    notes               TEXT NOT NULL DEFAULT '',
+    action              TEXT CHECK (action IN ('stock_count', 'load_out', 'load_in',
+                            'open_till', 'sell', 'close_till', 'fulfil_orders', 'export')),
+    due_anchor          TEXT CHECK (due_anchor IN ('start', 'end')),
+    due_offset_minutes  INTEGER,
+    signoff             TEXT NOT NULL CHECK (signoff IN ('one', 'two_people', 'organizer_pin')),
+    requires            TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (template_id, key),
+    UNIQUE (template_id, position)
 ) STRICT;
 -- table till_session
 CREATE TABLE till_session (
@@ -305,6 +456,18 @@ BEGIN SELECT RAISE(ABORT, 'cash_movement is append-only'); END;
 -- trigger cash_movement_is_append_only_update
 CREATE TRIGGER cash_movement_is_append_only_update BEFORE UPDATE ON cash_movement
 BEGIN SELECT RAISE(ABORT, 'cash_movement is append-only'); END;
+-- trigger customer_order_is_append_only_delete
+CREATE TRIGGER customer_order_is_append_only_delete BEFORE DELETE ON customer_order
+BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
+-- trigger customer_order_is_append_only_update
+CREATE TRIGGER customer_order_is_append_only_update BEFORE UPDATE ON customer_order
+BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
+-- trigger order_fulfilment_is_append_only_delete
+CREATE TRIGGER order_fulfilment_is_append_only_delete BEFORE DELETE ON order_fulfilment
+BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;
+-- trigger order_fulfilment_is_append_only_update
+CREATE TRIGGER order_fulfilment_is_append_only_update BEFORE UPDATE ON order_fulfilment
+BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;
 -- trigger payment_is_append_only_delete
 CREATE TRIGGER payment_is_append_only_delete BEFORE DELETE ON payment
 BEGIN SELECT RAISE(ABORT, 'payment is append-only'); END;
@@ -317,6 +480,26 @@ BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
 -- trigger pin_attempt_is_append_only_update
 CREATE TRIGGER pin_attempt_is_append_only_update BEFORE UPDATE ON pin_attempt
 BEGIN SELECT RAISE(ABORT, 'pin_attempt is append-only'); END;
+-- trigger product_search_after_delete
+CREATE TRIGGER product_search_after_delete AFTER DELETE ON product
+BEGIN
+    INSERT INTO product_name_trigram (product_name_trigram, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_words (product_name_words, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+END;
+-- trigger product_search_after_insert
+CREATE TRIGGER product_search_after_insert AFTER INSERT ON product
+BEGIN
+    INSERT INTO product_name_trigram (rowid, search_name) VALUES (new.rowid, new.search_name);
+    INSERT INTO product_name_words (rowid, search_name) VALUES (new.rowid, new.search_name);
+END;
+-- trigger product_search_after_update
+CREATE TRIGGER product_search_after_update AFTER UPDATE OF search_name ON product
+BEGIN
+    INSERT INTO product_name_trigram (product_name_trigram, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_words (product_name_words, rowid, search_name) VALUES ('delete', old.rowid, old.search_name);
+    INSERT INTO product_name_trigram (rowid, search_name) VALUES (new.rowid, new.search_name);
+    INSERT INTO product_name_words (rowid, search_name) VALUES (new.rowid, new.search_name);
+END;
 -- trigger sale_is_append_only_delete
 CREATE TRIGGER sale_is_append_only_delete BEFORE DELETE ON sale
 BEGIN SELECT RAISE(ABORT, 'sale is append-only'); END;
@@ -335,12 +518,30 @@ BEGIN SELECT RAISE(ABORT, 'sale_void is append-only'); END;
 -- trigger sale_void_is_append_only_update
 CREATE TRIGGER sale_void_is_append_only_update BEFORE UPDATE ON sale_void
 BEGIN SELECT RAISE(ABORT, 'sale_void is append-only'); END;
+-- trigger stock_count_is_append_only_delete
+CREATE TRIGGER stock_count_is_append_only_delete BEFORE DELETE ON stock_count
+BEGIN SELECT RAISE(ABORT, 'stock_count is append-only'); END;
+-- trigger stock_count_is_append_only_update
+CREATE TRIGGER stock_count_is_append_only_update BEFORE UPDATE ON stock_count
+BEGIN SELECT RAISE(ABORT, 'stock_count is append-only'); END;
+-- trigger stock_count_line_is_append_only_delete
+CREATE TRIGGER stock_count_line_is_append_only_delete BEFORE DELETE ON stock_count_line
+BEGIN SELECT RAISE(ABORT, 'stock_count_line is append-only'); END;
+-- trigger stock_count_line_is_append_only_update
+CREATE TRIGGER stock_count_line_is_append_only_update BEFORE UPDATE ON stock_count_line
+BEGIN SELECT RAISE(ABORT, 'stock_count_line is append-only'); END;
 -- trigger stock_movement_is_append_only_delete
 CREATE TRIGGER stock_movement_is_append_only_delete BEFORE DELETE ON stock_movement
 BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
 -- trigger stock_movement_is_append_only_update
 CREATE TRIGGER stock_movement_is_append_only_update BEFORE UPDATE ON stock_movement
 BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+-- trigger task_signoff_is_append_only_delete
+CREATE TRIGGER task_signoff_is_append_only_delete BEFORE DELETE ON task_signoff
+BEGIN SELECT RAISE(ABORT, 'task_signoff is append-only'); END;
+-- trigger task_signoff_is_append_only_update
+CREATE TRIGGER task_signoff_is_append_only_update BEFORE UPDATE ON task_signoff
+BEGIN SELECT RAISE(ABORT, 'task_signoff is append-only'); END;
 -- trigger till_session_closes_once
 CREATE TRIGGER till_session_closes_once BEFORE UPDATE ON till_session
 WHEN OLD.closed_at IS NOT NULL

@@ -720,9 +720,14 @@ pub fn complete(
             ])?;
         }
     }
-    // A rehearsal moves no real goods; pre-orders move stock when handed over.
+    // A rehearsal moves no real goods; pre-orders move stock when handed
+    // over; a service (gift wrapping, a workshop seat) holds no stock.
     if !session.practice {
-        for l in p.lines.iter().filter(|l| !l.handover_later) {
+        for l in p
+            .lines
+            .iter()
+            .filter(|l| !l.handover_later && l.product.kind != "service")
+        {
             stock::record(
                 tx,
                 &Movement {

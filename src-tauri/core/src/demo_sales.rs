@@ -313,6 +313,51 @@ fn sell_the_day(
             },
         )
     })?;
+    // After the market: count what is left at the stall (a miscounted few
+    // found more than the ledger said) and load it back into storage.
+    set(at(17, 25)?);
+    store.write(&Actor::person(organizer), |tx| {
+        let mut count_lines = Vec::new();
+        let mut back = Vec::new();
+        for p in products.iter().filter(|p| p.kind != "service") {
+            let left: i64 = tx.query_row(
+                "SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement
+                 WHERE product_id = ?1 AND event_id = ?2 AND location = 'event'",
+                (&p.id, &event.id),
+                |r| r.get(0),
+            )?;
+            let found = left.max(0);
+            count_lines.push(crate::stock_flows::CountLine {
+                product_id: p.id.clone(),
+                counted: stock::from_milli(found).to_string(),
+            });
+            if found > 0 {
+                back.push(crate::stock_flows::QuantityLine {
+                    product_id: p.id.clone(),
+                    quantity: stock::from_milli(found).to_string(),
+                });
+            }
+        }
+        crate::stock_flows::count(
+            tx,
+            &crate::stock_flows::CountInput {
+                location: Some(Location::Event),
+                event_id: Some(event.id.clone()),
+                lines: count_lines,
+                note: "End-of-day count at the stall".into(),
+            },
+        )?;
+        crate::stock_flows::transfer(
+            tx,
+            &crate::stock_flows::TransferInput {
+                direction: crate::stock_flows::Direction::LoadIn,
+                lines: back,
+                event_id: Some(event.id.clone()),
+                lot_code: String::new(),
+                note: "Load-in after the market".into(),
+            },
+        )
+    })?;
     set(at(17, 30)?);
     store.write(&demo, |tx| events::close(tx, &event.id))?;
     Ok(PastDay {

@@ -4,8 +4,8 @@
 
 pub mod audit;
 pub mod catalog;
-pub mod checkout;
 pub mod catalog_csv;
+pub mod checkout;
 pub mod clock;
 pub mod demo;
 pub mod demo_sales;

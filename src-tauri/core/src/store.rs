@@ -21,9 +21,9 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_catalog.sql"),
     include_str!("../migrations/0003_stock_ledger.sql"),
+    include_str!("../migrations/0004_catalog_stock.sql"),
     include_str!("../migrations/0005_sales.sql"),
     include_str!("../migrations/0006_tasks.sql"),
-    include_str!("../migrations/0004_catalog_stock.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -18,9 +18,9 @@ use tauri::State;
 
 use crate::app::AppState;
 
+mod stock;
 pub mod tasks;
 pub mod till;
-mod stock;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.

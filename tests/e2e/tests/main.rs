@@ -2,6 +2,6 @@
 //! time (`--test-threads=1`): each starts its own app and WebKit.
 
 mod foundation;
+mod stock;
 mod tasks;
 mod till;
-mod stock;
