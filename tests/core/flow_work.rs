@@ -181,3 +181,62 @@ fn selling_a_service_moves_no_stock() {
         0
     );
 }
+
+#[test]
+fn counting_stock_and_loading_out_complete_their_steps() {
+    use popup_till_core::stock::Location;
+    use popup_till_core::stock_flows::{
+        self, CountInput, CountLine, Direction, QuantityLine, TransferInput,
+    };
+
+    let mut shop = shop();
+    let event = shop.event.clone();
+    let jam = shop.jam.clone();
+    shop.t
+        .store
+        .write(&shop.cashier(), |tx| {
+            tasks::create_flow(tx, &event, STARTER_ID)
+        })
+        .unwrap();
+    assert_eq!(status_of(&shop, Action::StockCount), StepStatus::Open);
+    assert_eq!(status_of(&shop, Action::LoadOut), StepStatus::Open);
+
+    shop.t
+        .store
+        .write(&shop.cashier(), |tx| {
+            stock_flows::count(
+                tx,
+                &CountInput {
+                    location: Some(Location::Storage),
+                    event_id: Some(event.clone()),
+                    lines: vec![CountLine {
+                        product_id: jam.clone(),
+                        counted: "4".into(),
+                    }],
+                    note: String::new(),
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(status_of(&shop, Action::StockCount), StepStatus::Done);
+
+    shop.t
+        .store
+        .write(&shop.cashier(), |tx| {
+            stock_flows::transfer(
+                tx,
+                &TransferInput {
+                    direction: Direction::LoadOut,
+                    lines: vec![QuantityLine {
+                        product_id: jam.clone(),
+                        quantity: "2".into(),
+                    }],
+                    event_id: Some(event.clone()),
+                    lot_code: String::new(),
+                    note: String::new(),
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(status_of(&shop, Action::LoadOut), StepStatus::Done);
+}

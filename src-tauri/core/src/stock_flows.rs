@@ -223,6 +223,12 @@ pub fn transfer(tx: &Tx, input: &TransferInput) -> Result<StockDocument> {
         &source_id,
         serde_json::json!({"direction": reason, "event_id": event_id, "lines": figures}),
     )?;
+    // A load-out or load-in is the work of the event flow's step of that name.
+    let action = match input.direction {
+        Direction::LoadOut => "load_out",
+        Direction::LoadIn => "load_in",
+    };
+    crate::tasks::complete_by_action(tx, &event_id, action, "transfer", Some(&source_id))?;
     Ok(StockDocument {
         source_type: "transfer".into(),
         source_id,
@@ -451,6 +457,10 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
             "variance_milli": variance_milli,
         }),
     )?;
+    // A count for an event is the work of its flow's next stock-count step.
+    if let Some(event_id) = &event_id {
+        crate::tasks::complete_by_action(tx, event_id, "stock_count", "count", Some(&count_id))?;
+    }
     Ok(CountResult { count_id, lines })
 }
 
