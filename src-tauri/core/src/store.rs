@@ -22,6 +22,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../migrations/0002_catalog.sql"),
     include_str!("../migrations/0003_stock_ledger.sql"),
     include_str!("../migrations/0005_sales.sql"),
+    include_str!("../migrations/0007_reports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,0 +1,901 @@
+//! The export for the accountant: one event or a date range written as a
+//! folder of CSV files (one per table, plus `summary.csv` with the report's
+//! totals), a Frictionless `datapackage.json` describing every column, and a
+//! `manifest.json` with the SHA-256 of every file and the journal's head hash.
+//!
+//! Rules the files keep:
+//! - RFC 4180 through the `csv` crate, UTF-8 (optional BOM for Excel),
+//!   times ISO 8601 with the device's offset, `.` as the decimal mark (or
+//!   `;` separators with `,` decimals for comma-locale spreadsheets).
+//! - Text a person typed that starts with `=`, `+`, `-`, `@`, tab or CR gets
+//!   a leading `'` (OWASP's CSV-injection advice) so a spreadsheet shows it
+//!   instead of running it. Numbers we format ourselves are left alone.
+//! - No personal data: people appear as ids only; card numbers' last digits
+//!   and free-text payment references are left out.
+//! - Everything is read in one snapshot, written into a hidden temporary
+//!   folder beside the target and renamed into place at the end, so a
+//!   failure (a full disk, say) leaves no partial export behind.
+//! - An event (or range) without sales is refused: an accountant's package
+//!   of empty files is more likely a wrong choice than a wish.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use rusqlite::types::ValueRef;
+use rusqlite::{params_from_iter, Connection};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit;
+use crate::money::Currency;
+use crate::reports::{self, Filter, Scope};
+use crate::store::{Actor, Store};
+use crate::{new_id, settings, Error, Result};
+
+/// How to write the files.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub scope: Scope,
+    /// The folder to create; it must not exist yet, or be empty.
+    pub out: PathBuf,
+    /// `;` between fields and `,` as the decimal mark.
+    pub semicolon: bool,
+    /// Start each CSV file with a UTF-8 byte-order mark (Excel needs it to
+    /// read UTF-8).
+    pub bom: bool,
+    pub include_practice: bool,
+}
+
+/// Where a long export is, for a progress bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub file: String,
+    pub rows_done: u64,
+    pub rows_total: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    /// Data rows (without the header) for CSV files.
+    pub rows: Option<u64>,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportResult {
+    pub folder: String,
+    pub files: Vec<FileEntry>,
+    pub journal_head_hash: String,
+    pub journal_entries: i64,
+    pub sales: i64,
+    pub total: String,
+}
+
+/// How a column's values are written and described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Text (ids, codes or what a person typed): made inert if need be.
+    Text,
+    Integer,
+    /// INTEGER minor units written as a decimal amount.
+    Money,
+    /// Canonical decimal text (prices, quantities, rates).
+    Decimal,
+    /// INTEGER thousandths written as a decimal quantity.
+    Milli,
+    /// Two SQL columns, UTC text and offset minutes, written as one local
+    /// ISO 8601 time with its offset.
+    DateTime,
+    Boolean,
+}
+
+struct Column {
+    name: &'static str,
+    kind: Kind,
+    description: &'static str,
+}
+
+const fn col(name: &'static str, kind: Kind, description: &'static str) -> Column {
+    Column {
+        name,
+        kind,
+        description,
+    }
+}
+
+struct Table {
+    name: &'static str,
+    title: &'static str,
+    columns: &'static [Column],
+    primary_key: &'static [&'static str],
+    /// (column, resource, column) to join on.
+    foreign_keys: &'static [(&'static str, &'static str, &'static str)],
+}
+
+use Kind::{Boolean, DateTime as Time, Decimal as Dec, Integer, Milli, Money as Amount, Text};
+
+const SALES: Table = Table {
+    name: "sales",
+    title: "Sales (voided ones flagged)",
+    columns: &[
+        col("id", Text, "Sale id"),
+        col("receipt_number", Text, "Printed receipt number"),
+        col("event_id", Text, "Event id"),
+        col("session_id", Text, "Till session id (till_sessions.csv)"),
+        col("device_id", Text, "Till (device) id"),
+        col("cashier_id", Text, "Cashier's person id"),
+        col("practice", Boolean, "A practice sale (not real takings)"),
+        col("voided", Boolean, "The sale was voided afterwards; it does not count"),
+        col("currency", Text, "ISO 4217 currency code"),
+        col("tax_mode", Text, "Prices include tax (inclusive) or not (exclusive)"),
+        col("subtotal", Amount, "Subtotal after discounts"),
+        col("discount", Amount, "Line and whole-sale discounts"),
+        col("sale_discount", Amount, "Whole-sale discount (part of discount)"),
+        col("tax", Amount, "Tax"),
+        col("rounding", Amount, "Cash rounding"),
+        col("total", Amount, "Total taken = sum of line gross + rounding"),
+        col("approved_by", Text, "Organizer id who approved an override, if any"),
+        col("stock_warning", Boolean, "A line drove stock below zero"),
+        col("at", Time, "Time of sale, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+const SALES_SQL: &str = "SELECT s.id, s.receipt_number, s.event_id, s.session_id, s.device_id, s.cashier_id, s.practice,
+        EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id), s.currency, s.tax_mode, s.subtotal_minor,
+        s.discount_minor, s.sale_discount_minor, s.tax_minor, s.rounding_minor, s.total_minor, s.approved_by,
+        s.stock_warning, s.at_utc, s.utc_offset_minutes
+ FROM sale s WHERE {f} ORDER BY s.at_utc, s.id";
+
+const SALE_LINES: Table = Table {
+    name: "sale_lines",
+    title: "Lines of the sales",
+    columns: &[
+        col("id", Text, "Line id"),
+        col("sale_id", Text, "Sale id (sales.csv)"),
+        col("line_no", Integer, "Line number on the receipt"),
+        col("product_id", Text, "Product id"),
+        col("sku", Text, "Product code at the time of sale"),
+        col("name", Text, "Product name at the time of sale"),
+        col("unit", Text, "each, kg or l"),
+        col("unit_price", Dec, "Unit price charged"),
+        col("list_unit_price", Dec, "Catalog price when the price was overridden"),
+        col("quantity", Dec, "Quantity sold"),
+        col("amount", Amount, "Line amount before discounts"),
+        col("line_discount", Amount, "Discount on this line"),
+        col("sale_discount", Amount, "This line's share of the whole-sale discount"),
+        col("tax_rate", Dec, "Tax rate in percent"),
+        col("net", Amount, "Net (without tax) after discounts"),
+        col("tax", Amount, "Tax"),
+        col("gross", Amount, "Gross = net + tax"),
+        col("handover_later", Boolean, "Paid now, handed over later"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("sale_id", "sales", "id")],
+};
+const SALE_LINES_SQL: &str = "SELECT l.id, l.sale_id, l.line_no, l.product_id, l.sku, l.name, l.unit, l.unit_price,
+        l.list_unit_price, l.quantity, l.amount_minor, l.line_discount_minor, l.sale_discount_minor, l.tax_rate,
+        l.net_minor, l.tax_minor, l.gross_minor, l.handover_later
+ FROM sale s JOIN sale_line l ON l.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, l.line_no";
+
+const PAYMENTS: Table = Table {
+    name: "payments",
+    title: "Payments of the sales",
+    columns: &[
+        col("id", Text, "Payment id"),
+        col("sale_id", Text, "Sale id (sales.csv)"),
+        col("seq", Integer, "Payment number within the sale"),
+        col("method", Text, "cash, card, mobile or other"),
+        col("amount", Amount, "Amount counted toward the sale (tendered - change)"),
+        col("tendered", Amount, "Amount handed over"),
+        col("change", Amount, "Change given"),
+        col("auth_code", Text, "Card terminal authorisation code"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("sale_id", "sales", "id")],
+};
+const PAYMENTS_SQL: &str = "SELECT p.id, p.sale_id, p.seq, p.method, p.amount_minor, p.tendered_minor, p.change_minor, p.auth_code
+ FROM sale s JOIN payment p ON p.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, p.seq";
+
+const TILL_SESSIONS: Table = Table {
+    name: "till_sessions",
+    title: "Till sessions: float, count and variance",
+    columns: &[
+        col("id", Text, "Session id"),
+        col("device_id", Text, "Till (device) id"),
+        col("event_id", Text, "Event id"),
+        col("practice", Boolean, "A practice session"),
+        col("opened_by", Text, "Person id who opened it"),
+        col("opened_at", Time, "Opened, local with offset"),
+        col("opening_float", Amount, "Counted opening float"),
+        col("closed_by", Text, "Person id who closed it"),
+        col("closed_at", Time, "Closed, local with offset"),
+        col("counted", Amount, "Cash counted at close"),
+        col("expected", Amount, "Cash expected at close"),
+        col("variance", Amount, "counted - expected"),
+        col("variance_reason", Text, "Reason given for a variance"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+const TILL_SESSIONS_SQL: &str = "SELECT t.id, t.device_id, t.event_id, t.practice, t.opened_by, t.opened_at, t.opened_offset_minutes,
+        t.opening_float_minor, t.closed_by, t.closed_at, t.closed_offset_minutes, t.counted_minor, t.expected_minor,
+        t.variance_minor, t.variance_reason
+ FROM till_session t WHERE {f} ORDER BY t.opened_at, t.id";
+
+const CASH_MOVEMENTS: Table = Table {
+    name: "cash_movements",
+    title: "Cash paid in, paid out or dropped outside a sale",
+    columns: &[
+        col("id", Text, "Movement id"),
+        col("session_id", Text, "Till session id (till_sessions.csv)"),
+        col("kind", Text, "paid_in, paid_out or drop"),
+        col("amount", Amount, "Amount (always positive; kind gives the direction)"),
+        col("reason", Text, "Reason given"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+const CASH_MOVEMENTS_SQL: &str = "SELECT c.id, c.session_id, c.kind, c.amount_minor, c.reason, c.actor_id, c.at_utc, c.utc_offset_minutes
+ FROM till_session t JOIN cash_movement c ON c.session_id = t.id WHERE {f} ORDER BY c.at_utc, c.id";
+
+const STOCK_MOVEMENTS: Table = Table {
+    name: "stock_movements",
+    title: "Stock ledger: every move of a product",
+    columns: &[
+        col("id", Text, "Movement id"),
+        col("product_id", Text, "Product id"),
+        col("event_id", Text, "Event id"),
+        col("location", Text, "storage or event"),
+        col("kind", Text, "receive, transfer, sale, return, void, adjust, count, waste, refill or fulfil"),
+        col("quantity", Milli, "Signed quantity: positive into the location"),
+        col("reason", Text, "Reason given"),
+        col("note", Text, "Note"),
+        col("lot_code", Text, "Lot code"),
+        col("source_type", Text, "Document the move came from"),
+        col("source_id", Text, "Id of that document (e.g. a sale id)"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+const STOCK_MOVEMENTS_SQL: &str = "SELECT m.id, m.product_id, m.event_id, m.location, m.kind, m.quantity_milli, m.reason, m.note, m.lot_code,
+        m.source_type, m.source_id, m.actor_id, m.at_utc, m.utc_offset_minutes
+ FROM stock_movement m WHERE {f} ORDER BY m.at_utc, m.id";
+
+const VISITORS: Table = Table {
+    name: "visitors",
+    title: "Footfall tally: +1 taps, manual counts and corrections",
+    columns: &[
+        col("id", Text, "Tally id"),
+        col("event_id", Text, "Event id"),
+        col("delta", Integer, "Visitors added (negative: a correction)"),
+        col("source", Text, "tap or manual"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+const VISITORS_SQL: &str = "SELECT t.id, t.event_id, t.delta, t.source, t.actor_id, t.at_utc, t.utc_offset_minutes
+ FROM visitor_tally t WHERE {f} ORDER BY t.at_utc, t.id";
+
+const JOURNAL: Table = Table {
+    name: "journal",
+    title: "Audit journal entries of the period (hash-chained)",
+    columns: &[
+        col("seq", Integer, "Entry number"),
+        col("id", Text, "Entry id"),
+        col("device_id", Text, "Till (device) id"),
+        col("at_utc", Text, "Time exactly as hashed (UTC)"),
+        col("utc_offset_minutes", Integer, "Device offset from UTC in minutes, as hashed"),
+        col("actor_id", Text, "Person id or system actor"),
+        col("action", Text, "What was done"),
+        col("entity", Text, "Kind of record changed"),
+        col("entity_id", Text, "Id of the record changed"),
+        col("details", Text, "Canonical JSON of ids and figures"),
+        col("prev_hash", Text, "Hash of the entry before"),
+        col("hash", Text, "SHA-256 of this entry (see the journal format)"),
+    ],
+    primary_key: &["seq"],
+    foreign_keys: &[],
+};
+const JOURNAL_SQL: &str = "SELECT j.seq, j.id, j.device_id, j.at_utc, j.utc_offset_minutes, j.actor_id, j.action, j.entity,
+        j.entity_id, j.details, j.prev_hash, j.hash
+ FROM audit_log j WHERE j.at_utc >= ? AND j.at_utc <= ? ORDER BY j.seq";
+
+const SUMMARY: Table = Table {
+    name: "summary",
+    title: "The report's totals, exactly as the Reports screen shows them",
+    columns: &[
+        col("metric", Text, "Figure of the report"),
+        col("key", Text, "Payment method or tax rate the figure is about"),
+        col("value", Dec, "The figure"),
+        col("unit", Text, "Currency code, count, quantity or percent"),
+    ],
+    primary_key: &[],
+    foreign_keys: &[],
+};
+
+// Tasks: the task flow's `tasks.csv` joins this list at merge, written by
+// the task module's own export function over the same scope.
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Make user text inert in a spreadsheet (OWASP CSV injection).
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+struct Writer<'a> {
+    dir: &'a Path,
+    opts: &'a ExportOptions,
+    currency: &'a Currency,
+    files: Vec<FileEntry>,
+    progress: &'a mut dyn FnMut(&Progress),
+}
+
+fn io_error(path: &Path, err: io::Error) -> Error {
+    if err.kind() == io::ErrorKind::StorageFull {
+        Error::Storage(format!(
+            "the disk is full while writing {}; nothing was exported. Free some space or choose another disk",
+            path.display()
+        ))
+    } else {
+        Error::Storage(format!(
+            "cannot write {}: {err}; nothing was exported",
+            path.display()
+        ))
+    }
+}
+
+fn csv_error(path: &Path, err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => io_error(path, e),
+        other => Error::Storage(format!("cannot write {}: {other:?}", path.display())),
+    }
+}
+
+/// A local ISO 8601 time with its offset from stored UTC text and offset.
+fn local_time(utc: &str, offset_minutes: i64) -> Option<String> {
+    let offset = FixedOffset::east_opt(i32::try_from(offset_minutes * 60).ok()?)?;
+    let t = DateTime::parse_from_rfc3339(utc).ok()?;
+    Some(
+        t.with_timezone(&offset)
+            .to_rfc3339_opts(SecondsFormat::Millis, false),
+    )
+}
+
+impl Writer<'_> {
+    fn decimal_mark(&self, text: String) -> String {
+        if self.opts.semicolon {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    }
+
+    fn open(&self, file: &str) -> Result<(PathBuf, csv::Writer<Hashing<BufWriter<File>>>)> {
+        let path = self.dir.join(file);
+        let f = File::create(&path).map_err(|e| io_error(&path, e))?;
+        let mut sink = Hashing {
+            inner: BufWriter::with_capacity(256 * 1024, f),
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        if self.opts.bom {
+            sink.write_all(b"\xEF\xBB\xBF")
+                .map_err(|e| io_error(&path, e))?;
+        }
+        let w = csv::WriterBuilder::new()
+            .delimiter(if self.opts.semicolon { b';' } else { b',' })
+            .terminator(csv::Terminator::CRLF)
+            .buffer_capacity(256 * 1024)
+            .from_writer(sink);
+        Ok((path, w))
+    }
+
+    fn finish(
+        &mut self,
+        path: PathBuf,
+        w: csv::Writer<Hashing<BufWriter<File>>>,
+        rows: Option<u64>,
+    ) -> Result<()> {
+        let sink = w
+            .into_inner()
+            .map_err(|e| io_error(&path, io::Error::other(e.to_string())))?;
+        let Hashing {
+            inner,
+            hasher,
+            bytes,
+        } = sink;
+        let file = inner
+            .into_inner()
+            .map_err(|e| io_error(&path, e.into_error()))?;
+        // Durable before the rename makes the folder visible.
+        file.sync_all().map_err(|e| io_error(&path, e))?;
+        self.files.push(FileEntry {
+            path: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            rows,
+            bytes,
+            sha256: audit::hex(&hasher.finalize()),
+        });
+        Ok(())
+    }
+
+    /// Write one table: the header, then every row of `sql` with `filter`.
+    fn table(
+        &mut self,
+        conn: &Connection,
+        table: &Table,
+        sql: &str,
+        params: &[rusqlite::types::Value],
+        total: u64,
+    ) -> Result<()> {
+        let file = format!("{}.csv", table.name);
+        let (path, mut w) = self.open(&file)?;
+        w.write_record(table.columns.iter().map(|c| c.name))
+            .map_err(|e| csv_error(&path, e))?;
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        let mut done: u64 = 0;
+        let mut cell = String::new();
+        (self.progress)(&Progress {
+            file: file.clone(),
+            rows_done: 0,
+            rows_total: total,
+        });
+        while let Some(row) = rows.next()? {
+            let mut i = 0;
+            for c in table.columns {
+                cell.clear();
+                let value = row.get_ref(i)?;
+                i += 1;
+                match (c.kind, value) {
+                    (_, ValueRef::Null) if c.kind != Time => {}
+                    (Text, ValueRef::Text(t)) => {
+                        let t = String::from_utf8_lossy(t);
+                        cell.push_str(&inert(&t));
+                    }
+                    (Text | Integer, ValueRef::Integer(n)) => cell.push_str(&n.to_string()),
+                    (Boolean, ValueRef::Integer(n)) => {
+                        cell.push_str(if n != 0 { "true" } else { "false" })
+                    }
+                    (Amount, ValueRef::Integer(n)) => {
+                        let text = self.currency.format(self.currency.from_minor(n));
+                        cell.push_str(&self.decimal_mark(text));
+                    }
+                    (Milli, ValueRef::Integer(n)) => {
+                        cell.push_str(&self.decimal_mark(reports::milli_text(n)))
+                    }
+                    (Dec, ValueRef::Text(t)) => {
+                        // Canonical decimal text from the ledger: check it is
+                        // a number, so nothing else reaches a number column.
+                        let t = std::str::from_utf8(t).unwrap_or("");
+                        if t.parse::<Decimal>().is_ok() {
+                            cell.push_str(&self.decimal_mark(t.to_string()));
+                        }
+                    }
+                    (Time, utc) => {
+                        let offset = row.get_ref(i)?;
+                        i += 1;
+                        if let (ValueRef::Text(t), ValueRef::Integer(o)) = (utc, offset) {
+                            if let Some(local) =
+                                std::str::from_utf8(t).ok().and_then(|t| local_time(t, o))
+                            {
+                                cell.push_str(&local);
+                            }
+                        }
+                    }
+                    (_, other) => {
+                        return Err(Error::Integrity(format!(
+                            "{file}: column {} holds an unexpected {:?} value",
+                            c.name,
+                            other.data_type()
+                        )))
+                    }
+                }
+                w.write_field(cell.as_bytes())
+                    .map_err(|e| csv_error(&path, e))?;
+            }
+            w.write_record(None::<&[u8]>)
+                .map_err(|e| csv_error(&path, e))?;
+            done += 1;
+            if done % 20_000 == 0 {
+                (self.progress)(&Progress {
+                    file: file.clone(),
+                    rows_done: done,
+                    rows_total: total,
+                });
+            }
+        }
+        (self.progress)(&Progress {
+            file: file.clone(),
+            rows_done: done,
+            rows_total: total,
+        });
+        self.finish(path, w, Some(done))
+    }
+
+    fn summary(&mut self, report: &reports::EventReport) -> Result<()> {
+        let (path, mut w) = self.open("summary.csv")?;
+        w.write_record(SUMMARY.columns.iter().map(|c| c.name))
+            .map_err(|e| csv_error(&path, e))?;
+        let rows = report.summary_rows();
+        for r in &rows {
+            w.write_record([
+                r.metric.to_string(),
+                inert(&r.key).into_owned(),
+                self.decimal_mark(r.value.clone()),
+                r.unit.clone(),
+            ])
+            .map_err(|e| csv_error(&path, e))?;
+        }
+        self.finish(path, w, Some(rows.len() as u64))
+    }
+
+    fn json_file(&mut self, file: &str, value: &serde_json::Value) -> Result<()> {
+        let path = self.dir.join(file);
+        let mut text = serde_json::to_vec_pretty(value)
+            .map_err(|e| Error::Integrity(format!("cannot encode {file}: {e}")))?;
+        text.push(b'\n');
+        let mut f = File::create(&path).map_err(|e| io_error(&path, e))?;
+        f.write_all(&text).map_err(|e| io_error(&path, e))?;
+        f.sync_all().map_err(|e| io_error(&path, e))?;
+        self.files.push(FileEntry {
+            path: file.to_string(),
+            rows: None,
+            bytes: text.len() as u64,
+            sha256: audit::hex(&Sha256::digest(&text)),
+        });
+        Ok(())
+    }
+}
+
+fn field_type(kind: Kind) -> &'static str {
+    match kind {
+        Text => "string",
+        Integer => "integer",
+        Amount | Dec | Milli => "number",
+        Time => "datetime",
+        Boolean => "boolean",
+    }
+}
+
+/// The Frictionless tabular data package describing every file and column.
+fn datapackage(tables: &[&Table], opts: &ExportOptions, name: &str) -> serde_json::Value {
+    let resources: Vec<serde_json::Value> = tables
+        .iter()
+        .map(|t| {
+            let fields: Vec<serde_json::Value> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    let mut f = json!({
+                        "name": c.name,
+                        "type": field_type(c.kind),
+                        "description": c.description,
+                    });
+                    if c.kind == Time {
+                        // ISO 8601 with a numeric offset, e.g. 2026-12-05T10:00:00.000+01:00
+                        f["format"] = json!("%Y-%m-%dT%H:%M:%S.%f%z");
+                    }
+                    if matches!(c.kind, Amount | Dec | Milli) && opts.semicolon {
+                        f["decimalChar"] = json!(",");
+                    }
+                    f
+                })
+                .collect();
+            let mut schema = json!({ "fields": fields, "missingValues": [""] });
+            if !t.primary_key.is_empty() {
+                schema["primaryKey"] = json!(t.primary_key);
+            }
+            if !t.foreign_keys.is_empty() {
+                schema["foreignKeys"] = t
+                    .foreign_keys
+                    .iter()
+                    .map(|(field, resource, key)| {
+                        json!({"fields": field, "reference": {"resource": resource, "fields": key}})
+                    })
+                    .collect();
+            }
+            json!({
+                "name": t.name,
+                "title": t.title,
+                "path": format!("{}.csv", t.name),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": if opts.bom { "utf-8-sig" } else { "utf-8" },
+                "dialect": {
+                    "delimiter": if opts.semicolon { ";" } else { "," },
+                    "lineTerminator": "\r\n",
+                    "quoteChar": "\"",
+                    "doubleQuote": true,
+                    "header": true
+                },
+                "schema": schema,
+            })
+        })
+        .collect();
+    json!({
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": "Popup Till export",
+        "resources": resources,
+    })
+}
+
+/// Check the target before doing any work: it must not exist, or be an
+/// empty folder, and its parent must exist.
+fn check_target(out: &Path) -> Result<()> {
+    if out.as_os_str().is_empty() {
+        return Err(Error::validation("out", "choose a folder to export to"));
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(Error::validation(
+                "out",
+                format!("{} is a file; choose a new folder", out.display()),
+            ));
+        }
+        let mut entries = fs::read_dir(out).map_err(|e| {
+            Error::validation("out", format!("cannot read {}: {e}", out.display()))
+        })?;
+        if entries.next().is_some() {
+            return Err(Error::validation(
+                "out",
+                format!(
+                    "{} is not empty; choose a new or empty folder so nothing is overwritten",
+                    out.display()
+                ),
+            ));
+        }
+    }
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() && !p.is_dir() => Err(Error::validation(
+            "out",
+            format!("the folder {} does not exist", p.display()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Counts of the rows each file will hold, for progress.
+fn count(conn: &Connection, sql: &str, params: &[rusqlite::types::Value]) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM ({sql})"),
+        params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+fn with_filter(sql: &str, f: &Filter) -> String {
+    sql.replace("{f}", &f.sql)
+}
+
+/// Export `opts.scope` into the new folder `opts.out`, reporting progress,
+/// and journal that it was done. Returns what was written.
+pub fn export(
+    store: &mut Store,
+    actor: &Actor,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ExportResult> {
+    check_target(&opts.out)?;
+    let result = write_package(store.conn(), opts, progress)?;
+    store.write(actor, |tx| {
+        tx.journal(
+            "export.written",
+            "export",
+            &result.journal_head_hash,
+            json!({
+                "scope": opts.scope.label(),
+                "sales": result.sales,
+                "total": result.total,
+                "files": result.files.iter().map(|f| json!({"path": f.path, "sha256": f.sha256})).collect::<Vec<_>>(),
+            }),
+        )
+    })?;
+    Ok(result)
+}
+
+/// Write the package without journaling it (the benchmark and `export`).
+pub fn write_package(
+    conn: &Connection,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ExportResult> {
+    check_target(&opts.out)?;
+    // One snapshot: the report, the files and the journal head agree even
+    // while the till keeps selling.
+    let snapshot = conn.unchecked_transaction()?;
+    let report = reports::report(&snapshot, &opts.scope, opts.include_practice)?;
+    let voided = report.voids.count;
+    if report.sales_count == 0 && voided == 0 {
+        return Err(Error::validation(
+            match opts.scope {
+                Scope::Event(_) => "event",
+                Scope::Range { .. } => "from",
+            },
+            format!(
+                "{} has no sales to export; choose an event or dates with sales",
+                match &opts.scope {
+                    Scope::Event(_) => report
+                        .event
+                        .as_ref()
+                        .map(|e| format!("the event '{}'", e.name))
+                        .unwrap_or_else(|| "the event".into()),
+                    Scope::Range { from, to } => format!("{from} to {to}"),
+                }
+            ),
+        ));
+    }
+    let currency = settings::load(&snapshot)?.currency;
+    let journal = audit::verify(&snapshot)?;
+
+    let out = &opts.out;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    let temp = parent.join(format!(".{base}.partial-{}", new_id()));
+    fs::create_dir(&temp).map_err(|e| {
+        Error::validation(
+            "out",
+            format!(
+                "cannot create a folder in {}: {e}; choose a folder you can write to",
+                parent.display()
+            ),
+        )
+    })?;
+
+    let written = (|| -> Result<Vec<FileEntry>> {
+        let mut w = Writer {
+            dir: &temp,
+            opts,
+            currency: &currency,
+            files: Vec::new(),
+            progress,
+        };
+        let sales = opts.scope.sales(opts.include_practice);
+        let sessions = opts.scope.sessions(opts.include_practice);
+        let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
+        let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
+        let (from, to) = journal_window(&snapshot, opts)?;
+        let journal_params = vec![
+            rusqlite::types::Value::Text(from),
+            rusqlite::types::Value::Text(to),
+        ];
+        let plan: [(&Table, String, &[rusqlite::types::Value]); 8] = [
+            (&SALES, with_filter(SALES_SQL, &sales), &sales.params),
+            (&SALE_LINES, with_filter(SALE_LINES_SQL, &sales), &sales.params),
+            (&PAYMENTS, with_filter(PAYMENTS_SQL, &sales), &sales.params),
+            (&TILL_SESSIONS, with_filter(TILL_SESSIONS_SQL, &sessions), &sessions.params),
+            (&CASH_MOVEMENTS, with_filter(CASH_MOVEMENTS_SQL, &sessions), &sessions.params),
+            (&STOCK_MOVEMENTS, with_filter(STOCK_MOVEMENTS_SQL, &stock), &stock.params),
+            (&VISITORS, with_filter(VISITORS_SQL, &visitors), &visitors.params),
+            (&JOURNAL, JOURNAL_SQL.to_string(), &journal_params),
+        ];
+        for (table, sql, params) in &plan {
+            let total = count(&snapshot, sql, params)?;
+            w.table(&snapshot, table, sql, params, total)?;
+        }
+        w.summary(&report)?;
+        let mut tables: Vec<&Table> = plan.iter().map(|(t, _, _)| *t).collect();
+        tables.push(&SUMMARY);
+        let name = format!("popup-till-export-{}", base.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        w.json_file("datapackage.json", &datapackage(&tables, opts, &name))?;
+        let manifest = json!({
+            "generator": concat!("popup-till ", env!("CARGO_PKG_VERSION")),
+            "scope": opts.scope.label(),
+            "include_practice": opts.include_practice,
+            "currency": currency.code,
+            "journal": {
+                "entries": journal.entries,
+                "head_hash": journal.head_hash,
+                "holds": journal.holds(),
+            },
+            "files": w.files,
+        });
+        w.json_file("manifest.json", &manifest)?;
+        Ok(w.files)
+    })();
+    drop(snapshot);
+
+    let files = match written {
+        Ok(files) => files,
+        Err(err) => {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(err);
+        }
+    };
+    // An empty target folder is replaced; a target that appeared meanwhile
+    // is left alone and the export refused.
+    if out.is_dir() {
+        let _ = fs::remove_dir(out);
+    }
+    if let Err(e) = fs::rename(&temp, out) {
+        let _ = fs::remove_dir_all(&temp);
+        return Err(Error::validation(
+            "out",
+            format!("cannot move the export into {}: {e}", out.display()),
+        ));
+    }
+    Ok(ExportResult {
+        folder: out.display().to_string(),
+        files,
+        journal_head_hash: journal.head_hash,
+        journal_entries: journal.entries,
+        sales: report.sales_count,
+        total: report.total.text,
+    })
+}
+
+/// The journal entries of the period: from the first to the last moment a
+/// record in scope was written (a range: its local days, widened by the
+/// largest offsets).
+fn journal_window(conn: &Connection, opts: &ExportOptions) -> Result<(String, String)> {
+    match &opts.scope {
+        Scope::Range { from, to } => {
+            let lo = from.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(14);
+            let hi = to.and_hms_opt(23, 59, 59).unwrap_or_default() + chrono::Duration::hours(12);
+            Ok((
+                lo.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                hi.format("%Y-%m-%dT%H:%M:%S.999Z").to_string(),
+            ))
+        }
+        Scope::Event(id) => {
+            let (lo, hi): (Option<String>, Option<String>) = conn.query_row(
+                "SELECT min(t), max(t) FROM (
+                    SELECT min(at_utc) AS t FROM sale WHERE event_id = ?1
+                    UNION ALL SELECT max(at_utc) FROM sale WHERE event_id = ?1
+                    UNION ALL SELECT min(opened_at) FROM till_session WHERE event_id = ?1
+                    UNION ALL SELECT max(coalesce(closed_at, opened_at)) FROM till_session WHERE event_id = ?1
+                    UNION ALL SELECT min(at_utc) FROM stock_movement WHERE event_id = ?1
+                    UNION ALL SELECT max(at_utc) FROM stock_movement WHERE event_id = ?1
+                    UNION ALL SELECT max(at_utc) FROM visitor_tally WHERE event_id = ?1)",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok((lo.unwrap_or_default(), hi.unwrap_or_default()))
+        }
+    }
+}
