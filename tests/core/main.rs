@@ -3,11 +3,16 @@
 //! app and the command line do.
 
 mod support;
+mod till_support;
 
+mod checkout;
 mod demo;
 mod events;
 mod journal;
 mod money_props;
 mod people;
+mod pricing_props;
 mod settings;
 mod store;
+mod till_durability;
+mod till_session;

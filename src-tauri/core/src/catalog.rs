@@ -276,7 +276,6 @@ pub fn create(tx: &Tx, settings: &Settings, input: &ProductInput) -> Result<Prod
     Ok(product)
 }
 
-
 /// Products whose name contains `query` (case- and accent-insensitive) or
 /// whose SKU or barcode equals it; active products only, best matches first.
 /// (A plain scan for now; the catalog issue replaces it with an index.)

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod checkout;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -11,12 +12,14 @@ pub mod events;
 pub mod export;
 pub mod money;
 pub mod people;
+pub mod pricing;
 pub mod reports;
 pub mod settings;
 pub mod status;
 pub mod stock;
 pub mod store;
 pub mod text;
+pub mod till_session;
 
 pub use error::{Error, ErrorCode, Result};
 pub use store::{Actor, Store};

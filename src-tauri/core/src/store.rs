@@ -119,6 +119,13 @@ fn storage_error(path: &Path, err: rusqlite::Error) -> Error {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Leave a small WAL behind; failure only means a larger WAL.
+        let _ = self.checkpoint();
+    }
+}
+
 impl Store {
     /// Open (creating if needed) the till database at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
@@ -194,6 +201,12 @@ impl Store {
         // The organizer's command line may back up or export while the app
         // runs; wait for the other writer instead of failing at once.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // No automatic checkpoint: SQLite would otherwise copy the WAL back
+        // into the database inside whichever commit crosses 1000 pages, and
+        // that commit is usually a sale the cashier waits for. The till
+        // checkpoints when idle instead (`Store::checkpoint`: closing a till
+        // session, and when the store is dropped).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(())
     }
 
@@ -297,6 +310,15 @@ impl Store {
         }
         tx.tx.commit().map_err(|e| storage_error(&path, e))?;
         Ok(value)
+    }
+
+    /// Copy the WAL back into the database file and truncate it. Called at
+    /// idle moments (never inside a sale); a busy reader only makes it
+    /// partial, which is harmless.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Read-only access for queries.
