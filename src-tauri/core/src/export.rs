@@ -131,16 +131,36 @@ const SALES: Table = Table {
         col("device_id", Text, "Till (device) id"),
         col("cashier_id", Text, "Cashier's person id"),
         col("practice", Boolean, "A practice sale (not real takings)"),
-        col("voided", Boolean, "The sale was voided afterwards; it does not count"),
+        col(
+            "voided",
+            Boolean,
+            "The sale was voided afterwards; it does not count",
+        ),
         col("currency", Text, "ISO 4217 currency code"),
-        col("tax_mode", Text, "Prices include tax (inclusive) or not (exclusive)"),
+        col(
+            "tax_mode",
+            Text,
+            "Prices include tax (inclusive) or not (exclusive)",
+        ),
         col("subtotal", Amount, "Subtotal after discounts"),
         col("discount", Amount, "Line and whole-sale discounts"),
-        col("sale_discount", Amount, "Whole-sale discount (part of discount)"),
+        col(
+            "sale_discount",
+            Amount,
+            "Whole-sale discount (part of discount)",
+        ),
         col("tax", Amount, "Tax"),
         col("rounding", Amount, "Cash rounding"),
-        col("total", Amount, "Total taken = sum of line gross + rounding"),
-        col("approved_by", Text, "Organizer id who approved an override, if any"),
+        col(
+            "total",
+            Amount,
+            "Total taken = sum of line gross + rounding",
+        ),
+        col(
+            "approved_by",
+            Text,
+            "Organizer id who approved an override, if any",
+        ),
         col("stock_warning", Boolean, "A line drove stock below zero"),
         col("at", Time, "Time of sale, local with offset"),
     ],
@@ -165,11 +185,19 @@ const SALE_LINES: Table = Table {
         col("name", Text, "Product name at the time of sale"),
         col("unit", Text, "each, kg or l"),
         col("unit_price", Dec, "Unit price charged"),
-        col("list_unit_price", Dec, "Catalog price when the price was overridden"),
+        col(
+            "list_unit_price",
+            Dec,
+            "Catalog price when the price was overridden",
+        ),
         col("quantity", Dec, "Quantity sold"),
         col("amount", Amount, "Line amount before discounts"),
         col("line_discount", Amount, "Discount on this line"),
-        col("sale_discount", Amount, "This line's share of the whole-sale discount"),
+        col(
+            "sale_discount",
+            Amount,
+            "This line's share of the whole-sale discount",
+        ),
         col("tax_rate", Dec, "Tax rate in percent"),
         col("net", Amount, "Net (without tax) after discounts"),
         col("tax", Amount, "Tax"),
@@ -192,7 +220,11 @@ const PAYMENTS: Table = Table {
         col("sale_id", Text, "Sale id (sales.csv)"),
         col("seq", Integer, "Payment number within the sale"),
         col("method", Text, "cash, card, mobile or other"),
-        col("amount", Amount, "Amount counted toward the sale (tendered - change)"),
+        col(
+            "amount",
+            Amount,
+            "Amount counted toward the sale (tendered - change)",
+        ),
         col("tendered", Amount, "Amount handed over"),
         col("change", Amount, "Change given"),
         col("auth_code", Text, "Card terminal authorisation code"),
@@ -236,7 +268,11 @@ const CASH_MOVEMENTS: Table = Table {
         col("id", Text, "Movement id"),
         col("session_id", Text, "Till session id (till_sessions.csv)"),
         col("kind", Text, "paid_in, paid_out or drop"),
-        col("amount", Amount, "Amount (always positive; kind gives the direction)"),
+        col(
+            "amount",
+            Amount,
+            "Amount (always positive; kind gives the direction)",
+        ),
         col("reason", Text, "Reason given"),
         col("actor_id", Text, "Person id"),
         col("at", Time, "Time, local with offset"),
@@ -255,8 +291,16 @@ const STOCK_MOVEMENTS: Table = Table {
         col("product_id", Text, "Product id"),
         col("event_id", Text, "Event id"),
         col("location", Text, "storage or event"),
-        col("kind", Text, "receive, transfer, sale, return, void, adjust, count, waste, refill or fulfil"),
-        col("quantity", Milli, "Signed quantity: positive into the location"),
+        col(
+            "kind",
+            Text,
+            "receive, transfer, sale, return, void, adjust, count, waste, refill or fulfil",
+        ),
+        col(
+            "quantity",
+            Milli,
+            "Signed quantity: positive into the location",
+        ),
         col("reason", Text, "Reason given"),
         col("note", Text, "Note"),
         col("lot_code", Text, "Lot code"),
@@ -286,7 +330,8 @@ const VISITORS: Table = Table {
     primary_key: &["id"],
     foreign_keys: &[],
 };
-const VISITORS_SQL: &str = "SELECT t.id, t.event_id, t.delta, t.source, t.actor_id, t.at_utc, t.utc_offset_minutes
+const VISITORS_SQL: &str =
+    "SELECT t.id, t.event_id, t.delta, t.source, t.actor_id, t.at_utc, t.utc_offset_minutes
  FROM visitor_tally t WHERE {f} ORDER BY t.at_utc, t.id";
 
 const JOURNAL: Table = Table {
@@ -297,14 +342,22 @@ const JOURNAL: Table = Table {
         col("id", Text, "Entry id"),
         col("device_id", Text, "Till (device) id"),
         col("at_utc", Text, "Time exactly as hashed (UTC)"),
-        col("utc_offset_minutes", Integer, "Device offset from UTC in minutes, as hashed"),
+        col(
+            "utc_offset_minutes",
+            Integer,
+            "Device offset from UTC in minutes, as hashed",
+        ),
         col("actor_id", Text, "Person id or system actor"),
         col("action", Text, "What was done"),
         col("entity", Text, "Kind of record changed"),
         col("entity_id", Text, "Id of the record changed"),
         col("details", Text, "Canonical JSON of ids and figures"),
         col("prev_hash", Text, "Hash of the entry before"),
-        col("hash", Text, "SHA-256 of this entry (see the journal format)"),
+        col(
+            "hash",
+            Text,
+            "SHA-256 of this entry (see the journal format)",
+        ),
     ],
     primary_key: &["seq"],
     foreign_keys: &[],
@@ -318,7 +371,11 @@ const SUMMARY: Table = Table {
     title: "The report's totals, exactly as the Reports screen shows them",
     columns: &[
         col("metric", Text, "Figure of the report"),
-        col("key", Text, "Payment method or tax rate the figure is about"),
+        col(
+            "key",
+            Text,
+            "Payment method or tax rate the figure is about",
+        ),
         col("value", Dec, "The figure"),
         col("unit", Text, "Currency code, count, quantity or percent"),
     ],
@@ -361,7 +418,7 @@ struct Writer<'a> {
     opts: &'a ExportOptions,
     currency: &'a Currency,
     files: Vec<FileEntry>,
-    progress: &'a mut dyn FnMut(&Progress),
+    progress: &'a mut dyn FnMut(&Progress) -> bool,
 }
 
 fn io_error(path: &Path, err: io::Error) -> Error {
@@ -401,6 +458,17 @@ impl Writer<'_> {
             text.replace('.', ",")
         } else {
             text
+        }
+    }
+
+    /// Tell the caller where we are; it may cancel (returns false).
+    fn report(&mut self, p: Progress) -> Result<()> {
+        if (self.progress)(&p) {
+            Ok(())
+        } else {
+            Err(Error::Conflict(
+                "the export was cancelled; nothing was written".into(),
+            ))
         }
     }
 
@@ -472,11 +540,11 @@ impl Writer<'_> {
         let mut rows = stmt.query(params_from_iter(params.iter()))?;
         let mut done: u64 = 0;
         let mut cell = String::new();
-        (self.progress)(&Progress {
+        self.report(Progress {
             file: file.clone(),
             rows_done: 0,
             rows_total: total,
-        });
+        })?;
         while let Some(row) = rows.next()? {
             let mut i = 0;
             for c in table.columns {
@@ -534,18 +602,18 @@ impl Writer<'_> {
                 .map_err(|e| csv_error(&path, e))?;
             done += 1;
             if done % 20_000 == 0 {
-                (self.progress)(&Progress {
+                self.report(Progress {
                     file: file.clone(),
                     rows_done: done,
                     rows_total: total,
-                });
+                })?;
             }
         }
-        (self.progress)(&Progress {
+        self.report(Progress {
             file: file.clone(),
             rows_done: done,
             rows_total: total,
-        });
+        })?;
         self.finish(path, w, Some(done))
     }
 
@@ -671,9 +739,8 @@ fn check_target(out: &Path) -> Result<()> {
                 format!("{} is a file; choose a new folder", out.display()),
             ));
         }
-        let mut entries = fs::read_dir(out).map_err(|e| {
-            Error::validation("out", format!("cannot read {}: {e}", out.display()))
-        })?;
+        let mut entries = fs::read_dir(out)
+            .map_err(|e| Error::validation("out", format!("cannot read {}: {e}", out.display())))?;
         if entries.next().is_some() {
             return Err(Error::validation(
                 "out",
@@ -713,7 +780,7 @@ pub fn export(
     store: &mut Store,
     actor: &Actor,
     opts: &ExportOptions,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<ExportResult> {
     check_target(&opts.out)?;
     let result = write_package(store.conn(), opts, progress)?;
@@ -737,7 +804,7 @@ pub fn export(
 pub fn write_package(
     conn: &Connection,
     opts: &ExportOptions,
-    progress: &mut dyn FnMut(&Progress),
+    progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<ExportResult> {
     check_target(&opts.out)?;
     // One snapshot: the report, the files and the journal head agree even
@@ -806,12 +873,32 @@ pub fn write_package(
         ];
         let plan: [(&Table, String, &[rusqlite::types::Value]); 8] = [
             (&SALES, with_filter(SALES_SQL, &sales), &sales.params),
-            (&SALE_LINES, with_filter(SALE_LINES_SQL, &sales), &sales.params),
+            (
+                &SALE_LINES,
+                with_filter(SALE_LINES_SQL, &sales),
+                &sales.params,
+            ),
             (&PAYMENTS, with_filter(PAYMENTS_SQL, &sales), &sales.params),
-            (&TILL_SESSIONS, with_filter(TILL_SESSIONS_SQL, &sessions), &sessions.params),
-            (&CASH_MOVEMENTS, with_filter(CASH_MOVEMENTS_SQL, &sessions), &sessions.params),
-            (&STOCK_MOVEMENTS, with_filter(STOCK_MOVEMENTS_SQL, &stock), &stock.params),
-            (&VISITORS, with_filter(VISITORS_SQL, &visitors), &visitors.params),
+            (
+                &TILL_SESSIONS,
+                with_filter(TILL_SESSIONS_SQL, &sessions),
+                &sessions.params,
+            ),
+            (
+                &CASH_MOVEMENTS,
+                with_filter(CASH_MOVEMENTS_SQL, &sessions),
+                &sessions.params,
+            ),
+            (
+                &STOCK_MOVEMENTS,
+                with_filter(STOCK_MOVEMENTS_SQL, &stock),
+                &stock.params,
+            ),
+            (
+                &VISITORS,
+                with_filter(VISITORS_SQL, &visitors),
+                &visitors.params,
+            ),
             (&JOURNAL, JOURNAL_SQL.to_string(), &journal_params),
         ];
         for (table, sql, params) in &plan {
@@ -821,7 +908,11 @@ pub fn write_package(
         w.summary(&report)?;
         let mut tables: Vec<&Table> = plan.iter().map(|(t, _, _)| *t).collect();
         tables.push(&SUMMARY);
-        let name = format!("popup-till-export-{}", base.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        let name = format!(
+            "popup-till-export-{}",
+            base.to_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
         w.json_file("datapackage.json", &datapackage(&tables, opts, &name))?;
         let manifest = json!({
             "generator": concat!("popup-till ", env!("CARGO_PKG_VERSION")),

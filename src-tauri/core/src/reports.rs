@@ -302,10 +302,16 @@ pub fn report(conn: &Connection, scope: &Scope, include_practice: bool) -> Resul
     let sales = scope.sales(include_practice);
 
     // Totals of the sales that count, and of the voided ones.
-    let (count, total, discounts, rounding, void_count, void_total): (i64, i64, i64, i64, i64, i64) =
-        conn.query_row(
-            &format!(
-                "SELECT count(*) FILTER (WHERE v.sale_id IS NULL),
+    let (count, total, discounts, rounding, void_count, void_total): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = conn.query_row(
+        &format!(
+            "SELECT count(*) FILTER (WHERE v.sale_id IS NULL),
                         coalesce(sum(s.total_minor) FILTER (WHERE v.sale_id IS NULL), 0),
                         coalesce(sum(s.discount_minor) FILTER (WHERE v.sale_id IS NULL), 0),
                         coalesce(sum(s.rounding_minor) FILTER (WHERE v.sale_id IS NULL), 0),
@@ -313,11 +319,20 @@ pub fn report(conn: &Connection, scope: &Scope, include_practice: bool) -> Resul
                         coalesce(sum(s.total_minor) FILTER (WHERE v.sale_id IS NOT NULL), 0)
                  FROM sale s LEFT JOIN sale_void v ON v.sale_id = s.id
                  WHERE {}",
-                sales.sql
-            ),
-            params_from_iter(sales.params.iter()),
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )?;
+            sales.sql
+        ),
+        params_from_iter(sales.params.iter()),
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )?;
 
     // Line figures of the sales that count.
     let (gross, net, tax, items_milli, weighed): (i64, i64, i64, i64, i64) = conn.query_row(
@@ -550,8 +565,8 @@ fn cash_figures(
     currency: &Currency,
 ) -> Result<CashFigures> {
     let f = scope.sessions(include_practice);
-    let (sessions, open, float, expected, counted, variance): (i64, i64, i64, i64, i64, i64) =
-        conn.query_row(
+    let (sessions, open, float, expected, counted, variance): (i64, i64, i64, i64, i64, i64) = conn
+        .query_row(
             &format!(
                 "SELECT count(*), count(*) FILTER (WHERE t.closed_at IS NULL),
                         coalesce(sum(t.opening_float_minor), 0),
@@ -562,7 +577,16 @@ fn cash_figures(
                 f.sql
             ),
             params_from_iter(f.params.iter()),
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )?;
     Ok(CashFigures {
         sessions,
@@ -665,7 +689,12 @@ impl EventReport {
             row("voids_total", "", self.voids.total.text.clone(), cur()),
             row("items", "", self.items.clone(), "quantity".into()),
             row("weighed_lines", "", self.weighed_lines.to_string(), count()),
-            row("average_basket", "", self.average_basket.text.clone(), cur()),
+            row(
+                "average_basket",
+                "",
+                self.average_basket.text.clone(),
+                cur(),
+            ),
         ];
         for t in &self.tax_by_rate {
             rows.push(row("tax_rate_net", &t.rate, t.net.text.clone(), cur()));
@@ -673,20 +702,55 @@ impl EventReport {
             rows.push(row("tax_rate_gross", &t.rate, t.gross.text.clone(), cur()));
         }
         for p in &self.payments {
-            rows.push(row("payment_count", &p.method, p.count.to_string(), count()));
-            rows.push(row("payment_amount", &p.method, p.amount.text.clone(), cur()));
+            rows.push(row(
+                "payment_count",
+                &p.method,
+                p.count.to_string(),
+                count(),
+            ));
+            rows.push(row(
+                "payment_amount",
+                &p.method,
+                p.amount.text.clone(),
+                cur(),
+            ));
         }
-        rows.push(row("cash_sessions", "", self.cash.sessions.to_string(), count()));
+        rows.push(row(
+            "cash_sessions",
+            "",
+            self.cash.sessions.to_string(),
+            count(),
+        ));
         rows.push(row(
             "cash_open_sessions",
             "",
             self.cash.open_sessions.to_string(),
             count(),
         ));
-        rows.push(row("cash_opening_float", "", self.cash.opening_float.text.clone(), cur()));
-        rows.push(row("cash_expected", "", self.cash.expected.text.clone(), cur()));
-        rows.push(row("cash_counted", "", self.cash.counted.text.clone(), cur()));
-        rows.push(row("cash_variance", "", self.cash.variance.text.clone(), cur()));
+        rows.push(row(
+            "cash_opening_float",
+            "",
+            self.cash.opening_float.text.clone(),
+            cur(),
+        ));
+        rows.push(row(
+            "cash_expected",
+            "",
+            self.cash.expected.text.clone(),
+            cur(),
+        ));
+        rows.push(row(
+            "cash_counted",
+            "",
+            self.cash.counted.text.clone(),
+            cur(),
+        ));
+        rows.push(row(
+            "cash_variance",
+            "",
+            self.cash.variance.text.clone(),
+            cur(),
+        ));
         rows.push(row("visitors", "", self.visitors.to_string(), count()));
         if let Some(c) = &self.conversion {
             rows.push(row("conversion", "", c.clone(), "percent".into()));
@@ -745,7 +809,9 @@ pub fn record_visitors(tx: &Tx, event_id: &str, delta: i64, manual: bool) -> Res
     if before + delta < 0 {
         return Err(Error::validation(
             "visitors",
-            format!("the event has {before} visitors; a correction of {delta} would make it negative"),
+            format!(
+                "the event has {before} visitors; a correction of {delta} would make it negative"
+            ),
         ));
     }
     let id = new_id();
