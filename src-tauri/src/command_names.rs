@@ -18,4 +18,10 @@ pub const COMMANDS: &[&str] = &[
     "verify_journal",
     "recent_journal",
     "list_products",
+    "event_report",
+    "compare_events",
+    "event_visitors",
+    "count_visitor",
+    "enter_visitors",
+    "export_package",
 ];

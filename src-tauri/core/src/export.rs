@@ -50,6 +50,61 @@ pub struct ExportOptions {
     pub include_practice: bool,
 }
 
+/// An export as the window or a script asks for it, in text; `options`
+/// checks it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ExportRequest {
+    #[serde(default)]
+    pub event_id: Option<String>,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    pub out: String,
+    #[serde(default)]
+    pub semicolon: bool,
+    #[serde(default)]
+    pub bom: bool,
+    #[serde(default)]
+    pub include_practice: bool,
+}
+
+impl ExportRequest {
+    pub fn options(&self) -> Result<ExportOptions> {
+        let scope = match self.event_id.as_deref().map(str::trim) {
+            Some(id) if !id.is_empty() => Scope::Event(id.to_string()),
+            _ if self.from.trim().is_empty() && self.to.trim().is_empty() => {
+                return Err(Error::validation(
+                    "event",
+                    "choose an event, or a first and last date",
+                ))
+            }
+            _ => Scope::range(&self.from, &self.to)?,
+        };
+        let out = self.out.trim();
+        if out.is_empty() {
+            return Err(Error::validation("out", "type the folder to export to"));
+        }
+        let out = PathBuf::from(out);
+        if !out.is_absolute() {
+            return Err(Error::validation(
+                "out",
+                format!(
+                    "'{}' is not a full path; type the whole path, e.g. /home/me/exports/market",
+                    out.display()
+                ),
+            ));
+        }
+        Ok(ExportOptions {
+            scope,
+            out,
+            semicolon: self.semicolon,
+            bom: self.bom,
+            include_practice: self.include_practice,
+        })
+    }
+}
+
 /// Where a long export is, for a progress bar.
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {

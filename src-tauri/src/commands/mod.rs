@@ -18,6 +18,8 @@ use tauri::State;
 
 use crate::app::AppState;
 
+mod reports;
+
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -228,6 +230,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         verify_journal,
         recent_journal,
         list_products,
+        reports::event_report,
+        reports::compare_events,
+        reports::event_visitors,
+        reports::count_visitor,
+        reports::enter_visitors,
+        reports::export_package,
     ]
 }
 
