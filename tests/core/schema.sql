@@ -30,6 +30,8 @@ CREATE INDEX sale_report_cover ON sale (
     total_minor, discount_minor, tax_minor, rounding_minor);
 -- index sale_void_by_session
 CREATE INDEX sale_void_by_session ON sale_void (session_id);
+-- index stock_movement_at_event
+CREATE INDEX stock_movement_at_event ON stock_movement (product_id, event_id, location, quantity_milli);
 -- index stock_movement_by_event
 CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, kind, quantity_milli);
 -- index stock_movement_by_product

@@ -69,6 +69,10 @@ CREATE TABLE cash_movement (
 ) STRICT;
 CREATE INDEX cash_movement_by_session ON cash_movement (session_id, kind, amount_minor);
 
+-- Stock at the event of one product, as every sale checks it before it
+-- warns about negative stock: a covering index keeps that check short.
+CREATE INDEX stock_movement_at_event ON stock_movement (product_id, event_id, location, quantity_milli);
+
 -- Receipt numbers: the last number used per device and series. Bumped in
 -- the sale's own transaction, so numbers are gapless (a rolled-back sale
 -- gives its number back). Not a ledger: it is a counter.

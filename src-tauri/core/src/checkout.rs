@@ -75,10 +75,62 @@ pub struct PaymentInput {
     pub reference: String,
 }
 
+/// What a sale needs of a product (read with one cached statement: this
+/// runs for every line of every sale).
+#[derive(Debug, Clone)]
+struct SoldProduct {
+    id: String,
+    sku: String,
+    name: String,
+    unit_price: Decimal,
+    tax_rate: Decimal,
+    unit: String,
+    kind: String,
+    active: bool,
+}
+
+fn sold_product(conn: &Connection, id: &str) -> Result<Option<SoldProduct>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, sku, name, unit_price, tax_rate, unit, kind, active FROM product WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, sku, name, price, rate, unit, kind, active)) = row else {
+        return Ok(None);
+    };
+    let decimal = |field: &str, text: &str| {
+        Decimal::from_str(text).map_err(|_| {
+            Error::Integrity(format!("product {sku} has an unreadable {field} '{text}'"))
+        })
+    };
+    Ok(Some(SoldProduct {
+        unit_price: decimal("price", &price)?,
+        tax_rate: decimal("tax rate", &rate)?,
+        id,
+        sku,
+        name,
+        unit,
+        kind,
+        active,
+    }))
+}
+
 /// A line resolved against the catalog.
 #[derive(Debug, Clone)]
 struct Resolved {
-    product: Product,
+    product: SoldProduct,
     unit_price: Decimal,
     quantity: Decimal,
     quantity_milli: i64,
@@ -163,11 +215,8 @@ fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<D
 
 fn discount_limit(conn: &Connection) -> Result<Decimal> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = 'discount_limit_percent'",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM setting WHERE key = 'discount_limit_percent'")?
+        .query_row([], |r| r.get(0))
         .optional()?;
     Ok(text
         .and_then(|t| Decimal::from_str(t.trim()).ok())
@@ -181,12 +230,11 @@ fn resolve_line(
     line: &LineInput,
 ) -> Result<Resolved> {
     let n = i + 1;
-    let product = catalog::get(conn, line.product_id.trim()).map_err(|e| match e {
-        Error::NotFound { .. } => Error::validation(
+    let product = sold_product(conn, line.product_id.trim())?.ok_or_else(|| {
+        Error::validation(
             "product",
             format!("line {n}: this product is not in the catalog"),
-        ),
-        other => other,
+        )
     })?;
     if !product.active {
         return Err(Error::validation(
@@ -323,12 +371,12 @@ fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
 }
 
 fn event_stock_milli(conn: &Connection, product_id: &str, event_id: &str) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement
-         WHERE event_id = ?1 AND product_id = ?2 AND location = 'event'",
-        (event_id, product_id),
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement
+             WHERE event_id = ?1 AND product_id = ?2 AND location = 'event'",
+        )?
+        .query_row((event_id, product_id), |r| r.get(0))?)
 }
 
 /// Lines whose sale would take the event's stock below zero, by index.
@@ -524,7 +572,7 @@ pub fn complete(
     payments: &[PaymentInput],
     approval: Option<&Approval>,
 ) -> Result<Completed> {
-    let session = till_session::require_open(tx, tx.device_id)?;
+    let session = till_session::open_till(tx, tx.device_id)?;
     let p = price(tx, cart)?;
     if !p.approval_reasons.is_empty() && approval.is_none() {
         return Err(Error::Unauthorized(format!(
@@ -548,11 +596,12 @@ pub fn complete(
     let (seq, receipt_number) = next_receipt(tx, &p.settings, session.practice)?;
     let sale_id = new_id();
     let subtotal = p.cart.subtotal;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO sale (id, device_id, event_id, session_id, cashier_id, receipt_number, receipt_seq, practice, currency, tax_mode,
             subtotal_minor, discount_minor, sale_discount_minor, tax_minor, rounding_minor, total_minor, approved_by, stock_warning, at_utc, utc_offset_minutes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-        rusqlite::params![
+    )?
+    .execute(rusqlite::params![
             sale_id,
             tx.device_id,
             session.event_id,
@@ -573,8 +622,7 @@ pub fn complete(
             !shortfalls.is_empty(),
             tx.now.utc,
             tx.now.offset_minutes
-        ],
-    )
+        ])
     .map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::validation(
             "person",
@@ -724,13 +772,13 @@ pub fn complete_with_pin(
 /// sale's transaction so a rolled-back sale gives it back (no gaps).
 fn next_receipt(tx: &Tx, settings: &Settings, practice: bool) -> Result<(i64, String)> {
     let series = if practice { "practice" } else { "live" };
-    let seq: i64 = tx.query_row(
-        "INSERT INTO receipt_counter (device_id, series, last_number) VALUES (?1, ?2, 1)
-         ON CONFLICT (device_id, series) DO UPDATE SET last_number = last_number + 1
-         RETURNING last_number",
-        (tx.device_id, series),
-        |r| r.get(0),
-    )?;
+    let seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO receipt_counter (device_id, series, last_number) VALUES (?1, ?2, 1)
+             ON CONFLICT (device_id, series) DO UPDATE SET last_number = last_number + 1
+             RETURNING last_number",
+        )?
+        .query_row((tx.device_id, series), |r| r.get(0))?;
     let number = if practice {
         format!("{}-P-{seq:06}", settings.till_code)
     } else {

@@ -63,10 +63,10 @@ pub struct SettingsInput {
 }
 
 fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
+    // Cached: the till reads settings in every sale.
     Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
@@ -81,10 +81,9 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         parse_tax_rates(&get_value(conn, "tax_rates")?.unwrap_or_else(|| "0;20".into()))?;
     let cash_rounding =
         CashStep::parse(&get_value(conn, "cash_rounding")?.unwrap_or_else(|| "none".into()))?;
-    let till_code: String =
-        conn.query_row("SELECT till_code FROM device WHERE is_local = 1", [], |r| {
-            r.get(0)
-        })?;
+    let till_code: String = conn
+        .prepare_cached("SELECT till_code FROM device WHERE is_local = 1")?
+        .query_row([], |r| r.get(0))?;
     Ok(Settings {
         shop_name,
         currency,

@@ -103,10 +103,12 @@ pub fn record(tx: &Tx, m: &Movement) -> Result<String> {
         return Err(Error::validation("quantity", "must not be zero"));
     }
     let id = new_id();
-    tx.execute(
+    // Cached: a sale records one movement per line.
+    tx.prepare_cached(
         "INSERT INTO stock_movement (id, device_id, product_id, event_id, location, kind, quantity_milli, reason, note, lot_code, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        rusqlite::params![
+    )?
+    .execute(rusqlite::params![
             id,
             tx.device_id,
             m.product_id,
@@ -122,8 +124,7 @@ pub fn record(tx: &Tx, m: &Movement) -> Result<String> {
             tx.actor.id,
             tx.now.utc,
             tx.now.offset_minutes
-        ],
-    )?;
+        ])?;
     Ok(id)
 }
 

@@ -170,6 +170,32 @@ pub fn require_open(conn: &Connection, device_id: &str) -> Result<Session> {
     })
 }
 
+/// The open session as a sale needs it: id, event and series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenTill {
+    pub id: String,
+    pub event_id: String,
+    pub practice: bool,
+}
+
+/// The open session for a sale: one cached statement, no formatting.
+pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
+    conn.prepare_cached(
+        "SELECT id, event_id, practice FROM till_session WHERE device_id = ?1 AND closed_at IS NULL",
+    )?
+    .query_row([device_id], |r| {
+        Ok(OpenTill {
+            id: r.get(0)?,
+            event_id: r.get(1)?,
+            practice: r.get(2)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| {
+        Error::Conflict("no till session is open: open the till with a counted float first".into())
+    })
+}
+
 /// Open a session on the open event with a counted float.
 pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
     let currency = settings::load(tx)?.currency;
