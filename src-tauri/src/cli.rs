@@ -226,7 +226,10 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 result.sales, result.total, result.folder
             );
             for f in &result.files {
-                println!("  {:<22} {:>10} bytes  sha256 {}", f.path, f.bytes, f.sha256);
+                println!(
+                    "  {:<22} {:>10} bytes  sha256 {}",
+                    f.path, f.bytes, f.sha256
+                );
             }
             println!("journal head hash {}", result.journal_head_hash);
             Ok(0)
@@ -264,7 +267,11 @@ fn report_text(r: &reports::EventReport) -> String {
         );
     }
     for p in &r.payments {
-        let _ = writeln!(out, "paid {:<11} {} × {} {cur}", p.method, p.count, p.amount.text);
+        let _ = writeln!(
+            out,
+            "paid {:<11} {} × {} {cur}",
+            p.method, p.count, p.amount.text
+        );
     }
     let _ = writeln!(
         out,

@@ -301,7 +301,12 @@ fn events_compare_side_by_side_with_the_same_figures() {
     assert_eq!(rows[0].conversion.as_deref(), Some("20.0"));
     assert_eq!(rows[1].conversion, None, "no visitors, no conversion");
     assert_eq!(rows[0].cash_variance.text, "-0.50");
-    let only = reports::compare(day.s.t.store.conn(), std::slice::from_ref(&second.id), false).unwrap();
+    let only = reports::compare(
+        day.s.t.store.conn(),
+        std::slice::from_ref(&second.id),
+        false,
+    )
+    .unwrap();
     assert_eq!(only.len(), 1);
 }
 

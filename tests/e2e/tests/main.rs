@@ -2,3 +2,4 @@
 //! time (`--test-threads=1`): each starts its own app and WebKit.
 
 mod foundation;
+mod reports;

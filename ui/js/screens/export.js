@@ -96,6 +96,7 @@ export async function render(root, ctx) {
       const done = await call('export_package', { input, onProgress: channel });
       barText.textContent = 'Done.';
       result.append(resultView(done));
+      result.scrollIntoView({ block: 'start' });
       toast(`Exported to ${done.folder}`);
     } catch (err) {
       bar.hidden = true;
