@@ -468,8 +468,8 @@ fn a_failure_midway_removes_the_temporary_folder_and_an_empty_target_is_used() {
         &options(Scope::Event(day.s.event.clone()), out.clone()),
         &mut |p: &Progress| {
             seen.push(p.file.clone());
-            // Fail once the sales file is written: files exist in the temp folder.
-            p.file != "payments.csv"
+            // Stop once the sales file is written: files exist in the temp folder.
+            p.file != "stock_movements.csv"
         },
     )
     .unwrap_err();

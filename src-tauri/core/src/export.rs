@@ -18,6 +18,7 @@
 //! - An event (or range) without sales is refused: an accountant's package
 //!   of empty files is more likely a wrong choice than a wish.
 
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +26,6 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -507,6 +507,136 @@ fn local_time(utc: &str, offset_minutes: i64) -> Option<String> {
     )
 }
 
+/// `local_time` for the ledger's own format (`2026-12-05T09:00:00.000Z`)
+/// without a general RFC 3339 parse per cell; other text takes the general
+/// path. Unit tests check both give the same text.
+fn push_local_time(out: &mut String, utc: &str, offset_minutes: i64) {
+    use chrono::{Datelike, NaiveDate, Timelike};
+    let b = utc.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let fast = (|| {
+        if b.len() != 24 || b[10] != b'T' || b[19] != b'.' || b[23] != b'Z' {
+            return None;
+        }
+        if offset_minutes.abs() > 18 * 60 {
+            return None;
+        }
+        let t = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?
+            .and_hms_milli_opt(num(11..13)?, num(14..16)?, num(17..19)?, num(20..23)?)?
+            + chrono::Duration::minutes(offset_minutes);
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let off = offset_minutes.abs();
+        Some(write!(
+            out,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{sign}{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.nanosecond() / 1_000_000,
+            off / 60,
+            off % 60
+        ))
+    })();
+    if fast.is_none() {
+        if let Some(text) = local_time(utc, offset_minutes) {
+            out.push_str(&text);
+        }
+    }
+}
+
+/// Plain decimal text such as `-12.5` (what the ledger stores): a cheap
+/// check per cell that only numbers reach a number column.
+fn is_decimal_text(t: &[u8]) -> bool {
+    let digits = t.strip_prefix(b"-").unwrap_or(t);
+    !digits.is_empty()
+        && digits.iter().filter(|c| **c == b'.').count() <= 1
+        && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && digits.first() != Some(&b'.')
+        && digits.last() != Some(&b'.')
+}
+
+/// `reports::milli_text` (a quantity in thousandths, no trailing zeros)
+/// without a Decimal per cell.
+fn push_milli(out: &mut String, milli: i64) {
+    let abs = milli.unsigned_abs();
+    if milli < 0 {
+        out.push('-');
+    }
+    push_u64(out, abs / 1000);
+    let mut frac = abs % 1000;
+    if frac != 0 {
+        out.push('.');
+        let mut width = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        let mut buf = [b'0'; 20];
+        let digits = u64_digits(frac, &mut buf);
+        for _ in digits.len()..width {
+            out.push('0');
+        }
+        out.push_str(digits);
+    }
+}
+
+/// `Currency::format(currency.from_minor(minor))` without a Decimal per
+/// cell (an export writes millions of amounts). Unit tests check the two
+/// agree.
+fn push_minor(out: &mut String, minor_units: u32, minor: i64) {
+    if minor < 0 {
+        out.push('-');
+    }
+    let abs = minor.unsigned_abs();
+    if minor_units == 0 {
+        push_u64(out, abs);
+        return;
+    }
+    let scale = 10u64.pow(minor_units);
+    push_u64(out, abs / scale);
+    out.push('.');
+    let frac = abs % scale;
+    let mut digits = [b'0'; 20];
+    let text = u64_digits(frac, &mut digits);
+    for _ in text.len()..minor_units as usize {
+        out.push('0');
+    }
+    out.push_str(text);
+}
+
+/// The decimal digits of `n` in `buf` (no formatting machinery per cell).
+fn u64_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [b'0'; 20];
+    out.push_str(u64_digits(n, &mut buf));
+}
+
+fn push_i64(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_u64(out, n.unsigned_abs());
+}
+
 impl Writer<'_> {
     fn decimal_mark(&self, text: String) -> String {
         if self.opts.semicolon {
@@ -608,37 +738,31 @@ impl Writer<'_> {
                 i += 1;
                 match (c.kind, value) {
                     (_, ValueRef::Null) if c.kind != Time => {}
-                    (Text, ValueRef::Text(t)) => {
-                        let t = String::from_utf8_lossy(t);
-                        cell.push_str(&inert(&t));
-                    }
-                    (Text | Integer, ValueRef::Integer(n)) => cell.push_str(&n.to_string()),
+                    (Text, ValueRef::Text(t)) => match std::str::from_utf8(t) {
+                        Ok(t) => cell.push_str(&inert(t)),
+                        Err(_) => cell.push_str(&inert(&String::from_utf8_lossy(t))),
+                    },
+                    (Text | Integer, ValueRef::Integer(n)) => push_i64(&mut cell, n),
                     (Boolean, ValueRef::Integer(n)) => {
                         cell.push_str(if n != 0 { "true" } else { "false" })
                     }
                     (Amount, ValueRef::Integer(n)) => {
-                        let text = self.currency.format(self.currency.from_minor(n));
-                        cell.push_str(&self.decimal_mark(text));
+                        push_minor(&mut cell, self.currency.minor_units, n)
                     }
-                    (Milli, ValueRef::Integer(n)) => {
-                        cell.push_str(&self.decimal_mark(reports::milli_text(n)))
-                    }
+                    (Milli, ValueRef::Integer(n)) => push_milli(&mut cell, n),
                     (Dec, ValueRef::Text(t)) => {
                         // Canonical decimal text from the ledger: check it is
                         // a number, so nothing else reaches a number column.
-                        let t = std::str::from_utf8(t).unwrap_or("");
-                        if t.parse::<Decimal>().is_ok() {
-                            cell.push_str(&self.decimal_mark(t.to_string()));
+                        if is_decimal_text(t) {
+                            cell.push_str(std::str::from_utf8(t).unwrap_or(""));
                         }
                     }
                     (Time, utc) => {
                         let offset = row.get_ref(i)?;
                         i += 1;
                         if let (ValueRef::Text(t), ValueRef::Integer(o)) = (utc, offset) {
-                            if let Some(local) =
-                                std::str::from_utf8(t).ok().and_then(|t| local_time(t, o))
-                            {
-                                cell.push_str(&local);
+                            if let Ok(t) = std::str::from_utf8(t) {
+                                push_local_time(&mut cell, t, o);
                             }
                         }
                     }
@@ -649,6 +773,9 @@ impl Writer<'_> {
                             other.data_type()
                         )))
                     }
+                }
+                if self.opts.semicolon && matches!(c.kind, Amount | Milli | Dec) {
+                    cell = cell.replace('.', ",");
                 }
                 w.write_field(cell.as_bytes())
                     .map_err(|e| csv_error(&path, e))?;
@@ -817,12 +944,21 @@ fn check_target(out: &Path) -> Result<()> {
 
 /// Counts of the rows each file will hold, for progress.
 fn count(conn: &Connection, sql: &str, params: &[rusqlite::types::Value]) -> Result<u64> {
+    // The order does not change the count: leave the sort out.
+    let unordered = sql.rsplit_once(" ORDER BY ").map_or(sql, |(head, _)| head);
     let n: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM ({sql})"),
+        &format!("SELECT count(*) FROM ({unordered})"),
         params_from_iter(params.iter()),
         |r| r.get(0),
     )?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// One CSV file to write: its table and the query that selects its rows.
+struct Job {
+    table: &'static Table,
+    sql: String,
+    params: Vec<rusqlite::types::Value>,
 }
 
 fn with_filter(sql: &str, f: &Filter) -> String {
@@ -862,32 +998,39 @@ pub fn write_package(
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<ExportResult> {
     check_target(&opts.out)?;
-    // One snapshot: the report, the files and the journal head agree even
-    // while the till keeps selling.
-    let snapshot = conn.unchecked_transaction()?;
-    let report = reports::report(&snapshot, &opts.scope, opts.include_practice)?;
-    let voided = report.voids.count;
-    if report.sales_count == 0 && voided == 0 {
-        return Err(Error::validation(
-            match opts.scope {
-                Scope::Event(_) => "event",
-                Scope::Range { .. } => "from",
-            },
-            format!(
-                "{} has no sales to export; choose an event or dates with sales",
-                match &opts.scope {
-                    Scope::Event(_) => report
-                        .event
-                        .as_ref()
-                        .map(|e| format!("the event '{}'", e.name))
-                        .unwrap_or_else(|| "the event".into()),
-                    Scope::Range { from, to } => format!("{from} to {to}"),
-                }
+    // One snapshot for every file: the write lock keeps any other writer
+    // (the command line beside the app, say) from committing until the
+    // export is done, so the helper connection below reads exactly what
+    // this one reads. The app itself does not write meanwhile: the export
+    // holds its store.
+    let snapshot =
+        rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let event = match &opts.scope {
+        Scope::Event(id) => Some(crate::events::get(&snapshot, id)?),
+        Scope::Range { .. } => None,
+    };
+    let sales = opts.scope.sales(opts.include_practice);
+    let has_sales: bool = snapshot.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM sale s WHERE {})", sales.sql),
+        params_from_iter(sales.params.iter()),
+        |r| r.get(0),
+    )?;
+    if !has_sales {
+        return Err(match (&opts.scope, event) {
+            (Scope::Range { from, to }, _) => Error::validation(
+                "from",
+                format!("{from} to {to} has no sales to export; choose dates with sales"),
             ),
-        ));
+            (Scope::Event(_), e) => Error::validation(
+                "event",
+                format!(
+                    "the event '{}' has no sales to export; choose an event with sales",
+                    e.map(|e| e.name).unwrap_or_default()
+                ),
+            ),
+        });
     }
     let currency = settings::load(&snapshot)?.currency;
-    let journal = audit::verify(&snapshot)?;
 
     let out = &opts.out;
     let parent = match out.parent() {
@@ -909,85 +1052,172 @@ pub fn write_package(
         )
     })?;
 
-    let written = (|| -> Result<Vec<FileEntry>> {
-        let mut w = Writer {
-            dir: &temp,
-            opts,
-            currency: &currency,
-            files: Vec::new(),
-            progress,
-        };
-        let sales = opts.scope.sales(opts.include_practice);
-        let sessions = opts.scope.sessions(opts.include_practice);
-        let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
-        let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
-        let (from, to) = journal_window(&snapshot, opts)?;
-        let journal_params = vec![
+    let sessions = opts.scope.sessions(opts.include_practice);
+    let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
+    let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
+    let journal_params = match journal_window(&snapshot, opts) {
+        Ok((from, to)) => vec![
             rusqlite::types::Value::Text(from),
             rusqlite::types::Value::Text(to),
-        ];
-        let plan: [(&Table, String, &[rusqlite::types::Value]); 8] = [
-            (&SALES, with_filter(SALES_SQL, &sales), &sales.params),
-            (
-                &SALE_LINES,
-                with_filter(SALE_LINES_SQL, &sales),
-                &sales.params,
-            ),
-            (&PAYMENTS, with_filter(PAYMENTS_SQL, &sales), &sales.params),
-            (
-                &TILL_SESSIONS,
-                with_filter(TILL_SESSIONS_SQL, &sessions),
-                &sessions.params,
-            ),
-            (
-                &CASH_MOVEMENTS,
-                with_filter(CASH_MOVEMENTS_SQL, &sessions),
-                &sessions.params,
-            ),
-            (
-                &STOCK_MOVEMENTS,
-                with_filter(STOCK_MOVEMENTS_SQL, &stock),
-                &stock.params,
-            ),
-            (
-                &VISITORS,
-                with_filter(VISITORS_SQL, &visitors),
-                &visitors.params,
-            ),
-            (&JOURNAL, JOURNAL_SQL.to_string(), &journal_params),
-        ];
-        for (table, sql, params) in &plan {
-            let total = count(&snapshot, sql, params)?;
-            w.table(&snapshot, table, sql, params, total)?;
+        ],
+        Err(e) => {
+            let _ = fs::remove_dir_all(&temp);
+            return Err(e);
         }
-        w.summary(&report)?;
-        let mut tables: Vec<&Table> = plan.iter().map(|(t, _, _)| *t).collect();
-        tables.push(&SUMMARY);
-        let name = format!(
-            "popup-till-export-{}",
-            base.to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-        );
-        w.json_file("datapackage.json", &datapackage(&tables, opts, &name))?;
-        let manifest = json!({
-            "generator": concat!("popup-till ", env!("CARGO_PKG_VERSION")),
-            "scope": opts.scope.label(),
-            "include_practice": opts.include_practice,
-            "currency": currency.code,
-            "journal": {
-                "entries": journal.entries,
-                "head_hash": journal.head_hash,
-                "holds": journal.holds(),
-            },
-            "files": w.files,
-        });
-        w.json_file("manifest.json", &manifest)?;
-        Ok(w.files)
-    })();
+    };
+    let job = |t: &'static Table, sql: &str, f: &Filter| Job {
+        table: t,
+        sql: with_filter(sql, f),
+        params: f.params.clone(),
+    };
+    // The largest files go to a helper thread with its own connection; the
+    // rest, the report and the package files are written here meanwhile.
+    let helper_jobs = [
+        job(&SALE_LINES, SALE_LINES_SQL, &sales),
+        job(&PAYMENTS, PAYMENTS_SQL, &sales),
+    ];
+    let main_jobs = [
+        job(&SALES, SALES_SQL, &sales),
+        job(&STOCK_MOVEMENTS, STOCK_MOVEMENTS_SQL, &stock),
+        job(&TILL_SESSIONS, TILL_SESSIONS_SQL, &sessions),
+        job(&CASH_MOVEMENTS, CASH_MOVEMENTS_SQL, &sessions),
+        job(&VISITORS, VISITORS_SQL, &visitors),
+        Job {
+            table: &JOURNAL,
+            sql: JOURNAL_SQL.to_string(),
+            params: journal_params,
+        },
+    ];
+    let order = [
+        &SALES,
+        &SALE_LINES,
+        &PAYMENTS,
+        &TILL_SESSIONS,
+        &CASH_MOVEMENTS,
+        &STOCK_MOVEMENTS,
+        &VISITORS,
+        &JOURNAL,
+        &SUMMARY,
+    ];
+    let helper_path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+
+    let written = std::thread::scope(
+        |scope| -> Result<(Vec<FileEntry>, reports::EventReport, audit::Verification)> {
+            let helper = helper_path.as_ref().map(|path| {
+                let (temp, currency, stop) = (&temp, &currency, &stop);
+                let jobs = &helper_jobs;
+                scope.spawn(move || -> Result<Vec<FileEntry>> {
+                    let conn = Connection::open_with_flags(
+                        path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                    let read = conn.unchecked_transaction()?;
+                    let mut keep_going =
+                        |_: &Progress| !stop.load(std::sync::atomic::Ordering::Relaxed);
+                    let mut w = Writer {
+                        dir: temp,
+                        opts,
+                        currency,
+                        files: Vec::new(),
+                        progress: &mut keep_going,
+                    };
+                    for j in jobs {
+                        let total = count(&read, &j.sql, &j.params)?;
+                        w.table(&read, j.table, &j.sql, &j.params, total)?;
+                    }
+                    Ok(w.files)
+                })
+            });
+            let main =
+                (|| -> Result<(Vec<FileEntry>, reports::EventReport, audit::Verification)> {
+                    let mut w = Writer {
+                        dir: &temp,
+                        opts,
+                        currency: &currency,
+                        files: Vec::new(),
+                        progress: &mut *progress,
+                    };
+                    let report = reports::report_with(
+                        &snapshot,
+                        &opts.scope,
+                        opts.include_practice,
+                        reports::Detail::Totals,
+                    )?;
+                    let journal = audit::verify(&snapshot)?;
+                    let mut jobs: Vec<&Job> = main_jobs.iter().collect();
+                    if helper.is_none() {
+                        jobs.extend(helper_jobs.iter());
+                    }
+                    for j in jobs {
+                        let total = count(&snapshot, &j.sql, &j.params)?;
+                        w.table(&snapshot, j.table, &j.sql, &j.params, total)?;
+                    }
+                    w.summary(&report)?;
+                    Ok((w.files, report, journal))
+                })();
+            if main.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let helped = match helper {
+                Some(h) => h.join().unwrap_or_else(|_| {
+                    Err(Error::Integrity("the export's helper thread failed".into()))
+                }),
+                None => Ok(Vec::new()),
+            };
+            // The main side's error first: the helper only stopped because of it.
+            let (mut files, report, journal) = main?;
+            let helped = helped?;
+            for f in &helped {
+                // Let the progress bar see the helper's files complete too.
+                (progress)(&Progress {
+                    file: f.path.clone(),
+                    rows_done: f.rows.unwrap_or(0),
+                    rows_total: f.rows.unwrap_or(0),
+                });
+            }
+            files.extend(helped);
+            files.sort_by_key(|f| {
+                order
+                    .iter()
+                    .position(|t| format!("{}.csv", t.name) == f.path)
+                    .unwrap_or(usize::MAX)
+            });
+            let mut w = Writer {
+                dir: &temp,
+                opts,
+                currency: &currency,
+                files,
+                progress: &mut *progress,
+            };
+            let name = format!(
+                "popup-till-export-{}",
+                base.to_lowercase()
+                    .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            );
+            w.json_file("datapackage.json", &datapackage(&order, opts, &name))?;
+            let manifest = json!({
+                "generator": concat!("popup-till ", env!("CARGO_PKG_VERSION")),
+                "scope": opts.scope.label(),
+                "include_practice": opts.include_practice,
+                "currency": currency.code,
+                "journal": {
+                    "entries": journal.entries,
+                    "head_hash": journal.head_hash,
+                    "holds": journal.holds(),
+                },
+                "files": w.files,
+            });
+            w.json_file("manifest.json", &manifest)?;
+            Ok((w.files, report, journal))
+        },
+    );
     drop(snapshot);
 
-    let files = match written {
-        Ok(files) => files,
+    let (files, report, journal) = match written {
+        Ok(done) => done,
         Err(err) => {
             let _ = fs::remove_dir_all(&temp);
             return Err(err);
@@ -1042,6 +1272,73 @@ fn journal_window(conn: &Connection, opts: &ExportOptions) -> Result<(String, St
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             Ok((lo.unwrap_or_default(), hi.unwrap_or_default()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_amounts_read_exactly_as_currency_format_writes_them() {
+        for code in ["EUR", "JPY", "BHD"] {
+            let currency = Currency::from_code(code).unwrap();
+            for minor in (-2_005..2_005).chain([i64::MAX, i64::MIN + 1, -987_654_321, 0, 1, -1]) {
+                let mut fast = String::new();
+                push_minor(&mut fast, currency.minor_units, minor);
+                assert_eq!(
+                    fast,
+                    currency.format(currency.from_minor(minor)),
+                    "{code} {minor}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fast_integers_read_as_display_writes_them() {
+        for n in (-1_005..1_005).chain([i64::MAX, i64::MIN, 10, 100, -100]) {
+            let mut fast = String::new();
+            push_i64(&mut fast, n);
+            assert_eq!(fast, n.to_string());
+        }
+    }
+
+    #[test]
+    fn fast_quantities_read_exactly_as_milli_text_writes_them() {
+        for milli in (-3_001..3_001).chain([1_000_000, -250, 5]) {
+            let mut fast = String::new();
+            push_milli(&mut fast, milli);
+            assert_eq!(fast, reports::milli_text(milli), "{milli}");
+        }
+    }
+
+    #[test]
+    fn only_plain_decimal_text_reaches_a_number_column() {
+        for ok in ["0", "12.50", "-3", "5.5", "0.001"] {
+            assert!(is_decimal_text(ok.as_bytes()), "{ok}");
+            assert!(ok.parse::<rust_decimal::Decimal>().is_ok());
+        }
+        for bad in ["", "-", ".5", "5.", "1.2.3", "=1", "1e5", "1,5", " 1"] {
+            assert!(!is_decimal_text(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fast_local_times_equal_the_general_rfc3339_path() {
+        for utc in [
+            "2026-12-05T09:00:00.000Z",
+            "2026-12-31T23:59:59.999Z",
+            "2026-03-29T00:30:00.123Z",
+            "2024-02-29T12:00:00.000Z",
+            "2026-12-05T09:00:00Z",
+        ] {
+            for offset in [0, 60, -300, 330, 840, -720, 345] {
+                let mut fast = String::new();
+                push_local_time(&mut fast, utc, offset);
+                assert_eq!(Some(fast), local_time(utc, offset), "{utc} {offset}");
+            }
         }
     }
 }

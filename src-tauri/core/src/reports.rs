@@ -94,6 +94,17 @@ fn utc_bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
     )
 }
 
+/// UTC times whose local date is inside the range for every offset from
+/// −12:00 to +14:00: from `from` 12:00 to `to + 1 day` 10:00 (UTC).
+fn utc_safe_zone(from: NaiveDate, to: NaiveDate) -> (String, String) {
+    let lo = from.and_hms_opt(12, 0, 0).unwrap_or_default();
+    let hi = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::hours(24 - 14);
+    (
+        lo.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        hi.format("%Y-%m-%dT%H:%M:%S").to_string(),
+    )
+}
+
 impl Scope {
     /// Rows of a table with an `event_id` column, a UTC time column and an
     /// offset column (`alias.time`, `alias.offset`).
@@ -105,13 +116,18 @@ impl Scope {
             },
             Scope::Range { from, to } => {
                 let (lo, hi) = utc_bounds(*from, *to);
+                let (safe_lo, safe_hi) = utc_safe_zone(*from, *to);
+                // Rows inside the safe zone are in range whatever their
+                // offset; only those near the edges pay for date().
                 Filter {
                     sql: format!(
-                        "{alias}.{time} >= ? AND {alias}.{time} < ? AND date({alias}.{time}, {alias}.{offset} || ' minutes') BETWEEN ? AND ?"
+                        "{alias}.{time} >= ? AND {alias}.{time} < ? AND (({alias}.{time} >= ? AND {alias}.{time} < ?) OR date({alias}.{time}, {alias}.{offset} || ' minutes') BETWEEN ? AND ?)"
                     ),
                     params: vec![
                         Value::Text(lo),
                         Value::Text(hi),
+                        Value::Text(safe_lo),
+                        Value::Text(safe_hi),
                         Value::Text(from.to_string()),
                         Value::Text(to.to_string()),
                     ],
@@ -271,20 +287,6 @@ pub struct EventReport {
 /// A sale that was not voided (alias `s`).
 const NOT_VOIDED: &str = "NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)";
 
-/// The report's queries, each one SQL statement; the benchmark times them
-/// one by one.
-pub const QUERY_NAMES: &[&str] = &[
-    "totals",
-    "lines",
-    "tax_by_rate",
-    "payments",
-    "by_hour",
-    "top_products",
-    "stock",
-    "cash",
-    "visitors",
-];
-
 /// Check the scope names something that exists.
 fn scope_event(conn: &Connection, scope: &Scope) -> Result<Option<Event>> {
     match scope {
@@ -293,9 +295,30 @@ fn scope_event(conn: &Connection, scope: &Scope) -> Result<Option<Event>> {
     }
 }
 
+/// How much of the report to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything the screen shows.
+    Full,
+    /// Only the figures of `summary_rows` (the export's summary.csv): by
+    /// hour, top products and stock are left empty. The figures computed
+    /// are the very same queries as `Full`.
+    Totals,
+}
+
 /// The report of `scope`. Reads only; call it inside a read transaction for
 /// a snapshot consistent with other reads (the export does).
 pub fn report(conn: &Connection, scope: &Scope, include_practice: bool) -> Result<EventReport> {
+    report_with(conn, scope, include_practice, Detail::Full)
+}
+
+/// The report with only the `detail` asked for.
+pub fn report_with(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+    detail: Detail,
+) -> Result<EventReport> {
     let event = scope_event(conn, scope)?;
     let currency = settings::load(conn)?.currency;
     let m = |minor: i64| money(&currency, minor);
@@ -398,9 +421,14 @@ pub fn report(conn: &Connection, scope: &Scope, include_practice: bool) -> Resul
         |r| r.get(0),
     )?;
 
-    let by_hour = hours(conn, scope, include_practice, &currency)?;
-    let top_products = top_products(conn, &sales, &currency)?;
-    let stock = stock_figures(conn, scope)?;
+    let (by_hour, top_products, stock) = match detail {
+        Detail::Full => (
+            hours(conn, scope, include_practice, &currency)?,
+            top_products(conn, &sales, &currency)?,
+            stock_figures(conn, scope)?,
+        ),
+        Detail::Totals => (Vec::new(), Vec::new(), Vec::new()),
+    };
     let cash = cash_figures(conn, scope, include_practice, &currency)?;
 
     let average_basket = if count > 0 {
