@@ -7,7 +7,9 @@
 //! and the ratio.
 //!
 //! Run: `cargo bench -p popup-till-core --bench sale_commit`
-//! (`SALES=5000` changes the number of sales).
+//! (`SALES=5000` changes the number of sales; `BENCH_DIR=/some/folder`
+//! puts the two databases elsewhere, e.g. on a RAM disk to see the time
+//! without the disk's sync).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -226,7 +228,10 @@ fn main() {
         .unwrap_or(3000);
     // A folder on the build disk, not a RAM disk: the commit's fsync is
     // part of what is measured.
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sale_commit");
+    let base = std::env::var_os("BENCH_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).to_path_buf());
+    let root = base.join("sale_commit");
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("bench folder");
 
@@ -287,7 +292,15 @@ fn main() {
     base_times.sort();
     let (cm, cp) = (percentile(&core_times, 0.5), percentile(&core_times, 0.99));
     let (bm, bp) = (percentile(&base_times, 0.5), percentile(&base_times, 0.99));
-    println!("sale_commit: {sales} sales of 3 lines and 2 payments each, interleaved");
+    println!(
+        "sale_commit: {sales} sales of 3 lines and 2 payments each, interleaved, in {}",
+        root.display()
+    );
+    println!(
+        "  p90: core {:.1} µs, baseline {:.1} µs",
+        micros(percentile(&core_times, 0.9)),
+        micros(percentile(&base_times, 0.9))
+    );
     println!(
         "  core (checkout::complete_with_pin): median {:>8.1} µs   p99 {:>8.1} µs",
         micros(cm),

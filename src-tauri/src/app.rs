@@ -21,7 +21,11 @@ pub struct AppState {
 impl AppState {
     pub fn open(db_path: PathBuf) -> AppState {
         let (store, open_error) = match Store::open(&db_path) {
-            Ok(store) => (Some(store), None),
+            Ok(store) => {
+                // Checkpoints stay off the sale path (see Store::configure).
+                store.checkpoint_in_background(std::time::Duration::from_secs(60));
+                (Some(store), None)
+            }
             Err(err) => (None, Some(ApiError::from(err))),
         };
         AppState {

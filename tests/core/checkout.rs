@@ -466,6 +466,13 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         "quantity",
         "quantity: line 1: 0.2505 kg has too many decimals (at most 3: grams or millilitres)",
     );
+    refused(
+        &mut s,
+        cart(vec![line(&mug, "999999999999999999999999")]),
+        &[cash("")],
+        "quantity",
+        "quantity: line 1: 999999999999999999999999 is more than a till sells at once (at most 100000)",
+    );
     let mut over = line(&jam, "1");
     over.discount = amount("4.00");
     refused(

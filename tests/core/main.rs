@@ -7,6 +7,7 @@ mod till_support;
 
 mod checkout;
 mod demo;
+mod demo_sales;
 mod events;
 mod export;
 mod journal;

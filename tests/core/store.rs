@@ -180,3 +180,42 @@ fn a_write_without_a_journal_entry_is_refused_and_leaves_nothing() {
     assert_eq!(err.code(), ErrorCode::Integrity);
     assert_eq!(t.count("SELECT count(*) FROM setting"), before);
 }
+
+#[test]
+fn the_log_is_folded_back_by_the_background_checkpoint_not_by_a_sale() {
+    let mut t = crate::support::till();
+    let wal = t.path().with_extension("sqlite-wal");
+    let auto: i64 = t
+        .store
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(auto, 0, "no checkpoint may run inside a commit");
+    for i in 0..50 {
+        t.store
+            .write(&crate::support::someone(), |tx| {
+                tx.journal("test.write", "test", &i.to_string(), serde_json::json!({}))?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let grown = std::fs::metadata(&wal).unwrap().len();
+    assert!(grown > 0);
+    let _helper = t
+        .store
+        .checkpoint_in_background(std::time::Duration::from_millis(10));
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    // The helper copied every frame back, so the next write starts the log
+    // over from its beginning instead of growing it.
+    t.store
+        .write(&crate::support::someone(), |tx| {
+            tx.journal("test.write", "test", "after", serde_json::json!({}))?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&wal).unwrap().len(),
+        grown,
+        "the log was reused, not grown"
+    );
+}

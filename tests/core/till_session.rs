@@ -51,8 +51,8 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
                     &OpenInput {
                         float: String::new(),
                         denominations: Some(BTreeMap::from([
-                            ("20".to_string(), 4),
-                            ("10.00".to_string(), 2),
+                            ("20".to_string(), "4".to_string()),
+                            ("10.00".to_string(), "2".to_string()),
                         ])),
                         practice: false,
                     },
@@ -224,4 +224,75 @@ fn cash_movements_need_an_amount_and_a_reason() {
     );
     assert_eq!(s.t.count("SELECT count(*) FROM cash_movement"), 0);
     assert_eq!(s.t.journal_len(), journal);
+}
+
+#[test]
+fn a_session_whose_event_was_closed_sells_nothing_more_but_can_be_closed() {
+    let mut s = shop();
+    s.open_session("0", false);
+    let event = s.event.clone();
+    s.t.store
+        .write(&popup_till_core::Actor::system("test"), |tx| {
+            popup_till_core::events::close(tx, &event)
+        })
+        .unwrap();
+    let err = s
+        .sell(&cart(vec![line(&s.mug.clone(), "1")]), &[cash("")])
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("close this till session"), "{err}");
+    assert_eq!(s.t.count("SELECT count(*) FROM sale"), 0);
+    assert_eq!(close(&mut s, "0", "").unwrap().number, 1);
+}
+
+#[test]
+fn a_count_by_denomination_is_summed_and_bad_counts_name_the_field() {
+    let mut s = shop();
+    let actor = s.cashier();
+    let open = |pieces: &[(&str, &str)]| OpenInput {
+        float: String::new(),
+        denominations: Some(
+            pieces
+                .iter()
+                .map(|(f, c)| (f.to_string(), c.to_string()))
+                .collect(),
+        ),
+        practice: false,
+    };
+    for (pieces, message) in [
+        (
+            vec![("0.50", "1.5")],
+            "denominations: '1.5' pieces of 0.50: enter a whole number, 0 or more",
+        ),
+        (
+            vec![("0.50", "-2")],
+            "denominations: '-2' pieces of 0.50: enter a whole number, 0 or more",
+        ),
+        (
+            vec![("0", "3")],
+            "denominations: '0' is not a coin or note value",
+        ),
+    ] {
+        let err =
+            s.t.store
+                .write(&actor, |tx| till_session::open(tx, &open(&pieces)))
+                .unwrap_err();
+        assert_eq!(err.to_string(), message);
+    }
+    assert_eq!(s.t.count("SELECT count(*) FROM till_session"), 0);
+    let session =
+        s.t.store
+            .write(&actor, |tx| {
+                till_session::open(tx, &open(&[("0.50", "10"), ("5", "3"), ("1", "")]))
+            })
+            .unwrap();
+    assert_eq!(session.opening_float, "20.00");
+    let stored: String =
+        s.t.store
+            .conn()
+            .query_row("SELECT opening_denominations FROM till_session", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+    assert_eq!(stored, r#"{"0.50":10,"5.00":3}"#);
 }

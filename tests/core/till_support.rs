@@ -23,7 +23,6 @@ pub struct Shop {
     pub t: TestTill,
     pub organizer: String,
     pub cashier: String,
-    #[allow(dead_code)]
     pub event: String,
     /// 12.50 at 20 %, barcode 4006381333931, 10 in stock at the stall
     pub mug: String,

@@ -9,6 +9,7 @@ import * as eventScreen from './screens/event.js';
 import * as peopleScreen from './screens/people.js';
 import * as settingsScreen from './screens/settings.js';
 import * as stockScreen from './screens/stock.js';
+import * as tillScreen from './screens/till.js';
 import * as reportsScreen from './screens/reports.js';
 import * as exportScreen from './screens/export.js';
 import { placeholder } from './screens/placeholder.js';
@@ -16,7 +17,7 @@ import { placeholder } from './screens/placeholder.js';
 const SCREENS = [
   { id: 'event', label: 'Event', module: eventScreen },
   { id: 'tasks', label: 'Tasks', module: placeholder('Tasks', 'The task flow for your volunteers (before, during and after the event) is not built yet.') },
-  { id: 'till', label: 'Till', module: placeholder('Till', 'Selling is not built yet: the checkout arrives with the till sessions.') },
+  { id: 'till', label: 'Till', module: tillScreen },
   { id: 'stock', label: 'Stock', module: stockScreen },
   { id: 'people', label: 'People', module: peopleScreen },
   { id: 'reports', label: 'Reports', module: reportsScreen },

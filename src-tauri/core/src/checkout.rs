@@ -26,6 +26,11 @@ use crate::{new_id, Actor, Error, Result, Store};
 /// organizer's PIN, unless the shop sets `discount_limit_percent`.
 pub const DEFAULT_DISCOUNT_LIMIT_PERCENT: i64 = 20;
 
+/// The largest quantity of one line, and the largest price override: far
+/// above any pop-up sale, and far below where decimal arithmetic overflows.
+pub const MAX_QUANTITY: i64 = 100_000;
+pub const MAX_PRICE: i64 = 10_000_000;
+
 /// A discount as the till sends it: `{kind: "percent"|"amount", value: "10"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountInput {
@@ -170,6 +175,9 @@ pub struct QuoteTax {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quote {
     pub lines: Vec<QuoteLine>,
+    /// The lines before any discount (net when prices exclude tax).
+    pub items_total: String,
+    /// After discounts (net when prices exclude tax).
     pub subtotal: String,
     pub discount: String,
     pub tax: String,
@@ -251,6 +259,14 @@ fn resolve_line(
             format!("line {n}: the quantity must be more than 0"),
         ));
     }
+    if quantity > Decimal::from(MAX_QUANTITY) {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "line {n}: {quantity} is more than a till sells at once (at most {MAX_QUANTITY})"
+            ),
+        ));
+    }
     if product.unit == "each" && quantity.fract() != Decimal::ZERO {
         return Err(Error::validation(
             "quantity",
@@ -278,6 +294,12 @@ fn resolve_line(
                 return Err(Error::validation(
                     "price_override",
                     format!("line {n}: a price cannot be negative"),
+                ));
+            }
+            if p > Decimal::from(MAX_PRICE) {
+                return Err(Error::validation(
+                    "price_override",
+                    format!("line {n}: {p} is more than a till charges (at most {MAX_PRICE})"),
                 ));
             }
             if p.scale() > settings.currency.minor_units + 3 {
@@ -451,6 +473,7 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
         .collect();
     Ok(Quote {
         lines,
+        items_total: f(p.cart.lines.iter().map(|l| l.amount).sum()),
         subtotal: f(p.cart.subtotal),
         discount: f(p.cart.discount),
         tax: f(p.cart.tax),
@@ -491,7 +514,7 @@ fn payment_parts(
         } else {
             0
         };
-        named += amount;
+        named = named.saturating_add(amount);
         let tendered = if method == Method::Cash && !p.tendered.trim().is_empty() {
             Some(currency.to_minor(currency.parse_non_negative("tendered", &p.tendered)?)?)
         } else {
@@ -1201,8 +1224,52 @@ pub fn unpark(tx: &Tx, id: &str, cancel: bool) -> Result<CartInput> {
     Ok(cart)
 }
 
+/// A product as the till lists it: the price already formatted in the
+/// shop currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct TillProduct {
+    pub id: String,
+    pub sku: String,
+    pub barcode: Option<String>,
+    pub name: String,
+    pub unit: String,
+    pub kind: String,
+    /// Price per unit, e.g. `3.30` (per kg or l for weighed products).
+    pub price: String,
+    pub active: bool,
+}
+
+fn till_product(currency: &Currency, p: Product) -> TillProduct {
+    TillProduct {
+        price: currency.format(p.unit_price),
+        id: p.id,
+        sku: p.sku,
+        barcode: p.barcode,
+        name: p.name,
+        unit: p.unit,
+        kind: p.kind,
+        active: p.active,
+    }
+}
+
+/// Search-as-you-type for the till (names, SKUs, barcodes).
+pub fn search_products(conn: &Connection, query: &str) -> Result<Vec<TillProduct>> {
+    let currency = settings::load(conn)?.currency;
+    Ok(catalog::search(conn, query, 8)?
+        .into_iter()
+        .map(|p| till_product(&currency, p))
+        .collect())
+}
+
+/// The product a scanner read (barcode or SKU), if any.
+pub fn scan_product(conn: &Connection, code: &str) -> Result<Option<TillProduct>> {
+    let currency = settings::load(conn)?.currency;
+    Ok(catalog::find_by_code(conn, code)?.map(|p| till_product(&currency, p)))
+}
+
 /// Quick keys: the shop's best sellers, topped up from the catalog.
-pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<Product>> {
+pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<TillProduct>> {
+    let currency = settings::load(conn)?.currency;
     let mut stmt = conn.prepare(
         "SELECT p.id FROM product p LEFT JOIN sale_line l ON l.product_id = p.id
          WHERE p.active = 1 GROUP BY p.id ORDER BY count(l.id) DESC, p.category, p.search_name LIMIT ?1",
@@ -1210,5 +1277,42 @@ pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<Product>> {
     let ids: Vec<String> = stmt
         .query_map([limit as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    ids.iter().map(|id| catalog::get(conn, id)).collect()
+    ids.iter()
+        .map(|id| Ok(till_product(&currency, catalog::get(conn, id)?)))
+        .collect()
+}
+
+/// Everything the till screen shows around the cart, in one read.
+#[derive(Debug, Clone, Serialize)]
+pub struct TillOverview {
+    pub session: Option<Session>,
+    /// Current event's name, when one is open.
+    pub event_name: Option<String>,
+    pub currency: String,
+    pub cash_rounding: String,
+    pub parked: Vec<ParkedCart>,
+    pub recent: Vec<SaleSummary>,
+    pub quick_keys: Vec<TillProduct>,
+    pub z_reports: Vec<till_session::ZReport>,
+}
+
+pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview> {
+    let settings = settings::load(conn)?;
+    let session = till_session::current(conn, device_id)?;
+    let recent = match &session {
+        Some(s) => recent_sales(conn, s, 8)?,
+        None => Vec::new(),
+    };
+    let mut z_reports = till_session::z_reports(conn)?;
+    z_reports.truncate(10);
+    Ok(TillOverview {
+        event_name: crate::events::current(conn)?.map(|e| e.name),
+        currency: settings.currency.code.clone(),
+        cash_rounding: settings.cash_rounding.as_str().to_string(),
+        parked: parked(conn, device_id)?,
+        recent,
+        quick_keys: quick_keys(conn, 12)?,
+        z_reports,
+        session,
+    })
 }

@@ -406,7 +406,7 @@ pub fn load(store: &mut Store) -> Result<DemoSummary> {
         .and_hms_opt(10, 0, 0)
         .unwrap_or_default();
     let approval = Approval::bootstrap();
-    store.write(&Actor::system("demo"), |tx| {
+    let summary = store.write(&Actor::system("demo"), |tx| {
         let current = settings::load(tx)?;
         let saved = settings::save(
             tx,
@@ -486,5 +486,8 @@ pub fn load(store: &mut Store) -> Result<DemoSummary> {
             event_id: event.id,
             organizer_pin: DEMO_ORGANIZER_PIN,
         })
-    })
+    })?;
+    // Last week's finished market with its day of sales (see demo_sales).
+    crate::demo_sales::load_past_day(store, DEMO_ORGANIZER_PIN)?;
+    Ok(summary)
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod clock;
 pub mod demo;
+pub mod demo_sales;
 pub mod error;
 pub mod events;
 pub mod export;

@@ -149,7 +149,13 @@ pub fn price_cart(
     let mut amounts = Vec::with_capacity(lines.len());
     let mut line_discounts = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
-        let amount = minor(currency, "quantity", line.unit_price * line.quantity)?;
+        let gross = line.unit_price.checked_mul(line.quantity).ok_or_else(|| {
+            Error::validation(
+                "quantity",
+                format!("line {}: the amount is too large", i + 1),
+            )
+        })?;
+        let amount = minor(currency, "quantity", gross)?;
         let discount = match line.discount {
             None => 0,
             Some(Discount::Percent(p)) => {
@@ -417,7 +423,8 @@ pub fn settle(
                 format!("a {} payment must be more than 0", p.method.as_str()),
             ));
         }
-        non_cash += p.amount;
+        // Checked one by one, so the sum below cannot overflow.
+        non_cash = non_cash.saturating_add(p.amount);
     }
     if non_cash > total {
         return Err(Error::validation(

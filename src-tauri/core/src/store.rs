@@ -321,6 +321,27 @@ impl Store {
         Ok(())
     }
 
+    /// Start a helper thread that folds the WAL back into the database every
+    /// `every`, on its own connection. A PASSIVE checkpoint never blocks the
+    /// till's writes (sales keep appending to the log meanwhile), so the log
+    /// stays small through a long day without any sale paying for it.
+    pub fn checkpoint_in_background(
+        &self,
+        every: std::time::Duration,
+    ) -> std::thread::JoinHandle<()> {
+        let path = self.path.clone();
+        std::thread::spawn(move || {
+            let Ok(conn) = Connection::open(&path) else {
+                return;
+            };
+            loop {
+                std::thread::sleep(every);
+                // A failed checkpoint only leaves a larger log: try again later.
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        })
+    }
+
     /// Read-only access for queries.
     pub fn conn(&self) -> &Connection {
         &self.conn

@@ -38,7 +38,7 @@ pub struct OpenInput {
     pub float: String,
     /// Optional count by denomination: face value text -> number of pieces.
     #[serde(default)]
-    pub denominations: Option<BTreeMap<String, i64>>,
+    pub denominations: Option<BTreeMap<String, String>>,
     #[serde(default)]
     pub practice: bool,
 }
@@ -66,7 +66,9 @@ impl CashKind {
 pub struct ZFigures {
     pub currency: String,
     pub practice: bool,
+    /// Completed sales of the session, voided ones included.
     pub sales_count: i64,
+    /// Voids made in this session (of any sale of this till).
     pub voids_count: i64,
     pub voids_total: String,
     /// Completed sales minus voided ones.
@@ -170,6 +172,44 @@ pub fn require_open(conn: &Connection, device_id: &str) -> Result<Session> {
     })
 }
 
+/// Sum a count by denomination (face value -> number of pieces, as typed);
+/// returns the total in minor units and the count as canonical JSON.
+pub fn count_pieces(
+    currency: &Currency,
+    pieces: &BTreeMap<String, String>,
+) -> Result<(i64, String)> {
+    let mut total = 0i64;
+    let mut canonical = BTreeMap::new();
+    for (face, count) in pieces {
+        let count = count.trim();
+        if count.is_empty() {
+            continue;
+        }
+        let value = currency.parse_non_negative("denominations", face)?;
+        if value.is_zero() {
+            return Err(Error::validation(
+                "denominations",
+                format!("'{face}' is not a coin or note value"),
+            ));
+        }
+        let n: i64 = count.parse().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            Error::validation(
+                "denominations",
+                format!("'{count}' pieces of {face}: enter a whole number, 0 or more"),
+            )
+        })?;
+        total = currency
+            .to_minor(value)?
+            .checked_mul(n)
+            .and_then(|v| v.checked_add(total))
+            .ok_or_else(|| Error::validation("denominations", "the count is too large"))?;
+        canonical.insert(currency.format(value), n);
+    }
+    let text = serde_json::to_string(&canonical)
+        .map_err(|e| Error::Integrity(format!("cannot encode the denominations: {e}")))?;
+    Ok((total, text))
+}
+
 /// The open session as a sale needs it: id, event and series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenTill {
@@ -178,22 +218,35 @@ pub struct OpenTill {
     pub practice: bool,
 }
 
-/// The open session for a sale: one cached statement, no formatting.
+/// The open session for a sale: one cached statement, no formatting. A
+/// session whose event was closed meanwhile sells nothing more.
 pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
-    conn.prepare_cached(
-        "SELECT id, event_id, practice FROM till_session WHERE device_id = ?1 AND closed_at IS NULL",
-    )?
-    .query_row([device_id], |r| {
-        Ok(OpenTill {
-            id: r.get(0)?,
-            event_id: r.get(1)?,
-            practice: r.get(2)?,
+    let found = conn
+        .prepare_cached(
+            "SELECT s.id, s.event_id, s.practice, e.status, e.name FROM till_session s JOIN event e ON e.id = s.event_id
+             WHERE s.device_id = ?1 AND s.closed_at IS NULL",
+        )?
+        .query_row([device_id], |r| {
+            Ok((
+                OpenTill {
+                    id: r.get(0)?,
+                    event_id: r.get(1)?,
+                    practice: r.get(2)?,
+                },
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })
-    })
-    .optional()?
-    .ok_or_else(|| {
-        Error::Conflict("no till session is open: open the till with a counted float first".into())
-    })
+        .optional()?;
+    match found {
+        None => Err(Error::Conflict(
+            "no till session is open: open the till with a counted float first".into(),
+        )),
+        Some((_, status, name)) if status != "open" => Err(Error::Conflict(format!(
+            "'{name}' is {status}: close this till session and count the drawer"
+        ))),
+        Some((till, _, _)) => Ok(till),
+    }
 }
 
 /// Open a session on the open event with a counted float.
@@ -208,32 +261,9 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
         ));
     }
     let (float, denominations) = match &input.denominations {
-        Some(pieces) if !pieces.is_empty() => {
-            let mut total = 0i64;
-            let mut canonical = BTreeMap::new();
-            for (face, count) in pieces {
-                let value = currency.parse_non_negative("denominations", face)?;
-                if value.is_zero() {
-                    return Err(Error::validation(
-                        "denominations",
-                        format!("'{face}' is not a coin or note value"),
-                    ));
-                }
-                if *count < 0 {
-                    return Err(Error::validation(
-                        "denominations",
-                        format!("{count} pieces of {face}: a count cannot be negative"),
-                    ));
-                }
-                total += currency.to_minor(value)? * count;
-                canonical.insert(currency.format(value), *count);
-            }
-            (
-                total,
-                Some(serde_json::to_string(&canonical).map_err(|e| {
-                    Error::Integrity(format!("cannot encode the denominations: {e}"))
-                })?),
-            )
+        Some(pieces) if pieces.values().any(|c| !c.trim().is_empty()) => {
+            let (total, text) = count_pieces(&currency, pieces)?;
+            (total, Some(text))
         }
         _ => (
             currency.to_minor(currency.parse_non_negative("float", &input.float)?)?,
@@ -361,7 +391,7 @@ pub fn cash_parts(conn: &Connection, session_id: &str) -> Result<CashParts> {
 pub struct CloseInput {
     pub counted: String,
     #[serde(default)]
-    pub denominations: Option<BTreeMap<String, i64>>,
+    pub denominations: Option<BTreeMap<String, String>>,
     /// Required when the count differs from what is expected.
     #[serde(default)]
     pub reason: String,
@@ -372,24 +402,9 @@ pub fn close(tx: &Tx, input: &CloseInput) -> Result<ZReport> {
     let currency = settings::load(tx)?.currency;
     let session = require_open(tx, tx.device_id)?;
     let (counted, counted_denoms) = match &input.denominations {
-        Some(pieces) if !pieces.is_empty() => {
-            let mut total = 0i64;
-            for (face, count) in pieces {
-                let value = currency.parse_non_negative("denominations", face)?;
-                if *count < 0 {
-                    return Err(Error::validation(
-                        "denominations",
-                        format!("{count} pieces of {face}: a count cannot be negative"),
-                    ));
-                }
-                total += currency.to_minor(value)? * count;
-            }
-            (
-                total,
-                Some(serde_json::to_string(pieces).map_err(|e| {
-                    Error::Integrity(format!("cannot encode the denominations: {e}"))
-                })?),
-            )
+        Some(pieces) if pieces.values().any(|c| !c.trim().is_empty()) => {
+            let (total, text) = count_pieces(&currency, pieces)?;
+            (total, Some(text))
         }
         _ => (
             currency.to_minor(currency.parse_non_negative("counted", &input.counted)?)?,
@@ -641,4 +656,16 @@ pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
         out.push(z_from(row?)?);
     }
     Ok(out)
+}
+
+/// Close the open session, then checkpoint the WAL: closing the till is an
+/// idle moment, the right time to fold the day's log into the database.
+pub fn close_with_checkpoint(
+    store: &mut crate::Store,
+    actor: &crate::Actor,
+    input: &CloseInput,
+) -> Result<ZReport> {
+    let z = store.write(actor, |tx| close(tx, input))?;
+    store.checkpoint()?;
+    Ok(z)
 }

@@ -18,7 +18,8 @@ use tauri::State;
 
 use crate::app::AppState;
 
-mod reports;
+pub mod reports;
+pub mod till;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.
@@ -230,6 +231,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         verify_journal,
         recent_journal,
         list_products,
+        till::till_overview,
+        till::open_till_session,
+        till::move_till_cash,
+        till::close_till_session,
+        till::z_report,
+        till::till_search,
+        till::till_scan,
+        till::quote_cart,
+        till::complete_sale,
+        till::void_sale,
+        till::sale_receipt,
+        till::park_cart,
+        till::resume_parked_cart,
+        till::cancel_parked_cart,
         reports::event_report,
         reports::compare_events,
         reports::event_visitors,

@@ -1,0 +1,323 @@
+//! The demo's past day: a finished event a week ago with a realistic day of
+//! selling — a few hundred sales with discounts, split payments, weighed
+//! refills, paid-out cash, a drop to the safe, a void and a closed till
+//! session with its Z report — so Reports and Export have something real to
+//! show. Every sale goes through the same core functions the till uses
+//! (`till_session`, `checkout`), one transaction each, on a clock moved
+//! through that day.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
+use rust_decimal::Decimal;
+
+use crate::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use crate::clock::system_clock;
+use crate::events::{self, EventInput};
+use crate::people::{self, Role};
+use crate::stock::{self, Location, Movement, MovementKind};
+use crate::till_session::{self, CashKind, CloseInput, OpenInput};
+use crate::{catalog, Actor, Error, Result, Store};
+
+/// How many sales the demo's past day has.
+pub const PAST_DAY_SALES: usize = 320;
+
+/// What the past day left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastDay {
+    pub event_id: String,
+    pub session_id: String,
+    pub sales: usize,
+    pub z_number: i64,
+}
+
+/// A fixed sequence of pseudo-random numbers: the same demo every time.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.roll(100) < percent
+    }
+}
+
+/// Load the past day into a till that holds the demo pop-up's shop and team.
+pub fn load_past_day(store: &mut Store, organizer_pin: &str) -> Result<PastDay> {
+    let team = people::list(store.conn())?;
+    let organizer = team
+        .iter()
+        .find(|p| p.role == Role::Organizer && p.active)
+        .ok_or_else(|| Error::Conflict("the demo needs an organizer".into()))?
+        .id
+        .clone();
+    let cashiers: Vec<String> = team
+        .iter()
+        .filter(|p| p.role == Role::Cashier && p.active)
+        .map(|p| p.id.clone())
+        .collect();
+    let cashier = cashiers
+        .first()
+        .cloned()
+        .unwrap_or_else(|| organizer.clone());
+    let products = catalog::list(store.conn())?;
+    if products.is_empty() {
+        return Err(Error::Conflict("the demo needs a catalog".into()));
+    }
+
+    // The day: a week ago, in this till's current UTC offset.
+    let now = store.now_local();
+    let offset: FixedOffset = *now.offset();
+    let day = now.date_naive() - Duration::days(7);
+    let at = |h: u32, m: u32| -> Result<DateTime<FixedOffset>> {
+        let time = NaiveTime::from_hms_opt(h, m, 0)
+            .ok_or_else(|| Error::Integrity("a demo time is invalid".into()))?;
+        offset
+            .from_local_datetime(&day.and_time(time))
+            .single()
+            .ok_or_else(|| Error::Integrity("a demo time is ambiguous".into()))
+    };
+    let clock = Arc::new(Mutex::new(at(8, 30)?));
+    let set = |t: DateTime<FixedOffset>| {
+        if let Ok(mut c) = clock.lock() {
+            *c = t;
+        }
+    };
+    let shared = clock.clone();
+    store.set_clock(Box::new(move || match shared.lock() {
+        Ok(t) => *t,
+        // A poisoned lock only happens after a panic elsewhere; fall back to now.
+        Err(_) => chrono::Local::now().fixed_offset(),
+    }));
+    let result = sell_the_day(
+        store,
+        &organizer,
+        organizer_pin,
+        &cashiers,
+        &cashier,
+        &products,
+        &at,
+        &set,
+    );
+    // Whatever happened, the till goes back to real time.
+    store.set_clock(system_clock());
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sell_the_day(
+    store: &mut Store,
+    organizer: &str,
+    organizer_pin: &str,
+    cashiers: &[String],
+    cashier: &str,
+    products: &[catalog::Product],
+    at: &dyn Fn(u32, u32) -> Result<DateTime<FixedOffset>>,
+    set: &dyn Fn(DateTime<FixedOffset>),
+) -> Result<PastDay> {
+    let demo = Actor::system("demo");
+    let start = at(10, 0)?;
+    let event = store.write(&demo, |tx| {
+        let event = events::create(
+            tx,
+            &EventInput {
+                name: "Autumn Harvest Market".into(),
+                venue: "Riverside Park, tent B".into(),
+                starts_at: start.format("%Y-%m-%dT%H:%M").to_string(),
+                ends_at: (start + Duration::hours(7))
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string(),
+                notes: "Demo: last week's market, sold, counted and closed.".into(),
+            },
+        )?;
+        for p in products {
+            if p.kind == "service" {
+                continue;
+            }
+            let quantity = match p.unit.as_str() {
+                "each" if p.kind == "deposit" => Decimal::from(60),
+                "each" => Decimal::from(30),
+                _ => Decimal::from(25),
+            };
+            stock::record(
+                tx,
+                &Movement {
+                    product_id: &p.id,
+                    event_id: Some(&event.id),
+                    location: Location::Event,
+                    kind: MovementKind::Receive,
+                    quantity,
+                    reason: "brought to the market",
+                    note: "",
+                    lot_code: None,
+                    source_type: "manual",
+                    source_id: None,
+                },
+            )?;
+        }
+        events::open(tx, &event.id)?;
+        tx.journal(
+            "demo.past_day",
+            "event",
+            &event.id,
+            serde_json::json!({"sales": PAST_DAY_SALES}),
+        )?;
+        Ok(event)
+    })?;
+
+    set(at(9, 40)?);
+    let session = store.write(&Actor::person(cashier), |tx| {
+        till_session::open(
+            tx,
+            &OpenInput {
+                float: "150.00".into(),
+                denominations: None,
+                practice: false,
+            },
+        )
+    })?;
+
+    let sellable: Vec<&catalog::Product> = products.iter().filter(|p| p.active).collect();
+    let mut dice = Dice(0x5eed_2026_0a11_u64);
+    let day_minutes = 7 * 60;
+    let mut sale_ids = Vec::with_capacity(PAST_DAY_SALES);
+    for n in 0..PAST_DAY_SALES {
+        // Busier around lunch: spread sales over the day with a bulge.
+        let base = (n * day_minutes / PAST_DAY_SALES) as i64;
+        let seconds = base * 60 + dice.roll(50) as i64;
+        set(start + Duration::seconds(seconds));
+        if n == PAST_DAY_SALES / 3 {
+            store.write(&Actor::person(cashier), |tx| {
+                till_session::move_cash(tx, CashKind::PaidOut, "6.50", "ice for the lemonade")
+            })?;
+        }
+        if n == PAST_DAY_SALES / 2 {
+            store.write(&Actor::person(organizer), |tx| {
+                till_session::move_cash(tx, CashKind::Drop, "200.00", "notes to the safe")
+            })?;
+        }
+        let lines_wanted = 1 + dice.roll(4) as usize;
+        let mut lines = Vec::with_capacity(lines_wanted);
+        for _ in 0..lines_wanted {
+            let p = sellable[dice.roll(sellable.len() as u64) as usize];
+            let quantity = if p.unit == "each" {
+                (1 + dice.roll(100) / 80).to_string()
+            } else {
+                // 150 g to 1.2 kg, to the gram
+                let grams = 150 + dice.roll(1051);
+                format!("{}.{:03}", grams / 1000, grams % 1000)
+            };
+            let discount = dice.chance(8).then(|| DiscountInput {
+                kind: "percent".into(),
+                value: "10".into(),
+            });
+            lines.push(LineInput {
+                product_id: p.id.clone(),
+                quantity,
+                discount,
+                price_override: None,
+                handover_later: false,
+            });
+        }
+        let mut cart = CartInput {
+            lines,
+            sale_discount: None,
+        };
+        // A euro off now and then, on baskets where it stays a small discount.
+        if dice.chance(5) && checkout::quote(store.conn(), &cart)?.total_minor >= 1000 {
+            cart.sale_discount = Some(DiscountInput {
+                kind: "amount".into(),
+                value: "1.00".into(),
+            });
+        }
+        let total = checkout::quote(store.conn(), &cart)?.total_minor;
+        let method = dice.roll(100);
+        let payments = if method < 52 {
+            // Cash: exact, or a round note.
+            let tendered = if dice.chance(35) {
+                String::new()
+            } else {
+                let cents = [500, 1000, 2000, 5000]
+                    .into_iter()
+                    .find(|note| *note >= total)
+                    .unwrap_or(((total / 1000) + 1) * 1000);
+                format!("{}.{:02}", cents / 100, cents % 100)
+            };
+            vec![PaymentInput {
+                method: "cash".into(),
+                tendered,
+                ..Default::default()
+            }]
+        } else if method < 88 {
+            vec![PaymentInput {
+                method: "card".into(),
+                card_last_four: format!("{:04}", dice.roll(10_000)),
+                auth_code: format!("{:06}", dice.roll(1_000_000)),
+                ..Default::default()
+            }]
+        } else if method < 95 || total < 600 {
+            vec![PaymentInput {
+                method: "mobile".into(),
+                ..Default::default()
+            }]
+        } else {
+            // Split: five on the card, the rest in cash.
+            vec![
+                PaymentInput {
+                    method: "card".into(),
+                    amount: "5.00".into(),
+                    ..Default::default()
+                },
+                PaymentInput {
+                    method: "cash".into(),
+                    ..Default::default()
+                },
+            ]
+        };
+        let by = cashiers
+            .get((n / 80) % cashiers.len().max(1))
+            .map(String::as_str)
+            .unwrap_or(cashier);
+        let done = store.write(&Actor::person(by), |tx| {
+            checkout::complete(tx, &cart, &payments, None)
+        })?;
+        sale_ids.push(done.sale_id);
+    }
+
+    // One void: a customer changed their mind; the organizer approves.
+    set(at(16, 20)?);
+    let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
+    if let Some(sale_id) = sale_ids.get(PAST_DAY_SALES - 12) {
+        store.write(&Actor::person(cashier), |tx| {
+            checkout::void(tx, &approval, sale_id, "customer changed their mind")
+        })?;
+    }
+
+    // The close: the count is fifty cents short.
+    set(at(17, 15)?);
+    let expected = till_session::cash_parts(store.conn(), &session.id)?.expected();
+    let currency = crate::settings::load(store.conn())?.currency;
+    let counted = currency.format(currency.from_minor(expected - 50));
+    let z = store.write(&Actor::person(cashier), |tx| {
+        till_session::close(
+            tx,
+            &CloseInput {
+                counted,
+                denominations: None,
+                reason: "a 50 cent coin went missing".into(),
+            },
+        )
+    })?;
+    set(at(17, 30)?);
+    store.write(&demo, |tx| events::close(tx, &event.id))?;
+    Ok(PastDay {
+        event_id: event.id,
+        session_id: session.id,
+        sales: sale_ids.len(),
+        z_number: z.number,
+    })
+}

@@ -1,0 +1,125 @@
+//! The till's commands: sessions (open, cash in/out, close with its Z
+//! report), building and completing sales, voids, receipts and parked
+//! carts. Each is one call into `popup_till_core::checkout` or
+//! `popup_till_core::till_session`.
+
+use popup_till_core::checkout::{
+    self, CartInput, Completed, PaymentInput, Quote, Receipt, TillOverview, TillProduct,
+};
+use popup_till_core::till_session::{self, CashKind, CloseInput, OpenInput, Session, ZReport};
+use tauri::State;
+
+use super::{ApiError, OrganizerPin};
+use crate::app::AppState;
+
+type Reply<T> = Result<T, ApiError>;
+
+fn pin_needed() -> ApiError {
+    ApiError {
+        code: "unauthorized",
+        message: "an organizer's PIN is needed".into(),
+        field: None,
+    }
+}
+
+#[tauri::command(async)]
+pub fn till_overview(state: State<'_, AppState>) -> Reply<TillOverview> {
+    state.with_store(|store| checkout::till_overview(store.conn(), store.device_id()))
+}
+
+#[tauri::command(async)]
+pub fn open_till_session(state: State<'_, AppState>, input: OpenInput) -> Reply<Session> {
+    state.write(|tx| till_session::open(tx, &input))
+}
+
+#[tauri::command(async)]
+pub fn move_till_cash(
+    state: State<'_, AppState>,
+    kind: CashKind,
+    amount: String,
+    reason: String,
+) -> Reply<String> {
+    state.write(|tx| till_session::move_cash(tx, kind, &amount, &reason))
+}
+
+#[tauri::command(async)]
+pub fn close_till_session(state: State<'_, AppState>, input: CloseInput) -> Reply<ZReport> {
+    let actor = state.actor()?;
+    state.with_store(|store| till_session::close_with_checkpoint(store, &actor, &input))
+}
+
+#[tauri::command(async)]
+pub fn z_report(state: State<'_, AppState>, id: String) -> Reply<ZReport> {
+    state.with_store(|store| till_session::z_report(store.conn(), &id))
+}
+
+#[tauri::command(async)]
+pub fn till_search(state: State<'_, AppState>, query: String) -> Reply<Vec<TillProduct>> {
+    state.with_store(|store| checkout::search_products(store.conn(), &query))
+}
+
+#[tauri::command(async)]
+pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillProduct>> {
+    state.with_store(|store| checkout::scan_product(store.conn(), &code))
+}
+
+#[tauri::command(async)]
+pub fn quote_cart(state: State<'_, AppState>, cart: CartInput) -> Reply<Quote> {
+    state.with_store(|store| checkout::quote(store.conn(), &cart))
+}
+
+#[tauri::command(async)]
+pub fn complete_sale(
+    state: State<'_, AppState>,
+    cart: CartInput,
+    payments: Vec<PaymentInput>,
+    approval: OrganizerPin,
+) -> Reply<Completed> {
+    let actor = state.actor()?;
+    state.with_store(|store| {
+        checkout::complete_with_pin(
+            store,
+            &actor,
+            &cart,
+            &payments,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn void_sale(
+    state: State<'_, AppState>,
+    sale_id: String,
+    reason: String,
+    approval: OrganizerPin,
+) -> Reply<String> {
+    let actor = state.actor()?;
+    let (Some(organizer), Some(pin)) = (approval.organizer_id, approval.pin) else {
+        return Err(pin_needed());
+    };
+    state.with_store(|store| {
+        checkout::void_with_pin(store, &actor, &sale_id, &reason, &organizer, &pin)
+    })
+}
+
+#[tauri::command(async)]
+pub fn sale_receipt(state: State<'_, AppState>, sale_id: String) -> Reply<Receipt> {
+    state.with_store(|store| checkout::receipt(store.conn(), &sale_id))
+}
+
+#[tauri::command(async)]
+pub fn park_cart(state: State<'_, AppState>, cart: CartInput, label: String) -> Reply<String> {
+    state.write(|tx| checkout::park(tx, &cart, &label))
+}
+
+#[tauri::command(async)]
+pub fn resume_parked_cart(state: State<'_, AppState>, id: String) -> Reply<CartInput> {
+    state.write(|tx| checkout::unpark(tx, &id, false))
+}
+
+#[tauri::command(async)]
+pub fn cancel_parked_cart(state: State<'_, AppState>, id: String) -> Reply<CartInput> {
+    state.write(|tx| checkout::unpark(tx, &id, true))
+}

@@ -1,0 +1,60 @@
+//! The demo's past day: a finished market with a realistic day of sales,
+//! made through the till's own functions, whose Z report agrees with the
+//! ledger.
+
+use popup_till_core::demo_sales::PAST_DAY_SALES;
+use popup_till_core::events::{self, EventStatus};
+use popup_till_core::{audit, demo, till_session};
+
+use crate::support::till;
+
+#[test]
+fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
+    let mut t = till();
+    demo::load(&mut t.store).unwrap();
+    let past = events::list(t.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == EventStatus::Closed)
+        .expect("a finished market");
+    let sales = t.count(&format!(
+        "SELECT count(*) FROM sale WHERE event_id = '{}' AND practice = 0",
+        past.id
+    ));
+    assert_eq!(sales as usize, PAST_DAY_SALES);
+    assert_eq!(t.count("SELECT count(*) FROM sale_void"), 1);
+    assert!(t.count("SELECT count(*) FROM sale WHERE discount_minor > 0") >= 10);
+    assert!(t.count("SELECT count(*) FROM sale WHERE sale_discount_minor > 0") >= 3);
+    assert!(
+        t.count("SELECT count(*) FROM sale_line WHERE unit = 'kg' AND quantity_milli % 1000 <> 0")
+            >= 20
+    );
+    assert!(t.count("SELECT count(*) FROM (SELECT sale_id FROM payment GROUP BY sale_id HAVING count(DISTINCT method) > 1)") >= 3);
+    for method in ["cash", "card", "mobile"] {
+        assert!(
+            t.count(&format!(
+                "SELECT count(*) FROM payment WHERE method = '{method}'"
+            )) > 5,
+            "{method}"
+        );
+    }
+    // Sales are spread over the market's day, not all at one instant.
+    assert!(t.count("SELECT count(DISTINCT substr(at_utc, 1, 13)) FROM sale") >= 7);
+
+    // The till session is closed and its Z report agrees with the ledger.
+    let z = till_session::z_reports(t.store.conn()).unwrap();
+    assert_eq!(z.len(), 1);
+    let net: i64 = t.count(
+        "SELECT sum(total_minor) FROM sale s WHERE NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)",
+    );
+    let figures = &z[0].figures;
+    assert_eq!(figures.net_total, format!("{}.{:02}", net / 100, net % 100));
+    assert_eq!(figures.variance, "-0.50");
+    assert_eq!(figures.sales_count as usize, PAST_DAY_SALES);
+    assert_eq!(figures.voids_count, 1);
+    assert_eq!(
+        t.count("SELECT count(*) FROM till_session WHERE closed_at IS NULL"),
+        0
+    );
+    assert!(audit::verify(t.store.conn()).unwrap().holds());
+}

@@ -1,0 +1,315 @@
+//! The till in the real window, by keyboard: open with a counted float, sell
+//! three items for cash with change (one scanned, one searched with a
+//! quantity, one from a quick key), take a split payment, void nothing,
+//! close with a blind count and read the Z report's totals.
+
+use std::path::Path;
+
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::events::{self, EventInput};
+use popup_till_core::people::{self, PersonInput};
+use popup_till_core::settings;
+use popup_till_core::status::{self, ShopSetup};
+use popup_till_core::{Actor, Store};
+use popup_till_e2e::App;
+
+const ENTER: &str = "\u{E007}";
+const F2: &str = "\u{E032}";
+const F3: &str = "\u{E033}";
+const F4: &str = "\u{E034}";
+const F6: &str = "\u{E036}";
+const F7: &str = "\u{E037}";
+const F9: &str = "\u{E039}";
+const ESC: &str = "\u{E00C}";
+
+/// Click, retrying while the screen redraws under the pointer (a freshly
+/// rendered element replaces the one found a moment ago).
+async fn click_settled(app: &App, css: &str) {
+    for _ in 0..20 {
+        if app.find(css).await.click().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("could not click {css}");
+}
+
+/// A shop with a cashier, three products and an open event.
+fn prepare_shop(db: &Path) {
+    let mut store = Store::open(db).unwrap();
+    let organizer = status::set_up_shop(
+        &mut store,
+        &ShopSetup {
+            shop_name: "Harbour Stall".into(),
+            currency: "EUR".into(),
+            organizer_name: "Olga".into(),
+            pin: "246810".into(),
+        },
+    )
+    .unwrap();
+    people::add_with_pin(
+        &mut store,
+        &Actor::person(&organizer.id),
+        Some(&organizer.id),
+        Some("246810"),
+        &PersonInput {
+            name: "Carl".into(),
+            role: "cashier".into(),
+            pin: None,
+        },
+    )
+    .unwrap();
+    store
+        .write(&Actor::system("test"), |tx| {
+            let s = settings::load(tx)?;
+            for (sku, barcode, name, price, unit) in [
+                ("MUG", "4006381333931", "Stoneware mug", "12.50", "each"),
+                ("JAM", "", "Plum jam", "3.30", "each"),
+                ("TEA", "", "Herbal tea", "4.00", "each"),
+                ("COF", "", "Coffee beans", "24.90", "kg"),
+            ] {
+                catalog::create(
+                    tx,
+                    &s,
+                    &ProductInput {
+                        sku: sku.into(),
+                        barcode: barcode.into(),
+                        name: name.into(),
+                        unit_price: price.into(),
+                        tax_rate: "20".into(),
+                        unit: unit.into(),
+                        kind: if unit == "each" { "item" } else { "refill" }.into(),
+                        category: "Shop".into(),
+                        low_stock_threshold: String::new(),
+                    },
+                )?;
+            }
+            let ev = events::create(
+                tx,
+                &EventInput {
+                    name: "Harbour Market".into(),
+                    venue: "Quay".into(),
+                    starts_at: "2026-12-05T10:00".into(),
+                    ends_at: "2026-12-05T17:00".into(),
+                    notes: String::new(),
+                },
+            )?;
+            events::open(tx, &ev.id)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    click_settled(&app, "#nav-till").await;
+
+    // Open with a counted float; the Enter key submits.
+    app.type_into("#till-float", &format!("100{ENTER}")).await;
+    let scan = app.find("#till-scan").await;
+    app.find("#till-cart").await;
+
+    // Sale 1: a scanned mug, "2*jam" searched by name, tea from a quick key.
+    scan.send_keys(&format!("4006381333931{ENTER}"))
+        .await
+        .unwrap();
+    app.wait_for_text("#till-total", "12.50").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("2*plum{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "19.10").await;
+    // quick keys come in name order before anything sold: Herbal tea second
+    app.click("#till-quick button[data-product-id]:nth-child(2)")
+        .await;
+    app.wait_for_text("#till-total", "23.10").await;
+    let lines = app.text("#till-cart-lines").await;
+    assert!(
+        lines.contains("Stoneware mug")
+            && lines.contains("Plum jam")
+            && lines.contains("Herbal tea"),
+        "{lines}"
+    );
+    app.screenshot("till-cart").await;
+
+    // F3: cash with the tendered amount; the change is shown large.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F3).await.unwrap();
+    app.wait_for_text("#cash-due", "23.10").await;
+    app.type_into("#cash-tendered", &format!("20{ENTER}")).await;
+    app.wait_for_text(
+        "#cash-dialog [data-field=tendered] .field-error",
+        "less than",
+    )
+    .await;
+    app.type_into("#cash-tendered", &format!("50{ENTER}")).await;
+    app.wait_for_text("#till-change", "26.90").await;
+    app.wait_for_text("#till-message", "T1-000001").await;
+    app.screenshot("till-change").await;
+
+    // Sale 2: a scanned mug paid by card 5.00 and cash, via F6 split.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("4006381333931{ENTER}"))
+        .await
+        .unwrap();
+    app.wait_for_text("#till-total", "12.50").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F6).await.unwrap();
+    app.type_into("#split-card", "5.00").await;
+    app.type_into("#split-tendered", &format!("10{ENTER}"))
+        .await;
+    app.wait_for_text("#till-change", "2.50").await;
+    app.wait_for_text("#till-recent", "T1-000002").await;
+
+    // Sale 3 (not counted below): F2 pays exact cash, then it is voided
+    // with a reason and the organizer's PIN.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "4.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-change", "0.00").await;
+    app.wait_for_text("#till-recent", "T1-000003").await;
+    app.click("#till-recent tr:first-child .void-sale").await;
+    app.type_into("#void-reason", &format!("rang up by mistake{ENTER}"))
+        .await;
+    app.enter_pin("246810").await;
+    app.wait_for_text("#till-recent tr:first-child", "voided")
+        .await;
+
+    // The receipt of sale 1 shows lines, tax and change.
+    app.click("#till-recent tr:last-child .show-receipt").await;
+    let receipt = app.wait_for_text("#receipt", "T1-000001").await;
+    assert!(
+        receipt.contains("Harbour Stall") && receipt.contains("Harbour Market"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("Tax 20%") && receipt.contains("26.90"),
+        "{receipt}"
+    );
+    app.screenshot("till-receipt").await;
+    app.click("#receipt-dialog-cancel").await;
+
+    // Close with a blind count: float 100 + cash 50 + 10 + 4 − change 26.90
+    // − 2.50 − 4.00 refunded by the void = 130.60.
+    app.click("#till-close").await;
+    app.type_into("#close-counted", &format!("130.60{ENTER}"))
+        .await;
+    app.wait_for_text("#z-report", "Z report no. 1").await;
+    assert_eq!(app.text("#z-net-total td").await, "35.60");
+    assert_eq!(app.text("#z-method-cash td").await, "30.60");
+    assert_eq!(app.text("#z-method-card td").await, "5.00");
+    assert_eq!(app.text("#z-expected td").await, "130.60");
+    assert_eq!(app.text("#z-variance td").await, "0.00");
+    assert!(app.text("#z-sales-count td").await.contains('3'));
+    app.screenshot("till-z-report").await;
+    app.click("#z-dialog-cancel").await;
+    app.wait_for_text("#z-list", "Z 1").await;
+    app.screenshot("till-closed").await;
+
+    let data = app.close().await;
+    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_counted_by_coins() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    click_settled(&app, "#nav-till").await;
+    // The float counted by coins and notes: 2 × 20 + 10 × 0.50 = 45.00.
+    app.click("#float-denominations summary").await;
+    app.type_into("#float-denominations input[data-face='20']", "2")
+        .await;
+    app.type_into("#float-denominations input[data-face='0.50']", "10")
+        .await;
+    app.click("#till-practice").await;
+    app.click("#till-open").await;
+    app.wait_for_text("#practice-banner", "PRACTICE").await;
+    app.wait_for_text(".till-head", "float 45.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "12.50").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-message", "T1-P-000001").await;
+    app.screenshot("till-practice").await;
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    click_settled(&app, "#nav-till").await;
+    app.type_into("#till-float", &format!("0{ENTER}")).await;
+
+    // A weight with too many decimals is refused and the cart stays empty.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.type_into("#weight-input", &format!("0.2505{ENTER}"))
+        .await;
+    app.wait_for_text("#till-message", "too many decimals")
+        .await;
+    assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
+
+    // 0.250 kg × 24.90 = 6.225 -> 6.23
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.type_into("#weight-input", &format!("0.250{ENTER}"))
+        .await;
+    app.wait_for_text("#till-total", "6.23").await;
+
+    // F7 edits the last line: half off needs an organizer's PIN.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F7).await.unwrap();
+    app.type_into("#line-discount", &format!("50{ENTER}")).await;
+    app.wait_for_text("#till-total", "3.11").await;
+    app.wait_for_text("#till-totals", "Needs an organizer PIN")
+        .await;
+    app.screenshot("till-weighed-discount").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.enter_pin("000000").await;
+    app.wait_for_text("#till-message", "wrong PIN").await;
+    assert!(app.text("#till-recent").await.contains("None yet"));
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.enter_pin("246810").await;
+    app.wait_for_text("#till-message", "T1-000001").await;
+
+    // Park a cart, resume it, pay by card with the last four digits.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "4.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F9).await.unwrap();
+    app.type_into("#park-label", &format!("blue coat{ENTER}"))
+        .await;
+    app.wait_for_text("#till-parked", "blue coat").await;
+    assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
+    click_settled(&app, "#till-parked .resume").await;
+    app.wait_for_text("#till-total", "4.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F4).await.unwrap();
+    app.type_into("#card-last-four", &format!("4242{ENTER}"))
+        .await;
+    app.wait_for_text("#till-message", "T1-000002").await;
+    app.wait_gone("#till-parked").await;
+    click_settled(&app, "#till-recent tr:first-child .show-receipt").await;
+    let receipt = app.wait_for_text("#receipt", "T1-000002").await;
+    assert!(receipt.contains("4242"), "{receipt}");
+    // Esc closes the dialog and the scan field has the focus again.
+    let ok = app.find("#receipt-dialog-cancel").await;
+    ok.send_keys(ESC).await.unwrap();
+    app.wait_gone("#receipt-dialog").await;
+    app.close().await;
+}
