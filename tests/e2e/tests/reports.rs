@@ -1,129 +1,103 @@
-//! The day after, in the real window: the Reports screen shows the figures
-//! of sales made through the checkout, the visitor tally counts, the Export
+//! The day after, in the real window: sales made on the Till screen show
+//! on the Reports screen, the visitor tally counts, the Export
 //! screen writes the package into a typed folder, and the CSV files, parsed
 //! here, add up to what the screen showed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use popup_till_core::checkout::{self, CartInput, LineInput, PaymentInput};
-use popup_till_core::events;
-use popup_till_core::till_session::{self, CloseInput, OpenInput};
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::events::{self, EventInput};
+use popup_till_core::people::{self, PersonInput};
+use popup_till_core::settings;
+use popup_till_core::status::{self, ShopSetup};
 use popup_till_core::{Actor, Store};
 use popup_till_e2e::App;
 
-/// The demo shop, its event opened, and four sales through the checkout
-/// (one of them voided), then the till closed.
-fn sell_a_day(db: &Path) {
-    let out = App::cli(db, &["demo"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+const ENTER: &str = "\u{E007}";
+const F2: &str = "\u{E032}";
+const F3: &str = "\u{E033}";
+
+/// A shop with an organizer, a cashier, three products and an open event.
+fn prepare_shop(db: &Path) {
     let mut store = Store::open(db).unwrap();
-    let conn = store.conn();
-    let event: String = conn
-        .query_row("SELECT id FROM event", [], |r| r.get(0))
-        .unwrap();
-    let organizer: String = conn
-        .query_row("SELECT id FROM person WHERE role = 'organizer'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let cashier: String = conn
-        .query_row(
-            "SELECT id FROM person WHERE role = 'cashier' ORDER BY name LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let products: Vec<(String, String)> = {
-        let mut stmt = conn
-            .prepare("SELECT id, unit FROM product ORDER BY sku")
-            .unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        rows
-    };
-    let each: Vec<&String> = products
-        .iter()
-        .filter(|p| p.1 == "each")
-        .map(|p| &p.0)
-        .collect();
-    let weighed: Vec<&String> = products
-        .iter()
-        .filter(|p| p.1 != "each")
-        .map(|p| &p.0)
-        .collect();
-    let actor = Actor::person(&cashier);
-    store
-        .write(&actor, |tx| {
-            events::open(tx, &event)?;
-            till_session::open(
-                tx,
-                &OpenInput {
-                    float: "50".into(),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
-    let line = |id: &str, q: &str| LineInput {
-        product_id: id.into(),
-        quantity: q.into(),
-        ..Default::default()
-    };
-    let pay = |method: &str| PaymentInput {
-        method: method.into(),
-        ..Default::default()
-    };
-    let carts = [
-        (vec![line(each[0], "2"), line(weighed[0], "0.75")], "cash"),
-        (vec![line(each[1], "1")], "card"),
-        (vec![line(each[2], "3"), line(each[0], "1")], "mobile"),
-        (vec![line(each[1], "1")], "cash"),
-    ];
-    let mut ids = Vec::new();
-    for (lines, method) in carts {
-        let cart = CartInput {
-            lines,
-            sale_discount: None,
-        };
-        let done =
-            checkout::complete_with_pin(&mut store, &actor, &cart, &[pay(method)], None, None)
-                .unwrap();
-        ids.push(done.sale_id);
-    }
-    checkout::void_with_pin(
+    let organizer = status::set_up_shop(
         &mut store,
-        &actor,
-        &ids[3],
-        "rang up twice",
-        &organizer,
-        popup_till_core::demo::DEMO_ORGANIZER_PIN,
+        &ShopSetup {
+            shop_name: "Harbour Stall".into(),
+            currency: "EUR".into(),
+            organizer_name: "Olga Organiser".into(),
+            pin: "246810".into(),
+        },
     )
     .unwrap();
-    let session = till_session::current(store.conn(), store.device_id())
-        .unwrap()
-        .unwrap();
-    let expected = till_session::cash_parts(store.conn(), &session.id)
-        .unwrap()
-        .expected();
+    people::add_with_pin(
+        &mut store,
+        &Actor::person(&organizer.id),
+        Some(&organizer.id),
+        Some("246810"),
+        &PersonInput {
+            name: "Carl Cashier".into(),
+            role: "cashier".into(),
+            pin: None,
+        },
+    )
+    .unwrap();
     store
-        .write(&actor, |tx| {
-            till_session::close(
+        .write(&Actor::system("test"), |tx| {
+            let s = settings::load(tx)?;
+            for (sku, barcode, name, price, rate) in [
+                ("MUG", "4006381333931", "Stoneware mug", "12.50", "20"),
+                ("JAM", "", "Plum jam", "3.30", "0"),
+                ("TEA", "", "Herbal tea", "4.00", "20"),
+            ] {
+                catalog::create(
+                    tx,
+                    &s,
+                    &ProductInput {
+                        sku: sku.into(),
+                        barcode: barcode.into(),
+                        name: name.into(),
+                        unit_price: price.into(),
+                        tax_rate: rate.into(),
+                        unit: "each".into(),
+                        kind: "item".into(),
+                        category: "Shop".into(),
+                        low_stock_threshold: String::new(),
+                    },
+                )?;
+            }
+            let ev = events::create(
                 tx,
-                &CloseInput {
-                    counted: format!("{}.{:02}", expected / 100, expected % 100),
-                    ..Default::default()
+                &EventInput {
+                    name: "Harbour Market".into(),
+                    venue: "Quay".into(),
+                    starts_at: "2026-12-05T10:00".into(),
+                    ends_at: "2026-12-05T17:00".into(),
+                    notes: String::new(),
                 },
-            )
+            )?;
+            events::open(tx, &ev.id)?;
+            Ok(())
         })
         .unwrap();
+}
+
+/// Click, retrying while the screen redraws under the pointer.
+async fn click_settled(app: &App, css: &str) {
+    for _ in 0..20 {
+        if app.find(css).await.click().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("could not click {css}");
+}
+
+/// Type into the till's scan field, as a scanner or a person does.
+async fn scan(app: &App, keys: &str) {
+    let field = app.find("#till-scan").await;
+    field.send_keys(keys).await.unwrap();
 }
 
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -154,17 +128,48 @@ fn text_cents(c: i64) -> String {
 
 #[tokio::test]
 async fn the_days_export_adds_up_to_the_report_on_screen() {
-    let app = App::launch_prepared(sell_a_day).await;
-    app.choose_person("Maya").await;
-    app.click("#nav-reports").await;
-    app.wait_for_text("#report-sales", "3").await;
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+
+    // Sell at the till: a scanned mug paid exact, two jars of jam paid
+    // with a 10 note, and a tea that is voided afterwards.
+    click_settled(&app, "#nav-till").await;
+    app.type_into("#till-float", &format!("100{ENTER}")).await;
+    app.find("#till-cart").await;
+    scan(&app, &format!("4006381333931{ENTER}")).await;
+    app.wait_for_text("#till-total", "12.50").await;
+    scan(&app, F2).await;
+    app.wait_for_text("#till-recent", "T1-000001").await;
+    scan(&app, &format!("2*plum{ENTER}")).await;
+    app.wait_for_text("#till-total", "6.60").await;
+    scan(&app, F3).await;
+    app.type_into("#cash-tendered", &format!("10{ENTER}")).await;
+    app.wait_for_text("#till-change", "3.40").await;
+    app.wait_for_text("#till-recent", "T1-000002").await;
+    scan(&app, &format!("TEA{ENTER}")).await;
+    app.wait_for_text("#till-total", "4.00").await;
+    scan(&app, F2).await;
+    app.wait_for_text("#till-recent", "T1-000003").await;
+    app.click("#till-recent tr:first-child .void-sale").await;
+    app.type_into("#void-reason", &format!("rang up by mistake{ENTER}"))
+        .await;
+    app.enter_pin("246810").await;
+    app.wait_for_text("#till-recent tr:first-child", "voided")
+        .await;
+
+    // The Reports screen shows what was sold.
+    click_settled(&app, "#nav-reports").await;
+    app.wait_for_text("#report-sales", "2").await;
     let total = app.text("#report-total").await;
+    assert_eq!(total, "19.10", "12.50 + 2 × 3.30");
     let gross = app.text("#report-money [data-metric=gross] .num").await;
     let voids = app
         .text("#report-money [data-metric=voids_total] .num")
         .await;
-    assert_ne!(total, "0.00");
-    assert_ne!(voids, "0.00", "the voided sale shows apart");
+    assert_eq!(voids, "4.00", "the voided tea shows apart");
+    let tax = app.wait_for_text("#report-tax", "20").await;
+    assert!(tax.contains("2.08"), "12.50 incl. 20 % holds 2.08: {tax}");
     app.find("#sales-chart .chart-bar rect").await;
     app.screenshot("reports-top").await;
 
@@ -176,10 +181,9 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     app.type_into("#visitor-manual", "10").await;
     app.click("#visitor-manual-save").await;
     app.wait_for_text("#report-visitors", "12").await;
-    app.wait_for_text("#report-conversion", "25.0 %").await;
+    app.wait_for_text("#report-conversion", "16.7 %").await;
     app.find("#compare-table").await;
-    app.wait_for_text("#compare-table", "Winter Craft Fair")
-        .await;
+    app.wait_for_text("#compare-table", "Harbour Market").await;
     app.screenshot("reports-day").await;
 
     // Export through the screen into a folder typed by hand. A non-empty
@@ -188,15 +192,15 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let busy = target_parent.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("mine.txt"), "keep").unwrap();
-    app.click("#nav-export").await;
+    click_settled(&app, "#nav-export").await;
     app.type_into("#export-out", busy.to_str().unwrap()).await;
     app.click("#export-submit").await;
     app.wait_for_text("#export-form [data-field=out] .field-error", "not empty")
         .await;
-    let out = target_parent.path().join("winter-fair");
+    let out = target_parent.path().join("harbour-market");
     app.type_into("#export-out", out.to_str().unwrap()).await;
     app.click("#export-submit").await;
-    app.wait_for_text("#export-result", "Exported 3 sales")
+    app.wait_for_text("#export-result", "Exported 2 sales")
         .await;
     app.wait_for_text("#export-files", "summary.csv").await;
     app.wait_for_text("#export-progress-text", "Done").await;
@@ -205,9 +209,9 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
 
     // The files add up to what the screen showed.
     let sales = read_csv(&out.join("sales.csv"));
-    assert_eq!(sales.len(), 4);
+    assert_eq!(sales.len(), 3);
     let live: Vec<_> = sales.iter().filter(|s| s["voided"] == "false").collect();
-    assert_eq!(live.len(), 3);
+    assert_eq!(live.len(), 2);
     let sum: i64 = live.iter().map(|s| cents(&s["total"])).sum();
     assert_eq!(
         text_cents(sum),
@@ -240,18 +244,104 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     assert_eq!(metric("total"), total);
     assert_eq!(metric("gross"), gross);
     assert_eq!(metric("visitors"), "12");
-    assert_eq!(metric("conversion"), "25.0");
+    assert_eq!(metric("conversion"), "16.7");
     let visitors = read_csv(&out.join("visitors.csv"));
     assert_eq!(visitors.len(), 3, "two taps and one manual entry");
 
     // No person's name anywhere in the export.
     for entry in std::fs::read_dir(&out).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for name in ["Maya", "Jonas", "Aïcha", "Tom Whitfield"] {
+        for name in ["Olga", "Carl"] {
             assert!(!text.contains(name), "{name} appears in the export");
         }
     }
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["journal"]["holds"], true);
+}
+
+/// The organizer's command line on the demo's finished market: the report
+/// as JSON and the exported files agree, and bad input is refused.
+#[test]
+fn the_command_line_exports_the_demo_market_and_its_report_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    let out = App::cli(&db, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: serde_json::Value =
+        serde_json::from_slice(&App::cli(&db, &["events", "--json"]).stdout).unwrap();
+    let past = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "closed")
+        .expect("the demo has a finished market");
+    let id = past["id"].as_str().unwrap();
+    let report = App::cli(&db, &["report", "--event", id, "--json"]);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(report["sales_count"].as_i64().unwrap() > 0);
+
+    let target = dir.path().join("market");
+    let target_text = target.to_str().unwrap();
+    let done = App::cli(
+        &db,
+        &[
+            "export",
+            "--event",
+            id,
+            "--out",
+            target_text,
+            "--semicolon",
+            "--bom",
+        ],
+    );
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let text = std::fs::read_to_string(target.join("summary.csv")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let total = r
+        .records()
+        .map(|rec| rec.unwrap())
+        .find(|rec| &rec[0] == "total")
+        .unwrap()[2]
+        .to_string();
+    assert_eq!(
+        total.replace(',', "."),
+        report["total"]["text"].as_str().unwrap(),
+        "summary.csv (decimal comma) = the report"
+    );
+
+    // Again into the same folder: refused, nothing overwritten.
+    let again = App::cli(&db, &["export", "--event", id, "--out", target_text]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    let inverted = App::cli(
+        &db,
+        &[
+            "export",
+            "--from",
+            "2026-12-05",
+            "--to",
+            "2026-12-01",
+            "--out",
+            dir.path().join("x").to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&inverted.stderr).contains("before it starts"));
+    assert!(!dir.path().join("x").exists());
 }
