@@ -377,3 +377,18 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
     let del = conn.execute("DELETE FROM visitor_tally", []);
     assert!(del.unwrap_err().to_string().contains("append-only"));
 }
+
+#[test]
+fn an_open_tills_drawer_is_shown_by_the_checkouts_own_formula() {
+    let mut s = shop();
+    s.open_session("50", false);
+    let mug = s.mug.clone();
+    s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
+    let r = reports::report(s.t.store.conn(), &Scope::Event(s.event.clone()), false).unwrap();
+    assert_eq!(r.cash.open_sessions, 1);
+    assert_eq!(
+        r.cash.expected_open.text, "62.50",
+        "50 float + 20 tendered − 7.50 change"
+    );
+    assert_eq!(r.cash.expected.text, "0.00", "nothing closed yet");
+}

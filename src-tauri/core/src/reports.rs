@@ -243,6 +243,9 @@ pub struct CashFigures {
     pub opening_float: Money,
     /// Of closed sessions only.
     pub expected: Money,
+    /// What the drawers of sessions still open should hold now (the
+    /// checkout's own formula, `till_session::cash_parts`).
+    pub expected_open: Money,
     pub counted: Money,
     pub variance: Money,
 }
@@ -616,9 +619,25 @@ fn cash_figures(
                 ))
             },
         )?;
+    // Each open session's drawer by the checkout's own formula: one rule
+    // for "expected cash" in the whole till.
+    let mut expected_open = 0i64;
+    if open > 0 {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT t.id FROM till_session t WHERE {} AND t.closed_at IS NULL",
+            f.sql
+        ))?;
+        let ids = stmt
+            .query_map(params_from_iter(f.params.iter()), |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for id in ids {
+            expected_open += crate::till_session::cash_parts(conn, &id)?.expected();
+        }
+    }
     Ok(CashFigures {
         sessions,
         open_sessions: open,
+        expected_open: money(currency, expected_open),
         opening_float: money(currency, float),
         expected: money(currency, expected),
         counted: money(currency, counted),

@@ -171,6 +171,8 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let tax = app.wait_for_text("#report-tax", "20").await;
     assert!(tax.contains("2.08"), "12.50 incl. 20 % holds 2.08: {tax}");
     app.find("#sales-chart .chart-bar rect").await;
+    // 100 float + 12.50 + 10 − 3.40 change + 4.00 − 4.00 given back by the void
+    app.wait_for_text("#report-cash-open", "119.10").await;
     app.screenshot("reports-top").await;
 
     // The footfall tally: two taps and a counted 10, conversion follows.

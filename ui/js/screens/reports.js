@@ -111,8 +111,11 @@ function reportBody(r, ctx, redraw) {
       h('section', { class: 'panel' }, h('h2', {}, 'Payments'),
         table('report-payments', ['Method', 'Count', `Amount ${cur}`], r.payments.map((p) => [p.method, String(p.count), p.amount.text]), [1, 2])),
       h('section', { class: 'panel' }, h('h2', {}, 'Cash'),
-        table('report-cash', ['Sessions', 'Float', 'Expected', 'Counted', 'Variance'],
-          [[`${r.cash.sessions}${r.cash.open_sessions ? ` (${r.cash.open_sessions} open)` : ''}`, r.cash.opening_float.text, r.cash.expected.text, r.cash.counted.text, r.cash.variance.text]], [1, 2, 3, 4])),
+        table('report-cash', ['Sessions', 'Float', 'Expected at close', 'Counted', 'Variance'],
+          [[`${r.cash.sessions}`, r.cash.opening_float.text, r.cash.expected.text, r.cash.counted.text, r.cash.variance.text]], [1, 2, 3, 4]),
+        r.cash.open_sessions
+          ? h('p', { class: 'notice', id: 'report-cash-open' }, `${r.cash.open_sessions} till still open: its drawer should hold ${r.cash.expected_open.text} ${cur} now; it is counted at close.`)
+          : null),
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
       h('section', { class: 'panel wide' }, h('h2', {}, 'Stock at the event'),
