@@ -477,9 +477,12 @@ struct Writer<'a> {
 }
 
 fn io_error(path: &Path, err: io::Error) -> Error {
-    if err.kind() == io::ErrorKind::StorageFull {
+    if matches!(
+        err.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    ) {
         Error::Storage(format!(
-            "the disk is full while writing {}; nothing was exported. Free some space or choose another disk",
+            "the disk is full (or the file too large) while writing {}; nothing was exported. Free some space or choose another disk",
             path.display()
         ))
     } else {

@@ -347,3 +347,64 @@ fn the_command_line_exports_the_demo_market_and_its_report_agrees() {
     assert!(String::from_utf8_lossy(&inverted.stderr).contains("before it starts"));
     assert!(!dir.path().join("x").exists());
 }
+
+/// A disk that fills during the export: the command line says so, and
+/// neither the target nor a temporary folder is left behind. The fill is
+/// a file-size limit on the process (writes past it fail as on a full
+/// disk), so the test needs no special file system.
+#[test]
+fn a_disk_that_fills_during_the_export_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(App::cli(&db, &["demo"]).status.success());
+    let events: serde_json::Value =
+        serde_json::from_slice(&App::cli(&db, &["events", "--json"]).stdout).unwrap();
+    let id = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "closed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let target = exports.join("market");
+    // bash: ignore SIGXFSZ so the write fails with an error instead of
+    // killing the process; limit files to 64 KiB (the sales lines grow past it).
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
+        .arg(popup_till_e2e::app_binary())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "export",
+            "--event",
+            &id,
+            "--out",
+        ])
+        .arg(&target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing was exported"), "{stderr}");
+    assert!(!target.exists());
+    assert_eq!(
+        std::fs::read_dir(&exports).unwrap().count(),
+        0,
+        "no temporary folder left"
+    );
+    // With room again the same export goes through.
+    let again = App::cli(
+        &db,
+        &["export", "--event", &id, "--out", target.to_str().unwrap()],
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
