@@ -75,7 +75,14 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
     let mut day = market_day();
     let out = day.s.t.dir.path().join("market-export");
     let scope = Scope::Event(day.s.event.clone());
+    let mmap = |s: &Shop| s.t.count("PRAGMA mmap_size");
+    let mmap_before = mmap(&day.s);
     let result = run(&mut day.s, &options(scope.clone(), out.clone())).unwrap();
+    assert_eq!(
+        mmap(&day.s),
+        mmap_before,
+        "the till's connection is left as it was"
+    );
     let report = reports::report(day.s.t.store.conn(), &scope, false).unwrap();
     assert_eq!(result.sales, 2);
     assert_eq!(result.total, "39.75");

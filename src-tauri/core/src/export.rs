@@ -957,6 +957,30 @@ fn count(conn: &Connection, sql: &str, params: &[rusqlite::types::Value]) -> Res
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// How much of the database file an export reads through a memory map.
+const EXPORT_MMAP_BYTES: i64 = 1 << 30;
+
+/// A memory map on the store's connection for the length of an export,
+/// put back as it was afterwards (the till's own reads keep their setting).
+struct MmapForExport<'a> {
+    conn: &'a Connection,
+    before: i64,
+}
+
+impl<'a> MmapForExport<'a> {
+    fn set(conn: &'a Connection) -> Result<MmapForExport<'a>> {
+        let before: i64 = conn.query_row("PRAGMA mmap_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "mmap_size", EXPORT_MMAP_BYTES)?;
+        Ok(MmapForExport { conn, before })
+    }
+}
+
+impl Drop for MmapForExport<'_> {
+    fn drop(&mut self) {
+        let _ = self.conn.pragma_update(None, "mmap_size", self.before);
+    }
+}
+
 /// One CSV file to write: its table and the query that selects its rows.
 struct Job {
     table: &'static Table,
@@ -1006,6 +1030,7 @@ pub fn write_package(
     // export is done, so the helper connection below reads exactly what
     // this one reads. The app itself does not write meanwhile: the export
     // holds its store.
+    let _mmap = MmapForExport::set(conn)?;
     let snapshot =
         rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let event = match &opts.scope {
@@ -1117,6 +1142,8 @@ pub fn write_package(
                             | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
                     )?;
                     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                    // Read the file through a memory map: no copy per page.
+                    conn.pragma_update(None, "mmap_size", EXPORT_MMAP_BYTES)?;
                     let read = conn.unchecked_transaction()?;
                     let mut keep_going =
                         |_: &Progress| !stop.load(std::sync::atomic::Ordering::Relaxed);
