@@ -408,3 +408,50 @@ fn a_disk_that_fills_during_the_export_leaves_nothing_behind() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+/// The demo's finished market on the Reports screen: a bar per hour of
+/// trading, and its total equal to what the command line reports.
+#[tokio::test]
+async fn the_demo_market_shows_a_bar_per_hour_and_the_same_total_as_the_command_line() {
+    let app = App::launch_prepared(|db| {
+        assert!(App::cli(db, &["demo"]).status.success());
+    })
+    .await;
+    app.choose_person("Maya").await;
+    app.find("#event-list").await;
+    click_settled(&app, "#nav-reports").await;
+    app.find("#sales-chart .chart-bar rect").await;
+    let total = app.text("#report-total").await;
+    let bars = app
+        .client
+        .find_all(popup_till_e2e::fantoccini::Locator::Css(
+            "#sales-chart .chart-bar",
+        ))
+        .await
+        .unwrap();
+    assert!(
+        bars.len() >= 4,
+        "a market day spans hours: {} bars",
+        bars.len()
+    );
+    app.wait_for_text("#compare-table", "Autumn Harvest Market")
+        .await;
+    app.screenshot("reports-demo-market").await;
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    let events: serde_json::Value =
+        serde_json::from_slice(&App::cli(&db, &["events", "--json"]).stdout).unwrap();
+    let past = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "closed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report: serde_json::Value =
+        serde_json::from_slice(&App::cli(&db, &["report", "--event", &past, "--json"]).stdout)
+            .unwrap();
+    assert_eq!(report["total"]["text"], total.as_str());
+}
