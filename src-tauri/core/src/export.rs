@@ -1006,9 +1006,10 @@ pub fn export(
         tx.journal(
             "export.written",
             "export",
-            &result.journal_head_hash,
+            &new_id(),
             json!({
                 "scope": opts.scope.label(),
+                "journal_head_hash": result.journal_head_hash,
                 "sales": result.sales,
                 "total": result.total,
                 "files": result.files.iter().map(|f| json!({"path": f.path, "sha256": f.sha256})).collect::<Vec<_>>(),
