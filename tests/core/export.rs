@@ -528,3 +528,32 @@ fn formula_starts_are_prefixed_and_nothing_else_changes() {
         assert_eq!(export::inert(input), output);
     }
 }
+
+#[test]
+fn a_range_export_carries_the_session_of_every_sale_even_one_opened_the_day_before() {
+    let mut s = shop();
+    let clock = crate::support::HandClock::install(&mut s.t.store);
+    // 10:00 + 13.5 h = 23:30 local on the 5th; the sale is at 00:30 on the 6th.
+    clock.advance(13 * 3600 + 1800);
+    s.open_session("20", false);
+    clock.advance(3600);
+    let mug = s.mug.clone();
+    s.sell(&cart(vec![line(&mug, "1")]), &[cash("")]).unwrap();
+    let out = s.t.dir.path().join("night");
+    let scope = Scope::range("2026-12-06", "2026-12-06").unwrap();
+    run(&mut s, &options(scope, out.clone())).unwrap();
+    let (_, sales) = read_csv(&out.join("sales.csv"), b',');
+    let (_, sessions) = read_csv(&out.join("till_sessions.csv"), b',');
+    assert_eq!(sales.len(), 1);
+    assert!(
+        sales[0]["at"].starts_with("2026-12-06T00:30"),
+        "{}",
+        sales[0]["at"]
+    );
+    let ids: BTreeSet<&str> = sessions.iter().map(|t| t["id"].as_str()).collect();
+    assert!(
+        ids.contains(sales[0]["session_id"].as_str()),
+        "the sale's session is exported"
+    );
+    assert!(sessions[0]["opened_at"].starts_with("2026-12-05T23:30"));
+}

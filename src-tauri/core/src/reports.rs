@@ -144,9 +144,19 @@ impl Scope {
         f
     }
 
-    /// The till sessions in scope (alias `t`).
+    /// The till sessions in scope (alias `t`). A range also takes the
+    /// sessions of its sales (a session opened the evening before), so every
+    /// sale's session is in the export too.
     pub(crate) fn sessions(&self, include_practice: bool) -> Filter {
         let mut f = self.filter("t", "opened_at", "opened_offset_minutes");
+        if let Scope::Range { .. } = self {
+            let sales = self.sales(include_practice);
+            f.sql = format!(
+                "(({}) OR t.id IN (SELECT s.session_id FROM sale s WHERE {}))",
+                f.sql, sales.sql
+            );
+            f.params.extend(sales.params);
+        }
         f.sql.push_str(" AND t.practice <= ?");
         f.params.push(Value::Integer(i64::from(include_practice)));
         f
