@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use popup_till_core::catalog_csv::{self, ImportProgress, ImportReport};
+use popup_till_core::export::{self, ExportOptions};
+use popup_till_core::reports::{self, Scope};
 use popup_till_core::{audit, demo, events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
@@ -42,6 +44,41 @@ pub enum Command {
     Events {
         #[arg(long)]
         json: bool,
+    },
+    /// Show an event's figures: sales, tax, payments, stock, cash, visitors.
+    Report {
+        /// The event's id (see `events`).
+        #[arg(long, value_name = "ID")]
+        event: String,
+        /// Count practice sales too.
+        #[arg(long)]
+        practice: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export an event or a date range as CSV files for the accountant into
+    /// a new folder (with datapackage.json and a manifest of SHA-256 hashes).
+    Export {
+        #[arg(long, value_name = "ID", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+        event: Option<String>,
+        /// First local date, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", requires = "to")]
+        from: Option<String>,
+        /// Last local date, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", requires = "from")]
+        to: Option<String>,
+        /// The folder to create (must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// `;` between fields and `,` as the decimal mark.
+        #[arg(long)]
+        semicolon: bool,
+        /// Start each file with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        /// Include practice sales.
+        #[arg(long)]
+        practice: bool,
     },
     /// Import the catalog from a CSV FILE: create or update products by SKU.
     /// Prints what would change and every bad row; exits 1 (writing nothing)
@@ -227,6 +264,67 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             println!("exported the catalog to {}", file.display());
             Ok(0)
         }
+        Command::Report {
+            event,
+            practice,
+            json,
+        } => {
+            let report = reports::report(store.conn(), &Scope::Event(event), practice)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report_text(&report));
+            }
+            Ok(0)
+        }
+        Command::Export {
+            event,
+            from,
+            to,
+            out,
+            semicolon,
+            bom,
+            practice,
+        } => {
+            let scope = match (event, from, to) {
+                (Some(id), _, _) => Scope::Event(id),
+                (None, Some(from), Some(to)) => Scope::range(&from, &to)?,
+                _ => {
+                    return Err(Error::validation(
+                        "event",
+                        "give --event ID or --from DATE --to DATE",
+                    ))
+                }
+            };
+            let opts = ExportOptions {
+                scope,
+                out,
+                semicolon,
+                bom,
+                include_practice: practice,
+            };
+            let result = export::export(&mut store, &Actor::system("cli"), &opts, &mut |p| {
+                if p.rows_total >= 100_000 && p.rows_done > 0 {
+                    eprintln!("{}: {} of {} rows", p.file, p.rows_done, p.rows_total);
+                }
+                true
+            })?;
+            println!(
+                "exported {} sales (total {}) to {}",
+                result.sales, result.total, result.folder
+            );
+            for f in &result.files {
+                println!(
+                    "  {:<22} {:>10} bytes  sha256 {}",
+                    f.path, f.bytes, f.sha256
+                );
+            }
+            println!("journal head hash {}", result.journal_head_hash);
+            Ok(0)
+        }
     }
 }
 
@@ -289,4 +387,57 @@ fn print_import_report(file: &Path, report: &ImportReport, dry_run: bool, json: 
     } else {
         println!("imported");
     }
+}
+
+/// The report as plain text for a terminal.
+fn report_text(r: &reports::EventReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let cur = &r.currency;
+    if let Some(e) = &r.event {
+        let _ = writeln!(out, "{} ({} – {})", e.name, e.starts_at, e.ends_at);
+    }
+    let _ = writeln!(out, "sales            {}", r.sales_count);
+    let _ = writeln!(out, "gross            {} {cur}", r.gross.text);
+    let _ = writeln!(out, "discounts        {} {cur}", r.discounts.text);
+    let _ = writeln!(out, "net (excl. tax)  {} {cur}", r.net.text);
+    let _ = writeln!(out, "tax              {} {cur}", r.tax.text);
+    let _ = writeln!(out, "rounding         {} {cur}", r.rounding.text);
+    let _ = writeln!(out, "total            {} {cur}", r.total.text);
+    let _ = writeln!(
+        out,
+        "voids            {} ({} {cur})",
+        r.voids.count, r.voids.total.text
+    );
+    let _ = writeln!(out, "items            {}", r.items);
+    let _ = writeln!(out, "average basket   {} {cur}", r.average_basket.text);
+    for t in &r.tax_by_rate {
+        let _ = writeln!(
+            out,
+            "tax {:>6} %     net {} tax {} gross {}",
+            t.rate, t.net.text, t.tax.text, t.gross.text
+        );
+    }
+    for p in &r.payments {
+        let _ = writeln!(
+            out,
+            "paid {:<11} {} × {} {cur}",
+            p.method, p.count, p.amount.text
+        );
+    }
+    let _ = writeln!(
+        out,
+        "cash             expected {} counted {} variance {}",
+        r.cash.expected.text, r.cash.counted.text, r.cash.variance.text
+    );
+    let _ = writeln!(
+        out,
+        "visitors         {} (conversion {})",
+        r.visitors,
+        r.conversion
+            .as_deref()
+            .map(|c| format!("{c} %"))
+            .unwrap_or_else(|| "–".into())
+    );
+    out
 }

@@ -69,4 +69,10 @@ pub const COMMANDS: &[&str] = &[
     "product_history",
     "stock_document",
     "event_stock_picture",
+    "event_report",
+    "compare_events",
+    "event_visitors",
+    "count_visitor",
+    "enter_visitors",
+    "export_package",
 ];

@@ -11,6 +11,8 @@ import * as settingsScreen from './screens/settings.js';
 import * as stockScreen from './screens/stock.js';
 import * as tasksScreen from './screens/tasks.js';
 import * as tillScreen from './screens/till.js';
+import * as reportsScreen from './screens/reports.js';
+import * as exportScreen from './screens/export.js';
 import { placeholder } from './screens/placeholder.js';
 
 const SCREENS = [
@@ -19,8 +21,8 @@ const SCREENS = [
   { id: 'till', label: 'Till', module: tillScreen },
   { id: 'stock', label: 'Stock', module: stockScreen },
   { id: 'people', label: 'People', module: peopleScreen },
-  { id: 'reports', label: 'Reports', module: placeholder('Reports', 'The day\'s figures are not built yet.') },
-  { id: 'export', label: 'Export', module: placeholder('Export', 'The CSV export for your accountant is not built yet.') },
+  { id: 'reports', label: 'Reports', module: reportsScreen },
+  { id: 'export', label: 'Export', module: exportScreen },
   { id: 'settings', label: 'Settings', module: settingsScreen },
 ];
 

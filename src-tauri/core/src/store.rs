@@ -24,6 +24,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../migrations/0004_catalog_stock.sql"),
     include_str!("../migrations/0005_sales.sql"),
     include_str!("../migrations/0006_tasks.sql"),
+    include_str!("../migrations/0007_reports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -18,6 +18,7 @@ use tauri::State;
 
 use crate::app::AppState;
 
+pub mod reports;
 mod stock;
 pub mod tasks;
 pub mod till;
@@ -283,6 +284,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         stock::product_history,
         stock::stock_document,
         stock::event_stock_picture,
+        reports::event_report,
+        reports::compare_events,
+        reports::event_visitors,
+        reports::count_visitor,
+        reports::enter_visitors,
+        reports::export_package,
     ]
 }
 

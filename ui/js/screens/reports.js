@@ -1,0 +1,170 @@
+// The Reports screen: an event's figures as the core computed them (every
+// amount arrives as text Rust formatted), sales by hour as an SVG chart, the
+// footfall tally, and all events side by side.
+
+import { call } from '../api.js';
+import { h, clear } from '../dom.js';
+import { visitorTally } from '../visitors.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes; text children become text nodes. */
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+/**
+ * Bars of the takings per local hour, with the number of sales above each
+ * bar. Heights are proportional to the minor units (geometry only: every
+ * amount shown is the text the core formatted).
+ */
+export function hourChart(hours, currency) {
+  const width = 640;
+  const height = 240;
+  const pad = { top: 28, right: 12, bottom: 36, left: 12 };
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'hour-chart',
+    id: 'sales-chart',
+    role: 'img',
+    'aria-label': 'Sales by hour',
+  });
+  svg.append(s('title', {}, 'Sales by hour'));
+  if (!hours.length) {
+    svg.append(s('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'chart-empty' }, 'No sales yet'));
+    return svg;
+  }
+  const max = Math.max(1, ...hours.map((x) => x.total.minor));
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const slot = plotW / hours.length;
+  const barW = Math.max(6, Math.min(56, slot * 0.7));
+  svg.append(s('line', { x1: pad.left, x2: width - pad.right, y1: pad.top + plotH, y2: pad.top + plotH, class: 'chart-axis' }));
+  hours.forEach((x, i) => {
+    const barH = Math.round((x.total.minor / max) * plotH);
+    const cx = pad.left + slot * i + slot / 2;
+    const g = s('g', { class: 'chart-bar', 'data-hour': x.hour });
+    g.append(s('title', {}, `${String(x.hour).padStart(2, '0')}:00 – ${x.sales} sales, ${x.total.text} ${currency}, ${x.visitors} visitors`));
+    g.append(s('rect', { x: cx - barW / 2, y: pad.top + plotH - barH, width: barW, height: Math.max(barH, x.sales ? 1 : 0), rx: 3 }));
+    g.append(s('text', { x: cx, y: pad.top + plotH - barH - 6, 'text-anchor': 'middle', class: 'chart-value' }, x.sales ? x.total.text : ''));
+    g.append(s('text', { x: cx, y: height - pad.bottom + 18, 'text-anchor': 'middle', class: 'chart-label' }, `${String(x.hour).padStart(2, '0')}h`));
+    svg.append(g);
+  });
+  return svg;
+}
+
+const pct = (c) => (c == null ? '–' : `${c} %`);
+
+function bigFigure(label, value, id) {
+  return h('div', { class: 'figure' }, h('span', { class: 'figure-label' }, label), h('strong', { class: 'figure-value', id }, value));
+}
+
+function table(id, head, rows, numeric = []) {
+  return h('table', { class: 'table compact', id },
+    h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { class: numeric.includes(i) ? 'num' : null }, t)))),
+    h('tbody', {}, rows.length
+      ? rows.map((r) => h('tr', {}, r.map((c, i) => h('td', { class: numeric.includes(i) ? 'num' : null }, c))))
+      : h('tr', {}, h('td', { colspan: head.length, class: 'muted' }, 'Nothing yet'))));
+}
+
+function money(r) {
+  // data-metric mirrors summary.csv's metric names, so a test can compare.
+  const row = (label, metric, value) => h('tr', { dataset: { metric } }, h('td', {}, label), h('td', { class: 'num' }, value));
+  return h('table', { class: 'table compact', id: 'report-money' },
+    h('tbody', {},
+      row('Gross (before discounts)', 'gross', r.gross.text),
+      row('Discounts', 'discounts', r.discounts.text),
+      row('Net (without tax)', 'net', r.net.text),
+      row('Tax', 'tax', r.tax.text),
+      row('Cash rounding', 'rounding', r.rounding.text),
+      row('Total taken', 'total', r.total.text),
+      row(`Voided (${r.voids.count})`, 'voids_total', r.voids.total.text),
+      row('Sales', 'sales_count', String(r.sales_count)),
+      row('Items', 'items', r.items),
+      row('Average basket', 'average_basket', r.average_basket.text),
+      row('Visitors', 'visitors', String(r.visitors)),
+      row('Conversion', 'conversion', pct(r.conversion)),
+      r.tasks ? row('Tasks done', 'tasks_done', `${r.tasks.done} of ${r.tasks.total}`) : null));
+}
+
+function reportBody(r, ctx, redraw) {
+  const cur = r.currency;
+  const ev = r.event;
+  return [
+    h('div', { class: 'figures' },
+      bigFigure(`Total (${cur})`, r.total.text, 'report-total'),
+      bigFigure('Sales', String(r.sales_count), 'report-sales'),
+      bigFigure('Average basket', r.average_basket.text, 'report-basket'),
+      bigFigure('Visitors', String(r.visitors), 'report-visitors'),
+      bigFigure('Conversion', pct(r.conversion), 'report-conversion')),
+    h('div', { class: 'report-grid' },
+      h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur),
+        table('report-hours', ['Hour', 'Sales', `Total ${cur}`, 'Visitors', 'Conversion'],
+          r.by_hour.map((x) => [`${String(x.hour).padStart(2, '0')}:00`, String(x.sales), x.total.text, String(x.visitors), pct(x.conversion)]), [1, 2, 3, 4])),
+      h('section', { class: 'panel' }, h('h2', {}, 'Takings'), money(r)),
+      ev ? visitorTally(ev, async () => { await redraw(); const b = document.getElementById('visitor-plus'); if (b) b.focus(); }) : null,
+      h('section', { class: 'panel' }, h('h2', {}, 'Tax by rate'),
+        table('report-tax', ['Rate %', 'Net', 'Tax', 'Gross'], r.tax_by_rate.map((t) => [t.rate, t.net.text, t.tax.text, t.gross.text]), [1, 2, 3])),
+      h('section', { class: 'panel' }, h('h2', {}, 'Payments'),
+        table('report-payments', ['Method', 'Count', `Amount ${cur}`], r.payments.map((p) => [p.method, String(p.count), p.amount.text]), [1, 2])),
+      h('section', { class: 'panel' }, h('h2', {}, 'Cash'),
+        table('report-cash', ['Sessions', 'Float', 'Expected at close', 'Counted', 'Variance'],
+          [[`${r.cash.sessions}`, r.cash.opening_float.text, r.cash.expected.text, r.cash.counted.text, r.cash.variance.text]], [1, 2, 3, 4]),
+        r.cash.open_sessions
+          ? h('p', { class: 'notice', id: 'report-cash-open' }, `${r.cash.open_sessions} till still open: its drawer should hold ${r.cash.expected_open.text} ${cur} now; it is counted at close.`)
+          : null),
+      h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
+        table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
+      h('section', { class: 'panel wide' }, h('h2', {}, 'Stock at the event'),
+        table('report-stock', ['SKU', 'Product', 'Brought', 'Sold', 'Shrinkage', 'Remaining'],
+          r.stock.map((x) => [x.sku, x.name, x.brought, x.sold, x.shrinkage, x.remaining]), [2, 3, 4, 5]))),
+  ];
+}
+
+function comparison(rows) {
+  return h('section', { class: 'panel wide' }, h('h2', {}, 'Events side by side'),
+    table('compare-table', ['Event', 'Date', 'Sales', 'Total', 'Net', 'Tax', 'Discounts', 'Voids', 'Avg basket', 'Visitors', 'Conversion', 'Cash variance'],
+      rows.map((c) => [c.event.name, c.event.starts_at.slice(0, 10), String(c.sales_count), c.total.text, c.net.text, c.tax.text,
+        c.discounts.text, String(c.voids.count), c.average_basket.text, String(c.visitors), pct(c.conversion), c.cash_variance.text]),
+      [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+}
+
+export async function render(root, ctx) {
+  const events = await call('list_events');
+  const current = ctx.status.current_event;
+  const started = events.filter((e) => e.status !== 'planned');
+  const state = {
+    eventId: (current && current.id) || (started[0] && started[0].id) || (events[0] && events[0].id) || '',
+    practice: false,
+  };
+  const select = h('select', { id: 'report-event', name: 'event' },
+    events.map((e) => h('option', { value: e.id, selected: e.id === state.eventId }, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`)));
+  const practice = h('input', { type: 'checkbox', id: 'report-practice' });
+  const body = h('div', { id: 'report-body' });
+  const compare = h('div', { id: 'report-compare' });
+
+  async function draw() {
+    clear(body);
+    clear(compare);
+    if (!state.eventId) {
+      body.append(h('p', { class: 'notice' }, 'No events yet: create one on the Event screen.'));
+      return;
+    }
+    const report = await call('event_report', { eventId: state.eventId, includePractice: state.practice });
+    body.append(...reportBody(report, ctx, draw));
+    compare.append(comparison(await call('compare_events', { includePractice: state.practice })));
+  }
+  select.addEventListener('change', () => { state.eventId = select.value; draw(); });
+  practice.addEventListener('change', () => { state.practice = practice.checked; draw(); });
+
+  root.append(h('div', { class: 'screen-head' },
+    h('h1', {}, 'Reports'),
+    h('div', { class: 'row report-controls' },
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Event'), select),
+      h('label', { class: 'check' }, practice, ' Include practice sales'))),
+  body, compare);
+  await draw();
+}

@@ -1,0 +1,66 @@
+// The footfall tally: a large "+1 visitor" button and a field for a counted
+// number or a correction (e.g. -2). A small module so the Event and Till
+// screens can mount the same control as the Reports screen.
+
+import { call } from './api.js';
+import { h, field, showFormError, clearFormError, toast } from './dom.js';
+
+/**
+ * The tally for `event` ({id, name, status}). `onChange(total)` runs after
+ * every recorded count. Returns the element to mount.
+ */
+export function visitorTally(event, onChange = () => {}) {
+  const count = h('strong', { class: 'visitor-count', id: 'visitor-count' }, '…');
+  const show = (total) => { count.textContent = String(total); };
+  const canCount = event.status === 'open' || event.status === 'closed';
+
+  const plus = h('button', {
+    type: 'button',
+    class: 'primary huge visitor-plus',
+    id: 'visitor-plus',
+    disabled: !canCount,
+    title: 'Count one visitor',
+    onclick: async () => {
+      plus.disabled = true;
+      try {
+        const total = await call('count_visitor', { eventId: event.id });
+        show(total);
+        onChange(total);
+      } catch (err) {
+        toast(err.message, 'error');
+      } finally {
+        plus.disabled = false;
+        plus.focus();
+      }
+    },
+  }, '+1 visitor');
+
+  const input = h('input', { name: 'visitors', id: 'visitor-manual', inputmode: 'numeric', placeholder: 'e.g. 25 or -2', autocomplete: 'off' });
+  const form = h('form', { class: 'visitor-manual', id: 'visitor-form', novalidate: true },
+    field('Add a counted number (negative to correct)', input),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('button', { type: 'submit', id: 'visitor-manual-save', disabled: !canCount }, 'Add'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    try {
+      const total = await call('enter_visitors', { eventId: event.id, count: input.value });
+      input.value = '';
+      show(total);
+      toast(`Visitors now ${total}`);
+      onChange(total);
+    } catch (err) {
+      showFormError(form, err);
+    }
+  });
+
+  call('event_visitors', { eventId: event.id }).then(show, (err) => toast(err.message, 'error'));
+
+  return h('section', { class: 'panel visitor-tally', id: 'visitor-tally' },
+    h('h2', {}, 'Visitors'),
+    h('div', { class: 'visitor-row' },
+      h('div', { class: 'visitor-total' }, count, h('span', { class: 'muted' }, ' visitors')),
+      plus),
+    canCount ? null : h('p', { class: 'muted' }, 'Count visitors once the event is open.'),
+    form);
+}
