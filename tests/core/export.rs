@@ -557,3 +557,70 @@ fn a_range_export_carries_the_session_of_every_sale_even_one_opened_the_day_befo
     );
     assert!(sessions[0]["opened_at"].starts_with("2026-12-05T23:30"));
 }
+
+#[test]
+fn tasks_csv_carries_the_flow_without_volunteer_names_and_the_report_counts_steps_done() {
+    use popup_till_core::tasks::{self, SignInput, STARTER_ID};
+
+    let mut s = shop();
+    let event = s.event.clone();
+    let steps =
+        s.t.store
+            .write(&s.cashier(), |tx| {
+                tasks::create_flow(tx, &event, STARTER_ID)
+            })
+            .unwrap();
+    // A volunteer signs the first one-person step; opening the till and a
+    // sale complete two more by their work.
+    let first = steps
+        .iter()
+        .find(|st| st.signoff == tasks::Signoff::One && st.requires.is_empty())
+        .expect("a one-person step with no prerequisite")
+        .id
+        .clone();
+    s.t.store
+        .write(&s.cashier(), |tx| {
+            tasks::sign(
+                tx,
+                &first,
+                &SignInput {
+                    signer_name: "Zelda Quartermain".into(),
+                    signer_person_id: None,
+                },
+                None,
+            )
+        })
+        .unwrap();
+    s.open_session("50", false);
+    let mug = s.mug.clone();
+    s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
+
+    let scope = Scope::Event(event.clone());
+    let report = reports::report(s.t.store.conn(), &scope, false).unwrap();
+    let figures = report.tasks.clone().expect("the event has a flow");
+    assert_eq!((figures.done, figures.total), (3, 10));
+
+    let out = s.t.dir.path().join("with-tasks");
+    run(&mut s, &options(scope, out.clone())).unwrap();
+    let (header, rows) = read_csv(&out.join("tasks.csv"), b',');
+    assert_eq!(header[0], "step_id");
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows.iter().filter(|r| r["status"] == "done").count(), 3);
+    assert!(rows
+        .iter()
+        .any(|r| r["done_by"].starts_with("till_session:")));
+    assert!(rows.iter().any(|r| r["done_by"].starts_with("sale:")));
+    for file in fs::read_dir(&out).unwrap() {
+        let text = fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(
+            !text.contains("Zelda"),
+            "a volunteer's name reached the export"
+        );
+    }
+    let (_, summary) = read_csv(&out.join("summary.csv"), b',');
+    let done = summary
+        .iter()
+        .find(|r| r["metric"] == "tasks_done")
+        .unwrap();
+    assert_eq!(done["value"], "3");
+}

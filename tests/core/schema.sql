@@ -10,6 +10,8 @@ CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
 CREATE INDEX order_fulfilment_by_order ON order_fulfilment (order_id);
 -- index payment_by_method
 CREATE INDEX payment_by_method ON payment (method, sale_id, amount_minor);
+-- index payment_report_cover
+CREATE INDEX payment_report_cover ON payment (sale_id, method, amount_minor);
 -- index pin_attempt_by_person
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
@@ -24,6 +26,14 @@ CREATE INDEX sale_by_session ON sale (session_id, practice);
 CREATE INDEX sale_by_time ON sale (at_utc);
 -- index sale_line_by_product
 CREATE INDEX sale_line_by_product ON sale_line (product_id, sale_id);
+-- index sale_line_report_cover
+CREATE INDEX sale_line_report_cover ON sale_line (
+    sale_id, product_id, tax_rate, unit, quantity_milli,
+    amount_minor, net_minor, tax_minor, gross_minor);
+-- index sale_report_cover
+CREATE INDEX sale_report_cover ON sale (
+    event_id, practice, id, at_utc, utc_offset_minutes,
+    total_minor, discount_minor, tax_minor, rounding_minor);
 -- index sale_void_by_session
 CREATE INDEX sale_void_by_session ON sale_void (session_id);
 -- index stock_count_by_event
@@ -36,6 +46,9 @@ CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, ki
 CREATE INDEX stock_movement_by_product ON stock_movement (product_id, at_utc);
 -- index stock_movement_by_source
 CREATE INDEX stock_movement_by_source ON stock_movement (source_type, source_id);
+-- index stock_movement_report_cover
+CREATE INDEX stock_movement_report_cover ON stock_movement (
+    event_id, location, product_id, kind, quantity_milli);
 -- index task_by_event
 CREATE INDEX task_by_event ON task (event_id, position);
 -- index task_signoff_by_task
@@ -44,6 +57,8 @@ CREATE INDEX task_signoff_by_task ON task_signoff (task_id, at_utc);
 CREATE INDEX till_session_by_event ON till_session (event_id, opened_at);
 -- index till_session_one_open
 CREATE UNIQUE INDEX till_session_one_open ON till_session (device_id) WHERE closed_at IS NULL;
+-- index visitor_tally_by_event
+CREATE INDEX visitor_tally_by_event ON visitor_tally (event_id, at_utc, utc_offset_minutes, delta);
 -- table audit_log
 CREATE TABLE audit_log (
     seq                 INTEGER PRIMARY KEY NOT NULL,
@@ -427,6 +442,18 @@ CREATE TABLE till_session (
     CHECK (closed_at IS NULL OR (closed_by IS NOT NULL AND expected_minor IS NOT NULL
            AND variance_minor = counted_minor - expected_minor))
 ) STRICT;
+-- table visitor_tally
+CREATE TABLE visitor_tally (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    delta               INTEGER NOT NULL CHECK (delta <> 0 AND delta BETWEEN -100000 AND 100000),
+    -- 'tap' for the +1 button, 'manual' for an entered count or correction
+    source              TEXT NOT NULL CHECK (source IN ('tap', 'manual')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
 -- table z_report
 CREATE TABLE z_report (
     id                  TEXT PRIMARY KEY NOT NULL,
@@ -555,6 +582,12 @@ BEGIN SELECT RAISE(ABORT, 'till_session is append-only: only an open session can
 -- trigger till_session_is_append_only_delete
 CREATE TRIGGER till_session_is_append_only_delete BEFORE DELETE ON till_session
 BEGIN SELECT RAISE(ABORT, 'till_session is append-only'); END;
+-- trigger visitor_tally_is_append_only_delete
+CREATE TRIGGER visitor_tally_is_append_only_delete BEFORE DELETE ON visitor_tally
+BEGIN SELECT RAISE(ABORT, 'visitor_tally is append-only'); END;
+-- trigger visitor_tally_is_append_only_update
+CREATE TRIGGER visitor_tally_is_append_only_update BEFORE UPDATE ON visitor_tally
+BEGIN SELECT RAISE(ABORT, 'visitor_tally is append-only'); END;
 -- trigger z_report_is_append_only_delete
 CREATE TRIGGER z_report_is_append_only_delete BEFORE DELETE ON z_report
 BEGIN SELECT RAISE(ABORT, 'z_report is append-only'); END;

@@ -438,8 +438,36 @@ const SUMMARY: Table = Table {
     foreign_keys: &[],
 };
 
-// Tasks: the task flow's `tasks.csv` joins this list at merge, written by
-// the task module's own export function over the same scope.
+/// The event flows' steps. Volunteers' names stay out of the day's export
+/// (no personal data): the organizer's own `tasks-csv` command has them.
+const TASKS: Table = Table {
+    name: "tasks",
+    title: "Steps of the events' task flows, their status and sign-off times",
+    columns: &[
+        col("step_id", Text, "Step id"),
+        col("event_id", Text, "Event id"),
+        col("position", Integer, "Order of the step in its flow"),
+        col("phase", Text, "before, during or after the event"),
+        col("title", Text, "What the step is"),
+        col("action", Text, "The work that completes it, if any"),
+        col("due_at", Text, "Due time, the event's local wall clock"),
+        col("status", Text, "open, done or skipped"),
+        col("signoffs", Integer, "Number of sign-offs recorded"),
+        col(
+            "signed_at_utc",
+            Text,
+            "Times of the sign-offs (UTC), separated by ;",
+        ),
+        col(
+            "done_by",
+            Text,
+            "The document whose work completed it (type:id)",
+        ),
+        col("skip_reason", Text, "Why it was skipped"),
+    ],
+    primary_key: &["step_id"],
+    foreign_keys: &[],
+};
 
 /// A writer that hashes and counts what passes through it.
 struct Hashing<W: Write> {
@@ -802,6 +830,60 @@ impl Writer<'_> {
         self.finish(path, w, Some(done))
     }
 
+    fn tasks(&mut self, conn: &Connection, scope: &reports::Scope) -> Result<()> {
+        let (path, mut w) = self.open("tasks.csv")?;
+        w.write_record(TASKS.columns.iter().map(|c| c.name))
+            .map_err(|e| csv_error(&path, e))?;
+        let mut rows = 0;
+        for event_id in scope.event_ids(conn)? {
+            let flow = crate::tasks::flow_at(conn, &event_id, chrono::NaiveDateTime::default())?;
+            for step in &flow.steps {
+                let signed: Vec<&crate::tasks::SignoffRecord> =
+                    step.records.iter().filter(|r| r.kind != "skip").collect();
+                let done_by = step
+                    .records
+                    .iter()
+                    .find_map(|r| match (&r.source_type, &r.source_id) {
+                        (Some(t), Some(id)) => Some(format!("{t}:{id}")),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let skip_reason = step
+                    .records
+                    .iter()
+                    .find(|r| r.kind == "skip")
+                    .map(|r| r.reason.as_str())
+                    .unwrap_or("");
+                let status = match step.status {
+                    crate::tasks::StepStatus::Open => "open",
+                    crate::tasks::StepStatus::Done => "done",
+                    crate::tasks::StepStatus::Skipped => "skipped",
+                };
+                w.write_record([
+                    step.id.as_str(),
+                    step.event_id.as_str(),
+                    &step.position.to_string(),
+                    step.phase.as_str(),
+                    &inert(&step.title),
+                    step.action.map(|a| a.as_str()).unwrap_or(""),
+                    step.due_at.as_deref().unwrap_or(""),
+                    status,
+                    &signed.len().to_string(),
+                    &signed
+                        .iter()
+                        .map(|r| r.at_utc.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    &done_by,
+                    &inert(skip_reason),
+                ])
+                .map_err(|e| csv_error(&path, e))?;
+                rows += 1;
+            }
+        }
+        self.finish(path, w, Some(rows))
+    }
+
     fn summary(&mut self, report: &reports::EventReport) -> Result<()> {
         let (path, mut w) = self.open("summary.csv")?;
         w.write_record(SUMMARY.columns.iter().map(|c| c.name))
@@ -1125,6 +1207,7 @@ pub fn write_package(
         &CASH_MOVEMENTS,
         &STOCK_MOVEMENTS,
         &VISITORS,
+        &TASKS,
         &JOURNAL,
         &SUMMARY,
     ];
@@ -1186,6 +1269,7 @@ pub fn write_package(
                         let total = count(&snapshot, &j.sql, &j.params)?;
                         w.table(&snapshot, j.table, &j.sql, &j.params, total)?;
                     }
+                    w.tasks(&snapshot, &opts.scope)?;
                     w.summary(&report)?;
                     Ok((w.files, report, journal))
                 })();

@@ -482,10 +482,38 @@ pub fn report_with(
     })
 }
 
-/// Tasks done at the event: the task flow's core function plugs in here at
-/// merge (tasks are not part of this branch yet).
-fn tasks_done(_conn: &Connection, _scope: &Scope) -> Result<Option<TaskFigures>> {
-    Ok(None)
+/// Steps of the event flows in scope that are finished (done or skipped
+/// with a reason), out of all their steps; None when no event in scope has
+/// a flow.
+fn tasks_done(conn: &Connection, scope: &Scope) -> Result<Option<TaskFigures>> {
+    let mut figures = TaskFigures { done: 0, total: 0 };
+    for event_id in scope.event_ids(conn)? {
+        // "now" only decides what is overdue, which is not counted here.
+        let flow = crate::tasks::flow_at(conn, &event_id, chrono::NaiveDateTime::default())?;
+        figures.total += flow.steps.len() as i64;
+        figures.done += flow
+            .steps
+            .iter()
+            .filter(|s| s.status != crate::tasks::StepStatus::Open)
+            .count() as i64;
+    }
+    Ok((figures.total > 0).then_some(figures))
+}
+
+impl Scope {
+    /// The events in scope: the one event, or those starting within the range.
+    pub fn event_ids(&self, conn: &Connection) -> Result<Vec<String>> {
+        match self {
+            Scope::Event(id) => Ok(vec![id.clone()]),
+            Scope::Range { from, to } => {
+                let mut stmt = conn.prepare(
+                    "SELECT id FROM event WHERE substr(starts_at, 1, 10) BETWEEN ?1 AND ?2 ORDER BY starts_at, id",
+                )?;
+                let rows = stmt.query_map((from.to_string(), to.to_string()), |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            }
+        }
+    }
 }
 
 fn hours(
