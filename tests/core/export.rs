@@ -624,3 +624,48 @@ fn tasks_csv_carries_the_flow_without_volunteer_names_and_the_report_counts_step
         .unwrap();
     assert_eq!(done["value"], "3");
 }
+
+#[test]
+fn exporting_an_events_day_completes_its_export_step() {
+    use popup_till_core::tasks::{self, Action, StepInput, StepStatus, TemplateInput};
+
+    let mut day = market_day();
+    let event = day.s.event.clone();
+    day.s
+        .t
+        .store
+        .write(&day.s.cashier(), |tx| {
+            let template = tasks::create_template(
+                tx,
+                &TemplateInput {
+                    name: "Close-down".into(),
+                    description: String::new(),
+                    steps: vec![StepInput {
+                        key: String::new(),
+                        phase: "after".into(),
+                        title: "Export the day for the accountant".into(),
+                        notes: String::new(),
+                        action: Some("export".into()),
+                        due: None,
+                        signoff: "one".into(),
+                        requires: Vec::new(),
+                    }],
+                },
+            )?;
+            tasks::create_flow(tx, &event, &template.id)
+        })
+        .unwrap();
+    let flow = |s: &Shop| {
+        tasks::flow_at(s.t.store.conn(), &event, chrono::Utc::now().naive_utc()).unwrap()
+    };
+    assert_eq!(flow(&day.s).steps[0].status, StepStatus::Open);
+    let out = day.s.t.dir.path().join("day");
+    run(&mut day.s, &options(Scope::Event(event.clone()), out)).unwrap();
+    let after = flow(&day.s);
+    assert_eq!(after.steps[0].action, Some(Action::Export));
+    assert_eq!(after.steps[0].status, StepStatus::Done);
+    assert_eq!(
+        after.steps[0].records[0].source_type.as_deref(),
+        Some("export")
+    );
+}

@@ -7,9 +7,10 @@ import { h, field, showFormError, clearFormError, toast } from './dom.js';
 
 /**
  * The tally for `event` ({id, name, status}). `onChange(total)` runs after
- * every recorded count. Returns the element to mount.
+ * every recorded count. `compact` leaves out the manual entry (the till and
+ * the event's home; the Reports screen has it). Returns the element to mount.
  */
-export function visitorTally(event, onChange = () => {}) {
+export function visitorTally(event, onChange = () => {}, { compact = false } = {}) {
   const count = h('strong', { class: 'visitor-count', id: 'visitor-count' }, '…');
   const show = (total) => { count.textContent = String(total); };
   const canCount = event.status === 'open' || event.status === 'closed';
@@ -30,7 +31,8 @@ export function visitorTally(event, onChange = () => {}) {
         toast(err.message, 'error');
       } finally {
         plus.disabled = false;
-        plus.focus();
+        // On the till, focus goes back to the scan field (onChange does it).
+        if (!compact) plus.focus();
       }
     },
   }, '+1 visitor');
@@ -56,11 +58,15 @@ export function visitorTally(event, onChange = () => {}) {
 
   call('event_visitors', { eventId: event.id }).then(show, (err) => toast(err.message, 'error'));
 
+  if (compact) {
+    return h('div', { class: 'visitor-compact', id: 'visitor-tally' },
+      plus, h('span', { class: 'visitor-total' }, count, h('span', { class: 'muted' }, ' visitors')));
+  }
   return h('section', { class: 'panel visitor-tally', id: 'visitor-tally' },
     h('h2', {}, 'Visitors'),
     h('div', { class: 'visitor-row' },
       h('div', { class: 'visitor-total' }, count, h('span', { class: 'muted' }, ' visitors')),
       plus),
     canCount ? null : h('p', { class: 'muted' }, 'Count visitors once the event is open.'),
-    form);
+    compact ? null : form);
 }

@@ -1084,11 +1084,12 @@ pub fn export(
 ) -> Result<ExportResult> {
     check_target(&opts.out)?;
     let result = write_package(store.conn(), opts, progress)?;
+    let export_id = new_id();
     store.write(actor, |tx| {
         tx.journal(
             "export.written",
             "export",
-            &new_id(),
+            &export_id,
             json!({
                 "scope": opts.scope.label(),
                 "journal_head_hash": result.journal_head_hash,
@@ -1096,7 +1097,12 @@ pub fn export(
                 "total": result.total,
                 "files": result.files.iter().map(|f| json!({"path": f.path, "sha256": f.sha256})).collect::<Vec<_>>(),
             }),
-        )
+        )?;
+        // Exporting an event's day is the work of its flow's export step.
+        if let reports::Scope::Event(event_id) = &opts.scope {
+            crate::tasks::complete_by_action(tx, event_id, "export", "export", Some(&export_id))?;
+        }
+        Ok(())
     })?;
     Ok(result)
 }

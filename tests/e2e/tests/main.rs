@@ -6,3 +6,4 @@ mod reports;
 mod stock;
 mod tasks;
 mod till;
+mod wiring;

@@ -6,6 +6,7 @@
 import { call } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { progressBars, stepRow, recordText } from '../flow.js';
+import { visitorTally } from '../visitors.js';
 
 function defaultTimes() {
   const d = new Date();
@@ -85,7 +86,7 @@ async function eventHome(ctx, ev, templates, redraw) {
     h('div', {},
       h('h2', {}, ev.name, ' ', h('span', { class: `badge badge-${ev.status}` }, ev.status)),
       h('div', { class: 'muted' }, `${ev.starts_at.replace('T', ' ')} – ${ev.ends_at.replace('T', ' ')}`, ev.venue ? ` · ${ev.venue}` : '')),
-    h('div', { class: 'home-sell' }, sell));
+    h('div', { class: 'home-sell' }, sell, ev.status === 'open' ? visitorTally(ev, () => {}, { compact: true }) : null));
   home.append(head);
   const flow = await call('task_flow', { eventId: ev.id });
   if (flow.total === 0) {

@@ -11,6 +11,7 @@
 
 import { call } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { visitorTally } from '../visitors.js';
 
 let keyHandler = null;
 
@@ -682,6 +683,7 @@ function renderSelling(root, ctx, overview) {
     h('div', { class: 'till-head' },
       h('h1', {}, 'Till'),
       h('span', { class: 'muted' }, `${overview.event_name || ''} · float ${session.opening_float}`),
+      session.practice ? null : visitorTally({ id: session.event_id, name: overview.event_name, status: 'open' }, () => focusScan(), { compact: true }),
       h('div', { class: 'till-session-actions' },
         h('button', { type: 'button', id: 'till-paid-in', onclick: () => moveCash('paid_in', 'Paid in') }, 'Paid in'),
         h('button', { type: 'button', id: 'till-paid-out', onclick: () => moveCash('paid_out', 'Paid out') }, 'Paid out'),
