@@ -71,3 +71,24 @@ fn the_demo_shop_has_received_stock_for_what_it_sells() {
     assert!(list.rows.iter().any(|r| r.low), "some items start low");
     assert!(audit::verify(t.store.conn()).unwrap().holds());
 }
+
+#[test]
+fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
+    use popup_till_core::reports::{self, Scope};
+
+    let mut t = till();
+    demo::load(&mut t.store).unwrap();
+    let market = events::list(t.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == events::EventStatus::Closed)
+        .expect("last week's market");
+    let report = reports::report(t.store.conn(), &Scope::Event(market.id), false).unwrap();
+    assert!(
+        report.visitors > report.sales_count,
+        "{} visitors, {} sales",
+        report.visitors,
+        report.sales_count
+    );
+    assert!(report.conversion.is_some());
+}

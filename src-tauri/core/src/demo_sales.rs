@@ -185,11 +185,23 @@ fn sell_the_day(
     let mut dice = Dice(0x5eed_2026_0a11_u64);
     let day_minutes = 7 * 60;
     let mut sale_ids = Vec::with_capacity(PAST_DAY_SALES);
+    let mut counted_hour = None;
+    // Its own dice, so the day's sales stay the same whatever is counted.
+    let mut door = Dice(0x0d00_2026_0a11_u64);
     for n in 0..PAST_DAY_SALES {
         // Busier around lunch: spread sales over the day with a bulge.
         let base = (n * day_minutes / PAST_DAY_SALES) as i64;
         let seconds = base * 60 + dice.roll(50) as i64;
         set(start + Duration::seconds(seconds));
+        // The door volunteer enters each hour's visitor count as it starts,
+        // so the report shows conversion.
+        if counted_hour != Some(base / 60) {
+            counted_hour = Some(base / 60);
+            let visitors = 90 + door.roll(40) as i64;
+            store.write(&Actor::person(cashier), |tx| {
+                crate::reports::record_visitors(tx, &event.id, visitors, true)
+            })?;
+        }
         if n == PAST_DAY_SALES / 3 {
             store.write(&Actor::person(cashier), |tx| {
                 till_session::move_cash(tx, CashKind::PaidOut, "6.50", "ice for the lemonade")
