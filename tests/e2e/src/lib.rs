@@ -162,6 +162,18 @@ impl App {
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
     }
 
+    /// Click, retrying while the screen redraws under the pointer (a freshly
+    /// rendered element replaces the one found a moment ago).
+    pub async fn click_settled(&self, css: &str) {
+        for _ in 0..20 {
+            if self.find(css).await.click().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not click {css}");
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css)
             .await
@@ -281,5 +293,85 @@ impl App {
         // Hand the data folder back so the test can inspect the database.
         let App { data_home, .. } = self;
         data_home
+    }
+}
+
+/// Databases prepared before the app starts, through the core itself.
+pub mod fixtures {
+    use std::path::Path;
+
+    use popup_till_core::catalog::{self, ProductInput};
+    use popup_till_core::events::{self, EventInput};
+    use popup_till_core::people::{self, PersonInput};
+    use popup_till_core::settings;
+    use popup_till_core::status::{self, ShopSetup};
+    use popup_till_core::{Actor, Store};
+
+    /// The organizer PIN of every fixture shop.
+    pub const PIN: &str = "246810";
+
+    /// A product: sku, barcode, name, unit price, tax rate, unit.
+    pub type Item<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
+
+    /// "Harbour Stall": an organizer, a cashier, `items` and the open event
+    /// "Harbour Market".
+    pub fn harbour_shop(db: &Path, organizer: &str, cashier: &str, items: &[Item]) {
+        let mut store = Store::open(db).unwrap();
+        let organizer = status::set_up_shop(
+            &mut store,
+            &ShopSetup {
+                shop_name: "Harbour Stall".into(),
+                currency: "EUR".into(),
+                organizer_name: organizer.into(),
+                pin: PIN.into(),
+            },
+        )
+        .unwrap();
+        people::add_with_pin(
+            &mut store,
+            &Actor::person(&organizer.id),
+            Some(&organizer.id),
+            Some(PIN),
+            &PersonInput {
+                name: cashier.into(),
+                role: "cashier".into(),
+                pin: None,
+            },
+        )
+        .unwrap();
+        store
+            .write(&Actor::system("test"), |tx| {
+                let s = settings::load(tx)?;
+                for (sku, barcode, name, price, rate, unit) in items {
+                    catalog::create(
+                        tx,
+                        &s,
+                        &ProductInput {
+                            sku: sku.to_string(),
+                            barcode: barcode.to_string(),
+                            name: name.to_string(),
+                            unit_price: price.to_string(),
+                            tax_rate: rate.to_string(),
+                            unit: unit.to_string(),
+                            kind: if *unit == "each" { "item" } else { "refill" }.into(),
+                            category: "Shop".into(),
+                            low_stock_threshold: String::new(),
+                        },
+                    )?;
+                }
+                let ev = events::create(
+                    tx,
+                    &EventInput {
+                        name: "Harbour Market".into(),
+                        venue: "Quay".into(),
+                        starts_at: "2026-12-05T10:00".into(),
+                        ends_at: "2026-12-05T17:00".into(),
+                        notes: String::new(),
+                    },
+                )?;
+                events::open(tx, &ev.id)?;
+                Ok(())
+            })
+            .unwrap();
     }
 }

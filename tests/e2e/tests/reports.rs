@@ -6,93 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, PersonInput};
-use popup_till_core::settings;
-use popup_till_core::status::{self, ShopSetup};
-use popup_till_core::{Actor, Store};
-use popup_till_e2e::App;
+use popup_till_e2e::{fixtures, App};
 
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
 const F3: &str = "\u{E033}";
-
-/// A shop with an organizer, a cashier, three products and an open event.
-fn prepare_shop(db: &Path) {
-    let mut store = Store::open(db).unwrap();
-    let organizer = status::set_up_shop(
-        &mut store,
-        &ShopSetup {
-            shop_name: "Harbour Stall".into(),
-            currency: "EUR".into(),
-            organizer_name: "Olga Organiser".into(),
-            pin: "246810".into(),
-        },
-    )
-    .unwrap();
-    people::add_with_pin(
-        &mut store,
-        &Actor::person(&organizer.id),
-        Some(&organizer.id),
-        Some("246810"),
-        &PersonInput {
-            name: "Carl Cashier".into(),
-            role: "cashier".into(),
-            pin: None,
-        },
-    )
-    .unwrap();
-    store
-        .write(&Actor::system("test"), |tx| {
-            let s = settings::load(tx)?;
-            for (sku, barcode, name, price, rate) in [
-                ("MUG", "4006381333931", "Stoneware mug", "12.50", "20"),
-                ("JAM", "", "Plum jam", "3.30", "0"),
-                ("TEA", "", "Herbal tea", "4.00", "20"),
-            ] {
-                catalog::create(
-                    tx,
-                    &s,
-                    &ProductInput {
-                        sku: sku.into(),
-                        barcode: barcode.into(),
-                        name: name.into(),
-                        unit_price: price.into(),
-                        tax_rate: rate.into(),
-                        unit: "each".into(),
-                        kind: "item".into(),
-                        category: "Shop".into(),
-                        low_stock_threshold: String::new(),
-                    },
-                )?;
-            }
-            let ev = events::create(
-                tx,
-                &EventInput {
-                    name: "Harbour Market".into(),
-                    venue: "Quay".into(),
-                    starts_at: "2026-12-05T10:00".into(),
-                    ends_at: "2026-12-05T17:00".into(),
-                    notes: String::new(),
-                },
-            )?;
-            events::open(tx, &ev.id)?;
-            Ok(())
-        })
-        .unwrap();
-}
-
-/// Click, retrying while the screen redraws under the pointer.
-async fn click_settled(app: &App, css: &str) {
-    for _ in 0..20 {
-        if app.find(css).await.click().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("could not click {css}");
-}
 
 /// Type into the till's scan field, as a scanner or a person does.
 async fn scan(app: &App, keys: &str) {
@@ -126,6 +44,27 @@ fn text_cents(c: i64) -> String {
     format!("{}.{:02}", c / 100, c % 100)
 }
 
+/// A shop with an organizer, a cashier, three products and an open event.
+fn prepare_shop(db: &Path) {
+    fixtures::harbour_shop(
+        db,
+        "Olga Organiser",
+        "Carl Cashier",
+        &[
+            (
+                "MUG",
+                "4006381333931",
+                "Stoneware mug",
+                "12.50",
+                "20",
+                "each",
+            ),
+            ("JAM", "", "Plum jam", "3.30", "0", "each"),
+            ("TEA", "", "Herbal tea", "4.00", "20", "each"),
+        ],
+    );
+}
+
 #[tokio::test]
 async fn the_days_export_adds_up_to_the_report_on_screen() {
     let app = App::launch_prepared(prepare_shop).await;
@@ -134,7 +73,7 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
 
     // Sell at the till: a scanned mug paid exact, two jars of jam paid
     // with a 10 note, and a tea that is voided afterwards.
-    click_settled(&app, "#nav-till").await;
+    app.click_settled("#nav-till").await;
     app.type_into("#till-float", &format!("100{ENTER}")).await;
     app.find("#till-cart").await;
     scan(&app, &format!("4006381333931{ENTER}")).await;
@@ -159,7 +98,7 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
         .await;
 
     // The Reports screen shows what was sold.
-    click_settled(&app, "#nav-reports").await;
+    app.click_settled("#nav-reports").await;
     app.wait_for_text("#report-sales", "2").await;
     let total = app.text("#report-total").await;
     assert_eq!(total, "19.10", "12.50 + 2 × 3.30");
@@ -194,7 +133,7 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let busy = target_parent.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("mine.txt"), "keep").unwrap();
-    click_settled(&app, "#nav-export").await;
+    app.click_settled("#nav-export").await;
     app.type_into("#export-out", busy.to_str().unwrap()).await;
     app.click("#export-submit").await;
     app.wait_for_text("#export-form [data-field=out] .field-error", "not empty")
@@ -419,7 +358,7 @@ async fn the_demo_market_shows_a_bar_per_hour_and_the_same_total_as_the_command_
     .await;
     app.choose_person("Maya").await;
     app.find("#event-list").await;
-    click_settled(&app, "#nav-reports").await;
+    app.click_settled("#nav-reports").await;
     app.find("#sales-chart .chart-bar rect").await;
     let total = app.text("#report-total").await;
     let bars = app

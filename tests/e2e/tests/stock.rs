@@ -23,20 +23,6 @@ async fn wait_for_exact(app: &App, css: &str, expected: &str) {
     }
 }
 
-/// Click an element of a list that search-as-you-type may be redrawing:
-/// a click on a row that was just replaced is tried again.
-async fn click_settled(app: &App, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let el = app.find(css).await;
-        match el.click().await {
-            Ok(_) => return,
-            Err(e) => assert!(Instant::now() < deadline, "click {css}: {e}"),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 const BAD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
 HON-LAV;4006381333931;Lavender honey 250 g;8,4,0;5,5;each;item;Food;2\n\
 CRA-MUG;;Stoneware mug;19,00;7;each;item;Crafts;3\n";
@@ -143,11 +129,8 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     app.screenshot("stock-list").await;
 
     // The product's history links the count to its document.
-    click_settled(
-        &app,
-        "#product-table tr[data-sku='HON-LAV'] td:nth-child(2)",
-    )
-    .await;
+    app.click_settled("#product-table tr[data-sku='HON-LAV'] td:nth-child(2)")
+        .await;
     app.wait_for_text("#product-on-hand", "3").await;
     app.wait_for_text("#history-table", "Count").await;
     app.click("#history-table .source-link").await;
@@ -204,11 +187,8 @@ async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
     app.click("#nav-stock").await;
     app.type_into("#stock-search", "beeswax candle").await;
     app.wait_for_text("#product-table", "Beeswax candle").await;
-    click_settled(
-        &app,
-        "#product-table tr[data-sku='CRA-CANDLE'] td:nth-child(2)",
-    )
-    .await;
+    app.click_settled("#product-table tr[data-sku='CRA-CANDLE'] td:nth-child(2)")
+        .await;
     let before: i64 = app
         .text("#product-in-storage")
         .await

@@ -5,13 +5,7 @@
 
 use std::path::Path;
 
-use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, PersonInput};
-use popup_till_core::settings;
-use popup_till_core::status::{self, ShopSetup};
-use popup_till_core::{Actor, Store};
-use popup_till_e2e::App;
+use popup_till_e2e::{fixtures, App};
 
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
@@ -22,82 +16,27 @@ const F7: &str = "\u{E037}";
 const F9: &str = "\u{E039}";
 const ESC: &str = "\u{E00C}";
 
-/// Click, retrying while the screen redraws under the pointer (a freshly
-/// rendered element replaces the one found a moment ago).
-async fn click_settled(app: &App, css: &str) {
-    for _ in 0..20 {
-        if app.find(css).await.click().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("could not click {css}");
-}
-
-/// A shop with a cashier, three products and an open event.
+/// A shop with a cashier, three products and a coffee sold by weight, and an
+/// open event.
 fn prepare_shop(db: &Path) {
-    let mut store = Store::open(db).unwrap();
-    let organizer = status::set_up_shop(
-        &mut store,
-        &ShopSetup {
-            shop_name: "Harbour Stall".into(),
-            currency: "EUR".into(),
-            organizer_name: "Olga".into(),
-            pin: "246810".into(),
-        },
-    )
-    .unwrap();
-    people::add_with_pin(
-        &mut store,
-        &Actor::person(&organizer.id),
-        Some(&organizer.id),
-        Some("246810"),
-        &PersonInput {
-            name: "Carl".into(),
-            role: "cashier".into(),
-            pin: None,
-        },
-    )
-    .unwrap();
-    store
-        .write(&Actor::system("test"), |tx| {
-            let s = settings::load(tx)?;
-            for (sku, barcode, name, price, unit) in [
-                ("MUG", "4006381333931", "Stoneware mug", "12.50", "each"),
-                ("JAM", "", "Plum jam", "3.30", "each"),
-                ("TEA", "", "Herbal tea", "4.00", "each"),
-                ("COF", "", "Coffee beans", "24.90", "kg"),
-            ] {
-                catalog::create(
-                    tx,
-                    &s,
-                    &ProductInput {
-                        sku: sku.into(),
-                        barcode: barcode.into(),
-                        name: name.into(),
-                        unit_price: price.into(),
-                        tax_rate: "20".into(),
-                        unit: unit.into(),
-                        kind: if unit == "each" { "item" } else { "refill" }.into(),
-                        category: "Shop".into(),
-                        low_stock_threshold: String::new(),
-                    },
-                )?;
-            }
-            let ev = events::create(
-                tx,
-                &EventInput {
-                    name: "Harbour Market".into(),
-                    venue: "Quay".into(),
-                    starts_at: "2026-12-05T10:00".into(),
-                    ends_at: "2026-12-05T17:00".into(),
-                    notes: String::new(),
-                },
-            )?;
-            events::open(tx, &ev.id)?;
-            Ok(())
-        })
-        .unwrap();
+    fixtures::harbour_shop(
+        db,
+        "Olga",
+        "Carl",
+        &[
+            (
+                "MUG",
+                "4006381333931",
+                "Stoneware mug",
+                "12.50",
+                "20",
+                "each",
+            ),
+            ("JAM", "", "Plum jam", "3.30", "20", "each"),
+            ("TEA", "", "Herbal tea", "4.00", "20", "each"),
+            ("COF", "", "Coffee beans", "24.90", "20", "kg"),
+        ],
+    );
 }
 
 #[tokio::test]
@@ -105,7 +44,7 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     let app = App::launch_prepared(prepare_shop).await;
     app.choose_person("Carl").await;
     app.find("#event-list").await;
-    click_settled(&app, "#nav-till").await;
+    app.click_settled("#nav-till").await;
 
     // Open with a counted float; the Enter key submits.
     app.type_into("#till-float", &format!("100{ENTER}")).await;
@@ -223,7 +162,7 @@ async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_cou
     let app = App::launch_prepared(prepare_shop).await;
     app.choose_person("Carl").await;
     app.find("#event-list").await;
-    click_settled(&app, "#nav-till").await;
+    app.click_settled("#nav-till").await;
     // The float counted by coins and notes: 2 × 20 + 10 × 0.50 = 45.00.
     app.click("#float-denominations summary").await;
     app.type_into("#float-denominations input[data-face='20']", "2")
@@ -249,7 +188,7 @@ async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
     let app = App::launch_prepared(prepare_shop).await;
     app.choose_person("Carl").await;
     app.find("#event-list").await;
-    click_settled(&app, "#nav-till").await;
+    app.click_settled("#nav-till").await;
     app.type_into("#till-float", &format!("0{ENTER}")).await;
 
     // A weight with too many decimals is refused and the cart stays empty.
@@ -296,7 +235,7 @@ async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
         .await;
     app.wait_for_text("#till-parked", "blue coat").await;
     assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
-    click_settled(&app, "#till-parked .resume").await;
+    app.click_settled("#till-parked .resume").await;
     app.wait_for_text("#till-total", "4.00").await;
     let scan = app.find("#till-scan").await;
     scan.send_keys(F4).await.unwrap();
@@ -304,7 +243,8 @@ async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
         .await;
     app.wait_for_text("#till-message", "T1-000002").await;
     app.wait_gone("#till-parked").await;
-    click_settled(&app, "#till-recent tr:first-child .show-receipt").await;
+    app.click_settled("#till-recent tr:first-child .show-receipt")
+        .await;
     let receipt = app.wait_for_text("#receipt", "T1-000002").await;
     assert!(receipt.contains("4242"), "{receipt}");
     // Esc closes the dialog and the scan field has the focus again.

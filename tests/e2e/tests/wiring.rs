@@ -61,16 +61,6 @@ fn prepare(db: &Path) {
         .unwrap();
 }
 
-async fn click_settled(app: &App, css: &str) {
-    for _ in 0..20 {
-        if app.find(css).await.click().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("could not click {css}");
-}
-
 #[tokio::test]
 async fn the_till_completes_its_flow_step_counts_visitors_and_takes_a_pre_order() {
     let app = App::launch_prepared(prepare).await;
@@ -78,14 +68,14 @@ async fn the_till_completes_its_flow_step_counts_visitors_and_takes_a_pre_order(
 
     // The event's home: a visitor comes in.
     app.find("#event-home").await;
-    click_settled(&app, "#event-home #visitor-plus").await;
+    app.click_settled("#event-home #visitor-plus").await;
     app.wait_for_text("#event-home #visitor-count", "1").await;
 
     // Open the till; one more visitor from the till, focus back in the scan field.
-    click_settled(&app, "#nav-till").await;
+    app.click_settled("#nav-till").await;
     app.type_into("#till-float", &format!("50{ENTER}")).await;
     app.find("#till-scan").await;
-    click_settled(&app, "#visitor-plus").await;
+    app.click_settled("#visitor-plus").await;
     app.wait_for_text("#visitor-count", "2").await;
     let focused = app
         .client
@@ -104,7 +94,7 @@ async fn the_till_completes_its_flow_step_counts_visitors_and_takes_a_pre_order(
         .unwrap();
     app.wait_for_text("#till-total", "12.50").await;
     app.find("#till-scan").await.send_keys(F7).await.unwrap();
-    click_settled(&app, "#line-later").await;
+    app.click_settled("#line-later").await;
     app.type_into("#line-contact-name", "Ines Lagarde").await;
     app.type_into("#line-contact-phone", "+33 6 12 34 56 78")
         .await;
