@@ -246,26 +246,7 @@ pub fn create(tx: &Tx, settings: &Settings, input: &ProductInput) -> Result<Prod
             ));
         }
     }
-    let id = new_id();
-    tx.execute(
-        "INSERT INTO product (id, device_id, sku, barcode, name, search_name, unit_price, tax_rate, unit, kind, category, low_stock_threshold, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        rusqlite::params![
-            id,
-            tx.device_id,
-            v.sku,
-            v.barcode,
-            v.name,
-            fold_for_search(&v.name),
-            v.unit_price.to_string(),
-            v.tax_rate.to_string(),
-            v.unit,
-            v.kind,
-            v.category,
-            v.low_stock_threshold.map(|t| t.to_string()),
-            tx.now.utc
-        ],
-    )?;
+    let id = insert_fields(tx, &v, true)?;
     let product = get(tx, &id)?;
     tx.journal(
         "product.created",
