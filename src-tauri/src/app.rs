@@ -89,6 +89,8 @@ impl AppState {
 pub fn run(db_path: PathBuf) {
     let state = AppState::open(db_path);
     let result = tauri::Builder::default()
+        // The native folder chooser of the Export screen (capability: open only).
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());

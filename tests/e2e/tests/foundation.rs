@@ -116,3 +116,42 @@ async fn a_database_that_is_not_sqlite_is_shown_and_nothing_is_sold() {
     let after = std::fs::read_to_string(App::db_path_in(data.path())).unwrap();
     assert_eq!(after, garbage, "the file is left untouched");
 }
+
+#[tokio::test]
+async fn the_window_may_call_our_commands_and_no_other() {
+    let app = App::launch().await;
+    app.find("#welcome").await;
+    let try_invoke = |command: &'static str| {
+        let client = app.client.clone();
+        async move {
+            client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     window.__TAURI__.core.invoke(arguments[0], { options: {} })
+                       .then(() => done('allowed'), (e) => done('refused: ' + JSON.stringify(e)));",
+                    vec![serde_json::json!(command)],
+                )
+                .await
+                .unwrap()
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }
+    };
+    // Our own command answers.
+    assert_eq!(try_invoke("verify_journal").await, "allowed");
+    // Plugin commands that no capability grants are refused before they run:
+    // saving files, message boxes, and anything of plugins we do not ship.
+    for command in [
+        "plugin:dialog|save",
+        "plugin:dialog|message",
+        "plugin:fs|read_text_file",
+        "plugin:shell|execute",
+        "plugin:opener|open_url",
+        "plugin:app|version",
+    ] {
+        let answer = try_invoke(command).await;
+        assert!(answer.starts_with("refused"), "{command}: {answer}");
+    }
+    app.close().await;
+}

@@ -36,6 +36,21 @@ export async function render(root, ctx) {
   const from = h('input', { name: 'from', id: 'export-from', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const to = h('input', { name: 'to', id: 'export-to', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const out = h('input', { name: 'out', id: 'export-out', placeholder: '/home/you/Exports/market-2026-12-05', autocomplete: 'off', spellcheck: 'false' });
+  // The native chooser picks where the export goes; the new folder inside it
+  // is named after the event (or the range), so nothing there is touched.
+  async function chooseFolder() {
+    try {
+      const picked = await call('plugin:dialog|open', { options: { directory: true, title: 'Where should the export folder go?' } });
+      if (!picked) return;
+      const chosen = events.find((e) => e.id === eventSelect.value);
+      const label = scopeRange.checked ? `popup-till-${from.value || 'from'}-to-${to.value || 'to'}` : `popup-till-${chosen ? chosen.name : 'export'}`;
+      const name = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+      out.value = `${String(picked).replace(/[\\/]+$/, '')}/${name}`;
+      out.focus();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
   const semicolon = h('input', { type: 'checkbox', id: 'export-semicolon' });
   const bom = h('input', { type: 'checkbox', id: 'export-bom' });
   const practice = h('input', { type: 'checkbox', id: 'export-practice' });
@@ -60,7 +75,9 @@ export async function render(root, ctx) {
       h('label', { class: 'check' }, scopeRange, ' A date range')),
     eventRow,
     rangeRow,
-    field('Folder to create', out, 'Type the full path of a new (or empty) folder. Nothing is overwritten.'),
+    h('div', { class: 'folder-row' },
+      field('Folder to create', out, 'Type the full path of a new (or empty) folder, or choose where to put it. Nothing is overwritten.'),
+      h('button', { type: 'button', id: 'export-choose', onclick: chooseFolder }, 'Choose…')),
     h('div', { class: 'row' },
       h('label', { class: 'check' }, semicolon, ' Semicolons and decimal commas (for comma-locale spreadsheets)'),
       h('label', { class: 'check' }, bom, ' Byte-order mark (for Excel)'),
