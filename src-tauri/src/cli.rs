@@ -259,7 +259,9 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         } => import_catalog(&mut store, &file, dry_run, json),
         Command::ExportCatalog { file } => {
             let text = catalog_csv::export(store.conn())?;
-            std::fs::write(&file, text)
+            // Never overwrite: a slip of the tab key could name the database.
+            let mut out = create_new(&file)?;
+            std::io::Write::write_all(&mut out, text.as_bytes())
                 .map_err(|e| Error::Storage(format!("cannot write {}: {e}", file.display())))?;
             println!("exported the catalog to {}", file.display());
             Ok(0)

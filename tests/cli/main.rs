@@ -133,3 +133,24 @@ fn a_missing_or_foreign_database_is_an_error_on_stderr() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn export_catalog_never_overwrites_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let out = popup_till(&db, &["export-catalog", db.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cannot create"), "{}", stderr(&out));
+    // The database is still the till it was.
+    let out = popup_till(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = popup_till(&db, &["events", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 2);
+
+    let csv = dir.path().join("catalog.csv");
+    let out = popup_till(&db, &["export-catalog", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("REF-OAT"));
+}

@@ -333,3 +333,15 @@ fn large_imports_report_progress() {
     assert!(seen.iter().any(|(phase, _, _)| *phase == "checking"));
     assert_eq!(seen.last(), Some(&("writing", 5000, 5000)));
 }
+
+#[test]
+fn a_huge_blank_cell_past_the_last_column_is_refused_not_a_crash() {
+    let header = GOOD.lines().next().unwrap();
+    let columns = header.split(',').count();
+    // A row with every column filled plus a trailing cell of 2,000 spaces.
+    let second = GOOD.lines().nth(1).unwrap();
+    let text = format!("{header}\n{second},{}\n", " ".repeat(2000));
+    assert_eq!(second.split(',').count(), columns);
+    let report = refused(&text);
+    has_error(&report, 2, "row", "characters long");
+}

@@ -240,3 +240,78 @@ fn counting_stock_and_loading_out_complete_their_steps() {
         .unwrap();
     assert_eq!(status_of(&shop, Action::LoadOut), StepStatus::Done);
 }
+
+#[test]
+fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
+    use popup_till_core::checkout;
+    use popup_till_core::orders::{self, ContactInput};
+    use popup_till_core::ErrorCode;
+
+    let mut shop = shop();
+    shop.open_session("100", false);
+    let mug = shop.mug.clone();
+    let mut later = line(&mug, "1");
+    later.handover_later = true;
+    let mut c = cart(vec![later]);
+    c.handover_contact = Some(ContactInput {
+        name: "Ines".into(),
+        phone: "0612345678".into(),
+        email: String::new(),
+    });
+    let sale = shop.sell(&c, &[cash("20")]).unwrap();
+    let order = orders::list(shop.t.store.conn(), Some(&shop.event), true).unwrap()[0].clone();
+
+    let (actor, organizer) = (shop.cashier(), shop.organizer.clone());
+    checkout::void_with_pin(
+        &mut shop.t.store,
+        &actor,
+        &sale.sale_id,
+        "customer changed their mind",
+        &organizer,
+        crate::till_support::PIN,
+    )
+    .unwrap();
+    assert!(orders::list(shop.t.store.conn(), Some(&shop.event), true)
+        .unwrap()
+        .is_empty());
+    let err = shop
+        .t
+        .store
+        .write(&actor, |tx| orders::fulfil(tx, &order.id, None))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("voided"), "{err}");
+}
+
+#[test]
+fn a_parked_cart_does_not_keep_the_pre_order_contact() {
+    use popup_till_core::checkout;
+    use popup_till_core::orders::ContactInput;
+
+    let mut shop = shop();
+    shop.open_session("100", false);
+    let mug = shop.mug.clone();
+    let mut later = line(&mug, "1");
+    later.handover_later = true;
+    let mut c = cart(vec![later]);
+    c.handover_contact = Some(ContactInput {
+        name: "Ines Lagarde".into(),
+        phone: "0612345678".into(),
+        email: String::new(),
+    });
+    shop.t
+        .store
+        .write(&shop.cashier(), |tx| checkout::park(tx, &c, "table 2"))
+        .unwrap();
+    let stored: String = shop
+        .t
+        .store
+        .conn()
+        .query_row("SELECT cart FROM parked_cart", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        !stored.contains("Lagarde") && !stored.contains("0612345678"),
+        "{stored}"
+    );
+    assert!(stored.contains(&mug), "the lines are kept");
+}

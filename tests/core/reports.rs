@@ -392,3 +392,19 @@ fn an_open_tills_drawer_is_shown_by_the_checkouts_own_formula() {
     );
     assert_eq!(r.cash.expected.text, "0.00", "nothing closed yet");
 }
+
+#[test]
+fn an_absurd_visitor_number_is_refused_not_a_crash() {
+    let mut s = shop();
+    let event = s.event.clone();
+    for delta in [i64::MIN, i64::MAX, 100_001] {
+        let err =
+            s.t.store
+                .write(&s.cashier(), |tx| {
+                    reports::record_visitors(tx, &event, delta, true)
+                })
+                .unwrap_err();
+        assert_eq!(err.field(), Some("visitors"), "{delta}: {err}");
+    }
+    assert_eq!(reports::visitors(s.t.store.conn(), &event).unwrap(), 0);
+}

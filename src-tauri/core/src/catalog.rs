@@ -189,13 +189,20 @@ pub fn read_product(r: &rusqlite::Row) -> rusqlite::Result<Product> {
         sku: r.get(1)?,
         barcode: r.get(2)?,
         name: r.get(3)?,
-        unit_price: price.parse().unwrap_or_default(),
-        tax_rate: rate.parse().unwrap_or_default(),
+        // A price the till cannot read is an error, never a free item.
+        unit_price: decimal_column(4, &price)?,
+        tax_rate: decimal_column(5, &rate)?,
         unit: r.get(6)?,
         kind: r.get(7)?,
         category: r.get(8)?,
         low_stock_threshold: threshold.and_then(|t| t.parse().ok()),
         active: r.get(10)?,
+    })
+}
+
+fn decimal_column(index: usize, text: &str) -> rusqlite::Result<Decimal> {
+    text.parse().map_err(|e: rust_decimal::Error| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 

@@ -381,7 +381,8 @@ fn plan(
             .enumerate()
             .find(|(_, v)| v.len() > MAX_FIELD_CHARS && v.chars().count() > MAX_FIELD_CHARS)
         {
-            let field = column_for(&headers[i]).unwrap_or("row");
+            // A long blank cell past the last column has no header to name.
+            let field = headers.get(i).and_then(column_for).unwrap_or("row");
             reject(RowError {
                 line,
                 field: field.into(),

@@ -230,9 +230,15 @@ fn discount_limit(conn: &Connection) -> Result<Decimal> {
         .prepare_cached("SELECT value FROM setting WHERE key = 'discount_limit_percent'")?
         .query_row([], |r| r.get(0))
         .optional()?;
-    Ok(text
-        .and_then(|t| Decimal::from_str(t.trim()).ok())
-        .unwrap_or(Decimal::from(DEFAULT_DISCOUNT_LIMIT_PERCENT)))
+    match text {
+        None => Ok(Decimal::from(DEFAULT_DISCOUNT_LIMIT_PERCENT)),
+        // A limit the till cannot read must not silently change who needs a PIN.
+        Some(t) => Decimal::from_str(t.trim()).map_err(|_| {
+            Error::Integrity(format!(
+                "the setting discount_limit_percent holds '{t}', not a number"
+            ))
+        }),
+    }
 }
 
 fn resolve_line(
@@ -1215,7 +1221,13 @@ pub fn park(tx: &Tx, cart: &CartInput, label: &str) -> Result<String> {
     }
     let label = clean("label", label, false, 60)?;
     let id = new_id();
-    let text = serde_json::to_string(cart)
+    // A pre-order's contact is kept with its order only: a parked cart
+    // forgets it (the cashier asks again when the cart is resumed).
+    let cart = CartInput {
+        handover_contact: None,
+        ..cart.clone()
+    };
+    let text = serde_json::to_string(&cart)
         .map_err(|e| Error::Integrity(format!("cannot encode the cart: {e}")))?;
     tx.execute(
         "INSERT INTO parked_cart (id, device_id, session_id, label, cart, parked_by, parked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

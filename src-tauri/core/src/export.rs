@@ -1085,7 +1085,7 @@ pub fn export(
     check_target(&opts.out)?;
     let result = write_package(store.conn(), opts, progress)?;
     let export_id = new_id();
-    store.write(actor, |tx| {
+    let journaled = store.write(actor, |tx| {
         tx.journal(
             "export.written",
             "export",
@@ -1103,7 +1103,12 @@ pub fn export(
             crate::tasks::complete_by_action(tx, event_id, "export", "export", Some(&export_id))?;
         }
         Ok(())
-    })?;
+    });
+    // An export the journal does not know of is not left behind.
+    if let Err(err) = journaled {
+        let _ = fs::remove_dir_all(&opts.out);
+        return Err(err);
+    }
     Ok(result)
 }
 

@@ -208,11 +208,24 @@ pub fn list(conn: &Connection, event_id: Option<&str>, open_only: bool) -> Resul
     let mut out = Vec::new();
     for row in rows {
         let order = row?;
-        if !open_only || order.status != OrderStatus::Fulfilled {
+        let open = order.status != OrderStatus::Fulfilled && !sale_voided(conn, &order)?;
+        if !open_only || open {
             out.push(order);
         }
     }
     Ok(out)
+}
+
+/// Whether the sale that paid for the order was voided (its money went back).
+fn sale_voided(conn: &Connection, order: &Order) -> Result<bool> {
+    let Some(sale_id) = &order.sale_id else {
+        return Ok(false);
+    };
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sale_void WHERE sale_id = ?1)",
+        [sale_id],
+        |r| r.get(0),
+    )?)
 }
 
 /// Hand over an order, wholly (`quantity` None: all that is left) or
@@ -224,6 +237,12 @@ pub fn fulfil(tx: &Tx, order_id: &str, quantity: Option<Decimal>) -> Result<Orde
     if order.status == OrderStatus::Fulfilled {
         return Err(Error::Conflict(
             "this order was already handed over in full".into(),
+        ));
+    }
+    if sale_voided(tx, &order)? {
+        return Err(Error::Conflict(
+            "the sale of this order was voided and its money given back: nothing to hand over"
+                .into(),
         ));
     }
     let qty = quantity.unwrap_or(order.remaining);
@@ -316,9 +335,15 @@ pub fn retention_days(conn: &Connection) -> Result<i64> {
             |r| r.get(0),
         )
         .optional()?;
-    Ok(value
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_RETENTION_DAYS))
+    match value {
+        None => Ok(DEFAULT_RETENTION_DAYS),
+        // A period the till cannot read must not purge contacts early or late.
+        Some(v) => v.parse().map_err(|_| {
+            Error::Integrity(format!(
+                "the setting {RETENTION_KEY} holds '{v}', not a number of days"
+            ))
+        }),
+    }
 }
 
 /// Change the retention period (an organizer's setting).

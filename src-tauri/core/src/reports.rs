@@ -881,7 +881,7 @@ pub fn record_visitors(tx: &Tx, event_id: &str, delta: i64, manual: bool) -> Res
     if delta == 0 {
         return Err(Error::validation("visitors", "enter a number other than 0"));
     }
-    if delta.abs() > 100_000 {
+    if delta.unsigned_abs() > 100_000 {
         return Err(Error::validation(
             "visitors",
             format!("{delta} is more than 100000 visitors at once"),

@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::clock::{system_clock, ClockFn, Stamp};
@@ -265,7 +265,7 @@ impl Store {
         let existing: Option<String> = self
             .conn
             .query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0))
-            .ok();
+            .optional()?;
         if let Some(id) = existing {
             return Ok(id);
         }
