@@ -1358,6 +1358,8 @@ pub struct TillOverview {
     /// Current event's name, when one is open.
     pub event_name: Option<String>,
     pub currency: String,
+    /// Zero as this currency shows it ("0.00", "0", "0.000"): the empty cart.
+    pub zero: String,
     pub cash_rounding: String,
     pub parked: Vec<ParkedCart>,
     pub recent: Vec<SaleSummary>,
@@ -1377,6 +1379,7 @@ pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview>
     Ok(TillOverview {
         event_name: crate::events::current(conn)?.map(|e| e.name),
         currency: settings.currency.code.clone(),
+        zero: settings.currency.format(Decimal::ZERO),
         cash_rounding: settings.cash_rounding.as_str().to_string(),
         parked: parked(conn, device_id)?,
         recent,

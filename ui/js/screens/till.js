@@ -85,7 +85,7 @@ function receiptView(r) {
     h('table', { class: 'receipt-lines' },
       h('tbody', {}, r.lines.map((l) => h('tr', {},
         h('td', {}, l.name, h('br'), h('small', {}, `${l.quantity} ${l.unit === 'each' ? '×' : l.unit + ' ×'} ${l.unit_price}`,
-          l.discount !== '0.00' && Number(l.discount) !== 0 ? ` − ${l.discount}` : '', l.handover_later ? ' · hand over later' : '')),
+          Number(l.discount) !== 0 ? ` − ${l.discount}` : '', l.handover_later ? ' · hand over later' : '')),
         h('td', { class: 'num' }, l.gross))))),
     h('table', { class: 'receipt-totals' }, h('tbody', {},
       Number(r.discount) !== 0 ? h('tr', {}, h('td', {}, 'Discounts'), h('td', { class: 'num' }, `−${r.discount}`)) : null,
@@ -194,7 +194,7 @@ function renderClosed(root, ctx, overview) {
     overview.event_name
       ? h('p', {}, 'Event: ', h('strong', {}, overview.event_name))
       : h('p', { class: 'notice' }, 'No event is open: open today\'s event on the Event screen first.'),
-    field(`Counted float (${overview.currency})`, h('input', { name: 'float', id: 'till-float', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.00' }),
+    field(`Counted float (${overview.currency})`, h('input', { name: 'float', id: 'till-float', inputmode: 'decimal', autocomplete: 'off', placeholder: overview.zero }),
       'Count the coins and notes in the drawer before the first sale.'),
     denominationGrid('float'),
     h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'practice', id: 'till-practice' }),
@@ -250,7 +250,7 @@ function renderSelling(root, ctx, overview) {
     const q = state.quote;
     if (!q || state.lines.length === 0) {
       cartBody.append(h('tr', {}, h('td', { colspan: '5', class: 'muted empty-cart' }, 'Cart is empty: scan or search to add a product.')));
-      fill(totals, h('div', { class: 'total-big', id: 'till-total' }, '0.00'));
+      fill(totals, h('div', { class: 'total-big', id: 'till-total' }, overview.zero));
       return;
     }
     q.lines.forEach((l, i) => {
