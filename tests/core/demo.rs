@@ -92,3 +92,62 @@ fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
     );
     assert!(report.conversion.is_some());
 }
+
+#[test]
+fn a_demo_that_fails_midway_leaves_the_till_as_it_was() {
+    let mut t = till();
+    let device = t.store.device_id().to_string();
+    // A setting the till cannot read makes the past day's first sale fail,
+    // long after the shop, its team and its stock were written.
+    t.store
+        .write(&popup_till_core::Actor::system("test"), |tx| {
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES ('discount_limit_percent', 'lots')",
+                [],
+            )?;
+            tx.journal(
+                "settings.changed",
+                "settings",
+                "discount_limit_percent",
+                serde_json::json!({}),
+            )
+        })
+        .unwrap();
+    let journal = t.journal_len();
+    let err = demo::load(&mut t.store).unwrap_err();
+    assert!(err.to_string().contains("discount_limit_percent"), "{err}");
+    assert_eq!(t.count("SELECT count(*) FROM product"), 0);
+    assert_eq!(t.count("SELECT count(*) FROM person"), 0);
+    assert_eq!(t.count("SELECT count(*) FROM event"), 0);
+    assert_eq!(t.journal_len(), journal);
+    assert_eq!(t.store.device_id(), device);
+    let leftovers: Vec<_> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_demo_keeps_this_tills_identity_and_leaves_no_staging_files() {
+    let mut t = till();
+    let device = t.store.device_id().to_string();
+    demo::load(&mut t.store).unwrap();
+    assert_eq!(t.count("SELECT count(*) FROM device"), 1);
+    let local: String = t
+        .store
+        .conn()
+        .query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(local, device);
+    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    let t = t.reopen();
+    assert_eq!(t.store.device_id(), device);
+    assert!(t.count("SELECT count(*) FROM sale") > 300);
+    let names: Vec<_> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("staging")), "{names:?}");
+}

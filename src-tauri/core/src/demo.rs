@@ -388,9 +388,43 @@ fn demo_barcode(index: usize) -> String {
     format!("{body}{}", gs1_check_digit(&body))
 }
 
-/// Load the demo pop-up into an empty till. Refused once the till holds
-/// events or products of its own.
+/// Load the demo pop-up into an empty till, all or nothing. Refused once
+/// the till holds events or products of its own.
+///
+/// The demo is many transactions (a past day of sales, each at its own
+/// time), so it is built on a staging copy of this till and copied back in
+/// one step: a failure midway leaves the till as it was.
 pub fn load(store: &mut Store) -> Result<DemoSummary> {
+    refuse_unless_empty(store)?;
+    let staging = staging_path(store.path());
+    remove_staging(&staging);
+    let built = (|| {
+        store.backup_to(&staging)?;
+        let mut stage = Store::open(&staging)?;
+        let summary = build(&mut stage)?;
+        drop(stage);
+        store.restore_from(&staging)?;
+        Ok(summary)
+    })();
+    remove_staging(&staging);
+    built
+}
+
+fn staging_path(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".demo-staging");
+    db.with_file_name(name)
+}
+
+fn remove_staging(staging: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = staging.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+    }
+}
+
+fn refuse_unless_empty(store: &Store) -> Result<()> {
     let used: i64 = store.conn().query_row(
         "SELECT (SELECT count(*) FROM event) + (SELECT count(*) FROM product)",
         [],
@@ -401,6 +435,11 @@ pub fn load(store: &mut Store) -> Result<DemoSummary> {
             "this till already has events or products; the demo pop-up only loads into an empty till".into(),
         ));
     }
+    Ok(())
+}
+
+/// The demo itself, written into `store` (the staging copy).
+fn build(store: &mut Store) -> Result<DemoSummary> {
     let today = store.now_local().date_naive();
     let start = (today + Duration::days(1))
         .and_hms_opt(10, 0, 0)

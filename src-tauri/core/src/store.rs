@@ -391,6 +391,34 @@ impl Store {
         Ok(())
     }
 
+    /// Replace this database's whole content with the database at `source`
+    /// through SQLite's backup API: the copy lands in one transaction, so
+    /// another reader sees the old content or the new, never a mix, and a
+    /// failure leaves the old content.
+    pub fn restore_from(&mut self, source: &Path) -> Result<()> {
+        let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| storage_error(source, e))?;
+        let backup = rusqlite::backup::Backup::new(&from, &mut self.conn)?;
+        let fail = |e: rusqlite::Error| {
+            Error::Storage(format!(
+                "cannot copy {} into the till: {e}",
+                source.display()
+            ))
+        };
+        // All pages in one step: the copy is one transaction on this side.
+        for _ in 0..500 {
+            match backup.step(-1).map_err(fail)? {
+                rusqlite::backup::StepResult::Done => return Ok(()),
+                // Another connection holds a lock: wait a little and retry.
+                _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
+        Err(Error::Storage(format!(
+            "cannot copy {} into the till: the database stayed busy",
+            source.display()
+        )))
+    }
+
     /// The schema as SQL text, sorted, for the schema snapshot test.
     pub fn schema_sql(&self) -> Result<String> {
         let mut stmt = self.conn.prepare(
