@@ -280,8 +280,9 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     })
 }
 
-/// The most recent entries, newest first (for the journal view).
+/// The most recent entries, newest first (for the journal view); 1 to 500.
 pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
+    let limit = limit.clamp(1, 500);
     let mut stmt = conn.prepare(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1"
     ))?;

@@ -860,6 +860,11 @@ pub fn visitors(conn: &Connection, event_id: &str) -> Result<i64> {
     )?)
 }
 
+/// A counted number of visitors as typed (negative: a correction).
+pub fn enter_visitors(tx: &Tx, event_id: &str, typed: &str) -> Result<i64> {
+    record_visitors(tx, event_id, parse_visitor_delta(typed)?, true)
+}
+
 /// Record visitors: `delta` of +1 for a tap, any count for a manual entry,
 /// negative for a correction. The total may never go below zero. Returns
 /// the new total.

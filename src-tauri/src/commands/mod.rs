@@ -207,7 +207,7 @@ pub fn verify_journal(state: State<'_, AppState>) -> Reply<Verification> {
 
 #[tauri::command(async)]
 pub fn recent_journal(state: State<'_, AppState>, limit: i64) -> Reply<Vec<Entry>> {
-    state.with_store(|store| audit::recent(store.conn(), limit.clamp(1, 500)))
+    state.with_store(|store| audit::recent(store.conn(), limit))
 }
 
 #[tauri::command(async)]

@@ -41,9 +41,7 @@ pub fn count_visitor(state: State<'_, AppState>, event_id: String) -> Reply<i64>
 /// A counted number of visitors typed in, or a correction (negative).
 #[tauri::command(async)]
 pub fn enter_visitors(state: State<'_, AppState>, event_id: String, count: String) -> Reply<i64> {
-    state.write(|tx| {
-        reports::record_visitors(tx, &event_id, reports::parse_visitor_delta(&count)?, true)
-    })
+    state.write(|tx| reports::enter_visitors(tx, &event_id, &count))
 }
 
 #[tauri::command(async)]
