@@ -87,6 +87,15 @@ fn optional_event(tx: &Tx, event_id: Option<&str>) -> Result<Option<String>> {
     }
 }
 
+/// The event a movement at `location` belongs to: required at the event
+/// (the open one when none is named), optional in storage.
+fn event_at(tx: &Tx, location: Location, event_id: Option<&str>) -> Result<Option<String>> {
+    match location {
+        Location::Event => Ok(Some(event_for(tx, event_id)?)),
+        Location::Storage => optional_event(tx, event_id),
+    }
+}
+
 fn lines_field(i: usize, name: &str, many: bool) -> String {
     if many {
         format!("lines[{i}].{name}")
@@ -115,10 +124,7 @@ pub fn receive(tx: &Tx, input: &ReceiveInput) -> Result<StockDocument> {
         return Err(Error::validation("lines", "add at least one product"));
     }
     let location = input.location.unwrap_or(Location::Storage);
-    let event_id = match location {
-        Location::Event => Some(event_for(tx, input.event_id.as_deref())?),
-        Location::Storage => optional_event(tx, input.event_id.as_deref())?,
-    };
+    let event_id = event_at(tx, location, input.event_id.as_deref())?;
     let lot = optional_text("lot_code", &input.lot_code, 64)?;
     let note = optional_text("note", &input.note, 500)?;
     let source_id = new_id();
@@ -275,10 +281,7 @@ pub fn adjust(tx: &Tx, approval: &Approval, input: &AdjustInput) -> Result<Stock
         ));
     }
     let location = input.location.unwrap_or(Location::Storage);
-    let event_id = match location {
-        Location::Event => Some(event_for(tx, input.event_id.as_deref())?),
-        Location::Storage => optional_event(tx, input.event_id.as_deref())?,
-    };
+    let event_id = event_at(tx, location, input.event_id.as_deref())?;
     let source_id = new_id();
     stock::record(
         tx,
@@ -375,10 +378,7 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
         return Err(Error::validation("lines", "count at least one product"));
     }
     let location = input.location.unwrap_or(Location::Storage);
-    let event_id = match location {
-        Location::Event => Some(event_for(tx, input.event_id.as_deref())?),
-        Location::Storage => optional_event(tx, input.event_id.as_deref())?,
-    };
+    let event_id = event_at(tx, location, input.event_id.as_deref())?;
     let note = optional_text("note", &input.note, 500)?;
     let count_id = new_id();
     tx.execute(
@@ -482,10 +482,7 @@ pub fn waste(tx: &Tx, input: &WasteInput) -> Result<StockDocument> {
     let q = positive_quantity("quantity", &input.quantity, &product)?;
     let note = optional_text("note", &input.note, 500)?;
     let location = input.location.unwrap_or(Location::Storage);
-    let event_id = match location {
-        Location::Event => Some(event_for(tx, input.event_id.as_deref())?),
-        Location::Storage => optional_event(tx, input.event_id.as_deref())?,
-    };
+    let event_id = event_at(tx, location, input.event_id.as_deref())?;
     let source_id = new_id();
     stock::record(
         tx,
