@@ -9,7 +9,7 @@
 //!   every CSV, summary, datapackage.json and manifest with SHA-256 hashes)
 //!   beside the `sqlite3` shell writing the same rows of the same tables
 //!   with `.mode csv` (the baseline; it formats nothing and hashes nothing);
-//! - the per-event report (`reports::report`, all its queries) on each
+//! - the per-event report (`report::report`, all its queries) on each
 //!   event, beside one raw rusqlite aggregate over the same event's sales.
 //!
 //! Run: `cargo bench -p popup-till-core --bench export`
@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use popup_till_core::export::{self, ExportOptions, Progress};
-use popup_till_core::reports::{self, Scope};
+use popup_till_core::reporting::export::{self, ExportOptions, Progress};
+use popup_till_core::reporting::report::{self, Scope};
 use popup_till_core::{new_id, Store};
 use rusqlite::{params, Connection};
 
@@ -381,7 +381,7 @@ fn main() {
     for round in 0..2 {
         for id in &events {
             let start = Instant::now();
-            let r = reports::report(conn, &Scope::Event(id.clone()), false).unwrap();
+            let r = report::report(conn, &Scope::Event(id.clone()), false).unwrap();
             let took = start.elapsed();
             assert_eq!(r.sales_count, SALES_PER_EVENT as i64);
             let start = Instant::now();

@@ -15,13 +15,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, PersonInput};
-use popup_till_core::settings;
-use popup_till_core::status::{self, ShopSetup};
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::settings;
+use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till_session::{self, OpenInput};
+use popup_till_core::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use popup_till_core::till::session::{self, OpenInput};
 use popup_till_core::{new_id, Actor, Store};
 use rust_decimal::Decimal;
 
@@ -107,7 +107,7 @@ fn prepare(path: &Path) -> (Store, String, Vec<String>) {
         .expect("catalog");
     store
         .write(&Actor::person(&cashier.id), |tx| {
-            till_session::open(
+            session::open(
                 tx,
                 &OpenInput {
                     float: "100".into(),
@@ -239,7 +239,7 @@ fn main() {
     let (mut store, cashier, products) = prepare(&root.join("core.sqlite"));
     let (base_store, base_cashier, base_products) = prepare(&root.join("baseline.sqlite"));
     let device = base_store.device_id().to_string();
-    let session = till_session::current(base_store.conn(), &device)
+    let session = session::current(base_store.conn(), &device)
         .unwrap()
         .unwrap();
     drop(base_store);

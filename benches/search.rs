@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
+use popup_till_core::catalog::spreadsheet;
 use popup_till_core::catalog::{self, gs1_check_digit};
-use popup_till_core::catalog_csv;
-use popup_till_core::settings::{self, SettingsInput};
+use popup_till_core::shop::settings::{self, SettingsInput};
 use popup_till_core::{Actor, Store};
 use rusqlite::Connection;
 
@@ -201,7 +201,7 @@ fn run(n: usize) {
     let mut rng = Lcg(42);
     let (text, names) = catalog_csv_text(n, &mut rng);
     let start = Instant::now();
-    let preview = catalog_csv::preview(store.conn(), &text, &mut |_| {}).expect("preview");
+    let preview = spreadsheet::preview(store.conn(), &text, &mut |_| {}).expect("preview");
     assert_eq!(preview.new, n);
     println!(
         "{n} products: CSV preview (checking every row) in {:.2} s",
@@ -209,7 +209,7 @@ fn run(n: usize) {
     );
     let start = Instant::now();
     let report_import =
-        catalog_csv::import(&mut store, &Actor::system("bench"), &text, &mut |_| {})
+        spreadsheet::import(&mut store, &Actor::system("bench"), &text, &mut |_| {})
             .expect("import");
     assert!(report_import.applied && report_import.new == n);
     println!(

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use popup_till_core::events::EventInput;
+use popup_till_core::shop::events::EventInput;
 use popup_till_core::tasks::{self, DueInput, SignInput, StepInput, TemplateInput};
 use popup_till_core::{Actor, Store};
 

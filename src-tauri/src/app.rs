@@ -65,7 +65,7 @@ impl AppState {
             Ok(actor) => Ok(actor),
             Err(err) => {
                 let empty = self.with_store(|store| {
-                    Ok(popup_till_core::people::list(store.conn())?.is_empty())
+                    Ok(popup_till_core::shop::people::list(store.conn())?.is_empty())
                 })?;
                 if empty {
                     Ok(Actor::system("setup"))
@@ -79,7 +79,7 @@ impl AppState {
     /// One write made by the person at the till.
     pub fn write<T>(
         &self,
-        work: impl FnOnce(&popup_till_core::store::Tx) -> Result<T, Error>,
+        work: impl FnOnce(&popup_till_core::db::store::Tx) -> Result<T, Error>,
     ) -> Result<T, ApiError> {
         let actor = self.actor()?;
         self.with_store(|store| store.write(&actor, work))

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
-use popup_till_core::catalog_csv::{self, ImportProgress, ImportReport};
-use popup_till_core::export::{self, ExportOptions};
-use popup_till_core::reports::{self, Scope};
-use popup_till_core::{audit, demo, events, tasks, Actor, Error, Store};
+use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
+use popup_till_core::reporting::export::{self, ExportOptions};
+use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::{db::journal, demo, shop::events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
 pub const APP_FOLDER: &str = "org.popuptill.app";
@@ -152,7 +152,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Verify { json } => {
-            let report = audit::verify(store.conn())?;
+            let report = journal::verify(store.conn())?;
             if json {
                 println!(
                     "{}",
@@ -258,7 +258,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             json,
         } => import_catalog(&mut store, &file, dry_run, json),
         Command::ExportCatalog { file } => {
-            let text = catalog_csv::export(store.conn())?;
+            let text = spreadsheet::export(store.conn())?;
             // Never overwrite: a slip of the tab key could name the database.
             let mut out = create_new(&file)?;
             std::io::Write::write_all(&mut out, text.as_bytes())
@@ -271,7 +271,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             practice,
             json,
         } => {
-            let report = reports::report(store.conn(), &Scope::Event(event), practice)?;
+            let report = report::report(store.conn(), &Scope::Event(event), practice)?;
             if json {
                 println!(
                     "{}",
@@ -333,7 +333,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
 fn import_catalog(store: &mut Store, file: &Path, dry_run: bool, json: bool) -> Result<i32, Error> {
     let bytes = std::fs::read(file)
         .map_err(|e| Error::Storage(format!("cannot read {}: {e}", file.display())))?;
-    let text = match catalog_csv::decode(&bytes) {
+    let text = match spreadsheet::decode(&bytes) {
         Ok(text) => text,
         Err(bad) => {
             eprintln!("popup-till: {}: {bad}", file.display());
@@ -348,9 +348,9 @@ fn import_catalog(store: &mut Store, file: &Path, dry_run: bool, json: bool) -> 
         }
     };
     let report = if dry_run {
-        catalog_csv::preview(store.conn(), &text, &mut progress)?
+        spreadsheet::preview(store.conn(), &text, &mut progress)?
     } else {
-        catalog_csv::import(store, &Actor::system("cli"), &text, &mut progress)?
+        spreadsheet::import(store, &Actor::system("cli"), &text, &mut progress)?
     };
     if show_progress {
         eprintln!();
@@ -392,7 +392,7 @@ fn print_import_report(file: &Path, report: &ImportReport, dry_run: bool, json: 
 }
 
 /// The report as plain text for a terminal.
-fn report_text(r: &reports::EventReport) -> String {
+fn report_text(r: &report::EventReport) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let cur = &r.currency;

@@ -2,10 +2,10 @@
 //! SKU, the round trip, and every kind of bad input (each names its line and
 //! field, and nothing is written).
 
+use popup_till_core::catalog::spreadsheet::{self, ImportReport};
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::catalog_csv::{self, ImportReport};
-use popup_till_core::settings::{self, SettingsInput};
-use popup_till_core::{audit, Actor};
+use popup_till_core::shop::settings::{self, SettingsInput};
+use popup_till_core::{db::journal, Actor};
 
 use crate::support::{someone, till, TestTill};
 
@@ -35,7 +35,7 @@ pub fn shop() -> TestTill {
 }
 
 fn import(t: &mut TestTill, text: &str) -> ImportReport {
-    catalog_csv::import(&mut t.store, &Actor::system("test"), text, &mut |_| {}).unwrap()
+    spreadsheet::import(&mut t.store, &Actor::system("test"), text, &mut |_| {}).unwrap()
 }
 
 fn products(t: &TestTill) -> i64 {
@@ -84,7 +84,7 @@ fn has_error(report: &ImportReport, line: u64, field: &str, needle: &str) {
 #[test]
 fn a_good_file_is_previewed_then_imported_in_one_journaled_transaction() {
     let mut t = shop();
-    let preview = catalog_csv::preview(t.store.conn(), GOOD, &mut |_| {}).unwrap();
+    let preview = spreadsheet::preview(t.store.conn(), GOOD, &mut |_| {}).unwrap();
     assert_eq!(
         (
             preview.new,
@@ -108,7 +108,7 @@ fn a_good_file_is_previewed_then_imported_in_one_journaled_transaction() {
         t.count("SELECT count(*) FROM audit_log WHERE action = 'catalog.imported'"),
         1
     );
-    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn a_second_import_updates_by_sku_and_journals_before_and_after() {
 OAT;Rolled oats;4,50;5,5;kg;refill;Refills\n\
 MUG;Stoneware mug;18;20;each;item;Crafts\n\
 JAM;Fig jam;5,90;5,5;each;item;Food\n";
-    let preview = catalog_csv::preview(t.store.conn(), changed, &mut |_| {}).unwrap();
+    let preview = spreadsheet::preview(t.store.conn(), changed, &mut |_| {}).unwrap();
     assert_eq!(preview.separator, ";");
     // Columns the file leaves out (barcode, threshold) keep their values.
     assert_eq!((preview.new, preview.changed, preview.unchanged), (1, 1, 1));
@@ -183,7 +183,7 @@ fn export_then_import_round_trips_the_catalog() {
             catalog::set_archived(tx, &cup.id, true)
         })
         .unwrap();
-    let exported = catalog_csv::export(t.store.conn()).unwrap();
+    let exported = spreadsheet::export(t.store.conn()).unwrap();
     assert!(exported.starts_with('\u{FEFF}'));
     assert!(exported.contains("'=CMD"), "formula-like cells are guarded");
     let before = catalog::list(t.store.conn()).unwrap();
@@ -199,7 +199,7 @@ fn export_then_import_round_trips_the_catalog() {
     before.sort_by(|a, b| a.sku.cmp(&b.sku));
     after.sort_by(|a, b| a.sku.cmp(&b.sku));
     assert_eq!(before, after);
-    assert_eq!(catalog_csv::export(fresh.store.conn()).unwrap(), exported);
+    assert_eq!(spreadsheet::export(fresh.store.conn()).unwrap(), exported);
     // And importing the export into the till it came from changes nothing.
     let again = import(&mut t, &exported);
     assert_eq!((again.new, again.changed), (0, 0));
@@ -284,7 +284,7 @@ fn a_binary_file_and_a_latin1_file_are_refused() {
     let r = refused("sku,name,unit_price,tax_rate\nA,Cr\u{FFFD}me,1,0\n");
     has_error(&r, 2, "file", "not UTF-8");
     // As the command line reads it: raw bytes.
-    let err = catalog_csv::decode(b"sku,name,unit_price,tax_rate\nA,Cr\xe8me,1,0\n").unwrap_err();
+    let err = spreadsheet::decode(b"sku,name,unit_price,tax_rate\nA,Cr\xe8me,1,0\n").unwrap_err();
     assert_eq!((err.line, err.field.as_str()), (2, "file"));
     assert!(err.message.contains("Latin-1"));
 }
@@ -324,7 +324,7 @@ fn large_imports_report_progress() {
         text.push_str(&format!("S{i},Item number {i},1.{},20\n", i % 100));
     }
     let mut seen = Vec::new();
-    let report = catalog_csv::import(&mut t.store, &Actor::system("test"), &text, &mut |p| {
+    let report = spreadsheet::import(&mut t.store, &Actor::system("test"), &text, &mut |p| {
         seen.push((p.phase, p.done, p.total))
     })
     .unwrap();

@@ -2,8 +2,8 @@
 //! numbers, voids, practice mode, parked carts and the bad input a till
 //! meets (each refused with a clear message and nothing written).
 
-use popup_till_core::checkout::{self, CartInput, PaymentInput};
-use popup_till_core::{audit, Actor, ErrorCode};
+use popup_till_core::till::checkout::{self, CartInput, PaymentInput};
+use popup_till_core::{db::journal, Actor, ErrorCode};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -267,7 +267,7 @@ fn a_completed_sale_moves_stock_out_of_the_event_and_a_void_puts_it_back() {
         PIN,
     );
     assert_eq!(again.unwrap_err().code(), ErrorCode::Conflict);
-    assert!(audit::verify(s.t.store.conn()).unwrap().holds());
+    assert!(journal::verify(s.t.store.conn()).unwrap().holds());
 }
 
 #[test]
@@ -300,9 +300,9 @@ fn practice_sales_get_their_own_flagged_series_and_move_no_stock() {
     let actor = s.cashier();
     s.t.store
         .write(&actor, |tx| {
-            popup_till_core::till_session::close(
+            popup_till_core::till::session::close(
                 tx,
-                &popup_till_core::till_session::CloseInput {
+                &popup_till_core::till::session::CloseInput {
                     counted: "12.50".into(),
                     ..Default::default()
                 },

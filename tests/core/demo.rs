@@ -1,6 +1,6 @@
 //! The demo pop-up: a realistic small shop loaded through the core.
 
-use popup_till_core::{audit, catalog, demo, events, people, ErrorCode};
+use popup_till_core::{catalog, db::journal, demo, shop::events, shop::people, ErrorCode};
 
 use crate::support::till;
 
@@ -31,7 +31,7 @@ fn the_demo_pop_up_loads_a_shop_an_event_and_a_team() {
     // the upcoming pop-up, and last week's finished market (demo_sales)
     assert_eq!(evs.len(), 2);
     assert!(evs.iter().any(|e| e.id == summary.event_id));
-    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
     let organizer = team
         .iter()
         .find(|p| p.role == people::Role::Organizer)
@@ -53,9 +53,9 @@ fn the_demo_only_loads_into_an_empty_till() {
 fn the_demo_shop_has_received_stock_for_what_it_sells() {
     let mut t = till();
     demo::load(&mut t.store).unwrap();
-    let list = popup_till_core::stock_views::list(
+    let list = popup_till_core::stock::views::list(
         t.store.conn(),
-        &popup_till_core::stock_views::StockFilter::default(),
+        &popup_till_core::stock::views::StockFilter::default(),
     )
     .unwrap();
     for row in &list.rows {
@@ -69,12 +69,12 @@ fn the_demo_shop_has_received_stock_for_what_it_sells() {
         assert_eq!(row.on_hand, row.in_storage, "a delivery arrives in storage");
     }
     assert!(list.rows.iter().any(|r| r.low), "some items start low");
-    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
 }
 
 #[test]
 fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
-    use popup_till_core::reports::{self, Scope};
+    use popup_till_core::reporting::report::{self, Scope};
 
     let mut t = till();
     demo::load(&mut t.store).unwrap();
@@ -83,7 +83,7 @@ fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
         .into_iter()
         .find(|e| e.status == events::EventStatus::Closed)
         .expect("last week's market");
-    let report = reports::report(t.store.conn(), &Scope::Event(market.id), false).unwrap();
+    let report = report::report(t.store.conn(), &Scope::Event(market.id), false).unwrap();
     assert!(
         report.visitors > report.sales_count,
         "{} visitors, {} sales",
@@ -141,7 +141,7 @@ fn the_demo_keeps_this_tills_identity_and_leaves_no_staging_files() {
         .query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(local, device);
-    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
     let t = t.reopen();
     assert_eq!(t.store.device_id(), device);
     assert!(t.count("SELECT count(*) FROM sale") > 300);

@@ -2,9 +2,9 @@
 //! made through the till's own functions, whose Z report agrees with the
 //! ledger.
 
-use popup_till_core::demo_sales::PAST_DAY_SALES;
-use popup_till_core::events::{self, EventStatus};
-use popup_till_core::{audit, demo, till_session};
+use popup_till_core::demo::past_market::PAST_DAY_SALES;
+use popup_till_core::shop::events::{self, EventStatus};
+use popup_till_core::{db::journal, demo, till::session};
 
 use crate::support::till;
 
@@ -42,7 +42,7 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
     assert!(t.count("SELECT count(DISTINCT substr(at_utc, 1, 13)) FROM sale") >= 7);
 
     // The till session is closed and its Z report agrees with the ledger.
-    let z = till_session::z_reports(t.store.conn()).unwrap();
+    let z = session::z_reports(t.store.conn()).unwrap();
     assert_eq!(z.len(), 1);
     let net: i64 = t.count(
         "SELECT sum(total_minor) FROM sale s WHERE NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)",
@@ -56,5 +56,5 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
         t.count("SELECT count(*) FROM till_session WHERE closed_at IS NULL"),
         0
     );
-    assert!(audit::verify(t.store.conn()).unwrap().holds());
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
 }

@@ -1,7 +1,7 @@
 //! Events: create, edit, open and close; bad input is refused naming the
 //! field, and nothing is written.
 
-use popup_till_core::events::{self, EventInput, EventStatus};
+use popup_till_core::shop::events::{self, EventInput, EventStatus};
 use popup_till_core::ErrorCode;
 
 use crate::support::{someone, till};

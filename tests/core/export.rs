@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use popup_till_core::audit;
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::export::{self, ExportOptions, Progress};
-use popup_till_core::reports::{self, Scope};
-use popup_till_core::settings;
+use popup_till_core::db::journal;
+use popup_till_core::reporting::export::{self, ExportOptions, Progress};
+use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::shop::settings;
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::{Actor, ErrorCode};
 use rust_decimal::Decimal;
@@ -83,7 +83,7 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
         mmap_before,
         "the till's connection is left as it was"
     );
-    let report = reports::report(day.s.t.store.conn(), &scope, false).unwrap();
+    let report = report::report(day.s.t.store.conn(), &scope, false).unwrap();
     assert_eq!(result.sales, 2);
     assert_eq!(result.total, "39.75");
 
@@ -165,14 +165,14 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
             .count("SELECT count(*) FROM audit_log WHERE action = 'export.written'"),
         1
     );
-    assert!(audit::verify(day.s.t.store.conn()).unwrap().holds());
+    assert!(journal::verify(day.s.t.store.conn()).unwrap().holds());
 }
 
 #[test]
 fn datapackage_describes_every_file_and_column_and_the_manifest_hashes_match() {
     let mut day = market_day();
     let out = day.s.t.dir.path().join("pkg");
-    let journal_before = audit::verify(day.s.t.store.conn()).unwrap();
+    let journal_before = journal::verify(day.s.t.store.conn()).unwrap();
     let scope = Scope::Event(day.s.event.clone());
     run(&mut day.s, &options(scope, out.clone())).unwrap();
 
@@ -244,7 +244,7 @@ fn datapackage_describes_every_file_and_column_and_the_manifest_hashes_match() {
         assert_eq!(f["bytes"], bytes.len() as u64);
         assert_eq!(
             f["sha256"].as_str().unwrap(),
-            audit::hex(&Sha256::digest(&bytes))
+            journal::hex(&Sha256::digest(&bytes))
         );
     }
 
@@ -423,9 +423,9 @@ fn bad_targets_and_scopes_are_refused_and_leave_nothing_behind() {
         .t
         .store
         .write(&actor, |tx| {
-            popup_till_core::events::create(
+            popup_till_core::shop::events::create(
                 tx,
-                &popup_till_core::events::EventInput {
+                &popup_till_core::shop::events::EventInput {
                     name: "Quiet Sunday".into(),
                     venue: String::new(),
                     starts_at: "2026-12-20T10:00".into(),
@@ -596,7 +596,7 @@ fn tasks_csv_carries_the_flow_without_volunteer_names_and_the_report_counts_step
     s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
 
     let scope = Scope::Event(event.clone());
-    let report = reports::report(s.t.store.conn(), &scope, false).unwrap();
+    let report = report::report(s.t.store.conn(), &scope, false).unwrap();
     let figures = report.tasks.clone().expect("the event has a flow");
     assert_eq!((figures.done, figures.total), (3, 10));
 

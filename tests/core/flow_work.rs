@@ -2,7 +2,7 @@
 //! sale and closing the till sign their steps off in the same transaction.
 
 use popup_till_core::tasks::{self, Action, StepStatus, STARTER_ID};
-use popup_till_core::till_session::{self, CloseInput};
+use popup_till_core::till::session::{self, CloseInput};
 
 use crate::till_support::{cart, cash, line, shop};
 
@@ -38,7 +38,7 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
     shop.t
         .store
         .write(&shop.cashier(), |tx| {
-            till_session::close(
+            session::close(
                 tx,
                 &CloseInput {
                     counted: "50".into(),
@@ -71,7 +71,7 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
     shop.t
         .store
         .write(&shop.cashier(), |tx| {
-            till_session::close(
+            session::close(
                 tx,
                 &CloseInput {
                     counted: "125".into(),
@@ -134,7 +134,7 @@ fn a_line_handed_over_later_becomes_an_order_with_its_contact_and_moves_no_stock
 #[test]
 fn selling_a_service_moves_no_stock() {
     use popup_till_core::catalog::{self, ProductInput};
-    use popup_till_core::settings;
+    use popup_till_core::shop::settings;
 
     let mut shop = shop();
     let wrap = shop
@@ -177,10 +177,10 @@ fn selling_a_service_moves_no_stock() {
 
 #[test]
 fn counting_stock_and_loading_out_complete_their_steps() {
-    use popup_till_core::stock::Location;
-    use popup_till_core::stock_flows::{
+    use popup_till_core::stock::flows::{
         self, CountInput, CountLine, Direction, QuantityLine, TransferInput,
     };
+    use popup_till_core::stock::Location;
 
     let mut shop = shop();
     let event = shop.event.clone();
@@ -197,7 +197,7 @@ fn counting_stock_and_loading_out_complete_their_steps() {
     shop.t
         .store
         .write(&shop.cashier(), |tx| {
-            stock_flows::count(
+            flows::count(
                 tx,
                 &CountInput {
                     location: Some(Location::Storage),
@@ -216,7 +216,7 @@ fn counting_stock_and_loading_out_complete_their_steps() {
     shop.t
         .store
         .write(&shop.cashier(), |tx| {
-            stock_flows::transfer(
+            flows::transfer(
                 tx,
                 &TransferInput {
                     direction: Direction::LoadOut,
@@ -238,7 +238,7 @@ fn counting_stock_and_loading_out_complete_their_steps() {
 fn pre_order_cart(
     shop: &crate::till_support::Shop,
     quantity: &str,
-) -> popup_till_core::checkout::CartInput {
+) -> popup_till_core::till::checkout::CartInput {
     let mut later = line(&shop.mug, quantity);
     later.handover_later = true;
     let mut c = cart(vec![later]);
@@ -252,8 +252,8 @@ fn pre_order_cart(
 
 #[test]
 fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
-    use popup_till_core::checkout;
     use popup_till_core::orders;
+    use popup_till_core::till::checkout;
     use popup_till_core::ErrorCode;
 
     let mut shop = shop();
@@ -286,7 +286,7 @@ fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
 
 #[test]
 fn a_parked_cart_does_not_keep_the_pre_order_contact() {
-    use popup_till_core::checkout;
+    use popup_till_core::till::checkout;
 
     let mut shop = shop();
     shop.open_session("100", false);

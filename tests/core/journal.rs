@@ -2,9 +2,9 @@
 //! a hash chain an outside program can recompute, and `verify` naming the
 //! first bad entry for each kind of tampering.
 
-use popup_till_core::audit::{self, ProblemKind, GENESIS_HASH};
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, PersonInput};
+use popup_till_core::db::journal::{self, ProblemKind, GENESIS_HASH};
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::{self, PersonInput};
 use popup_till_core::{Actor, Store};
 use sha2::{Digest, Sha256};
 
@@ -54,7 +54,7 @@ fn every_change_writes_one_entry_naming_its_actor() {
         .write(&Actor::person("p-42"), |tx| events::create(tx, &fair(1)))
         .unwrap();
     assert_eq!(t.journal_len(), before + 1);
-    let last = &audit::recent(t.store.conn(), 1).unwrap()[0];
+    let last = &journal::recent(t.store.conn(), 1).unwrap()[0];
     assert_eq!(last.actor_id, "p-42");
     assert_eq!(last.action, "event.created");
     assert_eq!(last.entity_id, ev.id);
@@ -65,10 +65,10 @@ fn every_change_writes_one_entry_naming_its_actor() {
 #[test]
 fn the_journal_of_an_honest_till_verifies() {
     let t = till_with_history();
-    let v = audit::verify(t.store.conn()).unwrap();
+    let v = journal::verify(t.store.conn()).unwrap();
     assert!(v.holds(), "{v:?}");
     assert_eq!(v.entries, 6);
-    let last = &audit::recent(t.store.conn(), 1).unwrap()[0];
+    let last = &journal::recent(t.store.conn(), 1).unwrap()[0];
     assert_eq!(v.head_hash, last.hash);
 }
 
@@ -79,7 +79,7 @@ fn verify_names_an_edited_entry() {
         &t,
         "UPDATE audit_log SET details = '{\"name\":\"Forged\"}' WHERE seq = 3",
     );
-    let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
+    let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (3, ProblemKind::Altered));
     assert_eq!(v.entries, 2);
@@ -89,7 +89,7 @@ fn verify_names_an_edited_entry() {
 fn verify_names_a_deleted_entry() {
     let t = till_with_history();
     tamper(&t, "DELETE FROM audit_log WHERE seq = 4");
-    let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
+    let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (4, ProblemKind::Gap));
     assert_eq!(p.message, "entry 4 is missing");
@@ -104,7 +104,7 @@ fn verify_names_two_swapped_entries() {
          UPDATE audit_log SET seq = 2 WHERE seq = 3;
          UPDATE audit_log SET seq = 3 WHERE seq = -1;",
     );
-    let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
+    let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (2, ProblemKind::BrokenLink));
 }
@@ -115,7 +115,7 @@ fn verify_names_an_entry_edited_and_rehashed_by_its_successor() {
     // breaks the link from the next entry.
     let t = till_with_history();
     let conn = Store::open(t.path()).unwrap();
-    let mut entry = audit::recent(conn.conn(), 6)
+    let mut entry = journal::recent(conn.conn(), 6)
         .unwrap()
         .into_iter()
         .find(|e| e.seq == 3)
@@ -129,7 +129,7 @@ fn verify_names_an_entry_edited_and_rehashed_by_its_successor() {
             "UPDATE audit_log SET details = '{{\"name\":\"Forged\"}}', hash = '{forged}' WHERE seq = 3"
         ),
     );
-    let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
+    let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (4, ProblemKind::BrokenLink));
 }
@@ -138,7 +138,7 @@ fn verify_names_an_entry_edited_and_rehashed_by_its_successor() {
 fn verify_names_a_gap_of_several_entries() {
     let t = till_with_history();
     tamper(&t, "DELETE FROM audit_log WHERE seq IN (2, 3)");
-    let v = audit::verify(Store::open(t.path()).unwrap().conn()).unwrap();
+    let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
     assert_eq!((p.seq, p.kind), (2, ProblemKind::Gap));
     assert_eq!(p.message, "entries 2 to 3 are missing");

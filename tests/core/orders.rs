@@ -6,12 +6,12 @@
 use std::str::FromStr;
 
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::events::{self, EventInput};
 use popup_till_core::orders::{self, ContactInput, OrderInput, OrderStatus};
-use popup_till_core::people::{self, PersonInput};
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::{self, PersonInput};
 use popup_till_core::stock;
 use popup_till_core::tasks::{self, StepStatus, STARTER_ID};
-use popup_till_core::{settings, Actor, ErrorCode};
+use popup_till_core::{shop::settings, Actor, ErrorCode};
 use rust_decimal::Decimal;
 
 use crate::support::{someone, till, HandClock, TestTill};

@@ -1,7 +1,7 @@
 //! People and organizer PINs: Argon2id hashes, refusals, and the lockout
 //! that grows after wrong PINs and survives a restart.
 
-use popup_till_core::people::{self, PersonInput, Role, FIRST_LOCKOUT_SECS};
+use popup_till_core::shop::people::{self, PersonInput, Role, FIRST_LOCKOUT_SECS};
 use popup_till_core::{Actor, ErrorCode};
 
 use crate::support::{till, HandClock, TestTill};

@@ -3,11 +3,11 @@
 //! the payments less change add up to the total, and discounts are shared
 //! out to the last minor unit.
 
-use popup_till_core::money::{CashStep, Currency};
-use popup_till_core::pricing::{
+use popup_till_core::money::pricing::{
     allocate_largest_remainder, price_cart, settle, Discount, LineToPrice, Method, PaymentPart,
 };
-use popup_till_core::settings::TaxMode;
+use popup_till_core::money::{CashStep, Currency};
+use popup_till_core::shop::settings::TaxMode;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

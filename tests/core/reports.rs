@@ -2,11 +2,11 @@
 //! Reports screen shows, practice sales left out, the comparison of events,
 //! and the footfall tally.
 
-use popup_till_core::checkout;
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::reports::{self, Scope};
+use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::shop::events::{self, EventInput};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till_session::{self, CashKind, CloseInput};
+use popup_till_core::till::checkout;
+use popup_till_core::till::session::{self, CashKind, CloseInput};
 use popup_till_core::{Actor, ErrorCode};
 use rust_decimal::Decimal;
 
@@ -36,14 +36,14 @@ pub fn market_day() -> Day {
     let actor = s.cashier();
     s.t.store
         .write(&actor, |tx| {
-            till_session::move_cash(tx, CashKind::PaidIn, "10", "change from the bank")
+            session::move_cash(tx, CashKind::PaidIn, "10", "change from the bank")
         })
         .unwrap();
     let event = s.event.clone();
     for _ in 0..4 {
         clock.advance(60);
         s.t.store
-            .write(&actor, |tx| reports::record_visitors(tx, &event, 1, false))
+            .write(&actor, |tx| report::record_visitors(tx, &event, 1, false))
             .unwrap();
     }
     clock.advance(60);
@@ -56,10 +56,10 @@ pub fn market_day() -> Day {
     let b = s.sell(&b_cart, &[card("")]).unwrap();
     assert_eq!(b.total, "14.75");
     s.t.store
-        .write(&actor, |tx| reports::record_visitors(tx, &event, 8, true))
+        .write(&actor, |tx| report::record_visitors(tx, &event, 8, true))
         .unwrap();
     s.t.store
-        .write(&actor, |tx| reports::record_visitors(tx, &event, -2, true))
+        .write(&actor, |tx| report::record_visitors(tx, &event, -2, true))
         .unwrap();
     clock.advance(10 * 60);
     let c = s.sell(&cart(vec![line(&jam, "1")]), &[cash("")]).unwrap();
@@ -93,16 +93,16 @@ pub fn market_day() -> Day {
             tx.journal("stock.waste", "product", &mug, serde_json::json!({}))
         })
         .unwrap();
-    let session = till_session::current(s.t.store.conn(), s.t.store.device_id())
+    let session = session::current(s.t.store.conn(), s.t.store.device_id())
         .unwrap()
         .unwrap();
-    let expected = till_session::cash_parts(s.t.store.conn(), &session.id)
+    let expected = session::cash_parts(s.t.store.conn(), &session.id)
         .unwrap()
         .expected();
     let counted = Decimal::new(expected - 50, 2).to_string();
     s.t.store
         .write(&actor, |tx| {
-            till_session::close(
+            session::close(
                 tx,
                 &CloseInput {
                     counted,
@@ -123,7 +123,7 @@ pub fn market_day() -> Day {
 #[test]
 fn the_event_report_adds_up_the_days_sales_discounts_tax_and_payments() {
     let day = market_day();
-    let r = reports::report(
+    let r = report::report(
         day.s.t.store.conn(),
         &Scope::Event(day.s.event.clone()),
         false,
@@ -169,7 +169,7 @@ fn the_event_report_adds_up_the_days_sales_discounts_tax_and_payments() {
 #[test]
 fn sales_and_visitors_group_by_the_local_hour_with_conversion() {
     let day = market_day();
-    let r = reports::report(
+    let r = report::report(
         day.s.t.store.conn(),
         &Scope::Event(day.s.event.clone()),
         false,
@@ -203,7 +203,7 @@ fn sales_and_visitors_group_by_the_local_hour_with_conversion() {
 #[test]
 fn stock_and_cash_figures_come_from_the_ledger_and_the_closed_session() {
     let day = market_day();
-    let r = reports::report(
+    let r = report::report(
         day.s.t.store.conn(),
         &Scope::Event(day.s.event.clone()),
         false,
@@ -254,14 +254,14 @@ fn practice_sales_stay_out_of_the_report_unless_asked_for() {
     let mug = s.mug.clone();
     s.sell(&cart(vec![line(&mug, "1")]), &[cash("")]).unwrap();
     let scope = Scope::Event(s.event.clone());
-    let live = reports::report(s.t.store.conn(), &scope, false).unwrap();
+    let live = report::report(s.t.store.conn(), &scope, false).unwrap();
     assert_eq!(live.sales_count, 0);
     assert_eq!(live.total.text, "0.00");
     assert_eq!(
         live.cash.sessions, 0,
         "a practice session is not a live one"
     );
-    let all = reports::report(s.t.store.conn(), &scope, true).unwrap();
+    let all = report::report(s.t.store.conn(), &scope, true).unwrap();
     assert_eq!(all.sales_count, 1);
     assert_eq!(all.total.text, "12.50");
 }
@@ -289,7 +289,7 @@ fn events_compare_side_by_side_with_the_same_figures() {
             events::open(tx, &e.id)
         })
         .unwrap();
-    let rows = reports::compare(day.s.t.store.conn(), &[], false).unwrap();
+    let rows = report::compare(day.s.t.store.conn(), &[], false).unwrap();
     let seen: Vec<(&str, i64, &str)> = rows
         .iter()
         .map(|r| (r.event.name.as_str(), r.sales_count, r.total.text.as_str()))
@@ -301,7 +301,7 @@ fn events_compare_side_by_side_with_the_same_figures() {
     assert_eq!(rows[0].conversion.as_deref(), Some("20.0"));
     assert_eq!(rows[1].conversion, None, "no visitors, no conversion");
     assert_eq!(rows[0].cash_variance.text, "-0.50");
-    let only = reports::compare(
+    let only = report::compare(
         day.s.t.store.conn(),
         std::slice::from_ref(&second.id),
         false,
@@ -315,14 +315,11 @@ fn a_date_range_report_covers_the_sales_of_those_local_days() {
     let day = market_day();
     let conn = day.s.t.store.conn();
     let scope = Scope::range("2026-12-05", "2026-12-05").unwrap();
-    let r = reports::report(conn, &scope, false).unwrap();
+    let r = report::report(conn, &scope, false).unwrap();
     assert_eq!(r.total.text, "39.75");
     assert_eq!(r.visitors, 10);
     let before = Scope::range("2026-12-01", "2026-12-04").unwrap();
-    assert_eq!(
-        reports::report(conn, &before, false).unwrap().sales_count,
-        0
-    );
+    assert_eq!(report::report(conn, &before, false).unwrap().sales_count, 0);
 }
 
 #[test]
@@ -341,7 +338,7 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
     let event = s.event.clone();
     let total =
         s.t.store
-            .write(&actor, |tx| reports::record_visitors(tx, &event, 1, false))
+            .write(&actor, |tx| report::record_visitors(tx, &event, 1, false))
             .unwrap();
     assert_eq!(total, 1);
     let journal = s.t.journal_len();
@@ -354,7 +351,7 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
         let err =
             s.t.store
                 .write(&actor, |tx| {
-                    reports::record_visitors(tx, &event, delta, manual)
+                    report::record_visitors(tx, &event, delta, manual)
                 })
                 .unwrap_err();
         assert_eq!(err.field(), Some("visitors"), "{err}");
@@ -362,14 +359,14 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
     }
     let err =
         s.t.store
-            .write(&actor, |tx| reports::record_visitors(tx, "nope", 1, false))
+            .write(&actor, |tx| report::record_visitors(tx, "nope", 1, false))
             .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
     assert_eq!(s.t.journal_len(), journal, "nothing was written");
     assert_eq!(s.t.count("SELECT count(*) FROM visitor_tally"), 1);
-    assert_eq!(reports::visitors(s.t.store.conn(), &event).unwrap(), 1);
-    assert!(reports::parse_visitor_delta("twelve").is_err());
-    assert_eq!(reports::parse_visitor_delta(" -3 ").unwrap(), -3);
+    assert_eq!(report::visitors(s.t.store.conn(), &event).unwrap(), 1);
+    assert!(report::parse_visitor_delta("twelve").is_err());
+    assert_eq!(report::parse_visitor_delta(" -3 ").unwrap(), -3);
 
     let conn = s.t.store.conn();
     let upd = conn.execute("UPDATE visitor_tally SET delta = 50", []);
@@ -384,7 +381,7 @@ fn an_open_tills_drawer_is_shown_by_the_checkouts_own_formula() {
     s.open_session("50", false);
     let mug = s.mug.clone();
     s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
-    let r = reports::report(s.t.store.conn(), &Scope::Event(s.event.clone()), false).unwrap();
+    let r = report::report(s.t.store.conn(), &Scope::Event(s.event.clone()), false).unwrap();
     assert_eq!(r.cash.open_sessions, 1);
     assert_eq!(
         r.cash.expected_open.text, "62.50",
@@ -401,10 +398,10 @@ fn an_absurd_visitor_number_is_refused_not_a_crash() {
         let err =
             s.t.store
                 .write(&s.cashier(), |tx| {
-                    reports::record_visitors(tx, &event, delta, true)
+                    report::record_visitors(tx, &event, delta, true)
                 })
                 .unwrap_err();
         assert_eq!(err.field(), Some("visitors"), "{delta}: {err}");
     }
-    assert_eq!(reports::visitors(s.t.store.conn(), &event).unwrap(), 0);
+    assert_eq!(report::visitors(s.t.store.conn(), &event).unwrap(), 0);
 }

@@ -1,6 +1,6 @@
 //! Shop settings: validated as a whole, journaled with before and after.
 
-use popup_till_core::settings::{self, SettingsInput, TaxMode};
+use popup_till_core::shop::settings::{self, SettingsInput, TaxMode};
 use popup_till_core::{Actor, ErrorCode};
 use rust_decimal::Decimal;
 

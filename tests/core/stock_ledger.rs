@@ -5,17 +5,17 @@
 
 use std::str::FromStr;
 
+use popup_till_core::catalog::spreadsheet;
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
-use popup_till_core::catalog_csv;
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, Approval, PersonInput};
-use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::stock_flows::{
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::{self, Approval, PersonInput};
+use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountLine, Direction, QuantityLine, ReceiveInput, TransferInput,
     WasteInput,
 };
-use popup_till_core::stock_views::{self, StockFilter};
-use popup_till_core::{audit, Actor, ErrorCode};
+use popup_till_core::stock::views::{self, StockFilter};
+use popup_till_core::stock::{self, Location, Movement, MovementKind};
+use popup_till_core::{db::journal, Actor, ErrorCode};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -41,7 +41,7 @@ struct Shop {
 
 fn stocked_shop() -> Shop {
     let mut t = shop();
-    catalog_csv::import(&mut t.store, &Actor::system("test"), CATALOG, &mut |_| {}).unwrap();
+    spreadsheet::import(&mut t.store, &Actor::system("test"), CATALOG, &mut |_| {}).unwrap();
     let event = t
         .store
         .write(&someone(), |tx| {
@@ -123,7 +123,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
     let ev = s.event_id.clone();
     s.t.store
         .write(&someone(), |tx| {
-            stock_flows::receive(
+            flows::receive(
                 tx,
                 &ReceiveInput {
                     lines: vec![line(&s.mug, "20"), line(&s.oat, "10.5")],
@@ -131,7 +131,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
                     ..Default::default()
                 },
             )?;
-            stock_flows::transfer(
+            flows::transfer(
                 tx,
                 &TransferInput {
                     direction: Direction::LoadOut,
@@ -148,7 +148,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
     s.t.store
         .write(&someone(), |tx| {
             // Two mugs broke; the shelf then holds 2, not the expected 3.
-            stock_flows::waste(
+            flows::waste(
                 tx,
                 &WasteInput {
                     product_id: s.mug.id.clone(),
@@ -158,7 +158,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
                     note: "dropped".into(),
                 },
             )?;
-            let counted = stock_flows::count(
+            let counted = flows::count(
                 tx,
                 &CountInput {
                     location: Some(Location::Event),
@@ -172,7 +172,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
             )?;
             assert_eq!(counted.lines[0].expected, dec("3"));
             assert_eq!(counted.lines[0].variance, dec("-1"));
-            stock_flows::transfer(
+            flows::transfer(
                 tx,
                 &TransferInput {
                     direction: Direction::LoadIn,
@@ -184,7 +184,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
             )
         })
         .unwrap();
-    let picture = stock_views::event_picture(s.t.store.conn(), &ev).unwrap();
+    let picture = views::event_picture(s.t.store.conn(), &ev).unwrap();
     let mug = picture.iter().find(|l| l.sku == "MUG").unwrap();
     assert_eq!(mug.brought, dec("12"));
     assert_eq!(mug.sold, dec("7"));
@@ -220,7 +220,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
         stock::on_hand_at(s.t.store.conn(), &s.oat.id, Location::Storage).unwrap(),
         dec("9.25")
     );
-    assert!(audit::verify(s.t.store.conn()).unwrap().holds());
+    assert!(journal::verify(s.t.store.conn()).unwrap().holds());
 }
 
 #[test]
@@ -230,14 +230,14 @@ fn a_transfer_is_two_rows_sharing_its_source_and_history_links_to_it() {
     let doc =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::receive(
+                flows::receive(
                     tx,
                     &ReceiveInput {
                         lines: vec![line(&s.mug, "5")],
                         ..Default::default()
                     },
                 )?;
-                stock_flows::transfer(
+                flows::transfer(
                     tx,
                     &TransferInput {
                         direction: Direction::LoadOut,
@@ -250,7 +250,7 @@ fn a_transfer_is_two_rows_sharing_its_source_and_history_links_to_it() {
             })
             .unwrap();
     assert_eq!(doc.movements, 2);
-    let history = stock_views::history(s.t.store.conn(), &s.mug.id).unwrap();
+    let history = views::history(s.t.store.conn(), &s.mug.id).unwrap();
     assert_eq!(history.len(), 3);
     assert_eq!(history[0].balance, dec("5"), "a transfer keeps on hand");
     let doc_lines = history
@@ -258,8 +258,7 @@ fn a_transfer_is_two_rows_sharing_its_source_and_history_links_to_it() {
         .filter(|h| h.source_id.as_deref() == Some(doc.source_id.as_str()))
         .count();
     assert_eq!(doc_lines, 2);
-    let document =
-        stock_views::source_document(s.t.store.conn(), "transfer", &doc.source_id).unwrap();
+    let document = views::source_document(s.t.store.conn(), "transfer", &doc.source_id).unwrap();
     let mut quantities: Vec<_> = document
         .movements
         .iter()
@@ -279,7 +278,7 @@ fn a_count_keeps_the_counted_figures_on_its_document() {
     let result =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::count(
+                flows::count(
                     tx,
                     &CountInput {
                         location: Some(Location::Storage),
@@ -293,7 +292,7 @@ fn a_count_keeps_the_counted_figures_on_its_document() {
                 )
             })
             .unwrap();
-    let doc = stock_views::source_document(s.t.store.conn(), "count", &result.count_id).unwrap();
+    let doc = views::source_document(s.t.store.conn(), "count", &result.count_id).unwrap();
     assert_eq!(doc.counted[0].expected, dec("0"));
     assert_eq!(doc.counted[0].counted, dec("3.5"));
     assert_eq!(
@@ -312,7 +311,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
     let err =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::count(
+                flows::count(
                     tx,
                     &CountInput {
                         location: Some(Location::Storage),
@@ -331,7 +330,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
     let err =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::receive(
+                flows::receive(
                     tx,
                     &ReceiveInput {
                         lines: vec![line(&s.mug, "1.5")],
@@ -344,7 +343,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
     let err =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::adjust(
+                flows::adjust(
                     tx,
                     &approval,
                     &AdjustInput {
@@ -362,7 +361,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
     let err =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::transfer(
+                flows::transfer(
                     tx,
                     &TransferInput {
                         direction: Direction::LoadOut,
@@ -386,7 +385,7 @@ fn an_adjustment_needs_a_reason_and_is_journaled_with_its_approver() {
     let doc =
         s.t.store
             .write(&someone(), |tx| {
-                stock_flows::adjust(
+                flows::adjust(
                     tx,
                     &approval,
                     &AdjustInput {
@@ -422,7 +421,7 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
     let mut s = stocked_shop();
     s.t.store
         .write(&someone(), |tx| {
-            stock_flows::receive(
+            flows::receive(
                 tx,
                 &ReceiveInput {
                     lines: vec![line(&s.mug, "2"), line(&s.oat, "8")],
@@ -431,13 +430,13 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
             )
         })
         .unwrap();
-    let list = stock_views::list(s.t.store.conn(), &StockFilter::default()).unwrap();
+    let list = views::list(s.t.store.conn(), &StockFilter::default()).unwrap();
     let mug = list.rows.iter().find(|r| r.product.sku == "MUG").unwrap();
     assert_eq!((mug.on_hand, mug.low), (dec("2"), true));
     let oat = list.rows.iter().find(|r| r.product.sku == "OAT").unwrap();
     assert_eq!((oat.on_hand, oat.low), (dec("8"), false));
     assert_eq!(oat.price, "4.20", "prices show the currency's decimals");
-    let low = stock_views::list(
+    let low = views::list(
         s.t.store.conn(),
         &StockFilter {
             low_only: true,
@@ -453,7 +452,7 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
         vec!["MUG"]
     );
     assert_eq!(list.categories, vec!["Crafts", "Refills"]);
-    let first = stock_views::list(
+    let first = views::list(
         s.t.store.conn(),
         &StockFilter {
             limit: Some(1),
@@ -471,7 +470,7 @@ fn the_stock_list_shows_on_hand_and_flags_low_stock() {
         "ordered by category, then name"
     );
     assert_eq!(first.rows[0].on_hand, dec("0"));
-    let mug_only = stock_views::list(
+    let mug_only = views::list(
         s.t.store.conn(),
         &StockFilter {
             category: "Crafts".into(),
@@ -489,7 +488,7 @@ fn a_used_product_is_archived_not_deleted_and_an_unused_one_is_deleted() {
     let mut s = stocked_shop();
     s.t.store
         .write(&someone(), |tx| {
-            stock_flows::receive(
+            flows::receive(
                 tx,
                 &ReceiveInput {
                     lines: vec![line(&s.mug, "1")],
@@ -508,7 +507,7 @@ fn a_used_product_is_archived_not_deleted_and_an_unused_one_is_deleted() {
     assert!(catalog::search(s.t.store.conn(), "stoneware", 10)
         .unwrap()
         .is_empty());
-    let archived = stock_views::list(
+    let archived = views::list(
         s.t.store.conn(),
         &StockFilter {
             archived: true,
@@ -541,7 +540,7 @@ fn editing_a_product_journals_before_and_after_and_reindexes_its_name() {
     let updated =
         s.t.store
             .write(&someone(), |tx| {
-                let settings = popup_till_core::settings::load(tx)?;
+                let settings = popup_till_core::shop::settings::load(tx)?;
                 catalog::update(
                     tx,
                     &settings,
@@ -657,13 +656,13 @@ proptest! {
             match st {
                 Step::Receive(p, q) => {
                     let (text, m) = qty(p, q);
-                    s.t.store.write(&someone(), |tx| stock_flows::receive(tx, &ReceiveInput { lines: vec![line(&products[p], &text)], ..Default::default() })).unwrap();
+                    s.t.store.write(&someone(), |tx| flows::receive(tx, &ReceiveInput { lines: vec![line(&products[p], &text)], ..Default::default() })).unwrap();
                     expected[p][0] += m;
                 }
                 Step::LoadOut(p, q) | Step::LoadIn(p, q) => {
                     let out = matches!(st, Step::LoadOut(..));
                     let (text, m) = qty(p, q);
-                    s.t.store.write(&someone(), |tx| stock_flows::transfer(tx, &TransferInput {
+                    s.t.store.write(&someone(), |tx| flows::transfer(tx, &TransferInput {
                         direction: if out { Direction::LoadOut } else { Direction::LoadIn },
                         lines: vec![line(&products[p], &text)], event_id: Some(ev.clone()), lot_code: String::new(), note: String::new() })).unwrap();
                     let (from, to) = if out { (0, 1) } else { (1, 0) };
@@ -678,7 +677,7 @@ proptest! {
                 Step::Count(p, at_event, q) => {
                     let (text, m) = if q == 0 { ("0".to_string(), 0) } else { qty(p, q) };
                     let location = if at_event { Location::Event } else { Location::Storage };
-                    s.t.store.write(&someone(), |tx| stock_flows::count(tx, &CountInput {
+                    s.t.store.write(&someone(), |tx| flows::count(tx, &CountInput {
                         location: Some(location), event_id: Some(ev.clone()),
                         lines: vec![CountLine { product_id: products[p].id.clone(), counted: text.clone() }], note: String::new() })).unwrap();
                     expected[p][usize::from(at_event)] = m;
@@ -686,7 +685,7 @@ proptest! {
                 Step::Waste(p, at_event, q) => {
                     let (text, m) = qty(p, q);
                     let location = if at_event { Location::Event } else { Location::Storage };
-                    s.t.store.write(&someone(), |tx| stock_flows::waste(tx, &WasteInput {
+                    s.t.store.write(&someone(), |tx| flows::waste(tx, &WasteInput {
                         product_id: products[p].id.clone(), location: Some(location), event_id: Some(ev.clone()),
                         quantity: text.clone(), note: String::new() })).unwrap();
                     expected[p][usize::from(at_event)] -= m;
@@ -699,12 +698,12 @@ proptest! {
             prop_assert_eq!(stock::on_hand(conn, &product.id).unwrap(), stock::from_milli(sum));
             prop_assert_eq!(stock::on_hand_at(conn, &product.id, Location::Storage).unwrap(), stock::from_milli(expected[p][0]));
             prop_assert_eq!(stock::on_hand_at(conn, &product.id, Location::Event).unwrap(), stock::from_milli(expected[p][1]));
-            let row = stock_views::stock_row(conn, &product.id).unwrap();
+            let row = views::stock_row(conn, &product.id).unwrap();
             prop_assert_eq!(row.on_hand, stock::from_milli(expected[p][0] + expected[p][1]));
-            let history = stock_views::history(conn, &product.id).unwrap();
+            let history = views::history(conn, &product.id).unwrap();
             prop_assert_eq!(history.first().map(|h| h.balance).unwrap_or_default(), row.on_hand);
         }
-        for l in stock_views::event_picture(conn, &ev).unwrap() {
+        for l in views::event_picture(conn, &ev).unwrap() {
             prop_assert_eq!(l.left_at_event, l.brought - l.sold + l.returned - l.loaded_back - l.wasted - l.shrinkage);
         }
     }

@@ -1,9 +1,9 @@
 //! Opening the database: pragmas, refusals of unusable files, migrations and
 //! the pinned schema, the device identity, backups, and append-only tables.
 
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::store::{migrations, schema_version};
-use popup_till_core::{audit, ErrorCode, Store};
+use popup_till_core::db::store::{migrations, schema_version};
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::{db::journal, ErrorCode, Store};
 use rusqlite::OpenFlags;
 
 use crate::support::{someone, till};
@@ -150,7 +150,7 @@ fn a_backup_is_a_consistent_copy_and_never_overwrites() {
     t.store.backup_to(&dest).unwrap();
     let copy = Store::open(&dest).unwrap();
     assert_eq!(events::list(copy.conn()).unwrap().len(), 1);
-    assert!(audit::verify(copy.conn()).unwrap().holds());
+    assert!(journal::verify(copy.conn()).unwrap().holds());
     let err = t.store.backup_to(&dest).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 }

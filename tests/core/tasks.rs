@@ -5,8 +5,8 @@
 //! with a clear message and nothing is written.
 
 use chrono::NaiveDateTime;
-use popup_till_core::events::EventInput;
-use popup_till_core::people::{self, PersonInput};
+use popup_till_core::shop::events::EventInput;
+use popup_till_core::shop::people::{self, PersonInput};
 use popup_till_core::tasks::{
     self, Action, DueInput, Phase, SignInput, Signoff, StepEdit, StepInput, StepStatus,
     TemplateInput, STARTER_ID,

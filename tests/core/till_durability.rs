@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use popup_till_core::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
-use popup_till_core::{audit, Actor, Store};
+use popup_till_core::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use popup_till_core::{db::journal, Actor, Store};
 
 use crate::till_support::shop;
 
@@ -159,7 +159,7 @@ fn acknowledged_sales_survive_sigkill_whole_and_no_sale_is_partial() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
-    assert!(audit::verify(conn).unwrap().holds());
+    assert!(journal::verify(conn).unwrap().holds());
     let acknowledged = acknowledged.lock().unwrap();
     for (number, id) in acknowledged.iter() {
         let found: String = conn

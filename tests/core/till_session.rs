@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use popup_till_core::till_session::{self, CashKind, CloseInput, OpenInput};
-use popup_till_core::{checkout, ErrorCode};
+use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput};
+use popup_till_core::{till::checkout, ErrorCode};
 
 use crate::till_support::{card, cart, cash, line, shop, Shop, PIN};
 
@@ -16,19 +16,14 @@ fn move_cash(
     reason: &str,
 ) -> popup_till_core::Result<String> {
     let actor = s.cashier();
-    s.t.store.write(&actor, |tx| {
-        till_session::move_cash(tx, kind, amount, reason)
-    })
+    s.t.store
+        .write(&actor, |tx| session::move_cash(tx, kind, amount, reason))
 }
 
-fn close(
-    s: &mut Shop,
-    counted: &str,
-    reason: &str,
-) -> popup_till_core::Result<till_session::ZReport> {
+fn close(s: &mut Shop, counted: &str, reason: &str) -> popup_till_core::Result<session::ZReport> {
     let actor = s.cashier();
     s.t.store.write(&actor, |tx| {
-        till_session::close(
+        session::close(
             tx,
             &CloseInput {
                 counted: counted.into(),
@@ -46,7 +41,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     let session =
         s.t.store
             .write(&actor, |tx| {
-                till_session::open(
+                session::open(
                     tx,
                     &OpenInput {
                         float: String::new(),
@@ -82,7 +77,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     )
     .unwrap();
 
-    let parts = till_session::cash_parts(s.t.store.conn(), &session.id).unwrap();
+    let parts = session::cash_parts(s.t.store.conn(), &session.id).unwrap();
     // 100 + 30 taken − 10 change − 12.50 refunded + 10 in − 4.20 out − 50 dropped
     assert_eq!(
         (
@@ -104,11 +99,9 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
         err.to_string(),
         "reason: the count is 0.30 less than expected: say why (e.g. change given wrongly)"
     );
-    assert!(
-        till_session::current(s.t.store.conn(), s.t.store.device_id())
-            .unwrap()
-            .is_some()
-    );
+    assert!(session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .is_some());
     assert_eq!(s.t.count("SELECT count(*) FROM z_report"), 0);
 
     let z = close(&mut s, "63.00", "a coin rolled away").unwrap();
@@ -144,7 +137,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     assert_eq!(f.variance_reason, "a coin rolled away");
 
     // Shown again exactly as written; never changed.
-    let again = till_session::z_report(s.t.store.conn(), &z.id).unwrap();
+    let again = session::z_report(s.t.store.conn(), &z.id).unwrap();
     assert_eq!(again, z);
     let err =
         s.t.store
@@ -172,7 +165,7 @@ fn a_till_needs_an_open_event_and_only_one_session_at_a_time() {
     let err =
         s.t.store
             .write(&actor, |tx| {
-                till_session::open(
+                session::open(
                     tx,
                     &OpenInput {
                         float: "5".into(),
@@ -186,7 +179,7 @@ fn a_till_needs_an_open_event_and_only_one_session_at_a_time() {
     let err =
         s.t.store
             .write(&actor, |tx| {
-                till_session::open(
+                session::open(
                     tx,
                     &OpenInput {
                         float: "-5".into(),
@@ -233,7 +226,7 @@ fn a_session_whose_event_was_closed_sells_nothing_more_but_can_be_closed() {
     let event = s.event.clone();
     s.t.store
         .write(&popup_till_core::Actor::system("test"), |tx| {
-            popup_till_core::events::close(tx, &event)
+            popup_till_core::shop::events::close(tx, &event)
         })
         .unwrap();
     let err = s
@@ -275,7 +268,7 @@ fn a_count_by_denomination_is_summed_and_bad_counts_name_the_field() {
     ] {
         let err =
             s.t.store
-                .write(&actor, |tx| till_session::open(tx, &open(&pieces)))
+                .write(&actor, |tx| session::open(tx, &open(&pieces)))
                 .unwrap_err();
         assert_eq!(err.to_string(), message);
     }
@@ -283,7 +276,7 @@ fn a_count_by_denomination_is_summed_and_bad_counts_name_the_field() {
     let session =
         s.t.store
             .write(&actor, |tx| {
-                till_session::open(tx, &open(&[("0.50", "10"), ("5", "3"), ("1", "")]))
+                session::open(tx, &open(&[("0.50", "10"), ("5", "3"), ("1", "")]))
             })
             .unwrap();
     assert_eq!(session.opening_float, "20.00");

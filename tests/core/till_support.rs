@@ -3,15 +3,15 @@
 //! and helpers to build carts and pay them.
 
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::checkout::{
+use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::settings::{self, SettingsInput};
+use popup_till_core::shop::status::{self, ShopSetup};
+use popup_till_core::stock::{self, Location, Movement, MovementKind};
+use popup_till_core::till::checkout::{
     self, CartInput, Completed, DiscountInput, LineInput, PaymentInput,
 };
-use popup_till_core::events::{self, EventInput};
-use popup_till_core::people::{self, PersonInput};
-use popup_till_core::settings::{self, SettingsInput};
-use popup_till_core::status::{self, ShopSetup};
-use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till_session::{self, OpenInput};
+use popup_till_core::till::session::{self, OpenInput};
 use popup_till_core::{Actor, Result};
 use rust_decimal::Decimal;
 
@@ -37,12 +37,12 @@ impl Shop {
         Actor::person(&self.cashier)
     }
 
-    pub fn open_session(&mut self, float: &str, practice: bool) -> till_session::Session {
+    pub fn open_session(&mut self, float: &str, practice: bool) -> session::Session {
         let actor = self.cashier();
         self.t
             .store
             .write(&actor, |tx| {
-                till_session::open(
+                session::open(
                     tx,
                     &OpenInput {
                         float: float.into(),

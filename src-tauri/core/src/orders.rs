@@ -9,11 +9,11 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::people::Approval;
+use crate::db::store::{Actor, Tx};
+use crate::shop::people::Approval;
 use crate::stock::{self, from_milli, to_milli, Location, Movement, MovementKind};
-use crate::store::{Actor, Tx};
 use crate::text::clean;
-use crate::{catalog, events, new_id, tasks, Error, Result, Store};
+use crate::{catalog, new_id, shop::events, tasks, Error, Result, Store};
 
 /// The setting that holds how many days a fulfilled order's contact is kept.
 pub const RETENTION_KEY: &str = "order_contact_retention_days";
@@ -381,7 +381,7 @@ pub fn set_retention_with_pin(
     pin: Option<&str>,
     days: &str,
 ) -> Result<i64> {
-    let approval = crate::people::approval_for_setup(store, organizer_id, pin)?;
+    let approval = crate::shop::people::approval_for_setup(store, organizer_id, pin)?;
     store.write(actor, |tx| set_retention_days(tx, &approval, days))
 }
 
@@ -389,7 +389,7 @@ pub fn set_retention_with_pin(
 /// period (the last handover older than the period).
 fn due_for_purge(conn: &Connection, now_utc: &str) -> Result<Vec<String>> {
     let days = retention_days(conn)?;
-    let cutoff = crate::clock::parse_utc(now_utc)
+    let cutoff = crate::db::clock::parse_utc(now_utc)
         .map(|t| t - chrono::Duration::days(days))
         .ok_or_else(|| Error::Integrity(format!("'{now_utc}' is not a time")))?
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

@@ -5,13 +5,13 @@
 //! and lists its commands in `handler()`, `command_names.rs` and the
 //! capability file.
 
-use popup_till_core::audit::{self, Entry, Verification};
 use popup_till_core::catalog::{self, Product};
+use popup_till_core::db::journal::{self, Entry, Verification};
 use popup_till_core::demo::{self, DemoSummary};
-use popup_till_core::events::{self, Event, EventInput};
-use popup_till_core::people::{self, Person, PersonInput};
-use popup_till_core::settings::{self, Settings, SettingsInput};
-use popup_till_core::status::{self, ShopSetup, TillStatus};
+use popup_till_core::shop::events::{self, Event, EventInput};
+use popup_till_core::shop::people::{self, Person, PersonInput};
+use popup_till_core::shop::settings::{self, Settings, SettingsInput};
+use popup_till_core::shop::status::{self, ShopSetup, TillStatus};
 use popup_till_core::Error;
 use serde::Serialize;
 use tauri::State;
@@ -202,12 +202,12 @@ pub fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
 
 #[tauri::command(async)]
 pub fn verify_journal(state: State<'_, AppState>) -> Reply<Verification> {
-    state.with_store(|store| audit::verify(store.conn()))
+    state.with_store(|store| journal::verify(store.conn()))
 }
 
 #[tauri::command(async)]
 pub fn recent_journal(state: State<'_, AppState>, limit: i64) -> Reply<Vec<Entry>> {
-    state.with_store(|store| audit::recent(store.conn(), limit))
+    state.with_store(|store| journal::recent(store.conn(), limit))
 }
 
 #[tauri::command(async)]

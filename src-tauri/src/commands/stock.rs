@@ -3,13 +3,13 @@
 //! adjust, count, waste), history and the per-event picture. Each is one
 //! call into the core.
 
+use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
-use popup_till_core::catalog_csv::{self, ImportProgress, ImportReport};
-use popup_till_core::stock_flows::{
+use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
     WasteInput,
 };
-use popup_till_core::stock_views::{
+use popup_till_core::stock::views::{
     self, EventStockLine, HistoryLine, SourceDocument, StockFilter, StockList, StockRow,
 };
 use tauri::ipc::Channel;
@@ -20,12 +20,12 @@ use crate::app::AppState;
 
 #[tauri::command(async)]
 pub fn stock_list(state: State<'_, AppState>, filter: StockFilter) -> Reply<StockList> {
-    state.with_store(|store| stock_views::list(store.conn(), &filter))
+    state.with_store(|store| views::list(store.conn(), &filter))
 }
 
 #[tauri::command(async)]
 pub fn stock_product(state: State<'_, AppState>, product_id: String) -> Reply<StockRow> {
-    state.with_store(|store| stock_views::stock_row(store.conn(), &product_id))
+    state.with_store(|store| views::stock_row(store.conn(), &product_id))
 }
 
 #[tauri::command(async)]
@@ -72,7 +72,7 @@ pub fn preview_catalog_import(
     on_progress: Channel<ImportProgress>,
 ) -> Reply<ImportReport> {
     state.with_store(|store| {
-        catalog_csv::preview(store.conn(), &text, &mut |p| {
+        spreadsheet::preview(store.conn(), &text, &mut |p| {
             // A window that went away stops listening; the import goes on.
             let _ = on_progress.send(p);
         })
@@ -87,7 +87,7 @@ pub fn import_catalog(
 ) -> Reply<ImportReport> {
     let actor = state.actor()?;
     state.with_store(|store| {
-        catalog_csv::import(store, &actor, &text, &mut |p| {
+        spreadsheet::import(store, &actor, &text, &mut |p| {
             let _ = on_progress.send(p);
         })
     })
@@ -100,18 +100,18 @@ pub fn export_catalog(state: State<'_, AppState>) -> Reply<String> {
         .or_else(|| state.db_path.parent().map(std::path::Path::to_path_buf))
         .unwrap_or_default();
     state.with_store(|store| {
-        catalog_csv::export_to_folder(store.conn(), &folder).map(|p| p.display().to_string())
+        spreadsheet::export_to_folder(store.conn(), &folder).map(|p| p.display().to_string())
     })
 }
 
 #[tauri::command(async)]
 pub fn receive_stock(state: State<'_, AppState>, input: ReceiveInput) -> Reply<StockDocument> {
-    state.write(|tx| stock_flows::receive(tx, &input))
+    state.write(|tx| flows::receive(tx, &input))
 }
 
 #[tauri::command(async)]
 pub fn transfer_stock(state: State<'_, AppState>, input: TransferInput) -> Reply<StockDocument> {
-    state.write(|tx| stock_flows::transfer(tx, &input))
+    state.write(|tx| flows::transfer(tx, &input))
 }
 
 #[tauri::command(async)]
@@ -122,7 +122,7 @@ pub fn adjust_stock(
 ) -> Reply<StockDocument> {
     let actor = state.actor()?;
     state.with_store(|store| {
-        stock_flows::adjust_with_pin(
+        flows::adjust_with_pin(
             store,
             &actor,
             approval.organizer_id.as_deref(),
@@ -134,22 +134,22 @@ pub fn adjust_stock(
 
 #[tauri::command(async)]
 pub fn count_stock(state: State<'_, AppState>, input: CountInput) -> Reply<CountResult> {
-    state.write(|tx| stock_flows::count(tx, &input))
+    state.write(|tx| flows::count(tx, &input))
 }
 
 #[tauri::command(async)]
 pub fn waste_stock(state: State<'_, AppState>, input: WasteInput) -> Reply<StockDocument> {
-    state.write(|tx| stock_flows::waste(tx, &input))
+    state.write(|tx| flows::waste(tx, &input))
 }
 
 #[tauri::command(async)]
 pub fn adjust_reasons() -> Reply<Vec<&'static str>> {
-    Ok(stock_flows::ADJUST_REASONS.to_vec())
+    Ok(flows::ADJUST_REASONS.to_vec())
 }
 
 #[tauri::command(async)]
 pub fn product_history(state: State<'_, AppState>, product_id: String) -> Reply<Vec<HistoryLine>> {
-    state.with_store(|store| stock_views::history(store.conn(), &product_id))
+    state.with_store(|store| views::history(store.conn(), &product_id))
 }
 
 #[tauri::command(async)]
@@ -158,7 +158,7 @@ pub fn stock_document(
     source_type: String,
     source_id: String,
 ) -> Reply<SourceDocument> {
-    state.with_store(|store| stock_views::source_document(store.conn(), &source_type, &source_id))
+    state.with_store(|store| views::source_document(store.conn(), &source_type, &source_id))
 }
 
 #[tauri::command(async)]
@@ -166,5 +166,5 @@ pub fn event_stock_picture(
     state: State<'_, AppState>,
     event_id: String,
 ) -> Reply<Vec<EventStockLine>> {
-    state.with_store(|store| stock_views::event_picture(store.conn(), &event_id))
+    state.with_store(|store| views::event_picture(store.conn(), &event_id))
 }

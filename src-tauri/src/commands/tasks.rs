@@ -1,8 +1,8 @@
 //! Commands of the task flows and pre-orders: templates, an event's flow,
 //! sign-offs and skips, and handing over orders. One core call each.
 
-use popup_till_core::events::{Event, EventInput};
 use popup_till_core::orders::{self, Order};
+use popup_till_core::shop::events::{Event, EventInput};
 use popup_till_core::tasks::{self, Flow, SignInput, Step, StepEdit, Template, TemplateInput};
 use tauri::State;
 

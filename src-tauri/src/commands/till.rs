@@ -1,12 +1,12 @@
 //! The till's commands: sessions (open, cash in/out, close with its Z
 //! report), building and completing sales, voids, receipts and parked
-//! carts. Each is one call into `popup_till_core::checkout` or
-//! `popup_till_core::till_session`.
+//! carts. Each is one call into `popup_till_core::till::checkout` or
+//! `popup_till_core::till::session`.
 
-use popup_till_core::checkout::{
+use popup_till_core::till::checkout::{
     self, CartInput, Completed, PaymentInput, Quote, Receipt, TillOverview, TillProduct,
 };
-use popup_till_core::till_session::{self, CashKind, CloseInput, OpenInput, Session, ZReport};
+use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput, Session, ZReport};
 use tauri::State;
 
 use super::{ApiError, OrganizerPin};
@@ -29,7 +29,7 @@ pub fn till_overview(state: State<'_, AppState>) -> Reply<TillOverview> {
 
 #[tauri::command(async)]
 pub fn open_till_session(state: State<'_, AppState>, input: OpenInput) -> Reply<Session> {
-    state.write(|tx| till_session::open(tx, &input))
+    state.write(|tx| session::open(tx, &input))
 }
 
 #[tauri::command(async)]
@@ -39,18 +39,18 @@ pub fn move_till_cash(
     amount: String,
     reason: String,
 ) -> Reply<String> {
-    state.write(|tx| till_session::move_cash(tx, kind, &amount, &reason))
+    state.write(|tx| session::move_cash(tx, kind, &amount, &reason))
 }
 
 #[tauri::command(async)]
 pub fn close_till_session(state: State<'_, AppState>, input: CloseInput) -> Reply<ZReport> {
     let actor = state.actor()?;
-    state.with_store(|store| till_session::close_with_checkpoint(store, &actor, &input))
+    state.with_store(|store| session::close_with_checkpoint(store, &actor, &input))
 }
 
 #[tauri::command(async)]
 pub fn z_report(state: State<'_, AppState>, id: String) -> Reply<ZReport> {
-    state.with_store(|store| till_session::z_report(store.conn(), &id))
+    state.with_store(|store| session::z_report(store.conn(), &id))
 }
 
 #[tauri::command(async)]

@@ -301,10 +301,10 @@ pub mod fixtures {
     use std::path::Path;
 
     use popup_till_core::catalog::{self, ProductInput};
-    use popup_till_core::events::{self, EventInput};
-    use popup_till_core::people::{self, PersonInput};
-    use popup_till_core::settings;
-    use popup_till_core::status::{self, ShopSetup};
+    use popup_till_core::shop::events::{self, EventInput};
+    use popup_till_core::shop::people::{self, PersonInput};
+    use popup_till_core::shop::settings;
+    use popup_till_core::shop::status::{self, ShopSetup};
     use popup_till_core::{Actor, Store};
 
     /// The organizer PIN of every fixture shop.

@@ -264,7 +264,7 @@ async fn a_template_file_travels_through_the_command_line_and_a_huge_one_is_refu
 #[tokio::test]
 async fn pre_orders_are_handed_over_from_the_fulfil_step_which_the_last_handover_completes() {
     use popup_till_core::orders::{self, ContactInput, OrderInput};
-    use popup_till_core::{catalog, demo, events, Actor, Store};
+    use popup_till_core::{catalog, demo, shop::events, Actor, Store};
 
     let app = App::launch_prepared(|db| {
         // The checkout is another screen's work: the order is taken through

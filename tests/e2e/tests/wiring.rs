@@ -6,11 +6,11 @@
 use std::path::Path;
 
 use popup_till_core::catalog::{self, ProductInput};
-use popup_till_core::events::EventInput;
-use popup_till_core::settings;
-use popup_till_core::status::{self, ShopSetup};
+use popup_till_core::shop::events::EventInput;
+use popup_till_core::shop::settings;
+use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::tasks::{self, STARTER_ID};
-use popup_till_core::{events, orders, Actor, Store};
+use popup_till_core::{orders, shop::events, Actor, Store};
 use popup_till_e2e::App;
 
 const ENTER: &str = "\u{E007}";
@@ -122,7 +122,7 @@ async fn the_till_completes_its_flow_step_counts_visitors_and_takes_a_pre_order(
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].contact.as_ref().unwrap().name, "Ines Lagarde");
     assert_eq!(
-        popup_till_core::reports::visitors(store.conn(), &event.id).unwrap(),
+        popup_till_core::reporting::report::visitors(store.conn(), &event.id).unwrap(),
         2
     );
 }

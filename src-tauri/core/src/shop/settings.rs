@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::db::store::Tx;
 use crate::money::{parse_decimal, CashStep, Currency};
-use crate::store::Tx;
 use crate::text::clean;
 use crate::{Error, Result};
 
@@ -231,6 +231,6 @@ pub fn save_with_pin(
 ) -> Result<Settings> {
     // Check the input before asking for the PIN, so a typo costs no PIN try.
     validate(input)?;
-    let _approval = crate::people::approval_for_setup(store, organizer_id, pin)?;
+    let _approval = crate::shop::people::approval_for_setup(store, organizer_id, pin)?;
     store.write(actor, |tx| save(tx, input))
 }

@@ -2,14 +2,16 @@
 //! and a few people, so a newcomer sees a working till at once. Everything is
 //! made through the same core functions the screens use, and journaled.
 
+pub mod past_market;
+
 use chrono::Duration;
 use serde::Serialize;
 
 use crate::catalog::{self, gs1_check_digit, ProductInput};
-use crate::events::{self, EventInput};
-use crate::people::{self, Approval, PersonInput};
-use crate::settings::{self, SettingsInput};
-use crate::store::{Actor, Store};
+use crate::db::store::{Actor, Store};
+use crate::shop::events::{self, EventInput};
+use crate::shop::people::{self, Approval, PersonInput};
+use crate::shop::settings::{self, SettingsInput};
 use crate::{Error, Result};
 
 /// The demo organizer's PIN, shown on the welcome screen.
@@ -528,18 +530,18 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
         })
     })?;
     // Last week's finished market with its day of sales (see demo_sales).
-    crate::demo_sales::load_past_day(store, DEMO_ORGANIZER_PIN)?;
+    crate::demo::past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
     Ok(summary)
 }
 
 /// The demo shop's delivery: every product it stocks arrives in storage, so
 /// on-hand figures are real (services hold no stock).
-fn receive_demo_stock(tx: &crate::store::Tx) -> Result<()> {
+fn receive_demo_stock(tx: &crate::db::store::Tx) -> Result<()> {
     let lines = catalog::list(tx)?
         .into_iter()
         .filter(|p| p.kind != "service")
         .enumerate()
-        .map(|(i, p)| crate::stock_flows::QuantityLine {
+        .map(|(i, p)| crate::stock::flows::QuantityLine {
             quantity: match (p.kind.as_str(), p.unit.as_str()) {
                 ("deposit", _) => "40".into(),
                 (_, "each") => (2 + (i * 7) % 19).to_string(),
@@ -548,9 +550,9 @@ fn receive_demo_stock(tx: &crate::store::Tx) -> Result<()> {
             product_id: p.id,
         })
         .collect();
-    crate::stock_flows::receive(
+    crate::stock::flows::receive(
         tx,
-        &crate::stock_flows::ReceiveInput {
+        &crate::stock::flows::ReceiveInput {
             lines,
             note: "Demo delivery".into(),
             ..Default::default()

@@ -28,10 +28,10 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
-use crate::events::{self, Event};
+use crate::db::store::Tx;
 use crate::money::Currency;
-use crate::settings;
-use crate::store::Tx;
+use crate::shop::events::{self, Event};
+use crate::shop::settings;
 use crate::{new_id, Error, Result};
 
 /// What a report or an export covers.
@@ -669,7 +669,7 @@ fn cash_figures(
             .query_map(params_from_iter(f.params.iter()), |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for id in ids {
-            expected_open += crate::till_session::cash_parts(conn, &id)?.expected();
+            expected_open += crate::till::session::cash_parts(conn, &id)?.expected();
         }
     }
     Ok(CashFigures {

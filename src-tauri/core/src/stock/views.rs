@@ -88,7 +88,7 @@ fn stock_by_location(conn: &Connection, product_id: &str) -> Result<(i64, i64)> 
 /// filtered, ordered by category and name.
 pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
     let limit = filter.limit.unwrap_or(500).clamp(1, 2000);
-    let currency = crate::settings::load(conn)?.currency;
+    let currency = crate::shop::settings::load(conn)?.currency;
     let category = filter.category.trim();
     let mut rows = Vec::new();
     let mut matched: Option<usize> = None;
@@ -155,7 +155,7 @@ pub fn list(conn: &Connection, filter: &StockFilter) -> Result<StockList> {
 pub fn stock_row(conn: &Connection, product_id: &str) -> Result<StockRow> {
     let product = catalog::get(conn, product_id)?;
     let (storage, event) = stock_by_location(conn, product_id)?;
-    let currency = crate::settings::load(conn)?.currency;
+    let currency = crate::shop::settings::load(conn)?.currency;
     Ok(row_with_stock(&currency, product, storage, event))
 }
 
@@ -368,7 +368,7 @@ pub struct EventStockLine {
 /// brought, sold, returned, loaded back, counted, wasted and shrinkage.
 /// `left_at_event = brought - sold + returned - loaded_back - wasted - shrinkage`.
 pub fn event_picture(conn: &Connection, event_id: &str) -> Result<Vec<EventStockLine>> {
-    crate::events::get(conn, event_id)?;
+    crate::shop::events::get(conn, event_id)?;
     let mut counted: HashMap<String, i64> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT l.product_id, l.counted_milli FROM stock_count_line l

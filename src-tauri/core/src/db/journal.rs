@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::store::Tx;
+use crate::db::store::Tx;
 use crate::{new_id, Result};
 
 /// The `prev_hash` of the first entry.

@@ -6,9 +6,9 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::db::store::Tx;
 use crate::money::parse_decimal;
-use crate::settings::Settings;
-use crate::store::Tx;
+use crate::shop::settings::Settings;
 use crate::text::{clean, fold_for_search};
 use crate::{new_id, Error, Result};
 
@@ -521,7 +521,7 @@ pub fn update(tx: &Tx, settings: &Settings, id: &str, input: &ProductInput) -> R
 /// Create (no `id`) or change (an `id`) a product with the shop's current
 /// settings: what the product form saves.
 pub fn save(tx: &Tx, id: Option<&str>, input: &ProductInput) -> Result<Product> {
-    let settings = crate::settings::load(tx)?;
+    let settings = crate::shop::settings::load(tx)?;
     match id.filter(|i| !i.is_empty()) {
         Some(id) => update(tx, &settings, id, input),
         None => create(tx, &settings, input),

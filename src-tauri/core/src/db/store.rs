@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
-use crate::clock::{system_clock, ClockFn, Stamp};
-use crate::{audit, new_id, Error, Result};
+use crate::db::clock::{system_clock, ClockFn, Stamp};
+use crate::{db::journal, new_id, Error, Result};
 
 /// `PRAGMA application_id` of a Popup Till file ("PTIL"), so that another
 /// program's SQLite file is not mistaken for a till.
@@ -18,13 +18,13 @@ pub const APPLICATION_ID: i64 = 0x5054_494C;
 /// The embedded migrations, in order. Never edit one after a release: add a
 /// new file instead.
 const MIGRATION_SQL: &[&str] = &[
-    include_str!("../migrations/0001_foundation.sql"),
-    include_str!("../migrations/0002_catalog.sql"),
-    include_str!("../migrations/0003_stock_ledger.sql"),
-    include_str!("../migrations/0004_catalog_stock.sql"),
-    include_str!("../migrations/0005_sales.sql"),
-    include_str!("../migrations/0006_tasks.sql"),
-    include_str!("../migrations/0007_reports.sql"),
+    include_str!("../../migrations/0001_foundation.sql"),
+    include_str!("../../migrations/0002_catalog.sql"),
+    include_str!("../../migrations/0003_stock_ledger.sql"),
+    include_str!("../../migrations/0004_catalog_stock.sql"),
+    include_str!("../../migrations/0005_sales.sql"),
+    include_str!("../../migrations/0006_tasks.sql"),
+    include_str!("../../migrations/0007_reports.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -88,7 +88,7 @@ impl std::ops::Deref for Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// Append the journal entry for this change (see `audit::append`).
+    /// Append the journal entry for this change (see `journal::append`).
     pub fn journal(
         &self,
         action: &str,
@@ -96,7 +96,7 @@ impl Tx<'_> {
         entity_id: &str,
         details: serde_json::Value,
     ) -> Result<i64> {
-        let seq = audit::append(self, action, entity, entity_id, &details)?;
+        let seq = journal::append(self, action, entity, entity_id, &details)?;
         self.journaled.set(self.journaled.get() + 1);
         Ok(seq)
     }

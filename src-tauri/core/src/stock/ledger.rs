@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::store::Tx;
+use crate::db::store::Tx;
 use crate::{new_id, Error, Result};
 
 /// Quantities carry at most 3 decimals (grams of a kg, millilitres of a litre).

@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::parse_utc;
-use crate::store::{Actor, Store, Tx};
+use crate::db::clock::parse_utc;
+use crate::db::store::{Actor, Store, Tx};
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 

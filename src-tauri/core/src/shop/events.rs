@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Tx;
+use crate::db::store::Tx;
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 

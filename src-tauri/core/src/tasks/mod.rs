@@ -13,9 +13,9 @@ use chrono::{Duration, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::events::{self, Event, EventInput};
-use crate::people::{self, Approval};
-use crate::store::{Actor, Tx};
+use crate::db::store::{Actor, Tx};
+use crate::shop::events::{self, Event, EventInput};
+use crate::shop::people::{self, Approval};
 use crate::text::{clean, fold_for_search};
 use crate::{new_id, Error, Result, Store};
 
@@ -1186,7 +1186,7 @@ pub fn create_event_with_flow(
 }
 
 fn now_local(tx: &Tx) -> NaiveDateTime {
-    crate::clock::parse_utc(&tx.now.utc)
+    crate::db::clock::parse_utc(&tx.now.utc)
         .map(|t| (t + Duration::minutes(tx.now.offset_minutes as i64)).naive_utc())
         .unwrap_or_default()
 }

@@ -4,9 +4,9 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::events::{self, Event};
-use crate::people::{self, Person};
-use crate::settings::{self, Settings};
+use crate::shop::events::{self, Event};
+use crate::shop::people::{self, Person};
+use crate::shop::settings::{self, Settings};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Serialize)]

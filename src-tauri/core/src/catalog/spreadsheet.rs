@@ -12,8 +12,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{self, Product, ProductInput, ValidProduct};
-use crate::settings::{self, Settings};
-use crate::store::{Actor, Store, Tx};
+use crate::db::store::{Actor, Store, Tx};
+use crate::shop::settings::{self, Settings};
 use crate::{new_id, Error, Result};
 
 /// The columns the export writes, in order; the import knows them (and a
@@ -234,7 +234,7 @@ fn plan(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<Plan> {
     let mut report = ImportReport {
-        sha256: crate::audit::hex(&Sha256::digest(text.as_bytes())),
+        sha256: crate::db::journal::hex(&Sha256::digest(text.as_bytes())),
         ..ImportReport::default()
     };
     let text = match check_text(text) {

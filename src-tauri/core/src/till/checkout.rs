@@ -12,14 +12,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Product};
+use crate::db::store::Tx;
+use crate::money::pricing::{self, Discount, LineToPrice, Method, PaymentPart, PricedCart};
 use crate::money::{parse_decimal, Currency};
-use crate::people::{self, Approval};
-use crate::pricing::{self, Discount, LineToPrice, Method, PaymentPart, PricedCart};
-use crate::settings::{self, Settings};
+use crate::shop::people::{self, Approval};
+use crate::shop::settings::{self, Settings};
 use crate::stock::{self, Location, Movement, MovementKind};
-use crate::store::Tx;
 use crate::text::clean;
-use crate::till_session::{self, Session};
+use crate::till::session::{self, Session};
 use crate::{new_id, Actor, Error, Result, Store};
 
 /// Discounts above this percentage of what they apply to need an
@@ -441,7 +441,7 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
     let p = price(conn, cart)?;
     let c = &p.settings.currency;
     let f = |m: i64| c.format(c.from_minor(m));
-    let event = crate::events::current(conn)?;
+    let event = crate::shop::events::current(conn)?;
     let shortfalls = match &event {
         Some(e) => stock_shortfalls(conn, &e.id, &p.lines)?,
         None => Vec::new(),
@@ -605,7 +605,7 @@ pub fn complete(
     payments: &[PaymentInput],
     approval: Option<&Approval>,
 ) -> Result<Completed> {
-    let session = till_session::open_till(tx, tx.device_id)?;
+    let session = session::open_till(tx, tx.device_id)?;
     let p = price(tx, cart)?;
     if !p.approval_reasons.is_empty() && approval.is_none() {
         return Err(Error::Unauthorized(format!(
@@ -877,7 +877,7 @@ fn next_receipt(tx: &Tx, settings: &Settings, practice: bool) -> Result<(i64, St
 /// the stock back. The sale itself is never edited.
 pub fn void(tx: &Tx, approval: &Approval, sale_id: &str, reason: &str) -> Result<String> {
     let reason = clean("reason", reason, true, 200)?;
-    let session = till_session::require_open(tx, tx.device_id)?;
+    let session = session::require_open(tx, tx.device_id)?;
     let (event_id, practice, receipt): (String, bool, String) = tx
         .query_row(
             "SELECT event_id, practice, receipt_number FROM sale WHERE id = ?1",
@@ -952,7 +952,7 @@ pub fn void_with_pin(
 ) -> Result<String> {
     // Check what can be checked before spending a PIN try.
     clean("reason", reason, true, 200)?;
-    till_session::require_open(store.conn(), store.device_id())?;
+    session::require_open(store.conn(), store.device_id())?;
     let approval = people::verify_organizer_pin(store, organizer_id, pin)?;
     store.write(actor, |tx| void(tx, &approval, sale_id, reason))
 }
@@ -1212,7 +1212,7 @@ pub struct ParkedCart {
 
 /// Park the cart to serve someone else; resume it later.
 pub fn park(tx: &Tx, cart: &CartInput, label: &str) -> Result<String> {
-    let session = till_session::require_open(tx, tx.device_id)?;
+    let session = session::require_open(tx, tx.device_id)?;
     if cart.lines.is_empty() {
         return Err(Error::validation(
             "lines",
@@ -1364,20 +1364,20 @@ pub struct TillOverview {
     pub parked: Vec<ParkedCart>,
     pub recent: Vec<SaleSummary>,
     pub quick_keys: Vec<TillProduct>,
-    pub z_reports: Vec<till_session::ZReport>,
+    pub z_reports: Vec<session::ZReport>,
 }
 
 pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview> {
     let settings = settings::load(conn)?;
-    let session = till_session::current(conn, device_id)?;
+    let session = session::current(conn, device_id)?;
     let recent = match &session {
         Some(s) => recent_sales(conn, s, 8)?,
         None => Vec::new(),
     };
-    let mut z_reports = till_session::z_reports(conn)?;
+    let mut z_reports = session::z_reports(conn)?;
     z_reports.truncate(10);
     Ok(TillOverview {
-        event_name: crate::events::current(conn)?.map(|e| e.name),
+        event_name: crate::shop::events::current(conn)?.map(|e| e.name),
         currency: settings.currency.code.clone(),
         zero: settings.currency.format(Decimal::ZERO),
         cash_rounding: settings.cash_rounding.as_str().to_string(),

@@ -30,11 +30,11 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::audit;
+use crate::db::journal;
+use crate::db::store::{Actor, Store};
 use crate::money::Currency;
-use crate::reports::{self, Filter, Scope};
-use crate::store::{Actor, Store};
-use crate::{new_id, settings, Error, Result};
+use crate::reporting::report::{self, Filter, Scope};
+use crate::{new_id, shop::settings, Error, Result};
 
 /// How to write the files.
 #[derive(Debug, Clone)]
@@ -593,7 +593,7 @@ fn is_decimal_text(t: &[u8]) -> bool {
         && digits.last() != Some(&b'.')
 }
 
-/// `reports::milli_text` (a quantity in thousandths, no trailing zeros)
+/// `report::milli_text` (a quantity in thousandths, no trailing zeros)
 /// without a Decimal per cell.
 fn push_milli(out: &mut String, milli: i64) {
     let abs = milli.unsigned_abs();
@@ -734,7 +734,7 @@ impl Writer<'_> {
                 .unwrap_or_default(),
             rows,
             bytes,
-            sha256: audit::hex(&hasher.finalize()),
+            sha256: journal::hex(&hasher.finalize()),
         });
         Ok(())
     }
@@ -830,7 +830,7 @@ impl Writer<'_> {
         self.finish(path, w, Some(done))
     }
 
-    fn tasks(&mut self, conn: &Connection, scope: &reports::Scope) -> Result<()> {
+    fn tasks(&mut self, conn: &Connection, scope: &report::Scope) -> Result<()> {
         let (path, mut w) = self.open("tasks.csv")?;
         w.write_record(TASKS.columns.iter().map(|c| c.name))
             .map_err(|e| csv_error(&path, e))?;
@@ -884,7 +884,7 @@ impl Writer<'_> {
         self.finish(path, w, Some(rows))
     }
 
-    fn summary(&mut self, report: &reports::EventReport) -> Result<()> {
+    fn summary(&mut self, report: &report::EventReport) -> Result<()> {
         let (path, mut w) = self.open("summary.csv")?;
         w.write_record(SUMMARY.columns.iter().map(|c| c.name))
             .map_err(|e| csv_error(&path, e))?;
@@ -913,7 +913,7 @@ impl Writer<'_> {
             path: file.to_string(),
             rows: None,
             bytes: text.len() as u64,
-            sha256: audit::hex(&Sha256::digest(&text)),
+            sha256: journal::hex(&Sha256::digest(&text)),
         });
         Ok(())
     }
@@ -1099,7 +1099,7 @@ pub fn export(
             }),
         )?;
         // Exporting an event's day is the work of its flow's export step.
-        if let reports::Scope::Event(event_id) = &opts.scope {
+        if let report::Scope::Event(event_id) = &opts.scope {
             crate::tasks::complete_by_action(tx, event_id, "export", "export", Some(&export_id))?;
         }
         Ok(())
@@ -1128,7 +1128,7 @@ pub fn write_package(
     let snapshot =
         rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let event = match &opts.scope {
-        Scope::Event(id) => Some(crate::events::get(&snapshot, id)?),
+        Scope::Event(id) => Some(crate::shop::events::get(&snapshot, id)?),
         Scope::Range { .. } => None,
     };
     let sales = opts.scope.sales(opts.include_practice);
@@ -1226,7 +1226,7 @@ pub fn write_package(
     let stop = std::sync::atomic::AtomicBool::new(false);
 
     let written = std::thread::scope(
-        |scope| -> Result<(Vec<FileEntry>, reports::EventReport, audit::Verification)> {
+        |scope| -> Result<(Vec<FileEntry>, report::EventReport, journal::Verification)> {
             let helper = helper_path.as_ref().map(|path| {
                 let (temp, currency, stop) = (&temp, &currency, &stop);
                 let jobs = &helper_jobs;
@@ -1257,7 +1257,7 @@ pub fn write_package(
                 })
             });
             let main =
-                (|| -> Result<(Vec<FileEntry>, reports::EventReport, audit::Verification)> {
+                (|| -> Result<(Vec<FileEntry>, report::EventReport, journal::Verification)> {
                     let mut w = Writer {
                         dir: &temp,
                         opts,
@@ -1265,13 +1265,13 @@ pub fn write_package(
                         files: Vec::new(),
                         progress: &mut *progress,
                     };
-                    let report = reports::report_with(
+                    let report = report::report_with(
                         &snapshot,
                         &opts.scope,
                         opts.include_practice,
-                        reports::Detail::Totals,
+                        report::Detail::Totals,
                     )?;
-                    let journal = audit::verify(&snapshot)?;
+                    let journal = journal::verify(&snapshot)?;
                     let mut jobs: Vec<&Job> = main_jobs.iter().collect();
                     if helper.is_none() {
                         jobs.extend(helper_jobs.iter());
@@ -1436,7 +1436,7 @@ mod tests {
         for milli in (-3_001..3_001).chain([1_000_000, -250, 5]) {
             let mut fast = String::new();
             push_milli(&mut fast, milli);
-            assert_eq!(fast, reports::milli_text(milli), "{milli}");
+            assert_eq!(fast, report::milli_text(milli), "{milli}");
         }
     }
 

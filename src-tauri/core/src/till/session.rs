@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::db::store::Tx;
 use crate::money::Currency;
-use crate::store::Tx;
 use crate::text::clean;
-use crate::{events, new_id, settings, Error, Result};
+use crate::{new_id, shop::events, shop::settings, Error, Result};
 
 /// An open or closed session, as the till shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,12 +7,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Product};
-use crate::events;
+use crate::db::store::Tx;
+use crate::db::store::{Actor, Store};
 use crate::money::parse_decimal;
-use crate::people::{self, Approval};
+use crate::shop::events;
+use crate::shop::people::{self, Approval};
 use crate::stock::{self, to_milli, Location, Movement, MovementKind};
-use crate::store::Tx;
-use crate::store::{Actor, Store};
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 

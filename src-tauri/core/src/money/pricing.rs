@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::{CashStep, Currency};
-use crate::settings::TaxMode;
+use crate::shop::settings::TaxMode;
 use crate::{Error, Result};
 
 /// A discount as entered: a percentage or an amount of money.

@@ -11,12 +11,12 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 use rust_decimal::Decimal;
 
-use crate::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
-use crate::clock::system_clock;
-use crate::events::{self, EventInput};
-use crate::people::{self, Role};
+use crate::db::clock::system_clock;
+use crate::shop::events::{self, EventInput};
+use crate::shop::people::{self, Role};
 use crate::stock::{self, Location, Movement, MovementKind};
-use crate::till_session::{self, CashKind, CloseInput, OpenInput};
+use crate::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use crate::till::session::{self, CashKind, CloseInput, OpenInput};
 use crate::{catalog, Actor, Error, Result, Store};
 
 /// How many sales the demo's past day has.
@@ -171,7 +171,7 @@ fn sell_the_day(
 
     set(at(9, 40)?);
     let session = store.write(&Actor::person(cashier), |tx| {
-        till_session::open(
+        session::open(
             tx,
             &OpenInput {
                 float: "150.00".into(),
@@ -199,17 +199,17 @@ fn sell_the_day(
             counted_hour = Some(base / 60);
             let visitors = 90 + door.roll(40) as i64;
             store.write(&Actor::person(cashier), |tx| {
-                crate::reports::record_visitors(tx, &event.id, visitors, true)
+                crate::reporting::report::record_visitors(tx, &event.id, visitors, true)
             })?;
         }
         if n == PAST_DAY_SALES / 3 {
             store.write(&Actor::person(cashier), |tx| {
-                till_session::move_cash(tx, CashKind::PaidOut, "6.50", "ice for the lemonade")
+                session::move_cash(tx, CashKind::PaidOut, "6.50", "ice for the lemonade")
             })?;
         }
         if n == PAST_DAY_SALES / 2 {
             store.write(&Actor::person(organizer), |tx| {
-                till_session::move_cash(tx, CashKind::Drop, "200.00", "notes to the safe")
+                session::move_cash(tx, CashKind::Drop, "200.00", "notes to the safe")
             })?;
         }
         let lines_wanted = 1 + dice.roll(4) as usize;
@@ -312,11 +312,11 @@ fn sell_the_day(
 
     // The close: the count is fifty cents short.
     set(at(17, 15)?);
-    let expected = till_session::cash_parts(store.conn(), &session.id)?.expected();
-    let currency = crate::settings::load(store.conn())?.currency;
+    let expected = session::cash_parts(store.conn(), &session.id)?.expected();
+    let currency = crate::shop::settings::load(store.conn())?.currency;
     let counted = currency.format(currency.from_minor(expected - 50));
     let z = store.write(&Actor::person(cashier), |tx| {
-        till_session::close(
+        session::close(
             tx,
             &CloseInput {
                 counted,
@@ -339,30 +339,30 @@ fn sell_the_day(
                 |r| r.get(0),
             )?;
             let found = left.max(0);
-            count_lines.push(crate::stock_flows::CountLine {
+            count_lines.push(crate::stock::flows::CountLine {
                 product_id: p.id.clone(),
                 counted: stock::from_milli(found).to_string(),
             });
             if found > 0 {
-                back.push(crate::stock_flows::QuantityLine {
+                back.push(crate::stock::flows::QuantityLine {
                     product_id: p.id.clone(),
                     quantity: stock::from_milli(found).to_string(),
                 });
             }
         }
-        crate::stock_flows::count(
+        crate::stock::flows::count(
             tx,
-            &crate::stock_flows::CountInput {
+            &crate::stock::flows::CountInput {
                 location: Some(Location::Event),
                 event_id: Some(event.id.clone()),
                 lines: count_lines,
                 note: "End-of-day count at the stall".into(),
             },
         )?;
-        crate::stock_flows::transfer(
+        crate::stock::flows::transfer(
             tx,
-            &crate::stock_flows::TransferInput {
-                direction: crate::stock_flows::Direction::LoadIn,
+            &crate::stock::flows::TransferInput {
+                direction: crate::stock::flows::Direction::LoadIn,
                 lines: back,
                 event_id: Some(event.id.clone()),
                 lot_code: String::new(),
