@@ -525,7 +525,7 @@ fn formula_starts_are_prefixed_and_nothing_else_changes() {
         ("", ""),
         ("'quoted", "'quoted"),
     ] {
-        assert_eq!(export::inert(input), output);
+        assert_eq!(popup_till_core::csv_cell::inert(input), output);
     }
 }
 

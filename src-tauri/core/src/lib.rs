@@ -3,6 +3,7 @@
 //! desktop commands and the organizer's command line both call into this crate.
 
 pub mod catalog;
+pub mod csv_cell;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{self, Product, ProductInput, ValidProduct};
+use crate::csv_cell;
 use crate::db::store::{Actor, Store, Tx};
 use crate::shop::settings::{self, Settings};
 use crate::{new_id, Error, Result};
@@ -174,23 +175,6 @@ fn detect_separator(text: &str) -> u8 {
     }
 }
 
-/// Text cells that a spreadsheet would run as a formula are written with a
-/// leading `'`; the import takes it off again.
-fn unescape_text(value: &str) -> &str {
-    match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-        _ => value,
-    }
-}
-
-fn escape_text(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
 fn parse_active(text: &str) -> std::result::Result<bool, String> {
     match text.trim().to_lowercase().as_str() {
         "" | "yes" | "y" | "true" | "1" | "active" => Ok(true),
@@ -323,7 +307,7 @@ fn plan(
         index
             .get(col)
             .and_then(|i| record.get(*i))
-            .map(|v| unescape_text(v).to_string())
+            .map(|v| csv_cell::restore(v).to_string())
             .unwrap_or_default()
     };
     let mut record = csv::StringRecord::new();
@@ -662,9 +646,7 @@ pub fn import(
 /// UTF-8 with a BOM (so spreadsheets show accents), `,` separated, `.`
 /// decimals, text cells guarded against formula injection.
 pub fn export(conn: &Connection) -> Result<String> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut writer = csv_cell::writer(Vec::new(), b',');
     let csv_error = |e: csv::Error| Error::Storage(format!("cannot write the CSV: {e}"));
     writer.write_record(COLUMNS).map_err(csv_error)?;
     let mut stmt = conn.prepare(&format!(
@@ -676,14 +658,14 @@ pub fn export(conn: &Connection) -> Result<String> {
         let p = p?;
         writer
             .write_record([
-                escape_text(&p.sku),
-                escape_text(p.barcode.as_deref().unwrap_or("")),
-                escape_text(&p.name),
+                csv_cell::inert(&p.sku).into_owned(),
+                csv_cell::inert(p.barcode.as_deref().unwrap_or("")).into_owned(),
+                csv_cell::inert(&p.name).into_owned(),
                 p.unit_price.to_string(),
                 p.tax_rate.to_string(),
                 p.unit.clone(),
                 p.kind.clone(),
-                escape_text(&p.category),
+                csv_cell::inert(&p.category).into_owned(),
                 p.low_stock_threshold
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
@@ -727,14 +709,6 @@ mod tests {
         assert_eq!(column_for("VAT %"), Some("tax_rate"));
         assert_eq!(column_for("EAN"), Some("barcode"));
         assert_eq!(column_for("colour"), None);
-    }
-
-    #[test]
-    fn formula_like_text_is_guarded_and_unguarded() {
-        assert_eq!(escape_text("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(unescape_text("'=SUM(A1)"), "=SUM(A1)");
-        assert_eq!(unescape_text("'quoted'"), "'quoted'");
-        assert_eq!(escape_text("Oats"), "Oats");
     }
 
     #[test]

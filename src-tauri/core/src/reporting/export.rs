@@ -30,6 +30,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::csv_cell::{self, inert};
 use crate::db::journal;
 use crate::db::store::{Actor, Store};
 use crate::money::Currency;
@@ -488,14 +489,6 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Make user text inert in a spreadsheet (OWASP CSV injection).
-pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
-
 struct Writer<'a> {
     dir: &'a Path,
     opts: &'a ExportOptions,
@@ -700,11 +693,7 @@ impl Writer<'_> {
             sink.write_all(b"\xEF\xBB\xBF")
                 .map_err(|e| io_error(&path, e))?;
         }
-        let w = csv::WriterBuilder::new()
-            .delimiter(if self.opts.semicolon { b';' } else { b',' })
-            .terminator(csv::Terminator::CRLF)
-            .buffer_capacity(256 * 1024)
-            .from_writer(sink);
+        let w = csv_cell::writer(sink, if self.opts.semicolon { b';' } else { b',' });
         Ok((path, w))
     }
 

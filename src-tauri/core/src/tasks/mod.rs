@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::csv_cell::{self, inert};
 use crate::db::store::{Actor, Tx};
 use crate::shop::events::{self, Event, EventInput};
 use crate::shop::people::{self, Approval};
@@ -1701,15 +1702,6 @@ pub fn complete_by_action(
     Ok(Some(step.id.clone()))
 }
 
-/// A cell safe to open in a spreadsheet: text that a spreadsheet would run
-/// as a formula gets a leading apostrophe.
-fn safe_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_string(),
-    }
-}
-
 pub const CSV_HEADER: [&str; 13] = [
     "event_id",
     "position",
@@ -1731,7 +1723,7 @@ pub const CSV_HEADER: [&str; 13] = [
 pub fn write_csv<W: Write>(conn: &Connection, event_id: &str, out: W) -> Result<()> {
     // The file has no overdue column, so "now" does not matter here.
     let flow = flow_at(conn, event_id, NaiveDateTime::default())?;
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_cell::writer(out, b',');
     let io = |e: csv::Error| Error::Storage(format!("cannot write tasks.csv: {e}"));
     w.write_record(CSV_HEADER).map_err(io)?;
     for s in &flow.steps {
@@ -1756,25 +1748,26 @@ pub fn write_csv<W: Write>(conn: &Connection, event_id: &str, out: W) -> Result<
             s.event_id.clone(),
             s.position.to_string(),
             s.phase.as_str().to_string(),
-            safe_cell(&s.title),
+            inert(&s.title).into_owned(),
             s.action.map(|a| a.as_str().to_string()).unwrap_or_default(),
-            safe_cell(&s.assignee),
+            inert(&s.assignee).into_owned(),
             s.due_at.clone().unwrap_or_default(),
             status.to_string(),
-            safe_cell(
+            inert(
                 &signed
                     .iter()
                     .map(|r| r.signer_name.as_str())
                     .collect::<Vec<_>>()
                     .join("; "),
-            ),
+            )
+            .into_owned(),
             signed
                 .iter()
                 .map(|r| r.at_utc.as_str())
                 .collect::<Vec<_>>()
                 .join("; "),
-            safe_cell(&approved.join("; ")),
-            safe_cell(&skip_reason),
+            inert(&approved.join("; ")).into_owned(),
+            inert(&skip_reason).into_owned(),
             s.id.clone(),
         ])
         .map_err(io)?;
@@ -1818,11 +1811,5 @@ mod tests {
         assert_eq!(steps.len(), 10);
         assert_eq!(steps[5].signoff, Signoff::TwoPeople);
         assert_eq!(steps[5].action, Some(Action::OpenTill));
-    }
-
-    #[test]
-    fn formula_cells_are_defused() {
-        assert_eq!(safe_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(safe_cell("Riley"), "Riley");
     }
 }
