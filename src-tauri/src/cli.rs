@@ -221,16 +221,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                     Error::validation("file", format!("cannot read {}: {e}", file.display()))
                 })?
                 .len();
-            if size > tasks::MAX_FILE_BYTES as u64 {
-                return Err(Error::validation(
-                    "template file",
-                    format!(
-                        "is {} KB; a template file is at most {} KB",
-                        size / 1024,
-                        tasks::MAX_FILE_BYTES / 1024
-                    ),
-                ));
-            }
+            tasks::check_file_size(size)?;
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 Error::validation("file", format!("cannot read {}: {e}", file.display()))
             })?;
@@ -248,7 +239,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         Command::TasksCsv { event, file } => {
             events::get(store.conn(), &event)?;
             let out = create_new(&file)?;
-            tasks::write_csv(store.conn(), &event, out)?;
+            tasks::write_csv(store.conn(), &event, tasks::PersonalData::Included, out)?;
             println!("wrote {}", file.display());
             Ok(0)
         }

@@ -39,6 +39,7 @@ pub const COMMANDS: &[&str] = &[
     "delete_task_template",
     "export_task_template",
     "import_task_template",
+    "check_task_template_file_size",
     "create_event_with_flow",
     "create_task_flow",
     "task_flow",

@@ -357,7 +357,13 @@ fn tasks_csv_carries_no_contact_data() {
         .write(&someone(), |tx| orders::create(tx, &input))
         .unwrap();
     let mut out = Vec::new();
-    tasks::write_csv(s.t.store.conn(), &s.event_id, &mut out).unwrap();
+    tasks::write_csv(
+        s.t.store.conn(),
+        &s.event_id,
+        tasks::PersonalData::Included,
+        &mut out,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("Quimby") && !text.contains("example.org") && !text.contains("20 7946"));
 }

@@ -309,9 +309,9 @@ pub fn fulfil(tx: &Tx, order_id: &str, quantity: Option<Decimal>) -> Result<Orde
         tasks::complete_by_action(
             tx,
             &order.event_id,
-            "fulfil_orders",
-            "order",
-            Some(order_id),
+            tasks::Action::FulfilOrders,
+            tasks::WorkSource::Order,
+            order_id,
         )?;
     }
     Ok(after)

@@ -254,6 +254,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         tasks::delete_task_template,
         tasks::export_task_template,
         tasks::import_task_template,
+        tasks::check_task_template_file_size,
         tasks::create_event_with_flow,
         tasks::create_task_flow,
         tasks::task_flow,

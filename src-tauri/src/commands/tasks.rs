@@ -48,6 +48,14 @@ pub fn import_task_template(state: State<'_, AppState>, text: String) -> Reply<T
     state.write(|tx| tasks::import_template(tx, &text))
 }
 
+/// Whether a template file of `bytes` may be imported: asked before the
+/// window reads a chosen file, so a huge one never enters the page and the
+/// limit and its message stay in the core.
+#[tauri::command]
+pub fn check_task_template_file_size(bytes: u64) -> Reply<()> {
+    Ok(tasks::check_file_size(bytes)?)
+}
+
 #[tauri::command(async)]
 pub fn create_event_with_flow(
     state: State<'_, AppState>,

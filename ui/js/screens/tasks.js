@@ -203,8 +203,12 @@ async function templatesSection(ctx, redraw, editingId) {
     onchange: async (e) => {
       const f = e.target.files[0];
       if (!f) return;
-      // Refuse a huge file here too, so it is never even read into the page.
-      if (f.size > 256 * 1024) { showFormError(form, { field: 'template file', message: `template file: is ${Math.round(f.size / 1024)} KB; a template file is at most 256 KB` }); return; }
+      clearFormError(form);
+      // The core knows how large a template file may be: ask it before
+      // reading, so a huge file never enters the page.
+      try {
+        await call('check_task_template_file_size', { bytes: f.size });
+      } catch (err) { showFormError(form, err); return; }
       text.value = await f.text();
     },
   });

@@ -821,55 +821,13 @@ impl Writer<'_> {
 
     fn tasks(&mut self, conn: &Connection, scope: &report::Scope) -> Result<()> {
         let (path, mut w) = self.open("tasks.csv")?;
-        w.write_record(TASKS.columns.iter().map(|c| c.name))
-            .map_err(|e| csv_error(&path, e))?;
-        let mut rows = 0;
-        for event_id in scope.event_ids(conn)? {
-            let flow = crate::tasks::flow_at(conn, &event_id, chrono::NaiveDateTime::default())?;
-            for step in &flow.steps {
-                let signed: Vec<&crate::tasks::SignoffRecord> =
-                    step.records.iter().filter(|r| r.kind != "skip").collect();
-                let done_by = step
-                    .records
-                    .iter()
-                    .find_map(|r| match (&r.source_type, &r.source_id) {
-                        (Some(t), Some(id)) => Some(format!("{t}:{id}")),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let skip_reason = step
-                    .records
-                    .iter()
-                    .find(|r| r.kind == "skip")
-                    .map(|r| r.reason.as_str())
-                    .unwrap_or("");
-                let status = match step.status {
-                    crate::tasks::StepStatus::Open => "open",
-                    crate::tasks::StepStatus::Done => "done",
-                    crate::tasks::StepStatus::Skipped => "skipped",
-                };
-                w.write_record([
-                    step.id.as_str(),
-                    step.event_id.as_str(),
-                    &step.position.to_string(),
-                    step.phase.as_str(),
-                    &inert(&step.title),
-                    step.action.map(|a| a.as_str()).unwrap_or(""),
-                    step.due_at.as_deref().unwrap_or(""),
-                    status,
-                    &signed.len().to_string(),
-                    &signed
-                        .iter()
-                        .map(|r| r.at_utc.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    &done_by,
-                    &inert(skip_reason),
-                ])
-                .map_err(|e| csv_error(&path, e))?;
-                rows += 1;
-            }
-        }
+        let rows = crate::tasks::write_csv_into(
+            &mut w,
+            conn,
+            &scope.event_ids(conn)?,
+            crate::tasks::PersonalData::LeftOut,
+            |e| csv_error(&path, e),
+        )?;
         self.finish(path, w, Some(rows))
     }
 
@@ -1089,7 +1047,13 @@ pub fn export(
         )?;
         // Exporting an event's day is the work of its flow's export step.
         if let report::Scope::Event(event_id) = &opts.scope {
-            crate::tasks::complete_by_action(tx, event_id, "export", "export", Some(&export_id))?;
+            crate::tasks::complete_by_action(
+                tx,
+                event_id,
+                crate::tasks::Action::Export,
+                crate::tasks::WorkSource::Export,
+                &export_id,
+            )?;
         }
         Ok(())
     });

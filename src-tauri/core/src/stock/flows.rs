@@ -231,10 +231,16 @@ pub fn transfer(tx: &Tx, input: &TransferInput) -> Result<StockDocument> {
     )?;
     // A load-out or load-in is the work of the event flow's step of that name.
     let action = match input.direction {
-        Direction::LoadOut => "load_out",
-        Direction::LoadIn => "load_in",
+        Direction::LoadOut => crate::tasks::Action::LoadOut,
+        Direction::LoadIn => crate::tasks::Action::LoadIn,
     };
-    crate::tasks::complete_by_action(tx, &event_id, action, "transfer", Some(&source_id))?;
+    crate::tasks::complete_by_action(
+        tx,
+        &event_id,
+        action,
+        crate::tasks::WorkSource::Transfer,
+        &source_id,
+    )?;
     Ok(StockDocument {
         source_type: "transfer".into(),
         source_id,
@@ -459,7 +465,13 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
     )?;
     // A count for an event is the work of its flow's next stock-count step.
     if let Some(event_id) = &event_id {
-        crate::tasks::complete_by_action(tx, event_id, "stock_count", "count", Some(&count_id))?;
+        crate::tasks::complete_by_action(
+            tx,
+            event_id,
+            crate::tasks::Action::StockCount,
+            crate::tasks::WorkSource::Count,
+            &count_id,
+        )?;
     }
     Ok(CountResult { count_id, lines })
 }

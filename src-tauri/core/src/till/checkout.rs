@@ -813,9 +813,9 @@ pub fn complete(
             crate::tasks::complete_by_action(
                 tx,
                 &session.event_id,
-                "sell",
-                "sale",
-                Some(&sale_id),
+                crate::tasks::Action::Sell,
+                crate::tasks::WorkSource::Sale,
+                &sale_id,
             )?;
         }
     }

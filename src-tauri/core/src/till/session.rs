@@ -301,7 +301,13 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
     )?;
     // A live till opened with its float is the work of the flow's open-till step.
     if !input.practice {
-        crate::tasks::complete_by_action(tx, &event.id, "open_till", "till_session", Some(&id))?;
+        crate::tasks::complete_by_action(
+            tx,
+            &event.id,
+            crate::tasks::Action::OpenTill,
+            crate::tasks::WorkSource::TillSession,
+            &id,
+        )?;
     }
     get(tx, &id)
 }
@@ -490,9 +496,9 @@ pub fn close(tx: &Tx, input: &CloseInput) -> Result<ZReport> {
         crate::tasks::complete_by_action(
             tx,
             &session.event_id,
-            "close_till",
-            "till_session",
-            Some(&session.id),
+            crate::tasks::Action::CloseTill,
+            crate::tasks::WorkSource::TillSession,
+            &session.id,
         )?;
     }
     Ok(ZReport {
