@@ -1,6 +1,12 @@
 //! The demo pop-up: a realistic small shop loaded through the core.
 
-use popup_till_core::{catalog, db::journal, demo, shop::events, shop::people, ErrorCode};
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDateTime};
+use popup_till_core::tasks::{self, StepStatus};
+use popup_till_core::till::checkout::{self, CartInput, LineInput, PaymentInput};
+use popup_till_core::till::session::{self, OpenInput};
+use popup_till_core::{catalog, db::journal, demo, shop::events, shop::people, Actor, ErrorCode};
 
 use crate::support::till;
 
@@ -66,7 +72,18 @@ fn the_demo_shop_has_received_stock_for_what_it_sells() {
             "{}",
             row.product.sku
         );
-        assert_eq!(row.on_hand, row.in_storage, "a delivery arrives in storage");
+        assert_eq!(
+            row.on_hand,
+            row.in_storage + row.at_event,
+            "stock is in storage or at the fair's stall: {}",
+            row.product.sku
+        );
+        assert_eq!(
+            row.at_event > rust_decimal::Decimal::ZERO,
+            stocked,
+            "the fair has its share of {}",
+            row.product.sku
+        );
     }
     assert!(list.rows.iter().any(|r| r.low), "some items start low");
     assert!(journal::verify(t.store.conn()).unwrap().holds());
@@ -150,4 +167,187 @@ fn the_demo_keeps_this_tills_identity_and_leaves_no_staging_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.contains("staging")), "{names:?}");
+}
+
+/// The time a sign-off was made on the till's wall clock, comparable with
+/// an event's `starts_at`.
+fn signed_local(record: &tasks::SignoffRecord) -> NaiveDateTime {
+    let utc = chrono::DateTime::parse_from_rfc3339(&record.at_utc).unwrap();
+    utc.naive_utc() + Duration::minutes(record.utc_offset_minutes)
+}
+
+fn starts(event: &events::Event) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(&event.starts_at, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+/// Each step of a flow by its key: (status, what completed it: the kind of
+/// document whose work did, or "hand" for people's signatures).
+fn steps_by_key(flow: &tasks::Flow) -> BTreeMap<String, (StepStatus, String)> {
+    flow.steps
+        .iter()
+        .map(|s| {
+            let by = match s.records.iter().find(|r| r.kind == "work") {
+                Some(work) => work.source_type.clone().unwrap_or_default(),
+                None if s.records.iter().any(|r| r.kind == "sign") => "hand".into(),
+                None => String::new(),
+            };
+            (s.key.clone(), (s.status, by))
+        })
+        .collect()
+}
+
+#[test]
+fn the_past_market_ran_its_whole_flow_done_by_the_work_and_signed_by_the_team_in_time() {
+    let mut t = till();
+    demo::load(&mut t.store).unwrap();
+    let market = events::list(t.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == events::EventStatus::Closed)
+        .expect("last week's market");
+    let flow = tasks::flow(&t.store, &market.id).unwrap();
+    assert_eq!((flow.done, flow.total), (10, 10));
+    let done = |by: &str| (StepStatus::Done, by.to_string());
+    let expected: BTreeMap<String, (StepStatus, String)> = [
+        ("venue", done("hand")),
+        ("catalog", done("hand")),
+        ("receive", done("hand")),
+        ("load-out", done("hand")),
+        ("float", done("hand")),
+        ("open-till", done("till_session")),
+        ("sell", done("sale")),
+        ("mid-count", done("count")),
+        ("close-till", done("till_session")),
+        ("wrap-up", done("hand")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(steps_by_key(&flow), expected);
+
+    let start = starts(&market);
+    for step in &flow.steps {
+        let record = &step.records[0];
+        let at = signed_local(record);
+        match step.phase {
+            tasks::Phase::Before => assert!(at < start, "{} at {at}", step.key),
+            tasks::Phase::During => assert!(
+                at >= start - Duration::minutes(30) && at < start + Duration::hours(7),
+                "{} at {at}",
+                step.key
+            ),
+            tasks::Phase::After => {
+                assert!(at >= start + Duration::hours(7), "{} at {at}", step.key)
+            }
+        }
+        if let Some(due) = &step.due_at {
+            let due = NaiveDateTime::parse_from_str(due, "%Y-%m-%dT%H:%M").unwrap();
+            if record.kind == "sign" {
+                assert!(at <= due, "{} signed at {at}, due {due}", step.key);
+            }
+        }
+    }
+    let venue = flow.steps.iter().find(|s| s.key == "venue").unwrap();
+    assert_eq!(
+        venue.records[0].approved_by.as_deref(),
+        Some("Maya Okafor"),
+        "the venue step needs the organizer's PIN"
+    );
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
+}
+
+#[test]
+fn the_upcoming_fair_has_its_first_steps_done_and_its_stock_loaded_out() {
+    let mut t = till();
+    let summary = demo::load(&mut t.store).unwrap();
+    let fair = events::get(t.store.conn(), &summary.event_id).unwrap();
+    let flow = tasks::flow(&t.store, &fair.id).unwrap();
+    let by_key = steps_by_key(&flow);
+    for (key, by) in [
+        ("venue", "hand"),
+        ("catalog", "hand"),
+        ("receive", "count"),
+        ("load-out", "transfer"),
+    ] {
+        assert_eq!(
+            by_key[key],
+            (StepStatus::Done, by.to_string()),
+            "{key} is done"
+        );
+    }
+    assert_eq!((flow.done, flow.total), (4, 10));
+    let float = flow.steps.iter().find(|s| s.key == "float").unwrap();
+    assert!(flow.next.contains(&float.id), "the float is up next");
+    for step in flow.steps.iter().filter(|s| s.status == StepStatus::Done) {
+        assert!(
+            signed_local(&step.records[0]) < starts(&fair),
+            "{}",
+            step.key
+        );
+    }
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
+}
+
+/// The first product the till lists (its first quick key: the past
+/// market's best seller) sold at the fair finds stock at the stall.
+#[test]
+fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_stock() {
+    let mut t = till();
+    let summary = demo::load(&mut t.store).unwrap();
+    let jonas = people::list(t.store.conn())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name.starts_with("Jonas"))
+        .unwrap();
+    let cashier = Actor::person(&jonas.id);
+    t.store
+        .write(&cashier, |tx| events::open(tx, &summary.event_id))
+        .unwrap();
+    t.store
+        .write(&cashier, |tx| {
+            session::open(
+                tx,
+                &OpenInput {
+                    float: "150.00".into(),
+                    denominations: None,
+                    practice: false,
+                },
+            )
+        })
+        .unwrap();
+    let first = checkout::quick_keys(t.store.conn(), 12).unwrap().remove(0);
+    let cart = CartInput {
+        lines: vec![LineInput {
+            product_id: first.id.clone(),
+            quantity: "1".into(),
+            ..Default::default()
+        }],
+        sale_discount: None,
+        handover_contact: None,
+    };
+    let quote = checkout::quote(t.store.conn(), &cart).unwrap();
+    assert!(
+        quote.warnings.is_empty(),
+        "{}: {:?}",
+        first.name,
+        quote.warnings
+    );
+    let sold = checkout::complete_with_pin(
+        &mut t.store,
+        &cashier,
+        &cart,
+        &[PaymentInput {
+            method: "card".into(),
+            ..Default::default()
+        }],
+        None,
+        None,
+    )
+    .unwrap();
+    assert!(
+        sold.warnings.is_empty(),
+        "{}: {:?}",
+        first.name,
+        sold.warnings
+    );
 }

@@ -3,7 +3,6 @@
 //! different people, an organizer step with the PIN), the till opened from
 //! its step, the flow walked to its end, and templates shared as files.
 
-use popup_till_core::tasks;
 use popup_till_e2e::App;
 
 const PIN: &str = "135790";
@@ -210,6 +209,28 @@ async fn templates_are_duplicated_edited_and_hostile_files_refused() {
         .wait_for_text("#tpl-import .field-error", "version 7")
         .await;
     assert!(msg.contains("reads version 1 only"), "{msg}");
+
+    // A chosen file over the core's limit is refused by its size, with the
+    // core's message, and never read into the page.
+    let files = tempfile::tempdir().unwrap();
+    let huge = files.path().join("huge.json");
+    std::fs::write(&huge, " ".repeat(1024 * 1024)).unwrap();
+    let input = app.find("#tpl-import-file").await;
+    input.send_keys(huge.to_str().unwrap()).await.unwrap();
+    let msg = app
+        .wait_for_text("#tpl-import .field-error", "at most 256 KB")
+        .await;
+    assert!(msg.contains("is 1024 KB"), "{msg}");
+    let pasted = app
+        .client
+        .find(popup_till_e2e::fantoccini::Locator::Css("#tpl-import-text"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(pasted.len() < 1024, "the huge file reached the page");
     app.screenshot("tasks-templates").await;
     app.close().await;
 }
@@ -273,7 +294,7 @@ async fn pre_orders_are_handed_over_from_the_fulfil_step_which_the_last_handover
         let summary = demo::load(&mut store).unwrap();
         store
             .write(&Actor::system("test"), |tx| {
-                tasks::create_flow(tx, &summary.event_id, tasks::STARTER_ID)?;
+                // The demo's fair comes with the starter flow.
                 events::open(tx, &summary.event_id)?;
                 let product = catalog::list(tx)?
                     .into_iter()

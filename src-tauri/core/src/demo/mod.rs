@@ -1,17 +1,22 @@
-//! The demo pop-up: a realistic small shop (about forty products), an event
-//! and a few people, so a newcomer sees a working till at once. Everything is
+//! The demo pop-up: a realistic small shop (about forty products), a team of
+//! four, last week's finished market and tomorrow's fair, both with the
+//! starter task flow (the market's done, the fair's under way, its stock
+//! loaded out), so a newcomer sees a working till at once. Everything is
 //! made through the same core functions the screens use, and journaled.
 
 pub mod past_market;
+mod run_up;
+mod upcoming_fair;
 
 use chrono::Duration;
 use serde::Serialize;
 
 use crate::catalog::{self, gs1_check_digit, ProductInput};
 use crate::db::store::{Actor, Store};
-use crate::shop::events::{self, EventInput};
+use crate::shop::events::EventInput;
 use crate::shop::people::{self, Approval, PersonInput};
 use crate::shop::settings::{self, SettingsInput};
+use crate::tasks;
 use crate::{Error, Result};
 
 /// The demo organizer's PIN, shown on the welcome screen.
@@ -503,7 +508,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
             )?;
         }
         receive_demo_stock(tx)?;
-        let event = events::create(
+        let event = tasks::create_event_with_flow(
             tx,
             &EventInput {
                 name: "Winter Craft Fair".into(),
@@ -515,6 +520,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                 notes: "Demo pop-up: bring the float in small coins; jars on the left table."
                     .into(),
             },
+            Some(tasks::STARTER_ID),
         )?;
         tx.journal(
             "demo.loaded",
@@ -529,8 +535,10 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
             organizer_pin: DEMO_ORGANIZER_PIN,
         })
     })?;
-    // Last week's finished market with its day of sales (see demo_sales).
-    crate::demo::past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
+    // Last week's finished market with its day of sales (see demo_sales);
+    // its leftovers go back to storage, from where the fair is stocked.
+    past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
+    upcoming_fair::prepare(store, &summary.event_id, DEMO_ORGANIZER_PIN)?;
     Ok(summary)
 }
 

@@ -4,17 +4,18 @@
 //! session with its Z report — so Reports and Export have something real to
 //! show. Every sale goes through the same core functions the till uses
 //! (`till_session`, `checkout`), one transaction each, on a clock moved
-//! through that day.
+//! through that day. The market has the starter task flow: its work (the
+//! till opened, the first sale, a mid-day count, the close) completes its
+//! steps, and the team signs the rest on the days they fell due.
 
-use std::sync::{Arc, Mutex};
-
-use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset};
 use rust_decimal::Decimal;
 
-use crate::db::clock::system_clock;
+use super::run_up::{local_time, on_demo_clock, sign_by_hand, DemoClock, HandSignature};
 use crate::shop::events::{self, EventInput};
 use crate::shop::people::{self, Role};
 use crate::stock::{self, Location, Movement, MovementKind};
+use crate::tasks;
 use crate::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
 use crate::till::session::{self, CashKind, CloseInput, OpenInput};
 use crate::{catalog, Actor, Error, Result, Store};
@@ -46,6 +47,49 @@ impl Dice {
     }
 }
 
+/// The market's steps nobody's work completes, signed by the team on the
+/// days they fell due (days from the market's day). Opening the till, the
+/// first sale, the mid-day count and closing the till complete theirs.
+const RUN_UP: &[HandSignature] = &[
+    HandSignature {
+        key: "venue",
+        day: -16,
+        at: (18, 30),
+        by: "Maya",
+    },
+    HandSignature {
+        key: "catalog",
+        day: -8,
+        at: (19, 0),
+        by: "Aïcha",
+    },
+    HandSignature {
+        key: "receive",
+        day: -4,
+        at: (16, 0),
+        by: "Jonas",
+    },
+    HandSignature {
+        key: "load-out",
+        day: -2,
+        at: (17, 0),
+        by: "Tom",
+    },
+    HandSignature {
+        key: "float",
+        day: -1,
+        at: (9, 0),
+        by: "Maya",
+    },
+];
+
+const AFTER_THE_DAY: &[HandSignature] = &[HandSignature {
+    key: "wrap-up",
+    day: 1,
+    at: (11, 0),
+    by: "Maya",
+}];
+
 /// Load the past day into a till that holds the demo pop-up's shop and team.
 pub fn load_past_day(store: &mut Store, organizer_pin: &str) -> Result<PastDay> {
     let team = people::list(store.conn())?;
@@ -73,39 +117,20 @@ pub fn load_past_day(store: &mut Store, organizer_pin: &str) -> Result<PastDay> 
     let now = store.now_local();
     let offset: FixedOffset = *now.offset();
     let day = now.date_naive() - Duration::days(7);
-    let at = |h: u32, m: u32| -> Result<DateTime<FixedOffset>> {
-        let time = NaiveTime::from_hms_opt(h, m, 0)
-            .ok_or_else(|| Error::Integrity("a demo time is invalid".into()))?;
-        offset
-            .from_local_datetime(&day.and_time(time))
-            .single()
-            .ok_or_else(|| Error::Integrity("a demo time is ambiguous".into()))
-    };
-    let clock = Arc::new(Mutex::new(at(8, 30)?));
-    let set = |t: DateTime<FixedOffset>| {
-        if let Ok(mut c) = clock.lock() {
-            *c = t;
-        }
-    };
-    let shared = clock.clone();
-    store.set_clock(Box::new(move || match shared.lock() {
-        Ok(t) => *t,
-        // A poisoned lock only happens after a panic elsewhere; fall back to now.
-        Err(_) => chrono::Local::now().fixed_offset(),
-    }));
-    let result = sell_the_day(
-        store,
-        &organizer,
-        organizer_pin,
-        &cashiers,
-        &cashier,
-        &products,
-        &at,
-        &set,
-    );
-    // Whatever happened, the till goes back to real time.
-    store.set_clock(system_clock());
-    result
+    let at = |h: u32, m: u32| local_time(offset, day, h, m);
+    // Planned three weeks ahead, so the run-up's steps are signed before it.
+    on_demo_clock(store, at(9, 0)? - Duration::days(21), |store, clock| {
+        sell_the_day(
+            store,
+            &organizer,
+            organizer_pin,
+            &cashiers,
+            &cashier,
+            &products,
+            &at,
+            clock,
+        )
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -117,12 +142,12 @@ fn sell_the_day(
     cashier: &str,
     products: &[catalog::Product],
     at: &dyn Fn(u32, u32) -> Result<DateTime<FixedOffset>>,
-    set: &dyn Fn(DateTime<FixedOffset>),
+    clock: &DemoClock,
 ) -> Result<PastDay> {
     let demo = Actor::system("demo");
     let start = at(10, 0)?;
     let event = store.write(&demo, |tx| {
-        let event = events::create(
+        tasks::create_event_with_flow(
             tx,
             &EventInput {
                 name: "Autumn Harvest Market".into(),
@@ -133,7 +158,20 @@ fn sell_the_day(
                     .to_string(),
                 notes: "Demo: last week's market, sold, counted and closed.".into(),
             },
-        )?;
+            Some(tasks::STARTER_ID),
+        )
+    })?;
+    sign_by_hand(
+        store,
+        clock,
+        &event.id,
+        start.date_naive(),
+        organizer_pin,
+        RUN_UP,
+    )?;
+
+    clock.set(at(8, 30)?);
+    store.write(&demo, |tx| {
         for p in products {
             if p.kind == "service" {
                 continue;
@@ -165,11 +203,10 @@ fn sell_the_day(
             "event",
             &event.id,
             serde_json::json!({"sales": PAST_DAY_SALES}),
-        )?;
-        Ok(event)
+        )
     })?;
 
-    set(at(9, 40)?);
+    clock.set(at(9, 40)?);
     let session = store.write(&Actor::person(cashier), |tx| {
         session::open(
             tx,
@@ -186,13 +223,14 @@ fn sell_the_day(
     let day_minutes = 7 * 60;
     let mut sale_ids = Vec::with_capacity(PAST_DAY_SALES);
     let mut counted_hour = None;
+    let mut mid_day_checked = false;
     // Its own dice, so the day's sales stay the same whatever is counted.
     let mut door = Dice(0x0d00_2026_0a11_u64);
     for n in 0..PAST_DAY_SALES {
         // Busier around lunch: spread sales over the day with a bulge.
         let base = (n * day_minutes / PAST_DAY_SALES) as i64;
         let seconds = base * 60 + dice.roll(50) as i64;
-        set(start + Duration::seconds(seconds));
+        clock.set(start + Duration::seconds(seconds));
         // The door volunteer enters each hour's visitor count as it starts,
         // so the report shows conversion.
         if counted_hour != Some(base / 60) {
@@ -205,6 +243,15 @@ fn sell_the_day(
         if n == PAST_DAY_SALES / 3 {
             store.write(&Actor::person(cashier), |tx| {
                 session::move_cash(tx, CashKind::PaidOut, "6.50", "ice for the lemonade")
+            })?;
+        }
+        // Three hours in, the organizer checks the refill bins: the flow's
+        // mid-event count, done by the count itself. They hold what the
+        // ledger says, so the day's figures stay as sold.
+        if !mid_day_checked && base >= 180 {
+            mid_day_checked = true;
+            store.write(&Actor::person(organizer), |tx| {
+                check_the_refill_bins(tx, &event.id, products)
             })?;
         }
         if n == PAST_DAY_SALES / 2 {
@@ -302,7 +349,7 @@ fn sell_the_day(
     }
 
     // One void: a customer changed their mind; the organizer approves.
-    set(at(16, 20)?);
+    clock.set(at(16, 20)?);
     let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
     if let Some(sale_id) = sale_ids.get(PAST_DAY_SALES - 12) {
         store.write(&Actor::person(cashier), |tx| {
@@ -311,7 +358,7 @@ fn sell_the_day(
     }
 
     // The close: the count is fifty cents short.
-    set(at(17, 15)?);
+    clock.set(at(17, 15)?);
     let expected = session::cash_parts(store.conn(), &session.id)?.expected();
     let currency = crate::shop::settings::load(store.conn())?.currency;
     let counted = currency.format(currency.from_minor(expected - 50));
@@ -327,7 +374,7 @@ fn sell_the_day(
     })?;
     // After the market: count what is left at the stall (a miscounted few
     // found more than the ledger said) and load it back into storage.
-    set(at(17, 25)?);
+    clock.set(at(17, 25)?);
     store.write(&Actor::person(organizer), |tx| {
         let mut count_lines = Vec::new();
         let mut back = Vec::new();
@@ -370,12 +417,50 @@ fn sell_the_day(
             },
         )
     })?;
-    set(at(17, 30)?);
+    clock.set(at(17, 30)?);
     store.write(&demo, |tx| events::close(tx, &event.id))?;
+    // The next morning the organizer signs off the wrap-up; the work did
+    // every other step of the day.
+    sign_by_hand(
+        store,
+        clock,
+        &event.id,
+        start.date_naive(),
+        organizer_pin,
+        AFTER_THE_DAY,
+    )?;
     Ok(PastDay {
         event_id: event.id,
         session_id: session.id,
         sales: sale_ids.len(),
         z_number: z.number,
     })
+}
+
+/// A count of the refills at the stall that finds what the ledger holds.
+fn check_the_refill_bins(
+    tx: &crate::db::store::Tx,
+    event_id: &str,
+    products: &[catalog::Product],
+) -> Result<()> {
+    let mut lines = Vec::new();
+    for p in products.iter().filter(|p| p.kind == "refill") {
+        let held = stock::on_hand_at(tx, &p.id, Location::Event)?;
+        if held >= Decimal::ZERO {
+            lines.push(crate::stock::flows::CountLine {
+                product_id: p.id.clone(),
+                counted: held.to_string(),
+            });
+        }
+    }
+    crate::stock::flows::count(
+        tx,
+        &crate::stock::flows::CountInput {
+            location: Some(Location::Event),
+            event_id: Some(event_id.to_string()),
+            lines,
+            note: "Mid-day check of the refill bins".into(),
+        },
+    )?;
+    Ok(())
 }
