@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use popup_till_core::reporting::export::{self, ExportOptions, Progress};
-use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::reporting::{report, scope::Scope};
 use popup_till_core::{new_id, Store};
 use rusqlite::{params, Connection};
 
@@ -383,7 +383,7 @@ fn main() {
             let start = Instant::now();
             let r = report::report(conn, &Scope::Event(id.clone()), false).unwrap();
             let took = start.elapsed();
-            assert_eq!(r.sales_count, SALES_PER_EVENT as i64);
+            assert_eq!(r.sales.sales_count, SALES_PER_EVENT as i64);
             let start = Instant::now();
             let _: (i64, i64) = conn
                 .query_row(

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::reporting::export::{self, ExportOptions};
-use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::reporting::report;
+use popup_till_core::reporting::scope::Scope;
 use popup_till_core::{db::journal, demo, shop::events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
@@ -387,45 +388,47 @@ fn report_text(r: &report::EventReport) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let cur = &r.currency;
+    let s = &r.sales;
     if let Some(e) = &r.event {
         let _ = writeln!(out, "{} ({} – {})", e.name, e.starts_at, e.ends_at);
     }
-    let _ = writeln!(out, "sales            {}", r.sales_count);
-    let _ = writeln!(out, "gross            {} {cur}", r.gross.text);
-    let _ = writeln!(out, "discounts        {} {cur}", r.discounts.text);
-    let _ = writeln!(out, "net (excl. tax)  {} {cur}", r.net.text);
-    let _ = writeln!(out, "tax              {} {cur}", r.tax.text);
-    let _ = writeln!(out, "rounding         {} {cur}", r.rounding.text);
-    let _ = writeln!(out, "total            {} {cur}", r.total.text);
+    let _ = writeln!(out, "sales              {}", s.sales_count);
+    let _ = writeln!(out, "before discounts   {} {cur}", s.before_discounts.text);
+    let _ = writeln!(out, "discounts          {} {cur}", s.discounts.text);
+    let _ = writeln!(out, "net (excl. tax)    {} {cur}", s.net.text);
+    let _ = writeln!(out, "tax                {} {cur}", s.tax.text);
+    let _ = writeln!(out, "gross (net + tax)  {} {cur}", s.gross.text);
+    let _ = writeln!(out, "rounding           {} {cur}", s.rounding.text);
+    let _ = writeln!(out, "total taken        {} {cur}", s.total.text);
     let _ = writeln!(
         out,
-        "voids            {} ({} {cur})",
-        r.voids.count, r.voids.total.text
+        "voids              {} ({} {cur})",
+        s.voids.count, s.voids.total.text
     );
-    let _ = writeln!(out, "items            {}", r.items);
-    let _ = writeln!(out, "average basket   {} {cur}", r.average_basket.text);
-    for t in &r.tax_by_rate {
+    let _ = writeln!(out, "items              {}", s.items);
+    let _ = writeln!(out, "average basket     {} {cur}", s.average_basket.text);
+    for t in &s.tax_by_rate {
         let _ = writeln!(
             out,
-            "tax {:>6} %     net {} tax {} gross {}",
+            "tax {:>6} %       net {} tax {} gross {}",
             t.rate, t.net.text, t.tax.text, t.gross.text
         );
     }
-    for p in &r.payments {
+    for p in &s.payments {
         let _ = writeln!(
             out,
-            "paid {:<11} {} × {} {cur}",
+            "paid {:<13} {} × {} {cur}",
             p.method, p.count, p.amount.text
         );
     }
     let _ = writeln!(
         out,
-        "cash             expected {} counted {} variance {}",
+        "cash               expected {} counted {} variance {}",
         r.cash.expected.text, r.cash.counted.text, r.cash.variance.text
     );
     let _ = writeln!(
         out,
-        "visitors         {} (conversion {})",
+        "visitors           {} (conversion {})",
         r.visitors,
         r.conversion
             .as_deref()

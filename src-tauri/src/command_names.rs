@@ -75,5 +75,6 @@ pub const COMMANDS: &[&str] = &[
     "event_visitors",
     "count_visitor",
     "enter_visitors",
+    "suggest_export_folder",
     "export_package",
 ];

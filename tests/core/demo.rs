@@ -91,7 +91,7 @@ fn the_demo_shop_has_received_stock_for_what_it_sells() {
 
 #[test]
 fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
-    use popup_till_core::reporting::report::{self, Scope};
+    use popup_till_core::reporting::{report, scope::Scope};
 
     let mut t = till();
     demo::load(&mut t.store).unwrap();
@@ -102,10 +102,10 @@ fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
         .expect("last week's market");
     let report = report::report(t.store.conn(), &Scope::Event(market.id), false).unwrap();
     assert!(
-        report.visitors > report.sales_count,
+        report.visitors > report.sales.sales_count,
         "{} visitors, {} sales",
         report.visitors,
-        report.sales_count
+        report.sales.sales_count
     );
     assert!(report.conversion.is_some());
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::db::journal;
 use popup_till_core::reporting::export::{self, ExportOptions, Progress};
-use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::reporting::{report, scope::Scope};
 use popup_till_core::shop::settings;
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::{Actor, ErrorCode};
@@ -94,10 +94,16 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
         .filter(|r| r["voided"] == "false")
         .cloned()
         .collect();
-    assert_eq!(counted.len() as i64, report.sales_count);
-    assert_eq!(sum(&counted, "total").to_string(), report.total.text);
-    assert_eq!(sum(&counted, "discount").to_string(), report.discounts.text);
-    assert_eq!(sum(&counted, "rounding").to_string(), report.rounding.text);
+    assert_eq!(counted.len() as i64, report.sales.sales_count);
+    assert_eq!(sum(&counted, "total").to_string(), report.sales.total.text);
+    assert_eq!(
+        sum(&counted, "discount").to_string(),
+        report.sales.discounts.text
+    );
+    assert_eq!(
+        sum(&counted, "rounding").to_string(),
+        report.sales.rounding.text
+    );
     let live: BTreeSet<&str> = counted.iter().map(|r| r["id"].as_str()).collect();
 
     let (_, lines) = read_csv(&out.join("sale_lines.csv"), b',');
@@ -105,16 +111,20 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
         .into_iter()
         .filter(|l| live.contains(l["sale_id"].as_str()))
         .collect();
-    assert_eq!(sum(&lines, "amount").to_string(), report.gross.text);
-    assert_eq!(sum(&lines, "net").to_string(), report.net.text);
-    assert_eq!(sum(&lines, "tax").to_string(), report.tax.text);
+    assert_eq!(
+        sum(&lines, "amount").to_string(),
+        report.sales.before_discounts.text
+    );
+    assert_eq!(sum(&lines, "gross").to_string(), report.sales.gross.text);
+    assert_eq!(sum(&lines, "net").to_string(), report.sales.net.text);
+    assert_eq!(sum(&lines, "tax").to_string(), report.sales.tax.text);
 
     let (_, payments) = read_csv(&out.join("payments.csv"), b',');
     let payments: Vec<_> = payments
         .into_iter()
         .filter(|p| live.contains(p["sale_id"].as_str()))
         .collect();
-    for p in &report.payments {
+    for p in &report.sales.payments {
         let of: Vec<_> = payments
             .iter()
             .filter(|r| r["method"] == p.method)
@@ -368,6 +378,28 @@ fn hostile_text_survives_a_round_trip_and_stays_inert() {
         let expected_total = if semicolon { "2,00" } else { "2.00" };
         assert_eq!(sales[0]["total"], expected_total);
     }
+}
+
+#[test]
+fn the_core_proposes_the_export_folder_for_an_event_or_a_range() {
+    let s = shop();
+    let conn = s.t.store.conn();
+    // The event is called "Market"; the trailing slash of the parent goes.
+    assert_eq!(
+        export::suggested_folder(conn, "/home/me/Exports/", Some(&s.event), "", "").unwrap(),
+        "/home/me/Exports/popup-till-market"
+    );
+    assert_eq!(
+        export::suggested_folder(conn, "/tmp", None, "2026-12-01", "2026-12-31").unwrap(),
+        "/tmp/popup-till-2026-12-01-to-2026-12-31"
+    );
+    assert_eq!(
+        export::suggested_folder(conn, "/tmp", Some(""), "2026-12-01", "").unwrap(),
+        "/tmp/popup-till-2026-12-01-to-to",
+        "a range as far as it is typed"
+    );
+    let err = export::suggested_folder(conn, "/tmp", Some("nope"), "", "").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod demo;
 mod demo_sales;
 mod events;
 mod export;
+mod figures;
 mod flow_work;
 mod journal;
 mod money_props;

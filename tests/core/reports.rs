@@ -2,7 +2,7 @@
 //! Reports screen shows, practice sales left out, the comparison of events,
 //! and the footfall tally.
 
-use popup_till_core::reporting::report::{self, Scope};
+use popup_till_core::reporting::{compare, report, scope::Scope, visitors};
 use popup_till_core::shop::events::{self, EventInput};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::till::checkout;
@@ -43,7 +43,7 @@ pub fn market_day() -> Day {
     for _ in 0..4 {
         clock.advance(60);
         s.t.store
-            .write(&actor, |tx| report::record_visitors(tx, &event, 1, false))
+            .write(&actor, |tx| visitors::record_visitors(tx, &event, 1, false))
             .unwrap();
     }
     clock.advance(60);
@@ -56,10 +56,10 @@ pub fn market_day() -> Day {
     let b = s.sell(&b_cart, &[card("")]).unwrap();
     assert_eq!(b.total, "14.75");
     s.t.store
-        .write(&actor, |tx| report::record_visitors(tx, &event, 8, true))
+        .write(&actor, |tx| visitors::record_visitors(tx, &event, 8, true))
         .unwrap();
     s.t.store
-        .write(&actor, |tx| report::record_visitors(tx, &event, -2, true))
+        .write(&actor, |tx| visitors::record_visitors(tx, &event, -2, true))
         .unwrap();
     clock.advance(10 * 60);
     let c = s.sell(&cart(vec![line(&jam, "1")]), &[cash("")]).unwrap();
@@ -129,22 +129,34 @@ fn the_event_report_adds_up_the_days_sales_discounts_tax_and_payments() {
         false,
     )
     .unwrap();
-    assert_eq!(r.sales_count, 2, "the voided sale does not count");
+    assert_eq!(r.sales.sales_count, 2, "the voided sale does not count");
     assert_eq!(
-        r.gross.text, "40.75",
+        r.sales.before_discounts.text, "40.75",
         "25.00 + 3.30 + 12.45 before the discount"
     );
-    assert_eq!(r.discounts.text, "1.00");
-    assert_eq!(r.total.text, "39.75");
-    assert_eq!(r.total.minor, 3975);
-    assert_eq!(r.net.minor + r.tax.minor + r.rounding.minor, r.total.minor);
-    assert_eq!(r.voids.count, 1);
-    assert_eq!(r.voids.total.text, "3.30");
-    assert_eq!(r.items, "3", "2 mugs and 1 jar; the coffee is weighed");
-    assert_eq!(r.weighed_lines, 1);
-    assert_eq!(r.average_basket.text, "19.88", "39.75 / 2 rounded half up");
+    assert_eq!(r.sales.gross.text, "39.75", "net + tax, after the discount");
+    assert_eq!(r.sales.discounts.text, "1.00");
+    assert_eq!(r.sales.total.text, "39.75");
+    assert_eq!(r.sales.total.minor, 3975);
+    assert_eq!(r.sales.net.minor + r.sales.tax.minor, r.sales.gross.minor);
+    assert_eq!(
+        r.sales.gross.minor + r.sales.rounding.minor,
+        r.sales.total.minor
+    );
+    assert_eq!(r.sales.voids.count, 1);
+    assert_eq!(r.sales.voids.total.text, "3.30");
+    assert_eq!(
+        r.sales.items, "3",
+        "2 mugs and 1 jar; the coffee is weighed"
+    );
+    assert_eq!(r.sales.weighed_lines, 1);
+    assert_eq!(
+        r.sales.average_basket.text, "19.88",
+        "39.75 / 2 rounded half up"
+    );
 
     let rates: Vec<(&str, &str, &str)> = r
+        .sales
         .tax_by_rate
         .iter()
         .map(|t| (t.rate.as_str(), t.tax.text.as_str(), t.gross.text.as_str()))
@@ -154,11 +166,12 @@ fn the_event_report_adds_up_the_days_sales_discounts_tax_and_payments() {
         rates,
         vec![("5.5", "0.77", "14.75"), ("20", "4.17", "25.00")]
     );
-    for t in &r.tax_by_rate {
+    for t in &r.sales.tax_by_rate {
         assert_eq!(t.net.minor + t.tax.minor, t.gross.minor);
     }
 
     let pay: Vec<(&str, i64, &str)> = r
+        .sales
         .payments
         .iter()
         .map(|p| (p.method.as_str(), p.count, p.amount.text.as_str()))
@@ -255,15 +268,15 @@ fn practice_sales_stay_out_of_the_report_unless_asked_for() {
     s.sell(&cart(vec![line(&mug, "1")]), &[cash("")]).unwrap();
     let scope = Scope::Event(s.event.clone());
     let live = report::report(s.t.store.conn(), &scope, false).unwrap();
-    assert_eq!(live.sales_count, 0);
-    assert_eq!(live.total.text, "0.00");
+    assert_eq!(live.sales.sales_count, 0);
+    assert_eq!(live.sales.total.text, "0.00");
     assert_eq!(
         live.cash.sessions, 0,
         "a practice session is not a live one"
     );
     let all = report::report(s.t.store.conn(), &scope, true).unwrap();
-    assert_eq!(all.sales_count, 1);
-    assert_eq!(all.total.text, "12.50");
+    assert_eq!(all.sales.sales_count, 1);
+    assert_eq!(all.sales.total.text, "12.50");
 }
 
 #[test]
@@ -289,7 +302,7 @@ fn events_compare_side_by_side_with_the_same_figures() {
             events::open(tx, &e.id)
         })
         .unwrap();
-    let rows = report::compare(day.s.t.store.conn(), &[], false).unwrap();
+    let rows = compare::compare(day.s.t.store.conn(), &[], false).unwrap();
     let seen: Vec<(&str, i64, &str)> = rows
         .iter()
         .map(|r| (r.event.name.as_str(), r.sales_count, r.total.text.as_str()))
@@ -301,7 +314,7 @@ fn events_compare_side_by_side_with_the_same_figures() {
     assert_eq!(rows[0].conversion.as_deref(), Some("20.0"));
     assert_eq!(rows[1].conversion, None, "no visitors, no conversion");
     assert_eq!(rows[0].cash_variance.text, "-0.50");
-    let only = report::compare(
+    let only = compare::compare(
         day.s.t.store.conn(),
         std::slice::from_ref(&second.id),
         false,
@@ -316,10 +329,16 @@ fn a_date_range_report_covers_the_sales_of_those_local_days() {
     let conn = day.s.t.store.conn();
     let scope = Scope::range("2026-12-05", "2026-12-05").unwrap();
     let r = report::report(conn, &scope, false).unwrap();
-    assert_eq!(r.total.text, "39.75");
+    assert_eq!(r.sales.total.text, "39.75");
     assert_eq!(r.visitors, 10);
     let before = Scope::range("2026-12-01", "2026-12-04").unwrap();
-    assert_eq!(report::report(conn, &before, false).unwrap().sales_count, 0);
+    assert_eq!(
+        report::report(conn, &before, false)
+            .unwrap()
+            .sales
+            .sales_count,
+        0
+    );
 }
 
 #[test]
@@ -338,7 +357,7 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
     let event = s.event.clone();
     let total =
         s.t.store
-            .write(&actor, |tx| report::record_visitors(tx, &event, 1, false))
+            .write(&actor, |tx| visitors::record_visitors(tx, &event, 1, false))
             .unwrap();
     assert_eq!(total, 1);
     let journal = s.t.journal_len();
@@ -351,7 +370,7 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
         let err =
             s.t.store
                 .write(&actor, |tx| {
-                    report::record_visitors(tx, &event, delta, manual)
+                    visitors::record_visitors(tx, &event, delta, manual)
                 })
                 .unwrap_err();
         assert_eq!(err.field(), Some("visitors"), "{err}");
@@ -359,14 +378,14 @@ fn the_visitor_tally_is_an_append_only_ledger_that_never_goes_negative() {
     }
     let err =
         s.t.store
-            .write(&actor, |tx| report::record_visitors(tx, "nope", 1, false))
+            .write(&actor, |tx| visitors::record_visitors(tx, "nope", 1, false))
             .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
     assert_eq!(s.t.journal_len(), journal, "nothing was written");
     assert_eq!(s.t.count("SELECT count(*) FROM visitor_tally"), 1);
-    assert_eq!(report::visitors(s.t.store.conn(), &event).unwrap(), 1);
-    assert!(report::parse_visitor_delta("twelve").is_err());
-    assert_eq!(report::parse_visitor_delta(" -3 ").unwrap(), -3);
+    assert_eq!(visitors::visitors(s.t.store.conn(), &event).unwrap(), 1);
+    assert!(visitors::parse_visitor_delta("twelve").is_err());
+    assert_eq!(visitors::parse_visitor_delta(" -3 ").unwrap(), -3);
 
     let conn = s.t.store.conn();
     let upd = conn.execute("UPDATE visitor_tally SET delta = 50", []);
@@ -398,10 +417,58 @@ fn an_absurd_visitor_number_is_refused_not_a_crash() {
         let err =
             s.t.store
                 .write(&s.cashier(), |tx| {
-                    report::record_visitors(tx, &event, delta, true)
+                    visitors::record_visitors(tx, &event, delta, true)
                 })
                 .unwrap_err();
         assert_eq!(err.field(), Some("visitors"), "{delta}: {err}");
     }
-    assert_eq!(report::visitors(s.t.store.conn(), &event).unwrap(), 0);
+    assert_eq!(visitors::visitors(s.t.store.conn(), &event).unwrap(), 0);
+}
+
+#[test]
+fn only_an_event_that_has_opened_takes_visitor_counts_and_every_event_says_so() {
+    let mut s = shop();
+    let actor = Actor::system("test");
+    let planned =
+        s.t.store
+            .write(&actor, |tx| {
+                events::create(
+                    tx,
+                    &EventInput {
+                        name: "Spring fair".into(),
+                        venue: String::new(),
+                        starts_at: "2027-04-10T10:00".into(),
+                        ends_at: "2027-04-10T16:00".into(),
+                        notes: String::new(),
+                    },
+                )
+            })
+            .unwrap();
+    assert!(!planned.accepts_visitors);
+    let err =
+        s.t.store
+            .write(&actor, |tx| {
+                visitors::record_visitors(tx, &planned.id, 1, false)
+            })
+            .unwrap_err();
+    assert_eq!(err.field(), Some("event"));
+    assert!(err.to_string().contains("has not opened"), "{err}");
+
+    let open = events::get(s.t.store.conn(), &s.event).unwrap();
+    assert!(open.accepts_visitors);
+    let closed =
+        s.t.store
+            .write(&actor, |tx| events::close(tx, &open.id))
+            .unwrap();
+    assert!(
+        closed.accepts_visitors,
+        "a count from paper is added afterwards"
+    );
+    let event = closed.id.clone();
+    assert_eq!(
+        s.t.store
+            .write(&actor, |tx| visitors::record_visitors(tx, &event, 12, true))
+            .unwrap(),
+        12
+    );
 }

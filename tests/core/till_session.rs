@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput};
+use popup_till_core::till::z_report::{self, ZReport};
 use popup_till_core::{till::checkout, ErrorCode};
 
 use crate::till_support::{card, cart, cash, line, shop, Shop, PIN};
@@ -20,7 +21,7 @@ fn move_cash(
         .write(&actor, |tx| session::move_cash(tx, kind, amount, reason))
 }
 
-fn close(s: &mut Shop, counted: &str, reason: &str) -> popup_till_core::Result<session::ZReport> {
+fn close(s: &mut Shop, counted: &str, reason: &str) -> popup_till_core::Result<ZReport> {
     let actor = s.cashier();
     s.t.store.write(&actor, |tx| {
         session::close(
@@ -107,19 +108,19 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     let z = close(&mut s, "63.00", "a coin rolled away").unwrap();
     assert_eq!(z.number, 1);
     let f = &z.figures;
-    assert_eq!(f.sales_count, 3);
-    assert_eq!((f.voids_count, f.voids_total.as_str()), (1, "12.50"));
-    assert_eq!(f.net_total, "15.80");
+    assert_eq!(f.sales_count, 2, "the voided sale does not count");
+    assert_eq!((f.voids.count, f.voids.total.text.as_str()), (1, "12.50"));
+    assert_eq!(f.total.text, "15.80");
     let methods: Vec<(&str, i64, &str)> = f
-        .by_method
+        .payments
         .iter()
-        .map(|m| (m.method.as_str(), m.count, m.amount.as_str()))
+        .map(|m| (m.method.as_str(), m.count, m.amount.text.as_str()))
         .collect();
-    assert_eq!(methods, vec![("cash", 1, "7.50"), ("card", 2, "8.30")]);
+    assert_eq!(methods, vec![("card", 2, "8.30"), ("cash", 1, "7.50")]);
     let taxes: Vec<(&str, &str)> = f
         .tax_by_rate
         .iter()
-        .map(|t| (t.rate.as_str(), t.tax.as_str()))
+        .map(|t| (t.rate.as_str(), t.tax.text.as_str()))
         .collect();
     assert_eq!(taxes, vec![("5.5", "0.17"), ("20", "2.08")]);
     assert_eq!(
@@ -128,16 +129,29 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     );
     assert_eq!(
         (
-            f.expected_cash.as_str(),
-            f.counted_cash.as_str(),
-            f.variance.as_str()
+            f.cash.expected.text.as_str(),
+            f.cash.counted.text.as_str(),
+            f.cash.variance.text.as_str()
         ),
         ("63.30", "63.00", "-0.30")
+    );
+    assert_eq!(
+        (
+            f.cash.opening_float.minor,
+            f.cash.taken.minor,
+            f.cash.change_given.minor,
+            f.cash.refunded.minor,
+            f.cash.paid_in.minor,
+            f.cash.paid_out.minor,
+            f.cash.drops.minor
+        ),
+        (10000, 3000, 1000, 1250, 1000, 420, 5000),
+        "the Z freezes the parts of the formula"
     );
     assert_eq!(f.variance_reason, "a coin rolled away");
 
     // Shown again exactly as written; never changed.
-    let again = session::z_report(s.t.store.conn(), &z.id).unwrap();
+    let again = z_report::z_report(s.t.store.conn(), &z.id).unwrap();
     assert_eq!(again, z);
     let err =
         s.t.store
@@ -288,4 +302,68 @@ fn a_count_by_denomination_is_summed_and_bad_counts_name_the_field() {
             })
             .unwrap();
     assert_eq!(stored, r#"{"0.50":10,"5.00":3}"#);
+}
+
+/// A Z report as the till stored it before every figure had one name
+/// (format 1): amounts as text, `sales_count` with the voided sale in it,
+/// `net_total` for the total taken.
+const FORMAT_ONE: &str = r#"{"currency":"EUR","practice":false,"sales_count":3,"voids_count":1,"voids_total":"12.50","net_total":"15.80","gross_total":"28.30","discounts":"0.00","rounding":"0.00","by_method":[{"method":"cash","count":1,"amount":"7.50"},{"method":"card","count":2,"amount":"8.30"}],"tax_by_rate":[{"rate":"5.5","net":"3.13","tax":"0.17","gross":"3.30"},{"rate":"20","net":"10.42","tax":"2.08","gross":"12.50"}],"first_receipt":"T1-000001","last_receipt":"T1-000003","opening_float":"100.00","cash_taken":"30.00","change_given":"10.00","cash_refunded":"12.50","paid_in":"10.00","paid_out":"4.20","drops":"50.00","expected_cash":"63.30","counted_cash":"63.00","variance":"-0.30","variance_reason":"a coin rolled away","opened_at":"2026-12-05T09:00:00.000Z","closed_at":"2026-12-05T17:00:00.000Z"}"#;
+
+#[test]
+fn a_z_report_stored_before_the_figures_had_one_name_still_reads() {
+    let mut s = shop();
+    s.open_session("0", false);
+    let session = session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .unwrap();
+    // Stored rows are never rewritten: this one stays as format 1 wrote it.
+    s.t.store
+        .conn()
+        .execute(
+            "INSERT INTO z_report (id, device_id, session_id, number, practice, sales_count, total_minor, expected_cash_minor, counted_cash_minor, variance_minor, figures, at_utc, utc_offset_minutes)
+             VALUES ('z-old', ?1, ?2, 7, 0, 3, 1580, 6330, 6300, -30, ?3, '2026-12-05T17:00:00.000Z', 60)",
+            (s.t.store.device_id(), &session.id, FORMAT_ONE),
+        )
+        .unwrap();
+    let z = z_report::z_report(s.t.store.conn(), "z-old").unwrap();
+    let f = &z.figures;
+    assert_eq!(f.version, 1, "it says which format it was read from");
+    assert_eq!(f.sales_count, 2, "the voided sale is not a sale any more");
+    assert_eq!((f.voids.count, f.voids.total.text.as_str()), (1, "12.50"));
+    assert_eq!((f.total.minor, f.total.text.as_str()), (1580, "15.80"));
+    assert_eq!(
+        (
+            f.net.text.as_str(),
+            f.tax.text.as_str(),
+            f.gross.text.as_str()
+        ),
+        ("13.55", "2.25", "15.80"),
+        "the sums of its rates"
+    );
+    assert_eq!(f.average_basket.text, "7.90");
+    let methods: Vec<(&str, i64, i64)> = f
+        .payments
+        .iter()
+        .map(|p| (p.method.as_str(), p.count, p.amount.minor))
+        .collect();
+    assert_eq!(methods, vec![("cash", 1, 750), ("card", 2, 830)]);
+    assert_eq!(
+        (
+            f.cash.expected.minor,
+            f.cash.counted.minor,
+            f.cash.variance.minor,
+            f.cash.refunded.minor,
+            f.cash.drops.minor
+        ),
+        (6330, 6300, -30, 1250, 5000)
+    );
+    assert_eq!(f.variance_reason, "a coin rolled away");
+    assert!(z_report::z_reports(s.t.store.conn())
+        .unwrap()
+        .iter()
+        .any(|z| z.id == "z-old"));
+
+    // A format this till does not know is refused by name, not misread.
+    let err = z_report::read_figures(r#"{"version": 9}"#).unwrap_err();
+    assert!(err.contains("format 9"), "{err}");
 }

@@ -290,6 +290,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         reports::event_visitors,
         reports::count_visitor,
         reports::enter_visitors,
+        reports::suggest_export_folder,
         reports::export_package,
     ]
 }

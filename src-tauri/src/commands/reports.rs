@@ -1,7 +1,10 @@
 //! Commands of the Reports and Export screens and the footfall tally.
 
+use popup_till_core::reporting::compare::{self, ComparisonRow};
 use popup_till_core::reporting::export::{self, ExportRequest, ExportResult, Progress};
-use popup_till_core::reporting::report::{self, ComparisonRow, EventReport, Scope};
+use popup_till_core::reporting::report::{self, EventReport};
+use popup_till_core::reporting::scope::Scope;
+use popup_till_core::reporting::visitors;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -23,24 +26,38 @@ pub fn compare_events(
     state: State<'_, AppState>,
     include_practice: bool,
 ) -> Reply<Vec<ComparisonRow>> {
-    state.with_store(|store| report::compare(store.conn(), &[], include_practice))
+    state.with_store(|store| compare::compare(store.conn(), &[], include_practice))
 }
 
 #[tauri::command(async)]
 pub fn event_visitors(state: State<'_, AppState>, event_id: String) -> Reply<i64> {
-    state.with_store(|store| report::visitors(store.conn(), &event_id))
+    state.with_store(|store| visitors::visitors(store.conn(), &event_id))
 }
 
 /// The "+1 visitor" tap.
 #[tauri::command(async)]
 pub fn count_visitor(state: State<'_, AppState>, event_id: String) -> Reply<i64> {
-    state.write(|tx| report::record_visitors(tx, &event_id, 1, false))
+    state.write(|tx| visitors::record_visitors(tx, &event_id, 1, false))
 }
 
 /// A counted number of visitors typed in, or a correction (negative).
 #[tauri::command(async)]
 pub fn enter_visitors(state: State<'_, AppState>, event_id: String, count: String) -> Reply<i64> {
-    state.write(|tx| report::enter_visitors(tx, &event_id, &count))
+    state.write(|tx| visitors::enter_visitors(tx, &event_id, &count))
+}
+
+/// The folder the core proposes for an export inside the chosen `parent`.
+#[tauri::command(async)]
+pub fn suggest_export_folder(
+    state: State<'_, AppState>,
+    parent: String,
+    event_id: Option<String>,
+    from: String,
+    to: String,
+) -> Reply<String> {
+    state.with_store(|store| {
+        export::suggested_folder(store.conn(), &parent, event_id.as_deref(), &from, &to)
+    })
 }
 
 #[tauri::command(async)]

@@ -1,12 +1,13 @@
 //! The till's commands: sessions (open, cash in/out, close with its Z
 //! report), building and completing sales, voids, receipts and parked
-//! carts. Each is one call into `popup_till_core::till::checkout` or
-//! `popup_till_core::till::session`.
+//! carts. Each is one call into `popup_till_core::till::checkout`,
+//! `popup_till_core::till::session` or `popup_till_core::till::z_report`.
 
 use popup_till_core::till::checkout::{
     self, CartInput, Completed, PaymentInput, Quote, Receipt, TillOverview, TillProduct,
 };
-use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput, Session, ZReport};
+use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput, Session};
+use popup_till_core::till::z_report::{self, ZReport};
 use tauri::State;
 
 use super::{ApiError, OrganizerPin};
@@ -50,7 +51,7 @@ pub fn close_till_session(state: State<'_, AppState>, input: CloseInput) -> Repl
 
 #[tauri::command(async)]
 pub fn z_report(state: State<'_, AppState>, id: String) -> Reply<ZReport> {
-    state.with_store(|store| session::z_report(store.conn(), &id))
+    state.with_store(|store| z_report::z_report(store.conn(), &id))
 }
 
 #[tauri::command(async)]

@@ -122,7 +122,7 @@ async fn the_till_completes_its_flow_step_counts_visitors_and_takes_a_pre_order(
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].contact.as_ref().unwrap().name, "Ines Lagarde");
     assert_eq!(
-        popup_till_core::reporting::report::visitors(store.conn(), &event.id).unwrap(),
+        popup_till_core::reporting::visitors::visitors(store.conn(), &event.id).unwrap(),
         2
     );
 }

@@ -237,7 +237,7 @@ fn sell_the_day(
             counted_hour = Some(base / 60);
             let visitors = 90 + door.roll(40) as i64;
             store.write(&Actor::person(cashier), |tx| {
-                crate::reporting::report::record_visitors(tx, &event.id, visitors, true)
+                crate::reporting::visitors::record_visitors(tx, &event.id, visitors, true)
             })?;
         }
         if n == PAST_DAY_SALES / 3 {

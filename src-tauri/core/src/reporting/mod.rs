@@ -1,6 +1,13 @@
-//! Reporting: the figures of an event or a date range, the comparison of
-//! events and the visitor tally (`report`), and the accountant's CSV package
-//! (`export`).
+//! Reporting: every figure an organizer or an accountant sees, over one
+//! `Scope` (a till session, an event, a date range). `figures` defines the
+//! sales and cash figures once (`docs/figures.md`); `report` is the event
+//! report, `compare` puts events side by side, `visitors` is the footfall
+//! tally and which events take it, and `export` writes the accountant's CSV
+//! package. The Z report (`till::z_report`) takes its figures from here too.
 
+pub mod compare;
 pub mod export;
+pub mod figures;
 pub mod report;
+pub mod scope;
+pub mod visitors;

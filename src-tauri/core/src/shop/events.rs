@@ -45,6 +45,9 @@ pub struct Event {
     pub ends_at: String,
     pub notes: String,
     pub status: EventStatus,
+    /// Whether the footfall tally takes counts now (the core's answer, from
+    /// `reporting::visitors::accepts_visitors`; the window only renders it).
+    pub accepts_visitors: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -116,6 +119,7 @@ fn validate(input: &EventInput) -> Result<Valid> {
 }
 
 fn read_event(r: &rusqlite::Row) -> rusqlite::Result<Event> {
+    let status = EventStatus::from_db(&r.get::<_, String>(6)?);
     Ok(Event {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -123,7 +127,8 @@ fn read_event(r: &rusqlite::Row) -> rusqlite::Result<Event> {
         starts_at: r.get(3)?,
         ends_at: r.get(4)?,
         notes: r.get(5)?,
-        status: EventStatus::from_db(&r.get::<_, String>(6)?),
+        status,
+        accepts_visitors: crate::reporting::visitors::accepts_visitors(status),
     })
 }
 

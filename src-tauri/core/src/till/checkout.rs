@@ -1364,7 +1364,7 @@ pub struct TillOverview {
     pub parked: Vec<ParkedCart>,
     pub recent: Vec<SaleSummary>,
     pub quick_keys: Vec<TillProduct>,
-    pub z_reports: Vec<session::ZReport>,
+    pub z_reports: Vec<crate::till::z_report::ZReport>,
 }
 
 pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview> {
@@ -1374,7 +1374,7 @@ pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview>
         Some(s) => recent_sales(conn, s, 8)?,
         None => Vec::new(),
     };
-    let mut z_reports = session::z_reports(conn)?;
+    let mut z_reports = crate::till::z_report::z_reports(conn)?;
     z_reports.truncate(10);
     Ok(TillOverview {
         event_name: crate::shop::events::current(conn)?.map(|e| e.name),

@@ -1,19 +1,21 @@
 //! Till sessions: the drawer from the counted opening float to the blind
-//! count at close. Owns cash paid in / paid out / dropped, the expected-cash
-//! formula, the variance, and the numbered Z report that freezes a closed
-//! session's figures (it can be shown again, never changed).
+//! count at close. Owns opening, cash paid in / paid out / dropped, the
+//! expected-cash formula, the variance, and the close, which writes the Z
+//! report (`z_report`).
 //!
 //! Expected cash = float + cash taken − change given − cash refunded (voids
 //! of cash sales, in the session that voided them) + paid in − paid out − drops.
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::Tx;
 use crate::money::Currency;
+use crate::reporting::scope::{Filter, Scope};
 use crate::text::clean;
+use crate::till::z_report::{self, ZReport};
 use crate::{new_id, shop::events, shop::settings, Error, Result};
 
 /// An open or closed session, as the till shows it.
@@ -59,66 +61,6 @@ impl CashKind {
             CashKind::Drop => "drop",
         }
     }
-}
-
-/// The frozen figures of a closed session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ZFigures {
-    pub currency: String,
-    pub practice: bool,
-    /// Completed sales of the session, voided ones included.
-    pub sales_count: i64,
-    /// Voids made in this session (of any sale of this till).
-    pub voids_count: i64,
-    pub voids_total: String,
-    /// Completed sales minus voided ones.
-    pub net_total: String,
-    pub gross_total: String,
-    pub discounts: String,
-    pub rounding: String,
-    pub by_method: Vec<MethodTotal>,
-    pub tax_by_rate: Vec<RateTotal>,
-    pub first_receipt: Option<String>,
-    pub last_receipt: Option<String>,
-    pub opening_float: String,
-    pub cash_taken: String,
-    pub change_given: String,
-    pub cash_refunded: String,
-    pub paid_in: String,
-    pub paid_out: String,
-    pub drops: String,
-    pub expected_cash: String,
-    pub counted_cash: String,
-    pub variance: String,
-    pub variance_reason: String,
-    pub opened_at: String,
-    pub closed_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MethodTotal {
-    pub method: String,
-    pub count: i64,
-    pub amount: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RateTotal {
-    pub rate: String,
-    pub net: String,
-    pub tax: String,
-    pub gross: String,
-}
-
-/// A Z report: its number and frozen figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ZReport {
-    pub id: String,
-    pub session_id: String,
-    pub number: i64,
-    pub practice: bool,
-    pub at_utc: String,
-    pub figures: ZFigures,
 }
 
 const COLUMNS: &str =
@@ -359,40 +301,43 @@ impl CashParts {
 
 /// The cash figures of a session as they stand now.
 pub fn cash_parts(conn: &Connection, session_id: &str) -> Result<CashParts> {
-    let float: i64 = conn.query_row(
-        "SELECT opening_float_minor FROM till_session WHERE id = ?1",
-        [session_id],
-        |r| r.get(0),
-    )?;
-    let (taken, change): (i64, i64) = conn.query_row(
-        "SELECT coalesce(sum(p.tendered_minor), 0), coalesce(sum(p.change_minor), 0)
-         FROM sale s JOIN payment p ON p.sale_id = s.id
-         WHERE s.session_id = ?1 AND p.method = 'cash'",
-        [session_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let refunded: i64 = conn.query_row(
-        "SELECT coalesce(sum(p.amount_minor), 0)
-         FROM sale_void v JOIN payment p ON p.sale_id = v.sale_id
-         WHERE v.session_id = ?1 AND p.method = 'cash'",
-        [session_id],
-        |r| r.get(0),
-    )?;
-    let by_kind = |kind: &str| -> Result<i64> {
+    cash_parts_of(conn, &Scope::Session(session_id.to_string()).sessions(true))
+}
+
+/// The cash figures of the sessions `sessions` selects (alias `t`), summed.
+/// Refunds count in the session that made the void, whichever sold the sale.
+pub(crate) fn cash_parts_of(conn: &Connection, sessions: &Filter) -> Result<CashParts> {
+    let sum = |sql: &str| -> Result<(i64, i64, i64)> {
         Ok(conn.query_row(
-            "SELECT coalesce(sum(amount_minor), 0) FROM cash_movement WHERE session_id = ?1 AND kind = ?2",
-            (session_id, kind),
-            |r| r.get(0),
+            &format!("{sql} WHERE {}", sessions.sql),
+            params_from_iter(sessions.params.iter()),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     };
+    let (float, _, _) =
+        sum("SELECT coalesce(sum(t.opening_float_minor), 0), 0, 0 FROM till_session t")?;
+    let (taken, change, _) = sum(
+        "SELECT coalesce(sum(p.tendered_minor), 0), coalesce(sum(p.change_minor), 0), 0
+         FROM till_session t JOIN sale s ON s.session_id = t.id
+         JOIN payment p ON p.sale_id = s.id AND p.method = 'cash'",
+    )?;
+    let (refunded, _, _) = sum("SELECT coalesce(sum(p.amount_minor), 0), 0, 0
+         FROM till_session t JOIN sale_void v ON v.session_id = t.id
+         JOIN payment p ON p.sale_id = v.sale_id AND p.method = 'cash'")?;
+    let (paid_in, paid_out, drops) = sum(
+        "SELECT coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'paid_in'), 0),
+                coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'paid_out'), 0),
+                coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'drop'), 0)
+         FROM till_session t JOIN cash_movement c ON c.session_id = t.id",
+    )?;
     Ok(CashParts {
         float,
         taken,
         change,
         refunded,
-        paid_in: by_kind("paid_in")?,
-        paid_out: by_kind("paid_out")?,
-        drops: by_kind("drop")?,
+        paid_in,
+        paid_out,
+        drops,
     })
 }
 
@@ -451,44 +396,14 @@ pub fn close(tx: &Tx, input: &CloseInput) -> Result<ZReport> {
             reason
         ],
     )?;
-    let figures = figures(
-        tx,
-        &session,
-        &currency,
-        parts,
-        counted,
-        &reason,
-        &tx.now.utc,
-    )?;
-    let number: i64 = tx.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM z_report WHERE device_id = ?1 AND practice = ?2",
-        (tx.device_id, session.practice),
-        |r| r.get(0),
-    )?;
-    let id = new_id();
-    let text = serde_json::to_string(&figures)
-        .map_err(|e| Error::Integrity(format!("cannot encode the Z report: {e}")))?;
-    let total: i64 = tx.query_row(
-        "SELECT coalesce(sum(s.total_minor), 0) FROM sale s
-         WHERE s.session_id = ?1 AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)",
-        [&session.id],
-        |r| r.get(0),
-    )?;
-    tx.execute(
-        "INSERT INTO z_report (id, device_id, session_id, number, practice, sales_count, total_minor, expected_cash_minor, counted_cash_minor, variance_minor, figures, at_utc, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        rusqlite::params![
-            id, tx.device_id, session.id, number, session.practice, figures.sales_count, total,
-            expected, counted, variance, text, tx.now.utc, tx.now.offset_minutes
-        ],
-    )?;
+    let z = z_report::write(tx, &session, &currency, &reason)?;
     tx.journal(
         "till_session.closed",
         "till_session",
         &session.id,
         serde_json::json!({
-            "z_report_id": id, "z_number": number, "expected_minor": expected,
-            "counted_minor": counted, "variance_minor": variance, "total_minor": total,
+            "z_report_id": z.id, "z_number": z.number, "expected_minor": expected,
+            "counted_minor": counted, "variance_minor": variance, "total_minor": z.figures.total.minor,
         }),
     )?;
     // Closing a live till with its count is the work of the close-till step.
@@ -501,181 +416,7 @@ pub fn close(tx: &Tx, input: &CloseInput) -> Result<ZReport> {
             &session.id,
         )?;
     }
-    Ok(ZReport {
-        id,
-        session_id: session.id,
-        number,
-        practice: session.practice,
-        at_utc: tx.now.utc.clone(),
-        figures,
-    })
-}
-
-fn figures(
-    conn: &Connection,
-    session: &Session,
-    currency: &Currency,
-    parts: CashParts,
-    counted: i64,
-    reason: &str,
-    closed_at: &str,
-) -> Result<ZFigures> {
-    let f = |m: i64| currency.format(currency.from_minor(m));
-    let live = "NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)";
-    let (sales_count, gross, net, discounts, rounding): (i64, i64, i64, i64, i64) = conn
-        .query_row(
-            &format!(
-                "SELECT count(*), coalesce(sum(total_minor), 0),
-                    coalesce(sum(CASE WHEN {live} THEN total_minor ELSE 0 END), 0),
-                    coalesce(sum(CASE WHEN {live} THEN discount_minor ELSE 0 END), 0),
-                    coalesce(sum(CASE WHEN {live} THEN rounding_minor ELSE 0 END), 0)
-                 FROM sale s WHERE s.session_id = ?1"
-            ),
-            [&session.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-    let (voids_count, voids_total): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(s.total_minor), 0) FROM sale_void v JOIN sale s ON s.id = v.sale_id WHERE v.session_id = ?1",
-        [&session.id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let mut by_method = Vec::new();
-    {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT p.method, count(*), sum(p.amount_minor) FROM sale s JOIN payment p ON p.sale_id = s.id
-             WHERE s.session_id = ?1 AND {live} GROUP BY p.method
-             ORDER BY CASE p.method WHEN 'cash' THEN 1 WHEN 'card' THEN 2 WHEN 'mobile' THEN 3 ELSE 4 END"
-        ))?;
-        let rows = stmt.query_map([&session.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (method, count, amount) = row?;
-            by_method.push(MethodTotal {
-                method,
-                count,
-                amount: f(amount),
-            });
-        }
-    }
-    let mut tax_by_rate = Vec::new();
-    {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT l.tax_rate, sum(l.net_minor), sum(l.tax_minor), sum(l.gross_minor)
-             FROM sale s JOIN sale_line l ON l.sale_id = s.id
-             WHERE s.session_id = ?1 AND {live} GROUP BY l.tax_rate ORDER BY CAST(l.tax_rate AS REAL)"
-        ))?;
-        let rows = stmt.query_map([&session.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (rate, net, tax, gross) = row?;
-            tax_by_rate.push(RateTotal {
-                rate,
-                net: f(net),
-                tax: f(tax),
-                gross: f(gross),
-            });
-        }
-    }
-    let receipt = |order: &str| -> Result<Option<String>> {
-        Ok(conn
-            .query_row(
-                &format!("SELECT receipt_number FROM sale WHERE session_id = ?1 ORDER BY receipt_seq {order} LIMIT 1"),
-                [&session.id],
-                |r| r.get(0),
-            )
-            .optional()?)
-    };
-    let expected = parts.expected();
-    Ok(ZFigures {
-        currency: currency.code.clone(),
-        practice: session.practice,
-        sales_count,
-        voids_count,
-        voids_total: f(voids_total),
-        net_total: f(net),
-        gross_total: f(gross),
-        discounts: f(discounts),
-        rounding: f(rounding),
-        by_method,
-        tax_by_rate,
-        first_receipt: receipt("ASC")?,
-        last_receipt: receipt("DESC")?,
-        opening_float: f(parts.float),
-        cash_taken: f(parts.taken),
-        change_given: f(parts.change),
-        cash_refunded: f(parts.refunded),
-        paid_in: f(parts.paid_in),
-        paid_out: f(parts.paid_out),
-        drops: f(parts.drops),
-        expected_cash: f(expected),
-        counted_cash: f(counted),
-        variance: f(counted - expected),
-        variance_reason: reason.to_string(),
-        opened_at: session.opened_at.clone(),
-        closed_at: closed_at.to_string(),
-    })
-}
-
-fn read_z(r: &rusqlite::Row) -> rusqlite::Result<(String, String, i64, bool, String, String)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get::<_, i64>(3)? == 1,
-        r.get(4)?,
-        r.get(5)?,
-    ))
-}
-
-fn z_from(row: (String, String, i64, bool, String, String)) -> Result<ZReport> {
-    let (id, session_id, number, practice, at_utc, text) = row;
-    let figures = serde_json::from_str(&text)
-        .map_err(|e| Error::Integrity(format!("Z report {number} cannot be read: {e}")))?;
-    Ok(ZReport {
-        id,
-        session_id,
-        number,
-        practice,
-        at_utc,
-        figures,
-    })
-}
-
-/// A stored Z report, exactly as it was written at close.
-pub fn z_report(conn: &Connection, id: &str) -> Result<ZReport> {
-    let row = conn
-        .query_row(
-            "SELECT id, session_id, number, practice, at_utc, figures FROM z_report WHERE id = ?1",
-            [id],
-            read_z,
-        )
-        .optional()?
-        .ok_or_else(|| Error::not_found("Z report", id))?;
-    z_from(row)
-}
-
-/// Every Z report of this till, newest first.
-pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report ORDER BY at_utc DESC",
-    )?;
-    let rows = stmt.query_map([], read_z)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(z_from(row?)?);
-    }
-    Ok(out)
+    Ok(z)
 }
 
 /// Close the open session, then checkpoint the WAL: closing the till is an

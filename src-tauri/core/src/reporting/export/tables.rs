@@ -1,0 +1,352 @@
+//! The export's tables: every CSV file's columns (name, how its values are
+//! written, what they mean) and the query that reads its rows. The writer
+//! and `datapackage.json` are both driven by these definitions, so a file
+//! and its description cannot drift apart.
+
+/// How a column's values are written and described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Text (ids, codes or what a person typed): made inert if need be.
+    Text,
+    Integer,
+    /// INTEGER minor units written as a decimal amount.
+    Money,
+    /// Canonical decimal text (prices, quantities, rates).
+    Decimal,
+    /// INTEGER thousandths written as a decimal quantity.
+    Milli,
+    /// Two SQL columns, UTC text and offset minutes, written as one local
+    /// ISO 8601 time with its offset.
+    DateTime,
+    Boolean,
+}
+
+pub(super) struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub description: &'static str,
+}
+
+const fn col(name: &'static str, kind: Kind, description: &'static str) -> Column {
+    Column {
+        name,
+        kind,
+        description,
+    }
+}
+
+pub(super) struct Table {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub columns: &'static [Column],
+    pub primary_key: &'static [&'static str],
+    /// (column, resource, column) to join on.
+    pub foreign_keys: &'static [(&'static str, &'static str, &'static str)],
+}
+
+use Kind::{Boolean, DateTime as Time, Decimal as Dec, Integer, Milli, Money as Amount, Text};
+
+pub(super) const SALES: Table = Table {
+    name: "sales",
+    title: "Sales (voided ones flagged)",
+    columns: &[
+        col("id", Text, "Sale id"),
+        col("receipt_number", Text, "Printed receipt number"),
+        col("event_id", Text, "Event id"),
+        col("session_id", Text, "Till session id (till_sessions.csv)"),
+        col("device_id", Text, "Till (device) id"),
+        col("cashier_id", Text, "Cashier's person id"),
+        col("practice", Boolean, "A practice sale (not real takings)"),
+        col(
+            "voided",
+            Boolean,
+            "The sale was voided afterwards; it does not count",
+        ),
+        col("currency", Text, "ISO 4217 currency code"),
+        col(
+            "tax_mode",
+            Text,
+            "Prices include tax (inclusive) or not (exclusive)",
+        ),
+        col("subtotal", Amount, "Subtotal after discounts"),
+        col("discount", Amount, "Line and whole-sale discounts"),
+        col(
+            "sale_discount",
+            Amount,
+            "Whole-sale discount (part of discount)",
+        ),
+        col("tax", Amount, "Tax"),
+        col("rounding", Amount, "Cash rounding"),
+        col(
+            "total",
+            Amount,
+            "Total taken = sum of line gross + rounding",
+        ),
+        col(
+            "approved_by",
+            Text,
+            "Organizer id who approved an override, if any",
+        ),
+        col("stock_warning", Boolean, "A line drove stock below zero"),
+        col("at", Time, "Time of sale, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+pub(super) const SALES_SQL: &str = "SELECT s.id, s.receipt_number, s.event_id, s.session_id, s.device_id, s.cashier_id, s.practice,
+        EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id), s.currency, s.tax_mode, s.subtotal_minor,
+        s.discount_minor, s.sale_discount_minor, s.tax_minor, s.rounding_minor, s.total_minor, s.approved_by,
+        s.stock_warning, s.at_utc, s.utc_offset_minutes
+ FROM sale s WHERE {f} ORDER BY s.at_utc, s.id";
+
+pub(super) const SALE_LINES: Table = Table {
+    name: "sale_lines",
+    title: "Lines of the sales",
+    columns: &[
+        col("id", Text, "Line id"),
+        col("sale_id", Text, "Sale id (sales.csv)"),
+        col("line_no", Integer, "Line number on the receipt"),
+        col("product_id", Text, "Product id"),
+        col("sku", Text, "Product code at the time of sale"),
+        col("name", Text, "Product name at the time of sale"),
+        col("unit", Text, "each, kg or l"),
+        col("unit_price", Dec, "Unit price charged"),
+        col(
+            "list_unit_price",
+            Dec,
+            "Catalog price when the price was overridden",
+        ),
+        col("quantity", Dec, "Quantity sold"),
+        col("amount", Amount, "Line amount before discounts"),
+        col("line_discount", Amount, "Discount on this line"),
+        col(
+            "sale_discount",
+            Amount,
+            "This line's share of the whole-sale discount",
+        ),
+        col("tax_rate", Dec, "Tax rate in percent"),
+        col("net", Amount, "Net (without tax) after discounts"),
+        col("tax", Amount, "Tax"),
+        col("gross", Amount, "Gross = net + tax"),
+        col("handover_later", Boolean, "Paid now, handed over later"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("sale_id", "sales", "id")],
+};
+pub(super) const SALE_LINES_SQL: &str = "SELECT l.id, l.sale_id, l.line_no, l.product_id, l.sku, l.name, l.unit, l.unit_price,
+        l.list_unit_price, l.quantity, l.amount_minor, l.line_discount_minor, l.sale_discount_minor, l.tax_rate,
+        l.net_minor, l.tax_minor, l.gross_minor, l.handover_later
+ FROM sale s JOIN sale_line l ON l.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, l.line_no";
+
+pub(super) const PAYMENTS: Table = Table {
+    name: "payments",
+    title: "Payments of the sales",
+    columns: &[
+        col("id", Text, "Payment id"),
+        col("sale_id", Text, "Sale id (sales.csv)"),
+        col("seq", Integer, "Payment number within the sale"),
+        col("method", Text, "cash, card, mobile or other"),
+        col(
+            "amount",
+            Amount,
+            "Amount counted toward the sale (tendered - change)",
+        ),
+        col("tendered", Amount, "Amount handed over"),
+        col("change", Amount, "Change given"),
+        col("auth_code", Text, "Card terminal authorisation code"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("sale_id", "sales", "id")],
+};
+pub(super) const PAYMENTS_SQL: &str = "SELECT p.id, p.sale_id, p.seq, p.method, p.amount_minor, p.tendered_minor, p.change_minor, p.auth_code
+ FROM sale s JOIN payment p ON p.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, p.seq";
+
+pub(super) const TILL_SESSIONS: Table = Table {
+    name: "till_sessions",
+    title: "Till sessions: float, count and variance",
+    columns: &[
+        col("id", Text, "Session id"),
+        col("device_id", Text, "Till (device) id"),
+        col("event_id", Text, "Event id"),
+        col("practice", Boolean, "A practice session"),
+        col("opened_by", Text, "Person id who opened it"),
+        col("opened_at", Time, "Opened, local with offset"),
+        col("opening_float", Amount, "Counted opening float"),
+        col("closed_by", Text, "Person id who closed it"),
+        col("closed_at", Time, "Closed, local with offset"),
+        col("counted", Amount, "Cash counted at close"),
+        col("expected", Amount, "Cash expected at close"),
+        col("variance", Amount, "counted - expected"),
+        col("variance_reason", Text, "Reason given for a variance"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+pub(super) const TILL_SESSIONS_SQL: &str = "SELECT t.id, t.device_id, t.event_id, t.practice, t.opened_by, t.opened_at, t.opened_offset_minutes,
+        t.opening_float_minor, t.closed_by, t.closed_at, t.closed_offset_minutes, t.counted_minor, t.expected_minor,
+        t.variance_minor, t.variance_reason
+ FROM till_session t WHERE {f} ORDER BY t.opened_at, t.id";
+
+pub(super) const CASH_MOVEMENTS: Table = Table {
+    name: "cash_movements",
+    title: "Cash paid in, paid out or dropped outside a sale",
+    columns: &[
+        col("id", Text, "Movement id"),
+        col("session_id", Text, "Till session id (till_sessions.csv)"),
+        col("kind", Text, "paid_in, paid_out or drop"),
+        col(
+            "amount",
+            Amount,
+            "Amount (always positive; kind gives the direction)",
+        ),
+        col("reason", Text, "Reason given"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+pub(super) const CASH_MOVEMENTS_SQL: &str = "SELECT c.id, c.session_id, c.kind, c.amount_minor, c.reason, c.actor_id, c.at_utc, c.utc_offset_minutes
+ FROM till_session t JOIN cash_movement c ON c.session_id = t.id WHERE {f} ORDER BY c.at_utc, c.id";
+
+pub(super) const STOCK_MOVEMENTS: Table = Table {
+    name: "stock_movements",
+    title: "Stock ledger: every move of a product",
+    columns: &[
+        col("id", Text, "Movement id"),
+        col("product_id", Text, "Product id"),
+        col("event_id", Text, "Event id"),
+        col("location", Text, "storage or event"),
+        col(
+            "kind",
+            Text,
+            "receive, transfer, sale, return, void, adjust, count, waste, refill or fulfil",
+        ),
+        col(
+            "quantity",
+            Milli,
+            "Signed quantity: positive into the location",
+        ),
+        col("reason", Text, "Reason given"),
+        col("note", Text, "Note"),
+        col("lot_code", Text, "Lot code"),
+        col("source_type", Text, "Document the move came from"),
+        col("source_id", Text, "Id of that document (e.g. a sale id)"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+pub(super) const STOCK_MOVEMENTS_SQL: &str = "SELECT m.id, m.product_id, m.event_id, m.location, m.kind, m.quantity_milli, m.reason, m.note, m.lot_code,
+        m.source_type, m.source_id, m.actor_id, m.at_utc, m.utc_offset_minutes
+ FROM stock_movement m WHERE {f} ORDER BY m.at_utc, m.id";
+
+pub(super) const VISITORS: Table = Table {
+    name: "visitors",
+    title: "Footfall tally: +1 taps, manual counts and corrections",
+    columns: &[
+        col("id", Text, "Tally id"),
+        col("event_id", Text, "Event id"),
+        col("delta", Integer, "Visitors added (negative: a correction)"),
+        col("source", Text, "tap or manual"),
+        col("actor_id", Text, "Person id"),
+        col("at", Time, "Time, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[],
+};
+pub(super) const VISITORS_SQL: &str =
+    "SELECT t.id, t.event_id, t.delta, t.source, t.actor_id, t.at_utc, t.utc_offset_minutes
+ FROM visitor_tally t WHERE {f} ORDER BY t.at_utc, t.id";
+
+pub(super) const JOURNAL: Table = Table {
+    name: "journal",
+    title: "Audit journal entries of the period (hash-chained)",
+    columns: &[
+        col("seq", Integer, "Entry number"),
+        col("id", Text, "Entry id"),
+        col("device_id", Text, "Till (device) id"),
+        col("at_utc", Text, "Time exactly as hashed (UTC)"),
+        col(
+            "utc_offset_minutes",
+            Integer,
+            "Device offset from UTC in minutes, as hashed",
+        ),
+        col("actor_id", Text, "Person id or system actor"),
+        col("action", Text, "What was done"),
+        col("entity", Text, "Kind of record changed"),
+        col("entity_id", Text, "Id of the record changed"),
+        col("details", Text, "Canonical JSON of ids and figures"),
+        col("prev_hash", Text, "Hash of the entry before"),
+        col(
+            "hash",
+            Text,
+            "SHA-256 of this entry (see the journal format)",
+        ),
+    ],
+    primary_key: &["seq"],
+    foreign_keys: &[],
+};
+pub(super) const JOURNAL_SQL: &str = "SELECT j.seq, j.id, j.device_id, j.at_utc, j.utc_offset_minutes, j.actor_id, j.action, j.entity,
+        j.entity_id, j.details, j.prev_hash, j.hash
+ FROM audit_log j WHERE j.at_utc >= ? AND j.at_utc <= ? ORDER BY j.seq";
+
+pub(super) const SUMMARY: Table = Table {
+    name: "summary",
+    title: "The report's totals, exactly as the Reports screen shows them",
+    columns: &[
+        col("metric", Text, "Figure of the report"),
+        col(
+            "key",
+            Text,
+            "Payment method or tax rate the figure is about",
+        ),
+        col("value", Dec, "The figure"),
+        col("unit", Text, "Currency code, count, quantity or percent"),
+    ],
+    primary_key: &[],
+    foreign_keys: &[],
+};
+
+/// The event flows' steps. Volunteers' names stay out of the day's export
+/// (no personal data): the organizer's own `tasks-csv` command has them.
+pub(super) const TASKS: Table = Table {
+    name: "tasks",
+    title: "Steps of the events' task flows, their status and sign-off times",
+    columns: &[
+        col("step_id", Text, "Step id"),
+        col("event_id", Text, "Event id"),
+        col("position", Integer, "Order of the step in its flow"),
+        col("phase", Text, "before, during or after the event"),
+        col("title", Text, "What the step is"),
+        col("action", Text, "The work that completes it, if any"),
+        col("due_at", Text, "Due time, the event's local wall clock"),
+        col("status", Text, "open, done or skipped"),
+        col("signoffs", Integer, "Number of sign-offs recorded"),
+        col(
+            "signed_at_utc",
+            Text,
+            "Times of the sign-offs (UTC), separated by ;",
+        ),
+        col(
+            "done_by",
+            Text,
+            "The document whose work completed it (type:id)",
+        ),
+        col("skip_reason", Text, "Why it was skipped"),
+    ],
+    primary_key: &["step_id"],
+    foreign_keys: &[],
+};
+
+/// The Frictionless field type of a column kind.
+pub(super) fn field_type(kind: Kind) -> &'static str {
+    match kind {
+        Text => "string",
+        Integer => "integer",
+        Amount | Dec | Milli => "number",
+        Time => "datetime",
+        Boolean => "boolean",
+    }
+}

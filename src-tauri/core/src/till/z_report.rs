@@ -1,0 +1,345 @@
+//! The Z report: the numbered figures of a closed till session, frozen at
+//! close (shown again, never changed). Its figures are the reporting
+//! figures of the session's scope (`reporting::figures` over
+//! `Scope::Session`), so a Z and a report name the same number the same
+//! way. Stored as JSON in `z_report`; reports written before the figures
+//! had one vocabulary (format 1) are read into today's shape, never
+//! rewritten.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::db::store::Tx;
+use crate::money::Currency;
+use crate::reporting::figures::{
+    self, CashFigures, Money, PaymentRow, SalesFigures, TaxRow, Voids,
+};
+use crate::reporting::scope::Scope;
+use crate::till::session::Session;
+use crate::{new_id, Error, Result};
+
+/// The format a Z report's figures are stored in now.
+pub const Z_FORMAT: u32 = 2;
+
+/// The frozen figures of a closed session. Each figure is the reporting
+/// figure of the same name over the session (`docs/figures.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZFigures {
+    /// The stored format (`Z_FORMAT`; older ones are read into this shape).
+    pub version: u32,
+    pub currency: String,
+    pub practice: bool,
+    pub sales_count: i64,
+    pub discounts: Money,
+    pub net: Money,
+    pub tax: Money,
+    pub gross: Money,
+    pub rounding: Money,
+    pub total: Money,
+    pub voids: Voids,
+    pub average_basket: Money,
+    pub tax_by_rate: Vec<TaxRow>,
+    pub payments: Vec<PaymentRow>,
+    pub cash: CashFigures,
+    pub first_receipt: Option<String>,
+    pub last_receipt: Option<String>,
+    pub variance_reason: String,
+    pub opened_at: String,
+    pub closed_at: String,
+}
+
+/// A Z report: its number and frozen figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZReport {
+    pub id: String,
+    pub session_id: String,
+    pub number: i64,
+    pub practice: bool,
+    pub at_utc: String,
+    pub figures: ZFigures,
+}
+
+impl ZFigures {
+    fn new(
+        currency: &Currency,
+        session: &Session,
+        sales: SalesFigures,
+        cash: CashFigures,
+        receipts: (Option<String>, Option<String>),
+        reason: &str,
+        closed_at: &str,
+    ) -> ZFigures {
+        ZFigures {
+            version: Z_FORMAT,
+            currency: currency.code.clone(),
+            practice: session.practice,
+            sales_count: sales.sales_count,
+            discounts: sales.discounts,
+            net: sales.net,
+            tax: sales.tax,
+            gross: sales.gross,
+            rounding: sales.rounding,
+            total: sales.total,
+            voids: sales.voids,
+            average_basket: sales.average_basket,
+            tax_by_rate: sales.tax_by_rate,
+            payments: sales.payments,
+            cash,
+            first_receipt: receipts.0,
+            last_receipt: receipts.1,
+            variance_reason: reason.to_string(),
+            opened_at: session.opened_at.clone(),
+            closed_at: closed_at.to_string(),
+        }
+    }
+}
+
+/// Freeze the figures of `session`, just closed in `tx` (its count and
+/// variance written), as the till's next numbered Z report.
+pub(crate) fn write(
+    tx: &Tx,
+    session: &Session,
+    currency: &Currency,
+    reason: &str,
+) -> Result<ZReport> {
+    let scope = Scope::Session(session.id.clone());
+    // A practice session's sales are all practice ones, and count on its Z.
+    let sales = figures::sales_figures(tx, &scope, session.practice, currency)?;
+    let cash = figures::cash_figures(tx, &scope, session.practice, currency)?;
+    let figures = ZFigures::new(
+        currency,
+        session,
+        sales,
+        cash,
+        receipts(tx, &session.id)?,
+        reason,
+        &tx.now.utc,
+    );
+    let number: i64 = tx.query_row(
+        "SELECT coalesce(max(number), 0) + 1 FROM z_report WHERE device_id = ?1 AND practice = ?2",
+        (tx.device_id, session.practice),
+        |r| r.get(0),
+    )?;
+    let id = new_id();
+    let text = serde_json::to_string(&figures)
+        .map_err(|e| Error::Integrity(format!("cannot encode the Z report: {e}")))?;
+    tx.execute(
+        "INSERT INTO z_report (id, device_id, session_id, number, practice, sales_count, total_minor, expected_cash_minor, counted_cash_minor, variance_minor, figures, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        rusqlite::params![
+            id, tx.device_id, session.id, number, session.practice, figures.sales_count,
+            figures.total.minor, figures.cash.expected.minor, figures.cash.counted.minor,
+            figures.cash.variance.minor, text, tx.now.utc, tx.now.offset_minutes
+        ],
+    )?;
+    Ok(ZReport {
+        id,
+        session_id: session.id.clone(),
+        number,
+        practice: session.practice,
+        at_utc: tx.now.utc.clone(),
+        figures,
+    })
+}
+
+/// The first and the last receipt number of a session.
+fn receipts(conn: &Connection, session_id: &str) -> Result<(Option<String>, Option<String>)> {
+    let receipt = |order: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT receipt_number FROM sale WHERE session_id = ?1 ORDER BY receipt_seq {order} LIMIT 1"),
+                [session_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    Ok((receipt("ASC")?, receipt("DESC")?))
+}
+
+/// A stored Z report, exactly as it was written at close.
+pub fn z_report(conn: &Connection, id: &str) -> Result<ZReport> {
+    conn.query_row(
+        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report WHERE id = ?1",
+        [id],
+        read_z,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("Z report", id))?
+}
+
+/// Every Z report of this till, newest first.
+pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report ORDER BY at_utc DESC",
+    )?;
+    let rows = stmt.query_map([], read_z)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .collect()
+}
+
+fn read_z(r: &rusqlite::Row) -> rusqlite::Result<Result<ZReport>> {
+    let number: i64 = r.get(2)?;
+    let text: String = r.get(5)?;
+    Ok(match read_figures(&text) {
+        Ok(figures) => Ok(ZReport {
+            id: r.get(0)?,
+            session_id: r.get(1)?,
+            number,
+            practice: r.get::<_, i64>(3)? == 1,
+            at_utc: r.get(4)?,
+            figures,
+        }),
+        Err(e) => Err(Error::Integrity(format!(
+            "Z report {number} cannot be read: {e}"
+        ))),
+    })
+}
+
+/// Stored figures in today's shape, whichever format wrote them.
+pub fn read_figures(text: &str) -> std::result::Result<ZFigures, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        None => serde_json::from_value::<FormatOne>(value)
+            .map_err(|e| e.to_string())?
+            .into_current(),
+        Some(v) if v == u64::from(Z_FORMAT) => {
+            serde_json::from_value(value).map_err(|e| e.to_string())
+        }
+        Some(v) => Err(format!(
+            "it was written in format {v}, by a newer version of the till"
+        )),
+    }
+}
+
+/// Format 1 (no `version`): amounts as text, and two names that meant
+/// something else than the reporting figures — `sales_count` counted voided
+/// sales too, and `net_total` was the total taken (tax included).
+#[derive(Deserialize)]
+struct FormatOne {
+    currency: String,
+    practice: bool,
+    sales_count: i64,
+    /// Voids made during the session.
+    voids_count: i64,
+    voids_total: String,
+    net_total: String,
+    discounts: String,
+    rounding: String,
+    by_method: Vec<FormatOneMethod>,
+    tax_by_rate: Vec<FormatOneRate>,
+    first_receipt: Option<String>,
+    last_receipt: Option<String>,
+    opening_float: String,
+    cash_taken: String,
+    change_given: String,
+    cash_refunded: String,
+    paid_in: String,
+    paid_out: String,
+    drops: String,
+    expected_cash: String,
+    counted_cash: String,
+    variance: String,
+    variance_reason: String,
+    opened_at: String,
+    closed_at: String,
+}
+
+#[derive(Deserialize)]
+struct FormatOneMethod {
+    method: String,
+    count: i64,
+    amount: String,
+}
+
+#[derive(Deserialize)]
+struct FormatOneRate {
+    rate: String,
+    net: String,
+    tax: String,
+    gross: String,
+}
+
+impl FormatOne {
+    /// Each figure from the one format 1 froze under its old name. Net, tax
+    /// and gross are the sums of its rates; `sales_count` leaves out the
+    /// voids it lists (at a till those are the session's own sales).
+    fn into_current(self) -> std::result::Result<ZFigures, String> {
+        let currency = Currency::from_code(&self.currency).map_err(|e| e.to_string())?;
+        let m = |text: &str| -> std::result::Result<Money, String> {
+            let value = currency
+                .parse_amount("amount", text)
+                .and_then(|v| currency.to_minor(v))
+                .map_err(|e| e.to_string())?;
+            Ok(Money::new(&currency, value))
+        };
+        let mut tax_by_rate = Vec::with_capacity(self.tax_by_rate.len());
+        let (mut net, mut tax, mut gross) = (0, 0, 0);
+        for r in &self.tax_by_rate {
+            let row = TaxRow {
+                rate: r.rate.clone(),
+                net: m(&r.net)?,
+                tax: m(&r.tax)?,
+                gross: m(&r.gross)?,
+            };
+            net += row.net.minor;
+            tax += row.tax.minor;
+            gross += row.gross.minor;
+            tax_by_rate.push(row);
+        }
+        let payments = self
+            .by_method
+            .iter()
+            .map(|p| {
+                Ok(PaymentRow {
+                    method: p.method.clone(),
+                    count: p.count,
+                    amount: m(&p.amount)?,
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, String>>()?;
+        let sales_count = (self.sales_count - self.voids_count).max(0);
+        let total = m(&self.net_total)?;
+        let average_basket = figures::average_basket(&currency, total.minor, sales_count)
+            .map_err(|e| e.to_string())?;
+        Ok(ZFigures {
+            version: 1,
+            currency: currency.code.clone(),
+            practice: self.practice,
+            sales_count,
+            discounts: m(&self.discounts)?,
+            net: Money::new(&currency, net),
+            tax: Money::new(&currency, tax),
+            gross: Money::new(&currency, gross),
+            rounding: m(&self.rounding)?,
+            total,
+            voids: Voids {
+                count: self.voids_count,
+                total: m(&self.voids_total)?,
+            },
+            average_basket,
+            tax_by_rate,
+            payments,
+            cash: CashFigures {
+                sessions: 1,
+                open_sessions: 0,
+                opening_float: m(&self.opening_float)?,
+                taken: m(&self.cash_taken)?,
+                change_given: m(&self.change_given)?,
+                refunded: m(&self.cash_refunded)?,
+                paid_in: m(&self.paid_in)?,
+                paid_out: m(&self.paid_out)?,
+                drops: m(&self.drops)?,
+                expected: m(&self.expected_cash)?,
+                expected_open: Money::new(&currency, 0),
+                counted: m(&self.counted_cash)?,
+                variance: m(&self.variance)?,
+            },
+            first_receipt: self.first_receipt,
+            last_receipt: self.last_receipt,
+            variance_reason: self.variance_reason,
+            opened_at: self.opened_at,
+            closed_at: self.closed_at,
+        })
+    }
+}
