@@ -144,6 +144,27 @@ fn the_csv_files_add_up_to_the_report_and_summary_csv_equals_it() {
         "card digits stay out of the export"
     );
 
+    // The drawers: the sessions' and cash movements' files add up to the
+    // cash figures.
+    let (_, tills) = read_csv(&out.join("till_sessions.csv"), b',');
+    assert_eq!(
+        sum(&tills, "expected").to_string(),
+        report.cash.expected.text
+    );
+    assert_eq!(
+        sum(&tills, "variance").to_string(),
+        report.cash.variance.text
+    );
+    let (_, moves) = read_csv(&out.join("cash_movements.csv"), b',');
+    let paid_in: Vec<_> = moves
+        .into_iter()
+        .filter(|m| m["kind"] == "paid_in")
+        .collect();
+    assert_eq!(
+        sum(&paid_in, "amount").to_string(),
+        report.cash.paid_in.text
+    );
+
     // summary.csv is the report, figure for figure.
     let (header, summary) = read_csv(&out.join("summary.csv"), b',');
     assert_eq!(header, ["metric", "key", "value", "unit"]);

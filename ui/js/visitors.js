@@ -6,14 +6,17 @@ import { call } from './api.js';
 import { h, field, showFormError, clearFormError, toast } from './dom.js';
 
 /**
- * The tally for `event` ({id, name, status}). `onChange(total)` runs after
- * every recorded count. `compact` leaves out the manual entry (the till and
- * the event's home; the Reports screen has it). Returns the element to mount.
+ * The tally for `event` ({id, name, accepts_visitors}, as the core sends
+ * every event). The core decides whether the event takes counts, and
+ * refuses them otherwise; the buttons are off only when it said no.
+ * `onChange(total)` runs after every recorded count. `compact` leaves out
+ * the manual entry (the till and the event's home; the Reports screen has
+ * it). Returns the element to mount.
  */
 export function visitorTally(event, onChange = () => {}, { compact = false } = {}) {
   const count = h('strong', { class: 'visitor-count', id: 'visitor-count' }, '…');
   const show = (total) => { count.textContent = String(total); };
-  const canCount = event.status === 'open' || event.status === 'closed';
+  const canCount = event.accepts_visitors !== false;
 
   const plus = h('button', {
     type: 'button',

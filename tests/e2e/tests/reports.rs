@@ -102,6 +102,9 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     app.wait_for_text("#report-sales", "2").await;
     let total = app.text("#report-total").await;
     assert_eq!(total, "19.10", "12.50 + 2 × 3.30");
+    let before_discounts = app
+        .text("#report-money [data-metric=before_discounts] .num")
+        .await;
     let gross = app.text("#report-money [data-metric=gross] .num").await;
     let voids = app
         .text("#report-money [data-metric=voids_total] .num")
@@ -172,7 +175,17 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
         .filter(|l| ids.contains(&l["sale_id"].as_str()))
         .map(|l| cents(&l["amount"]))
         .sum();
-    assert_eq!(text_cents(line_sum), gross, "Σ line amounts = gross");
+    assert_eq!(
+        text_cents(line_sum),
+        before_discounts,
+        "Σ line amounts = before discounts"
+    );
+    let line_gross: i64 = lines
+        .iter()
+        .filter(|l| ids.contains(&l["sale_id"].as_str()))
+        .map(|l| cents(&l["gross"]))
+        .sum();
+    assert_eq!(text_cents(line_gross), gross, "Σ line gross = gross");
     let payments = read_csv(&out.join("payments.csv"));
     let paid: i64 = payments
         .iter()
@@ -184,6 +197,7 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let metric = |m: &str| summary.iter().find(|r| r["metric"] == m).unwrap()["value"].clone();
     assert_eq!(metric("total"), total);
     assert_eq!(metric("gross"), gross);
+    assert_eq!(metric("before_discounts"), before_discounts);
     assert_eq!(metric("visitors"), "12");
     assert_eq!(metric("conversion"), "16.7");
     let visitors = read_csv(&out.join("visitors.csv"));

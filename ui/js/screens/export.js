@@ -36,16 +36,19 @@ export async function render(root, ctx) {
   const from = h('input', { name: 'from', id: 'export-from', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const to = h('input', { name: 'to', id: 'export-to', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const out = h('input', { name: 'out', id: 'export-out', placeholder: '/home/you/Exports/market-2026-12-05', autocomplete: 'off', spellcheck: 'false' });
-  // The native chooser picks where the export goes; the new folder inside it
-  // is named after the event (or the range), so nothing there is touched.
+  // The native chooser picks where the export goes; the core proposes the
+  // new folder inside it, named after the event (or the range), so nothing
+  // there is touched.
   async function chooseFolder() {
     try {
       const picked = await call('plugin:dialog|open', { options: { directory: true, title: 'Where should the export folder go?' } });
       if (!picked) return;
-      const chosen = events.find((e) => e.id === eventSelect.value);
-      const label = scopeRange.checked ? `popup-till-${from.value || 'from'}-to-${to.value || 'to'}` : `popup-till-${chosen ? chosen.name : 'export'}`;
-      const name = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
-      out.value = `${String(picked).replace(/[\\/]+$/, '')}/${name}`;
+      out.value = await call('suggest_export_folder', {
+        parent: String(picked),
+        eventId: scopeRange.checked ? null : eventSelect.value || null,
+        from: from.value,
+        to: to.value,
+      });
       out.focus();
     } catch (err) {
       toast(err.message, 'error');

@@ -75,10 +75,11 @@ function money(r) {
   const row = (label, metric, value) => h('tr', { dataset: { metric } }, h('td', {}, label), h('td', { class: 'num' }, value));
   return h('table', { class: 'table compact', id: 'report-money' },
     h('tbody', {},
-      row('Gross (before discounts)', 'gross', r.gross.text),
+      row('Before discounts', 'before_discounts', r.before_discounts.text),
       row('Discounts', 'discounts', r.discounts.text),
       row('Net (without tax)', 'net', r.net.text),
       row('Tax', 'tax', r.tax.text),
+      row('Gross (net + tax)', 'gross', r.gross.text),
       row('Cash rounding', 'rounding', r.rounding.text),
       row('Total taken', 'total', r.total.text),
       row(`Voided (${r.voids.count})`, 'voids_total', r.voids.total.text),

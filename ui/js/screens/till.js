@@ -108,7 +108,8 @@ function printSection(node) {
 
 function zReportView(z) {
   const f = z.figures;
-  const minus = (v) => (Number(v) === 0 ? v : `−${v}`);
+  const c = f.cash;
+  const minus = (m) => (m.minor === 0 ? m.text : `−${m.text}`);
   const row = (label, value, id) => h('tr', id ? { id } : {}, h('th', {}, label), h('td', { class: 'num' }, value));
   return h('section', { class: 'z-report', id: 'z-report' },
     h('h3', {}, `${f.practice ? 'PRACTICE ' : ''}Z report no. ${z.number}`),
@@ -116,22 +117,22 @@ function zReportView(z) {
     h('table', { class: 'table compact' }, h('tbody', {},
       row('Sales', String(f.sales_count), 'z-sales-count'),
       row('Receipts', f.first_receipt ? `${f.first_receipt} – ${f.last_receipt}` : '—'),
-      row('Net total', f.net_total, 'z-net-total'),
-      row('Voids', `${f.voids_count} (${f.voids_total})`, 'z-voids'),
-      row('Discounts', f.discounts),
-      row('Cash rounding', f.rounding),
-      f.by_method.map((m) => row(`${METHOD_LABEL[m.method] || m.method} (${m.count})`, m.amount, `z-method-${m.method}`)),
-      f.tax_by_rate.map((t) => row(`Tax ${t.rate}% (net ${t.net}, gross ${t.gross})`, t.tax, null)),
-      row('Opening float', f.opening_float),
-      row('Cash taken', f.cash_taken),
-      row('Change given', minus(f.change_given)),
-      row('Cash refunded', minus(f.cash_refunded)),
-      row('Paid in', f.paid_in),
-      row('Paid out', minus(f.paid_out)),
-      row('Drops', minus(f.drops)),
-      row('Expected cash', f.expected_cash, 'z-expected'),
-      row('Counted cash', f.counted_cash, 'z-counted'),
-      row('Variance', f.variance, 'z-variance'),
+      row('Total taken', f.total.text, 'z-total'),
+      row('Voids', `${f.voids.count} (${f.voids.total.text})`, 'z-voids'),
+      row('Discounts', f.discounts.text),
+      row('Cash rounding', f.rounding.text),
+      f.payments.map((m) => row(`${METHOD_LABEL[m.method] || m.method} (${m.count})`, m.amount.text, `z-method-${m.method}`)),
+      f.tax_by_rate.map((t) => row(`Tax ${t.rate}% (net ${t.net.text}, gross ${t.gross.text})`, t.tax.text, null)),
+      row('Opening float', c.opening_float.text),
+      row('Cash taken', c.taken.text),
+      row('Change given', minus(c.change_given)),
+      row('Cash refunded', minus(c.refunded)),
+      row('Paid in', c.paid_in.text),
+      row('Paid out', minus(c.paid_out)),
+      row('Drops', minus(c.drops)),
+      row('Expected cash', c.expected.text, 'z-expected'),
+      row('Counted cash', c.counted.text, 'z-counted'),
+      row('Variance', c.variance.text, 'z-variance'),
       f.variance_reason ? row('Reason', f.variance_reason) : null)));
 }
 
@@ -217,7 +218,7 @@ function renderClosed(root, ctx, overview) {
     overview.z_reports.length === 0 ? h('p', { class: 'muted' }, 'No till session has been closed yet.') : null,
     h('ul', { class: 'plain-list' }, overview.z_reports.map((z) => h('li', {},
       h('button', { type: 'button', class: 'z-open', dataset: { zId: z.id }, onclick: () => showZReport(z) },
-        `${z.practice ? 'Practice ' : ''}Z ${z.number} · ${new Date(z.at_utc).toLocaleString()} · ${z.figures.net_total}`)))));
+        `${z.practice ? 'Practice ' : ''}Z ${z.number} · ${new Date(z.at_utc).toLocaleString()} · ${z.figures.total.text}`)))));
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Till')),
     h('div', { class: 'two-col' }, form, zList));
   form.elements.float.focus();
