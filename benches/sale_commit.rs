@@ -1,5 +1,5 @@
 //! Sale commit benchmark: thousands of sales completed through the core
-//! (`checkout::complete_with_pin`: pricing, receipt number, sale, lines,
+//! (`sale::complete_with_pin`: pricing, receipt number, sale, lines,
 //! payments, stock movements, hash-chained journal, one IMMEDIATE
 //! transaction with a synced commit), beside a raw rusqlite baseline that
 //! does the same inserts with prepared statements and no rules, in the same
@@ -20,7 +20,8 @@ use popup_till_core::shop::people::{self, PersonInput};
 use popup_till_core::shop::settings;
 use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use popup_till_core::till::cart::{CartInput, DiscountInput, LineInput};
+use popup_till_core::till::sale::{self, PaymentInput};
 use popup_till_core::till::session::{self, OpenInput};
 use popup_till_core::{new_id, Actor, Store};
 use rust_decimal::Decimal;
@@ -275,7 +276,7 @@ fn main() {
     let carts: Vec<CartInput> = (0..sales).map(|i| cart_for(i, &products)).collect();
     // Warm up both paths (statement caches, page cache).
     for i in 0..50 {
-        checkout::complete_with_pin(&mut store, &actor, &carts[i % sales], &payments, None, None)
+        sale::complete_with_pin(&mut store, &actor, &carts[i % sales], &payments, None, None)
             .expect("warm-up sale");
         baseline.sell(i);
     }
@@ -283,7 +284,7 @@ fn main() {
     let mut base_times = Vec::with_capacity(sales);
     for (i, cart) in carts.iter().enumerate() {
         let t = Instant::now();
-        checkout::complete_with_pin(&mut store, &actor, cart, &payments, None, None).expect("sale");
+        sale::complete_with_pin(&mut store, &actor, cart, &payments, None, None).expect("sale");
         core_times.push(t.elapsed());
         let t = Instant::now();
         baseline.sell(i);
@@ -303,7 +304,7 @@ fn main() {
         micros(percentile(&base_times, 0.9))
     );
     println!(
-        "  core (checkout::complete_with_pin): median {:>8.1} µs   p99 {:>8.1} µs",
+        "  core (sale::complete_with_pin): median {:>8.1} µs   p99 {:>8.1} µs",
         micros(cm),
         micros(cp)
     );

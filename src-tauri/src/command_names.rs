@@ -26,6 +26,8 @@ pub const COMMANDS: &[&str] = &[
     "till_search",
     "till_scan",
     "quote_cart",
+    "cart_add",
+    "tender_face",
     "complete_sale",
     "void_sale",
     "sale_receipt",

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
 use popup_till_core::tasks::{self, StepStatus};
-use popup_till_core::till::checkout::{self, CartInput, LineInput, PaymentInput};
+use popup_till_core::till::cart::{CartInput, LineInput};
+use popup_till_core::till::sale::{self, PaymentInput};
 use popup_till_core::till::session::{self, OpenInput};
+use popup_till_core::till::{lookup, quote};
 use popup_till_core::{catalog, db::journal, demo, shop::events, shop::people, Actor, ErrorCode};
 
 use crate::support::till;
@@ -315,7 +317,7 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
             )
         })
         .unwrap();
-    let first = checkout::quick_keys(t.store.conn(), 12).unwrap().remove(0);
+    let first = lookup::quick_keys(t.store.conn(), 12).unwrap().remove(0);
     let cart = CartInput {
         lines: vec![LineInput {
             product_id: first.id.clone(),
@@ -325,14 +327,14 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
         sale_discount: None,
         handover_contact: None,
     };
-    let quote = checkout::quote(t.store.conn(), &cart).unwrap();
+    let quote = quote::quote(t.store.conn(), &cart).unwrap();
     assert!(
         quote.warnings.is_empty(),
         "{}: {:?}",
         first.name,
         quote.warnings
     );
-    let sold = checkout::complete_with_pin(
+    let sold = sale::complete_with_pin(
         &mut t.store,
         &cashier,
         &cart,

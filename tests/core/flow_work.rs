@@ -238,7 +238,7 @@ fn counting_stock_and_loading_out_complete_their_steps() {
 fn pre_order_cart(
     shop: &crate::till_support::Shop,
     quantity: &str,
-) -> popup_till_core::till::checkout::CartInput {
+) -> popup_till_core::till::cart::CartInput {
     let mut later = line(&shop.mug, quantity);
     later.handover_later = true;
     let mut c = cart(vec![later]);
@@ -253,7 +253,7 @@ fn pre_order_cart(
 #[test]
 fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
     use popup_till_core::orders;
-    use popup_till_core::till::checkout;
+    use popup_till_core::till::void;
     use popup_till_core::ErrorCode;
 
     let mut shop = shop();
@@ -263,13 +263,13 @@ fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
     let order = orders::list(shop.t.store.conn(), Some(&shop.event), true).unwrap()[0].clone();
 
     let (actor, organizer) = (shop.cashier(), shop.organizer.clone());
-    checkout::void_with_pin(
+    void::void_with_pin(
         &mut shop.t.store,
         &actor,
         &sale.sale_id,
         "customer changed their mind",
-        &organizer,
-        crate::till_support::PIN,
+        Some(&organizer),
+        Some(crate::till_support::PIN),
     )
     .unwrap();
     assert!(orders::list(shop.t.store.conn(), Some(&shop.event), true)
@@ -286,7 +286,7 @@ fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
 
 #[test]
 fn a_parked_cart_does_not_keep_the_pre_order_contact() {
-    use popup_till_core::till::checkout;
+    use popup_till_core::till::parked;
 
     let mut shop = shop();
     shop.open_session("100", false);
@@ -294,7 +294,7 @@ fn a_parked_cart_does_not_keep_the_pre_order_contact() {
     let c = pre_order_cart(&shop, "1");
     shop.t
         .store
-        .write(&shop.cashier(), |tx| checkout::park(tx, &c, "table 2"))
+        .write(&shop.cashier(), |tx| parked::park(tx, &c, "table 2"))
         .unwrap();
     let stored: String = shop
         .t

@@ -5,8 +5,8 @@
 use popup_till_core::reporting::{compare, report, scope::Scope, visitors};
 use popup_till_core::shop::events::{self, EventInput};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till::checkout;
 use popup_till_core::till::session::{self, CashKind, CloseInput};
+use popup_till_core::till::void;
 use popup_till_core::{Actor, ErrorCode};
 use rust_decimal::Decimal;
 
@@ -64,13 +64,13 @@ pub fn market_day() -> Day {
     clock.advance(10 * 60);
     let c = s.sell(&cart(vec![line(&jam, "1")]), &[cash("")]).unwrap();
     let organizer = s.organizer.clone();
-    checkout::void_with_pin(
+    void::void_with_pin(
         &mut s.t.store,
         &actor,
         &c.sale_id,
         "rang up twice",
-        &organizer,
-        PIN,
+        Some(&organizer),
+        Some(PIN),
     )
     .unwrap();
     s.t.store

@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use popup_till_core::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use popup_till_core::till::cart::{CartInput, DiscountInput, LineInput};
+use popup_till_core::till::sale::{self, PaymentInput};
 use popup_till_core::{db::journal, Actor, Store};
 
 use crate::till_support::shop;
@@ -71,7 +72,7 @@ fn sell_in_a_loop_until_killed() {
         },
     ];
     loop {
-        let done = checkout::complete_with_pin(&mut store, &actor, &cart, &payments, None, None)
+        let done = sale::complete_with_pin(&mut store, &actor, &cart, &payments, None, None)
             .expect("sell");
         // Printed only after the commit returned: this is the acknowledgement.
         println!("SOLD {} {}", done.receipt_number, done.sale_id);

@@ -8,9 +8,8 @@ use popup_till_core::shop::people::{self, PersonInput};
 use popup_till_core::shop::settings::{self, SettingsInput};
 use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
-use popup_till_core::till::checkout::{
-    self, CartInput, Completed, DiscountInput, LineInput, PaymentInput,
-};
+use popup_till_core::till::cart::{CartInput, DiscountInput, LineInput};
+use popup_till_core::till::sale::{self, Completed, PaymentInput};
 use popup_till_core::till::session::{self, OpenInput};
 use popup_till_core::{Actor, Result};
 use rust_decimal::Decimal;
@@ -56,7 +55,7 @@ impl Shop {
 
     pub fn sell(&mut self, cart: &CartInput, payments: &[PaymentInput]) -> Result<Completed> {
         let actor = self.cashier();
-        checkout::complete_with_pin(&mut self.t.store, &actor, cart, payments, None, None)
+        sale::complete_with_pin(&mut self.t.store, &actor, cart, payments, None, None)
     }
 
     pub fn sell_approved(
@@ -67,7 +66,7 @@ impl Shop {
     ) -> Result<Completed> {
         let actor = self.cashier();
         let organizer = self.organizer.clone();
-        checkout::complete_with_pin(
+        sale::complete_with_pin(
             &mut self.t.store,
             &actor,
             cart,

@@ -241,6 +241,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         till::till_search,
         till::till_scan,
         till::quote_cart,
+        till::cart_add,
+        till::tender_face,
         till::complete_sale,
         till::void_sale,
         till::sale_receipt,

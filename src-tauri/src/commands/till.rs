@@ -1,13 +1,16 @@
 //! The till's commands: sessions (open, cash in/out, close with its Z
 //! report), building and completing sales, voids, receipts and parked
-//! carts. Each is one call into `popup_till_core::till::checkout`,
-//! `popup_till_core::till::session` or `popup_till_core::till::z_report`.
+//! carts. Each is one call into a module of `popup_till_core::till`.
 
-use popup_till_core::till::checkout::{
-    self, CartInput, Completed, PaymentInput, Quote, Receipt, TillOverview, TillProduct,
-};
+use popup_till_core::till::cart::{Addition, CartInput};
+use popup_till_core::till::lookup::{self, TillProduct};
+use popup_till_core::till::overview::{self, TillOverview};
+use popup_till_core::till::quote::{self, AddedToCart, Quote};
+use popup_till_core::till::receipt::{self, Receipt};
+use popup_till_core::till::sale::{self, Completed, PaymentInput};
 use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput, Session};
 use popup_till_core::till::z_report::{self, ZReport};
+use popup_till_core::till::{parked, void};
 use tauri::State;
 
 use super::{ApiError, OrganizerPin};
@@ -15,17 +18,9 @@ use crate::app::AppState;
 
 type Reply<T> = Result<T, ApiError>;
 
-fn pin_needed() -> ApiError {
-    ApiError {
-        code: "unauthorized",
-        message: "an organizer's PIN is needed".into(),
-        field: None,
-    }
-}
-
 #[tauri::command(async)]
 pub fn till_overview(state: State<'_, AppState>) -> Reply<TillOverview> {
-    state.with_store(|store| checkout::till_overview(store.conn(), store.device_id()))
+    state.with_store(|store| overview::till_overview(store.conn(), store.device_id()))
 }
 
 #[tauri::command(async)]
@@ -56,17 +51,31 @@ pub fn z_report(state: State<'_, AppState>, id: String) -> Reply<ZReport> {
 
 #[tauri::command(async)]
 pub fn till_search(state: State<'_, AppState>, query: String) -> Reply<Vec<TillProduct>> {
-    state.with_store(|store| checkout::search_products(store.conn(), &query))
+    state.with_store(|store| lookup::search_products(store.conn(), &query))
 }
 
 #[tauri::command(async)]
 pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillProduct>> {
-    state.with_store(|store| checkout::scan_product(store.conn(), &code))
+    state.with_store(|store| lookup::scan_product(store.conn(), &code))
 }
 
 #[tauri::command(async)]
 pub fn quote_cart(state: State<'_, AppState>, cart: CartInput) -> Reply<Quote> {
-    state.with_store(|store| checkout::quote(store.conn(), &cart))
+    state.with_store(|store| quote::quote(store.conn(), &cart))
+}
+
+#[tauri::command(async)]
+pub fn cart_add(
+    state: State<'_, AppState>,
+    cart: CartInput,
+    addition: Addition,
+) -> Reply<AddedToCart> {
+    state.with_store(|store| quote::add_to_cart(store.conn(), &cart, &addition))
+}
+
+#[tauri::command(async)]
+pub fn tender_face(state: State<'_, AppState>, tendered: String, face: String) -> Reply<String> {
+    state.with_store(|store| sale::tender_face(store.conn(), &tendered, &face))
 }
 
 #[tauri::command(async)]
@@ -78,7 +87,7 @@ pub fn complete_sale(
 ) -> Reply<Completed> {
     let actor = state.actor()?;
     state.with_store(|store| {
-        checkout::complete_with_pin(
+        sale::complete_with_pin(
             store,
             &actor,
             &cart,
@@ -97,30 +106,34 @@ pub fn void_sale(
     approval: OrganizerPin,
 ) -> Reply<String> {
     let actor = state.actor()?;
-    let (Some(organizer), Some(pin)) = (approval.organizer_id, approval.pin) else {
-        return Err(pin_needed());
-    };
     state.with_store(|store| {
-        checkout::void_with_pin(store, &actor, &sale_id, &reason, &organizer, &pin)
+        void::void_with_pin(
+            store,
+            &actor,
+            &sale_id,
+            &reason,
+            approval.organizer_id.as_deref(),
+            approval.pin.as_deref(),
+        )
     })
 }
 
 #[tauri::command(async)]
 pub fn sale_receipt(state: State<'_, AppState>, sale_id: String) -> Reply<Receipt> {
-    state.with_store(|store| checkout::receipt(store.conn(), &sale_id))
+    state.with_store(|store| receipt::receipt(store.conn(), &sale_id))
 }
 
 #[tauri::command(async)]
 pub fn park_cart(state: State<'_, AppState>, cart: CartInput, label: String) -> Reply<String> {
-    state.write(|tx| checkout::park(tx, &cart, &label))
+    state.write(|tx| parked::park(tx, &cart, &label))
 }
 
 #[tauri::command(async)]
 pub fn resume_parked_cart(state: State<'_, AppState>, id: String) -> Reply<CartInput> {
-    state.write(|tx| checkout::unpark(tx, &id, false))
+    state.write(|tx| parked::unpark(tx, &id, false))
 }
 
 #[tauri::command(async)]
 pub fn cancel_parked_cart(state: State<'_, AppState>, id: String) -> Reply<CartInput> {
-    state.write(|tx| checkout::unpark(tx, &id, true))
+    state.write(|tx| parked::unpark(tx, &id, true))
 }

@@ -3,7 +3,7 @@
 //! refills, paid-out cash, a drop to the safe, a void and a closed till
 //! session with its Z report — so Reports and Export have something real to
 //! show. Every sale goes through the same core functions the till uses
-//! (`till_session`, `checkout`), one transaction each, on a clock moved
+//! (`till::session`, `till::sale`), one transaction each, on a clock moved
 //! through that day. The market has the starter task flow: its work (the
 //! till opened, the first sale, a mid-day count, the close) completes its
 //! steps, and the team signs the rest on the days they fell due.
@@ -16,8 +16,11 @@ use crate::shop::events::{self, EventInput};
 use crate::shop::people::{self, Role};
 use crate::stock::{self, Location, Movement, MovementKind};
 use crate::tasks;
-use crate::till::checkout::{self, CartInput, DiscountInput, LineInput, PaymentInput};
+use crate::till::cart::{CartInput, DiscountInput, LineInput};
+use crate::till::quote::quote;
+use crate::till::sale::{self, PaymentInput};
 use crate::till::session::{self, CashKind, CloseInput, OpenInput};
+use crate::till::void::void;
 use crate::{catalog, Actor, Error, Result, Store};
 
 /// How many sales the demo's past day has.
@@ -288,13 +291,13 @@ fn sell_the_day(
             handover_contact: None,
         };
         // A euro off now and then, on baskets where it stays a small discount.
-        if dice.chance(5) && checkout::quote(store.conn(), &cart)?.total_minor >= 1000 {
+        if dice.chance(5) && quote(store.conn(), &cart)?.total_minor >= 1000 {
             cart.sale_discount = Some(DiscountInput {
                 kind: "amount".into(),
                 value: "1.00".into(),
             });
         }
-        let total = checkout::quote(store.conn(), &cart)?.total_minor;
+        let total = quote(store.conn(), &cart)?.total_minor;
         let method = dice.roll(100);
         let payments = if method < 52 {
             // Cash: exact, or a round note.
@@ -343,7 +346,7 @@ fn sell_the_day(
             .map(String::as_str)
             .unwrap_or(cashier);
         let done = store.write(&Actor::person(by), |tx| {
-            checkout::complete(tx, &cart, &payments, None)
+            sale::complete(tx, &cart, &payments, None)
         })?;
         sale_ids.push(done.sale_id);
     }
@@ -353,7 +356,7 @@ fn sell_the_day(
     let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
     if let Some(sale_id) = sale_ids.get(PAST_DAY_SALES - 12) {
         store.write(&Actor::person(cashier), |tx| {
-            checkout::void(tx, &approval, sale_id, "customer changed their mind")
+            void(tx, &approval, sale_id, "customer changed their mind")
         })?;
     }
 

@@ -1,7 +1,28 @@
-//! The till: the drawer from float to blind count (`session`), the Z report
-//! that freezes a closed session's figures (`z_report`), and turning a cart
-//! into a completed sale (`checkout`).
+//! The till: the drawer from float to blind count and the Z report, and
+//! turning a cart into a completed sale. Each module owns one part:
+//!
+//! - `session`: opening with a counted float, cash in and out, the blind
+//!   count at close;
+//! - `z_report`: the numbered Z report that freezes a closed session's
+//!   figures;
+//! - `lookup`: finding what to sell (search, a scanned code, quick keys);
+//! - `cart`: the cart as the till sends it, its lines resolved against the
+//!   catalog and priced, what needs an organizer's approval, and adding an
+//!   item (whether it joins a line already in the cart);
+//! - `quote`: what the till shows while the cart is built;
+//! - `sale`: completing a sale as one transaction;
+//! - `receipt`: gapless receipt numbers, the receipt view, recent sales;
+//! - `void`: voiding a sale with an organizer's approval;
+//! - `parked`: parking, resuming and cancelling carts;
+//! - `overview`: everything the till screen shows around the cart.
 
-pub mod checkout;
+pub mod cart;
+pub mod lookup;
+pub mod overview;
+pub mod parked;
+pub mod quote;
+pub mod receipt;
+pub mod sale;
 pub mod session;
+pub mod void;
 pub mod z_report;

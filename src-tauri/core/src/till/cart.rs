@@ -1,0 +1,425 @@
+//! The cart: what the till sends (lines, discounts, the pre-order contact),
+//! each line resolved against the catalog and checked, the priced cart with
+//! what needs an organizer's approval, the event's stock the cart would take
+//! below zero, and adding an item (whether it joins a line already in the
+//! cart). The money rules themselves are in `money::pricing`.
+
+use std::str::FromStr;
+
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::parse_decimal;
+use crate::money::pricing::{self, Discount, LineToPrice, PricedCart};
+use crate::shop::settings::{self, Settings};
+use crate::stock;
+use crate::{Error, Result};
+
+/// Discounts above this percentage of what they apply to need an
+/// organizer's PIN, unless the shop sets `discount_limit_percent`.
+pub const DEFAULT_DISCOUNT_LIMIT_PERCENT: i64 = 20;
+
+/// The largest quantity of one line, and the largest price override: far
+/// above any pop-up sale, and far below where decimal arithmetic overflows.
+pub const MAX_QUANTITY: i64 = 100_000;
+pub const MAX_PRICE: i64 = 10_000_000;
+
+/// A discount as the till sends it: `{kind: "percent"|"amount", value: "10"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountInput {
+    pub kind: String,
+    pub value: String,
+}
+
+/// One cart line as the till sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineInput {
+    pub product_id: String,
+    /// Pieces for items sold each; the weight or volume for kg / l.
+    pub quantity: String,
+    #[serde(default)]
+    pub discount: Option<DiscountInput>,
+    /// A price per unit replacing the catalog's (needs an organizer PIN).
+    #[serde(default)]
+    pub price_override: Option<String>,
+    /// Paid now, handed over later (a pre-order): no stock moves now.
+    #[serde(default)]
+    pub handover_later: bool,
+}
+
+/// A cart as the till sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartInput {
+    pub lines: Vec<LineInput>,
+    #[serde(default)]
+    pub sale_discount: Option<DiscountInput>,
+    /// Who collects the lines marked "hand over later": kept with their
+    /// orders only (never in the sale, the journal or an export).
+    #[serde(default)]
+    pub handover_contact: Option<crate::orders::ContactInput>,
+}
+
+/// What a sale needs of a product (read with one cached statement: this
+/// runs for every line of every sale).
+#[derive(Debug, Clone)]
+pub(super) struct SoldProduct {
+    pub(super) id: String,
+    pub(super) sku: String,
+    pub(super) name: String,
+    pub(super) unit_price: Decimal,
+    pub(super) tax_rate: Decimal,
+    pub(super) unit: String,
+    pub(super) kind: String,
+    active: bool,
+}
+
+pub(super) fn sold_product(conn: &Connection, id: &str) -> Result<Option<SoldProduct>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, sku, name, unit_price, tax_rate, unit, kind, active FROM product WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, sku, name, price, rate, unit, kind, active)) = row else {
+        return Ok(None);
+    };
+    let decimal = |field: &str, text: &str| {
+        Decimal::from_str(text).map_err(|_| {
+            Error::Integrity(format!("product {sku} has an unreadable {field} '{text}'"))
+        })
+    };
+    Ok(Some(SoldProduct {
+        unit_price: decimal("price", &price)?,
+        tax_rate: decimal("tax rate", &rate)?,
+        id,
+        sku,
+        name,
+        unit,
+        kind,
+        active,
+    }))
+}
+
+/// A line resolved against the catalog.
+#[derive(Debug, Clone)]
+pub(super) struct Resolved {
+    pub(super) product: SoldProduct,
+    pub(super) unit_price: Decimal,
+    pub(super) quantity: Decimal,
+    pub(super) quantity_milli: i64,
+    pub(super) overridden: bool,
+    discount: Option<Discount>,
+    pub(super) handover_later: bool,
+}
+
+/// A priced cart ready to store.
+pub(super) struct Priced {
+    pub(super) settings: Settings,
+    pub(super) lines: Vec<Resolved>,
+    pub(super) cart: PricedCart,
+    pub(super) approval_reasons: Vec<String>,
+}
+
+fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<Discount>> {
+    let Some(d) = input else { return Ok(None) };
+    if d.value.trim().is_empty() {
+        return Ok(None);
+    }
+    let value = parse_decimal(field, &d.value)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(Error::validation(field, "a discount cannot be negative"));
+    }
+    match d.kind.trim() {
+        "percent" => Ok(Some(Discount::Percent(value))),
+        "amount" => Ok(Some(Discount::Amount(value))),
+        other => Err(Error::validation(
+            field,
+            format!("'{other}' is not a kind of discount (percent or amount)"),
+        )),
+    }
+}
+
+fn discount_limit(conn: &Connection) -> Result<Decimal> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM setting WHERE key = 'discount_limit_percent'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    match text {
+        None => Ok(Decimal::from(DEFAULT_DISCOUNT_LIMIT_PERCENT)),
+        // A limit the till cannot read must not silently change who needs a PIN.
+        Some(t) => Decimal::from_str(t.trim()).map_err(|_| {
+            Error::Integrity(format!(
+                "the setting discount_limit_percent holds '{t}', not a number"
+            ))
+        }),
+    }
+}
+
+fn resolve_line(
+    conn: &Connection,
+    settings: &Settings,
+    i: usize,
+    line: &LineInput,
+) -> Result<Resolved> {
+    let n = i + 1;
+    let product = sold_product(conn, line.product_id.trim())?.ok_or_else(|| {
+        Error::validation(
+            "product",
+            format!("line {n}: this product is not in the catalog"),
+        )
+    })?;
+    if !product.active {
+        return Err(Error::validation(
+            "product",
+            format!("line {n}: {} is archived and cannot be sold", product.name),
+        ));
+    }
+    let quantity = parse_decimal("quantity", &line.quantity)
+        .map_err(|e| Error::validation("quantity", format!("line {n}: {}", strip_field(&e))))?
+        .normalize();
+    if quantity <= Decimal::ZERO {
+        return Err(Error::validation(
+            "quantity",
+            format!("line {n}: the quantity must be more than 0"),
+        ));
+    }
+    if quantity > Decimal::from(MAX_QUANTITY) {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "line {n}: {quantity} is more than a till sells at once (at most {MAX_QUANTITY})"
+            ),
+        ));
+    }
+    if product.unit == "each" && quantity.fract() != Decimal::ZERO {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "line {n}: {} is sold by the piece; enter a whole number",
+                product.name
+            ),
+        ));
+    }
+    if quantity.scale() > stock::QUANTITY_DECIMALS {
+        return Err(Error::validation(
+            "quantity",
+            format!(
+                "line {n}: {quantity} {} has too many decimals (at most {}: grams or millilitres)",
+                product.unit,
+                stock::QUANTITY_DECIMALS
+            ),
+        ));
+    }
+    let quantity_milli = stock::to_milli("quantity", quantity)?;
+    let (unit_price, overridden) = match line.price_override.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => {
+            let p = parse_decimal("price_override", text)?.normalize();
+            if p.is_sign_negative() {
+                return Err(Error::validation(
+                    "price_override",
+                    format!("line {n}: a price cannot be negative"),
+                ));
+            }
+            if p > Decimal::from(MAX_PRICE) {
+                return Err(Error::validation(
+                    "price_override",
+                    format!("line {n}: {p} is more than a till charges (at most {MAX_PRICE})"),
+                ));
+            }
+            if p.scale() > settings.currency.minor_units + 3 {
+                return Err(Error::validation(
+                    "price_override",
+                    format!("line {n}: {p} has too many decimals"),
+                ));
+            }
+            (p, p != product.unit_price)
+        }
+        _ => (product.unit_price, false),
+    };
+    let discount = parse_discount("discount", &line.discount)
+        .map_err(|e| Error::validation("discount", format!("line {n}: {}", strip_field(&e))))?;
+    Ok(Resolved {
+        product,
+        unit_price,
+        quantity,
+        quantity_milli,
+        overridden,
+        discount,
+        handover_later: line.handover_later,
+    })
+}
+
+fn strip_field(e: &Error) -> String {
+    match e {
+        Error::Validation { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
+    let settings = settings::load(conn)?;
+    if cart.lines.is_empty() {
+        return Err(Error::validation(
+            "lines",
+            "the cart is empty: add a product first",
+        ));
+    }
+    let mut lines = Vec::with_capacity(cart.lines.len());
+    for (i, line) in cart.lines.iter().enumerate() {
+        lines.push(resolve_line(conn, &settings, i, line)?);
+    }
+    let sale_discount = parse_discount("sale_discount", &cart.sale_discount)?;
+    let to_price: Vec<LineToPrice> = lines
+        .iter()
+        .map(|l| LineToPrice {
+            unit_price: l.unit_price,
+            quantity: l.quantity,
+            tax_rate: l.product.tax_rate,
+            discount: l.discount,
+        })
+        .collect();
+    let priced = pricing::price_cart(
+        &settings.currency,
+        settings.tax_mode,
+        &to_price,
+        sale_discount,
+    )?;
+    // What needs an organizer: overrides, and discounts over the limit of
+    // what they apply to.
+    let limit = discount_limit(conn)?;
+    let mut reasons = Vec::new();
+    for (i, (l, p)) in lines.iter().zip(&priced.lines).enumerate() {
+        if l.overridden {
+            reasons.push(format!("line {}: price override", i + 1));
+        }
+        if p.line_discount > 0
+            && Decimal::from(p.line_discount) * Decimal::from(100) > limit * Decimal::from(p.amount)
+        {
+            reasons.push(format!("line {}: discount over {limit}%", i + 1));
+        }
+    }
+    let base: i64 = priced
+        .lines
+        .iter()
+        .map(|p| p.amount - p.line_discount)
+        .sum();
+    if priced.sale_discount > 0
+        && Decimal::from(priced.sale_discount) * Decimal::from(100) > limit * Decimal::from(base)
+    {
+        reasons.push(format!("sale discount over {limit}%"));
+    }
+    Ok(Priced {
+        settings,
+        lines,
+        cart: priced,
+        approval_reasons: reasons,
+    })
+}
+
+fn event_stock_milli(conn: &Connection, product_id: &str, event_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement
+             WHERE event_id = ?1 AND product_id = ?2 AND location = 'event'",
+        )?
+        .query_row((event_id, product_id), |r| r.get(0))?)
+}
+
+/// Lines whose sale would take the event's stock below zero, by index.
+pub(super) fn stock_shortfalls(
+    conn: &Connection,
+    event_id: &str,
+    lines: &[Resolved],
+) -> Result<Vec<(usize, i64)>> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.handover_later || l.product.kind == "service" {
+            continue;
+        }
+        let wanted: i64 = lines[..=i]
+            .iter()
+            .filter(|o| o.product.id == l.product.id && !o.handover_later)
+            .map(|o| o.quantity_milli)
+            .sum();
+        let have = event_stock_milli(conn, &l.product.id, event_id)?;
+        if have - wanted < 0 {
+            out.push((i, have - wanted));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether completing this cart needs an organizer's approval (checked
+/// before asking for a PIN, so a cashier is asked only when it matters).
+pub fn needs_approval(conn: &Connection, cart: &CartInput) -> Result<bool> {
+    Ok(!price(conn, cart)?.approval_reasons.is_empty())
+}
+
+/// An item the till adds: a product and how much of it (empty: one piece;
+/// the weight or volume for kg / l).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addition {
+    pub product_id: String,
+    #[serde(default)]
+    pub quantity: String,
+}
+
+/// The cart with `addition` in it. Whole pieces of an item sold each join
+/// the first line of the same product that has no discount, price override
+/// or hand-over-later (the quantities added exactly), so a scanner's
+/// repeated beeps make one line; anything else is a new line. The lines are
+/// not checked here: the quote that follows checks every one.
+pub fn add(conn: &Connection, cart: &CartInput, addition: &Addition) -> Result<CartInput> {
+    let product = sold_product(conn, addition.product_id.trim())?
+        .ok_or_else(|| Error::validation("product", "this product is not in the catalog"))?;
+    let quantity = match addition.quantity.trim() {
+        "" => "1",
+        text => text,
+    };
+    let mut next = cart.clone();
+    if product.unit == "each" {
+        if let Some(added) = whole_pieces(quantity) {
+            let same = next.lines.iter_mut().find(|l| {
+                l.product_id.trim() == product.id
+                    && !l.handover_later
+                    && l.discount
+                        .as_ref()
+                        .is_none_or(|d| d.value.trim().is_empty())
+                    && l.price_override
+                        .as_deref()
+                        .is_none_or(|p| p.trim().is_empty())
+            });
+            if let Some(line) = same {
+                if let Some(had) = whole_pieces(&line.quantity) {
+                    line.quantity = (had + added).normalize().to_string();
+                    return Ok(next);
+                }
+            }
+        }
+    }
+    next.lines.push(LineInput {
+        product_id: product.id,
+        quantity: quantity.to_string(),
+        ..LineInput::default()
+    });
+    Ok(next)
+}
+
+/// A quantity that is a whole number of pieces, more than none.
+fn whole_pieces(text: &str) -> Option<Decimal> {
+    parse_decimal("quantity", text)
+        .ok()
+        .filter(|q| *q > Decimal::ZERO && q.fract().is_zero())
+}

@@ -1,0 +1,167 @@
+//! The quote: what the till shows while the cart is built — each line
+//! priced, discounts, tax by rate, the total and the cash total after
+//! rounding, whether an organizer's PIN is needed, stock warnings, and
+//! which rows (discount, cash total) are worth showing. Adding an item
+//! answers with the new cart and its quote in one call.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::money::pricing;
+use crate::stock;
+use crate::till::cart::{self, Addition, CartInput};
+use crate::Result;
+
+/// A quoted line, formatted for the screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteLine {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub overridden: bool,
+    pub amount: String,
+    pub discount: String,
+    /// The line has a discount (its own or its share of the sale's).
+    pub has_discount: bool,
+    pub gross: String,
+    pub tax_rate: String,
+    pub handover_later: bool,
+    /// Stock at the event after this sale would be below zero.
+    pub stock_warning: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteTax {
+    pub rate: String,
+    pub net: String,
+    pub tax: String,
+    pub gross: String,
+}
+
+/// What the till shows while the cart is built.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub lines: Vec<QuoteLine>,
+    /// The lines before any discount (net when prices exclude tax).
+    pub items_total: String,
+    /// After discounts (net when prices exclude tax).
+    pub subtotal: String,
+    pub discount: String,
+    /// Line or sale discounts take something off.
+    pub has_discount: bool,
+    pub tax: String,
+    pub taxes: Vec<QuoteTax>,
+    pub tax_mode: String,
+    pub total: String,
+    pub total_minor: i64,
+    /// What to ask when the whole sale is paid in cash (cash-rounded).
+    pub cash_total: String,
+    /// Cash rounding makes the cash total differ from the total.
+    pub cash_rounded: bool,
+    pub cash_rounding: String,
+    /// An organizer PIN is needed to complete (large discount or override).
+    pub needs_approval: bool,
+    pub approval_reasons: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Price the cart for the screen: lines, discounts, tax, the total and the
+/// cash total after rounding, whether a PIN is needed, and stock warnings.
+pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
+    let p = cart::price(conn, cart)?;
+    let c = &p.settings.currency;
+    let f = |m: i64| c.format(c.from_minor(m));
+    let event = crate::shop::events::current(conn)?;
+    let shortfalls = match &event {
+        Some(e) => cart::stock_shortfalls(conn, &e.id, &p.lines)?,
+        None => Vec::new(),
+    };
+    let (cash_total, cash_rounding) =
+        pricing::cash_due(c, p.settings.cash_rounding, p.cart.total, 0)?;
+    let mut warnings = Vec::new();
+    let lines = p
+        .lines
+        .iter()
+        .zip(&p.cart.lines)
+        .enumerate()
+        .map(|(i, (l, pl))| {
+            let warning = shortfalls.iter().find(|(j, _)| *j == i).map(|(_, after)| {
+                let msg = format!(
+                    "{}: stock at the event goes to {} {}",
+                    l.product.name,
+                    stock::from_milli(*after),
+                    l.product.unit
+                );
+                warnings.push(msg.clone());
+                msg
+            });
+            QuoteLine {
+                product_id: l.product.id.clone(),
+                sku: l.product.sku.clone(),
+                name: l.product.name.clone(),
+                unit: l.product.unit.clone(),
+                quantity: l.quantity.to_string(),
+                unit_price: c.format(l.unit_price),
+                overridden: l.overridden,
+                amount: f(pl.amount),
+                discount: f(pl.line_discount + pl.sale_discount),
+                has_discount: pl.line_discount + pl.sale_discount != 0,
+                gross: f(pl.gross),
+                tax_rate: pl.tax_rate.to_string(),
+                handover_later: l.handover_later,
+                stock_warning: warning,
+            }
+        })
+        .collect();
+    Ok(Quote {
+        lines,
+        items_total: f(p.cart.lines.iter().map(|l| l.amount).sum()),
+        subtotal: f(p.cart.subtotal),
+        discount: f(p.cart.discount),
+        has_discount: p.cart.discount != 0,
+        tax: f(p.cart.tax),
+        taxes: p
+            .cart
+            .taxes
+            .iter()
+            .map(|t| QuoteTax {
+                rate: t.rate.to_string(),
+                net: f(t.net),
+                tax: f(t.tax),
+                gross: f(t.gross),
+            })
+            .collect(),
+        tax_mode: p.settings.tax_mode.as_str().to_string(),
+        total: f(p.cart.total),
+        total_minor: p.cart.total,
+        cash_total: f(cash_total),
+        cash_rounded: cash_rounding != 0,
+        cash_rounding: p.settings.cash_rounding.as_str().to_string(),
+        needs_approval: !p.approval_reasons.is_empty(),
+        approval_reasons: p.approval_reasons,
+        warnings,
+    })
+}
+
+/// The cart after an item was added, and its quote.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedToCart {
+    pub cart: CartInput,
+    pub quote: Quote,
+}
+
+/// Add an item to the cart (see `cart::add` for when it joins a line) and
+/// quote the result, in one call: what the till does on every scan. A cart
+/// that cannot be quoted is refused, and the till keeps the one it had.
+pub fn add_to_cart(
+    conn: &Connection,
+    cart: &CartInput,
+    addition: &Addition,
+) -> Result<AddedToCart> {
+    let cart = cart::add(conn, cart, addition)?;
+    let quote = quote(conn, &cart)?;
+    Ok(AddedToCart { cart, quote })
+}

@@ -1,0 +1,385 @@
+//! Completing a sale as ONE transaction: the sale, its lines, payments,
+//! stock movements, the journal entry, pre-orders for lines handed over
+//! later and the flow's sell step, or nothing. Owns how the payments the
+//! till sends become payment parts (a blank non-cash amount pays the rest)
+//! and which card details are kept. The PIN for a cart that needs one is
+//! checked before the transaction starts.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::db::store::Tx;
+use crate::money::pricing::{self, Method, PaymentPart};
+use crate::money::{faces, Currency};
+use crate::shop::people::{self, Approval};
+use crate::shop::settings;
+use crate::stock::{self, Location, Movement, MovementKind};
+use crate::text::clean;
+use crate::till::cart::{self, CartInput};
+use crate::till::receipt::next_receipt;
+use crate::till::session;
+use crate::{new_id, Actor, Error, Result, Store};
+
+/// One payment part as the till sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentInput {
+    pub method: String,
+    /// Non-cash: the amount charged (empty: all that is left to pay).
+    #[serde(default)]
+    pub amount: String,
+    /// Cash: what was handed over (empty: exact).
+    #[serde(default)]
+    pub tendered: String,
+    #[serde(default)]
+    pub card_last_four: String,
+    #[serde(default)]
+    pub auth_code: String,
+    #[serde(default)]
+    pub reference: String,
+}
+
+/// Payment parts in minor units; an empty non-cash amount takes what is left.
+fn payment_parts(
+    currency: &Currency,
+    total: i64,
+    payments: &[PaymentInput],
+) -> Result<Vec<PaymentPart>> {
+    let mut parts = Vec::with_capacity(payments.len());
+    let mut named = 0i64;
+    for p in payments {
+        let method = Method::parse(&p.method)?;
+        let amount = if method != Method::Cash && !p.amount.trim().is_empty() {
+            currency.to_minor(currency.parse_non_negative("amount", &p.amount)?)?
+        } else {
+            0
+        };
+        named = named.saturating_add(amount);
+        let tendered = if method == Method::Cash && !p.tendered.trim().is_empty() {
+            Some(currency.to_minor(currency.parse_non_negative("tendered", &p.tendered)?)?)
+        } else {
+            None
+        };
+        parts.push(PaymentPart {
+            method,
+            amount,
+            tendered,
+        });
+    }
+    // One non-cash part without an amount pays the rest (a card for the
+    // whole sale, or the card half of a split where cash was named first).
+    let blanks: Vec<usize> = payments
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.method.trim() != "cash" && p.amount.trim().is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let has_cash = parts.iter().any(|p| p.method == Method::Cash);
+    if blanks.len() > 1 || (blanks.len() == 1 && has_cash) {
+        return Err(Error::validation(
+            "amount",
+            "enter the amount of each card, mobile or other payment in a split",
+        ));
+    }
+    if let Some(i) = blanks.first() {
+        parts[*i].amount = total - named;
+    }
+    Ok(parts)
+}
+
+/// Card details kept: at most the last four digits and the authorisation code.
+fn card_details(p: &PaymentInput) -> Result<(Option<String>, Option<String>, Option<String>)> {
+    let four = p.card_last_four.trim();
+    let four = if four.is_empty() {
+        None
+    } else if four.len() == 4 && four.chars().all(|c| c.is_ascii_digit()) {
+        Some(four.to_string())
+    } else {
+        return Err(Error::validation(
+            "card_last_four",
+            "enter exactly the last 4 digits of the card, or nothing",
+        ));
+    };
+    let auth = clean("auth_code", &p.auth_code, false, 32)?;
+    let reference = clean("reference", &p.reference, false, 80)?;
+    Ok((
+        four,
+        (!auth.is_empty()).then_some(auth),
+        (!reference.is_empty()).then_some(reference),
+    ))
+}
+
+/// A completed sale as the till reports it back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Completed {
+    pub sale_id: String,
+    pub receipt_number: String,
+    pub total: String,
+    pub change: String,
+    pub change_minor: i64,
+    pub practice: bool,
+    pub warnings: Vec<String>,
+}
+
+/// Cash handed over coin by coin and note by note: what was tendered after
+/// one more `face` (the cash dialog's buttons), in the shop currency.
+pub fn tender_face(conn: &Connection, tendered: &str, face: &str) -> Result<String> {
+    let currency = settings::load(conn)?.currency;
+    faces::add_face(&currency, tendered, face)
+}
+
+/// Complete a sale in the caller's transaction: sale, lines, payments,
+/// stock movements and the journal entry, or nothing.
+pub fn complete(
+    tx: &Tx,
+    cart: &CartInput,
+    payments: &[PaymentInput],
+    approval: Option<&Approval>,
+) -> Result<Completed> {
+    let session = session::open_till(tx, tx.device_id)?;
+    let p = cart::price(tx, cart)?;
+    if !p.approval_reasons.is_empty() && approval.is_none() {
+        return Err(Error::Unauthorized(format!(
+            "an organizer's PIN is needed for: {}",
+            p.approval_reasons.join(", ")
+        )));
+    }
+    let pre_orders = !session.practice && p.lines.iter().any(|l| l.handover_later);
+    if pre_orders && cart.handover_contact.is_none() {
+        return Err(Error::validation(
+            "handover_contact",
+            "a line is handed over later: give the customer's name and a phone or email",
+        ));
+    }
+    let currency = &p.settings.currency;
+    let parts = payment_parts(currency, p.cart.total, payments)?;
+    let settled = pricing::settle(currency, p.settings.cash_rounding, p.cart.total, &parts)?;
+    let mut details = Vec::with_capacity(payments.len());
+    for pay in payments {
+        details.push(card_details(pay)?);
+    }
+    let shortfalls = if session.practice {
+        Vec::new()
+    } else {
+        cart::stock_shortfalls(tx, &session.event_id, &p.lines)?
+    };
+
+    let (seq, receipt_number) = next_receipt(tx, &p.settings, session.practice)?;
+    let sale_id = new_id();
+    let subtotal = p.cart.subtotal;
+    tx.prepare_cached(
+        "INSERT INTO sale (id, device_id, event_id, session_id, cashier_id, receipt_number, receipt_seq, practice, currency, tax_mode,
+            subtotal_minor, discount_minor, sale_discount_minor, tax_minor, rounding_minor, total_minor, approved_by, stock_warning, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    )?
+    .execute(rusqlite::params![
+            sale_id,
+            tx.device_id,
+            session.event_id,
+            session.id,
+            tx.actor.id,
+            receipt_number,
+            seq,
+            session.practice,
+            currency.code,
+            p.settings.tax_mode.as_str(),
+            subtotal,
+            p.cart.discount,
+            p.cart.sale_discount,
+            p.cart.tax,
+            settled.rounding,
+            settled.total,
+            approval.map(|a| a.organizer_id()).filter(|id| !id.starts_with("system:")),
+            !shortfalls.is_empty(),
+            tx.now.utc,
+            tx.now.offset_minutes
+        ])
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => Error::validation(
+            "person",
+            "choose who is at the till before selling",
+        ),
+        _ => e.into(),
+    })?;
+    let mut handover_lines = Vec::new();
+    {
+        let mut insert_line = tx.prepare_cached(
+            "INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, list_unit_price, quantity, quantity_milli,
+                amount_minor, line_discount_minor, sale_discount_minor, tax_rate, net_minor, tax_minor, gross_minor, handover_later)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        )?;
+        for (i, (l, pl)) in p.lines.iter().zip(&p.cart.lines).enumerate() {
+            let line_id = new_id();
+            if l.handover_later {
+                handover_lines.push((line_id.clone(), l.product.id.clone(), l.quantity));
+            }
+            insert_line.execute(rusqlite::params![
+                line_id,
+                tx.device_id,
+                sale_id,
+                i as i64 + 1,
+                l.product.id,
+                l.product.sku,
+                l.product.name,
+                l.product.unit,
+                l.unit_price.to_string(),
+                l.overridden.then(|| l.product.unit_price.to_string()),
+                l.quantity.to_string(),
+                l.quantity_milli,
+                pl.amount,
+                pl.line_discount,
+                pl.sale_discount,
+                pl.tax_rate.to_string(),
+                pl.net,
+                pl.tax,
+                pl.gross,
+                l.handover_later
+            ])?;
+        }
+        let mut insert_payment = tx.prepare_cached(
+            "INSERT INTO payment (id, device_id, sale_id, seq, method, amount_minor, tendered_minor, change_minor, card_last_four, auth_code, reference)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for (n, s) in settled.parts.iter().enumerate() {
+            let (four, auth, reference) = &details[s.part];
+            insert_payment.execute(rusqlite::params![
+                new_id(),
+                tx.device_id,
+                sale_id,
+                n as i64 + 1,
+                s.method.as_str(),
+                s.amount,
+                s.tendered,
+                s.change,
+                four,
+                auth,
+                reference
+            ])?;
+        }
+    }
+    // A rehearsal moves no real goods; pre-orders move stock when handed
+    // over; a service (gift wrapping, a workshop seat) holds no stock.
+    if !session.practice {
+        for l in p
+            .lines
+            .iter()
+            .filter(|l| !l.handover_later && l.product.kind != "service")
+        {
+            stock::record(
+                tx,
+                &Movement {
+                    product_id: &l.product.id,
+                    event_id: Some(&session.event_id),
+                    location: Location::Event,
+                    kind: MovementKind::Sale,
+                    quantity: -l.quantity,
+                    reason: "",
+                    note: "",
+                    lot_code: None,
+                    source_type: "sale",
+                    source_id: Some(&sale_id),
+                },
+            )?;
+        }
+    }
+    let warnings: Vec<String> = shortfalls
+        .iter()
+        .map(|(i, after)| {
+            format!(
+                "{}: stock at the event is now {} {}",
+                p.lines[*i].product.name,
+                stock::from_milli(*after),
+                p.lines[*i].product.unit
+            )
+        })
+        .collect();
+    let mut journal = serde_json::json!({
+        "receipt_number": receipt_number,
+        "session_id": session.id,
+        "event_id": session.event_id,
+        "practice": session.practice,
+        "lines": p.lines.len(),
+        "total_minor": settled.total,
+        "rounding_minor": settled.rounding,
+        "payments": settled.parts.iter().map(|s| serde_json::json!([s.method.as_str(), s.amount])).collect::<Vec<_>>(),
+    });
+    if !shortfalls.is_empty() {
+        // Counts at pop-ups are imperfect: the sale stands, the note stays.
+        journal["negative_stock"] = serde_json::json!(shortfalls
+            .iter()
+            .map(|(i, after)| serde_json::json!({"product_id": p.lines[*i].product.id, "after_milli": after}))
+            .collect::<Vec<_>>());
+    }
+    if let Some(a) = approval {
+        journal["approved_by"] = serde_json::json!(a.organizer_id());
+    }
+    tx.journal("sale.completed", "sale", &sale_id, journal)?;
+    // Lines paid now and handed over later become orders, fulfilled (and
+    // their stock moved) after the event.
+    if pre_orders {
+        if let Some(contact) = &cart.handover_contact {
+            for (line_id, product_id, quantity) in &handover_lines {
+                crate::orders::create(
+                    tx,
+                    &crate::orders::OrderInput {
+                        sale_id: Some(sale_id.clone()),
+                        sale_line_id: Some(line_id.clone()),
+                        product_id: product_id.clone(),
+                        quantity: *quantity,
+                        contact: contact.clone(),
+                    },
+                )?;
+            }
+        }
+    }
+    // The event's first live sale is the work of the flow's sell step. The
+    // check is one indexed lookup, so later sales stay off the flow's path.
+    if !session.practice {
+        let first_live_sale: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM sale WHERE event_id = ?1 AND practice = 0 AND id <> ?2)",
+            (&session.event_id, &sale_id),
+            |r| r.get(0),
+        )?;
+        if first_live_sale {
+            crate::tasks::complete_by_action(
+                tx,
+                &session.event_id,
+                crate::tasks::Action::Sell,
+                crate::tasks::WorkSource::Sale,
+                &sale_id,
+            )?;
+        }
+    }
+    Ok(Completed {
+        sale_id,
+        receipt_number,
+        total: currency.format(currency.from_minor(settled.total)),
+        change: currency.format(currency.from_minor(settled.change)),
+        change_minor: settled.change,
+        practice: session.practice,
+        warnings,
+    })
+}
+
+/// Complete a sale, asking for an organizer's PIN only when the cart needs
+/// one. The PIN is checked before the sale's transaction starts.
+pub fn complete_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    cart: &CartInput,
+    payments: &[PaymentInput],
+    organizer_id: Option<&str>,
+    pin: Option<&str>,
+) -> Result<Completed> {
+    let approval = if cart::needs_approval(store.conn(), cart)? {
+        match (organizer_id, pin) {
+            (Some(id), Some(pin)) => Some(people::verify_organizer_pin(store, id, pin)?),
+            _ => return Err(Error::Unauthorized(
+                "this sale has a large discount or a price override: an organizer's PIN is needed"
+                    .into(),
+            )),
+        }
+    } else {
+        None
+    };
+    store.write(actor, |tx| complete(tx, cart, payments, approval.as_ref()))
+}
