@@ -1,8 +1,8 @@
 //! The money rules of a sale, as pure functions of the cart: line amounts,
 //! line and whole-sale discounts, tax per rate group, cash rounding of the
 //! cash part, and the payment arithmetic. No database here, so the rules can
-//! be property-tested on their own; `checkout` feeds them and stores what
-//! they return.
+//! be property-tested on their own; `till::cart` feeds them and `till::sale`
+//! stores what they return.
 //!
 //! Everything is in integer minor units once a line's amount is rounded:
 //!
