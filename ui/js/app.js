@@ -4,6 +4,7 @@
 import { call } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { askOrganizerPin } from './pin.js';
+import { openDialog } from './dialog.js';
 import { renderWelcome } from './screens/welcome.js';
 import * as eventScreen from './screens/event.js';
 import * as peopleScreen from './screens/people.js';
@@ -97,30 +98,28 @@ function showStoreError(err, dbPath) {
     h('p', {}, 'Nothing was written. Start Popup Till with --db and a path to a till database you can write to, or fix the file and start again.')));
 }
 
-/** Ask who is at the till; resolves once someone is chosen. */
-export function choosePerson(message) {
-  return new Promise((resolve) => {
-    const overlay = document.getElementById('overlay');
-    const people = ctx.status.people.filter((p) => p.active);
-    const buttons = people.map((p) => h('button', {
-      type: 'button',
-      class: 'person-button',
-      dataset: { personId: p.id },
-      onclick: async () => {
-        await call('choose_person', { personId: p.id });
-        overlay.hidden = true;
-        clear(overlay);
-        await ctx.refresh();
-        resolve();
-      },
-    }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role)));
-    clear(overlay).append(h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'person-picker' },
-      h('h2', {}, 'Who is at the till?'),
+/** Ask who is at the till; resolves once someone is chosen (or, when
+ * someone already is, when the question is dismissed with Esc). */
+export async function choosePerson(message) {
+  const people = ctx.status.people.filter((p) => p.active);
+  const chosen = await openDialog({
+    id: 'person-picker',
+    title: 'Who is at the till?',
+    cancellable: Boolean(ctx.person()),
+    cancelLabel: null,
+    body: (close) => h('div', {},
       message ? h('p', { class: 'notice' }, message) : null,
-      h('div', { class: 'person-grid' }, buttons)));
-    overlay.hidden = false;
-    if (buttons[0]) buttons[0].focus();
+      h('div', { class: 'person-grid' }, people.map((p) => h('button', {
+        type: 'button',
+        class: 'person-button',
+        dataset: { personId: p.id },
+        onclick: async () => {
+          await call('choose_person', { personId: p.id });
+          close(p.id);
+        },
+      }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role))))),
   });
+  if (chosen) await ctx.refresh();
 }
 
 async function start() {

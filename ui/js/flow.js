@@ -4,7 +4,8 @@
 // organizer PIN) are the core's: these only collect and show.
 
 import { call } from './api.js';
-import { h, clear, field, showFormError, clearFormError, toast } from './dom.js';
+import { h, field, toast } from './dom.js';
+import { openDialog } from './dialog.js';
 
 export const PHASES = [
   ['before', 'Before the event'],
@@ -45,27 +46,6 @@ export function recordText(rec) {
   return `Signed by ${rec.signer_name} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;
 }
 
-// One dialog at a time: its Esc handler is replaced when a dialog is
-// (re)opened, and removed when it closes.
-let escHandler = null;
-
-function openDialog(form, focus) {
-  const overlay = document.getElementById('overlay');
-  const close = () => {
-    overlay.hidden = true;
-    clear(overlay);
-    if (escHandler) document.removeEventListener('keydown', escHandler, true);
-    escHandler = null;
-  };
-  if (escHandler) document.removeEventListener('keydown', escHandler, true);
-  escHandler = (e) => { if (e.key === 'Escape' && !document.getElementById('pin-dialog')) { e.preventDefault(); close(); } };
-  document.addEventListener('keydown', escHandler, true);
-  clear(overlay).append(form);
-  overlay.hidden = false;
-  if (focus) focus.focus();
-  return close;
-}
-
 /** Ask for an organizer's PIN when the step needs one. */
 async function approvalFor(ctx, step, verb) {
   if (step.signoff !== 'organizer_pin') return { organizer_id: null, pin: null };
@@ -73,103 +53,75 @@ async function approvalFor(ctx, step, verb) {
 }
 
 /** The sign-off dialog; calls `done()` after a successful signature. */
-export function signStep(ctx, step, done) {
+export async function signStep(ctx, step, done) {
   const signed = step.records.filter((r) => r.kind === 'sign');
   const me = ctx.person();
   const defaultName = me && !signed.some((r) => r.signer_name === me.name) ? me.name : '';
   const names = h('datalist', { id: 'sign-people' }, (ctx.status.people || []).filter((p) => p.active).map((p) => h('option', { value: p.name })));
   const name = h('input', { name: 'signer_name', id: 'sign-name', list: 'sign-people', maxlength: '80', autocomplete: 'off', value: defaultName });
-  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'sign-dialog', novalidate: true },
-    h('h2', {}, `Sign off: ${step.title}`),
-    step.signoff === 'two_people'
-      ? h('p', { class: 'notice' }, signed.length ? `${signed[0].signer_name} signed the first half. A second, different person signs now.` : 'Two different people sign this step: this is the first of them.')
-      : null,
-    step.signoff === 'organizer_pin' ? h('p', { class: 'notice' }, 'An organizer approves this step with their PIN.') : null,
-    field('Who signs', name, 'Your own name, as the team knows you'),
-    names,
-    h('p', { class: 'form-error', role: 'alert' }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary', id: 'sign-ok' }, 'Sign'),
-      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
-  const close = openDialog(form, name);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFormError(form);
-    const signerName = name.value;
-    const person = (ctx.status.people || []).find((p) => p.name === signerName.trim());
-    const approval = await approvalFor(ctx, step, 'Signing');
-    if (!approval) { openDialog(form, name); return; }
-    // The PIN dialog replaced ours in the overlay: put ours back for errors.
-    if (step.signoff === 'organizer_pin') openDialog(form, name);
-    try {
-      const after = await call('sign_task', {
+  const after = await openDialog({
+    id: 'sign-dialog',
+    title: `Sign off: ${step.title}`,
+    body: h('div', {},
+      step.signoff === 'two_people'
+        ? h('p', { class: 'notice' }, signed.length ? `${signed[0].signer_name} signed the first half. A second, different person signs now.` : 'Two different people sign this step: this is the first of them.')
+        : null,
+      step.signoff === 'organizer_pin' ? h('p', { class: 'notice' }, 'An organizer approves this step with their PIN.') : null,
+      field('Who signs', name, 'Your own name, as the team knows you'),
+      names),
+    submitLabel: 'Sign',
+    submitId: 'sign-ok',
+    submit: async (values) => {
+      const signerName = values.signer_name;
+      const person = (ctx.status.people || []).find((p) => p.name === signerName.trim());
+      const approval = await approvalFor(ctx, step, 'Signing');
+      if (!approval) return undefined;
+      return call('sign_task', {
         taskId: step.id,
         input: { signer_name: signerName, signer_person_id: person ? person.id : null },
         approval,
       });
-      close();
-      toast(after.status === 'done' ? `Done: ${after.title}` : `First half signed: ${after.title}`);
-      done(after);
-    } catch (err) {
-      showFormError(form, err);
-    }
+    },
   });
+  if (!after) return;
+  toast(after.status === 'done' ? `Done: ${after.title}` : `First half signed: ${after.title}`);
+  done(after);
 }
 
 /** The skip dialog: a reason is required. */
-export function skipStep(ctx, step, done) {
-  const reason = h('input', { name: 'reason', id: 'skip-reason', maxlength: '500', autocomplete: 'off' });
-  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'skip-dialog', novalidate: true },
-    h('h2', {}, `Skip: ${step.title}`),
-    field('Why is it skipped?', reason),
-    h('p', { class: 'form-error', role: 'alert' }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary', id: 'skip-ok' }, 'Skip the step'),
-      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
-  const close = openDialog(form, reason);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFormError(form);
-    const approval = await approvalFor(ctx, step, 'Skipping');
-    if (!approval) { openDialog(form, reason); return; }
-    if (step.signoff === 'organizer_pin') openDialog(form, reason);
-    try {
-      const after = await call('skip_task', { taskId: step.id, reason: reason.value, approval });
-      close();
-      toast(`Skipped: ${after.title}`);
-      done(after);
-    } catch (err) {
-      showFormError(form, err);
-    }
+export async function skipStep(ctx, step, done) {
+  const after = await openDialog({
+    id: 'skip-dialog',
+    title: `Skip: ${step.title}`,
+    body: field('Why is it skipped?', h('input', { name: 'reason', id: 'skip-reason', maxlength: '500', autocomplete: 'off' })),
+    submitLabel: 'Skip the step',
+    submitId: 'skip-ok',
+    submit: async (values) => {
+      const approval = await approvalFor(ctx, step, 'Skipping');
+      if (!approval) return undefined;
+      return call('skip_task', { taskId: step.id, reason: values.reason, approval });
+    },
   });
+  if (!after) return;
+  toast(`Skipped: ${after.title}`);
+  done(after);
 }
 
 /** Edit a step of the event: who does it, notes, when it is due. */
-export function editStep(ctx, step, done) {
-  const assignee = h('input', { name: 'assignee', id: 'edit-assignee', maxlength: '80', value: step.assignee });
-  const due = h('input', { name: 'due', id: 'edit-due', value: step.due_text, placeholder: 'e.g. 2 days before start' });
-  const notes = h('textarea', { name: 'notes', id: 'edit-notes', rows: '3', maxlength: '2000' }, step.notes);
-  const form = h('form', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'edit-step-dialog', novalidate: true },
-    h('h2', {}, step.title),
-    field('Assigned to', assignee, 'A volunteer\'s name'),
-    field('Due', due, 'Relative to the event: “2 days before start”, “1 hour after end”, “at start”; empty for none'),
-    field('Notes', notes),
-    h('p', { class: 'form-error', role: 'alert' }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary', id: 'edit-step-save' }, 'Save'),
-      h('button', { type: 'button', onclick: () => close() }, 'Cancel (Esc)')));
-  const close = openDialog(form, assignee);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFormError(form);
-    try {
-      const after = await call('edit_task', { taskId: step.id, edit: { assignee: assignee.value, notes: notes.value, due: due.value } });
-      close();
-      done(after);
-    } catch (err) {
-      showFormError(form, err);
-    }
+export async function editStep(ctx, step, done) {
+  const after = await openDialog({
+    id: 'edit-step-dialog',
+    title: step.title,
+    body: h('div', {},
+      field('Assigned to', h('input', { name: 'assignee', id: 'edit-assignee', maxlength: '80', value: step.assignee }), 'A volunteer\'s name'),
+      field('Due', h('input', { name: 'due', id: 'edit-due', value: step.due_text, placeholder: 'e.g. 2 days before start' }),
+        'Relative to the event: “2 days before start”, “1 hour after end”, “at start”; empty for none'),
+      field('Notes', h('textarea', { name: 'notes', id: 'edit-notes', rows: '3', maxlength: '2000' }, step.notes))),
+    submitLabel: 'Save',
+    submitId: 'edit-step-save',
+    submit: (values) => call('edit_task', { taskId: step.id, edit: { assignee: values.assignee, notes: values.notes, due: values.due } }),
   });
+  if (after) done(after);
 }
 
 function statusBadge(step) {

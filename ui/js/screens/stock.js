@@ -7,6 +7,7 @@ import { call } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { renderImport } from './stock-import.js';
 import { renderCount } from './stock-count.js';
+import { openDialog } from '../dialog.js';
 
 const KIND_LABELS = {
   receive: 'Received', transfer: 'Transfer', sale: 'Sale', return: 'Return', void: 'Void',
@@ -316,26 +317,22 @@ function localTime(utc, offsetMinutes) {
 /** The source document a movement came from, in a dialog. */
 async function showDocument(sourceType, sourceId) {
   const doc = await call('stock_document', { sourceType, sourceId });
-  const overlay = document.getElementById('overlay');
-  const close = () => { overlay.hidden = true; clear(overlay); document.removeEventListener('keydown', onKey, true); };
-  const onKey = (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } };
-  document.addEventListener('keydown', onKey, true);
-  const closeButton = h('button', { type: 'button', id: 'document-close', onclick: close }, 'Close (Esc)');
-  clear(overlay).append(h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', id: 'stock-document' },
-    h('h2', {}, `${KIND_LABELS[sourceType] || sourceType} ${sourceId}`),
-    h('p', { class: 'muted' }, [doc.at_utc ? `${doc.at_utc.slice(0, 16).replace('T', ' ')} UTC` : '', doc.event_name || '', doc.note].filter(Boolean).join(' · ')),
-    doc.counted.length ? h('h3', {}, 'What was counted') : null,
-    doc.counted.length ? h('table', { class: 'table compact', id: 'document-counted' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', { class: 'num' }, 'Expected'), h('th', { class: 'num' }, 'Counted'))),
-      h('tbody', {}, doc.counted.map((c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'num' }, c.expected), h('td', { class: 'num' }, c.counted))))) : null,
-    h('h3', {}, 'Stock ledger movements'),
-    h('table', { class: 'table compact', id: 'document-movements' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'SKU'), h('th', {}, 'Product'), h('th', {}, 'Where'), h('th', { class: 'num' }, 'Change'))),
-      h('tbody', {}, doc.movements.map((m) => h('tr', {},
-        h('td', {}, m.sku), h('td', {}, m.name), h('td', {}, m.location), h('td', { class: 'num' }, m.quantity))))),
-    h('div', { class: 'actions' }, closeButton)));
-  overlay.hidden = false;
-  closeButton.focus();
+  await openDialog({
+    id: 'stock-document',
+    title: `${KIND_LABELS[sourceType] || sourceType} ${sourceId}`,
+    cancelId: 'document-close',
+    body: h('div', {},
+      h('p', { class: 'muted' }, [doc.at_utc ? `${doc.at_utc.slice(0, 16).replace('T', ' ')} UTC` : '', doc.event_name || '', doc.note].filter(Boolean).join(' · ')),
+      doc.counted.length ? h('h3', {}, 'What was counted') : null,
+      doc.counted.length ? h('table', { class: 'table compact', id: 'document-counted' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', { class: 'num' }, 'Expected'), h('th', { class: 'num' }, 'Counted'))),
+        h('tbody', {}, doc.counted.map((c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'num' }, c.expected), h('td', { class: 'num' }, c.counted))))) : null,
+      h('h3', {}, 'Stock ledger movements'),
+      h('table', { class: 'table compact', id: 'document-movements' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'SKU'), h('th', {}, 'Product'), h('th', {}, 'Where'), h('th', { class: 'num' }, 'Change'))),
+        h('tbody', {}, doc.movements.map((m) => h('tr', {},
+          h('td', {}, m.sku), h('td', {}, m.name), h('td', {}, m.location), h('td', { class: 'num' }, m.quantity)))))),
+  });
 }
 
 async function renderPicture(root, ctx, show) {

@@ -1,0 +1,121 @@
+// Dialogs: every overlay of the window opens here, so they all behave the
+// same way. A dialog is a form in #overlay: the focus goes into its first
+// field and back where it was when it closes, Esc closes it, Enter submits
+// it (from a select or a checkbox too, not only from a text field), and an
+// error its submit throws is shown on it. Dialogs stack: one opened from
+// another (the organizer PIN over a void) hides the one below until it
+// closes.
+
+import { h, formValues, showFormError, clearFormError } from './dom.js';
+
+const open = [];
+
+/** Whether a dialog is open (screens leave their shortcuts alone then). */
+export function dialogOpen() {
+  return open.length > 0;
+}
+
+function top() {
+  return open[open.length - 1] || null;
+}
+
+document.addEventListener('keydown', (e) => {
+  const dialog = top();
+  if (!dialog) return;
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    e.stopPropagation();
+    if (dialog.cancellable) dialog.close(null);
+    return;
+  }
+  // Text fields submit on Enter by themselves; selects and checkboxes do not.
+  const t = e.target;
+  if (e.key === 'Enter' && dialog.submits && dialog.form.contains(t)
+    && (t.tagName === 'SELECT' || (t.tagName === 'INPUT' && ['checkbox', 'radio'].includes(t.type)))) {
+    e.preventDefault();
+    dialog.form.requestSubmit();
+  }
+}, true);
+
+function firstField(form) {
+  return form.querySelector('input:not([type=hidden]):not([disabled]), select, textarea')
+    || form.querySelector('button:not([disabled])');
+}
+
+/**
+ * Open a dialog. Resolves with the value it closes with: what `submit`
+ * returned, what a button passed to `close`, or null when cancelled.
+ *
+ * - `body`: a node, or `(close) => node` for bodies whose own buttons close it.
+ * - `submit(values, form)`: may be async; a value other than undefined
+ *   closes the dialog with it; an error it throws is shown on the form.
+ *   Without `submit` the dialog only shows something and has a Close button.
+ * - `extraButtons`: `[{id, label, onclick(close)}]` beside OK and Cancel.
+ * - `cancellable: false`: no Cancel button and Esc does nothing (a choice
+ *   that must be made). `cancelLabel: null` leaves out the button only.
+ * - `focus`: the field to start in, when it is not the first one.
+ */
+export function openDialog({
+  id, title, body = null, submit = null, submitLabel = 'OK', submitId = `${id}-ok`,
+  cancelLabel, cancelId = `${id}-cancel`, extraButtons = [], cancellable = true,
+  wide = false, focus = null,
+}) {
+  return new Promise((resolve) => {
+    const overlay = document.getElementById('overlay');
+    const opener = document.activeElement;
+    let closed = false;
+    const close = (value) => {
+      if (closed) return;
+      closed = true;
+      const i = open.indexOf(dialog);
+      if (i >= 0) open.splice(i, 1);
+      form.remove();
+      const below = top();
+      if (below) below.form.hidden = false;
+      else overlay.hidden = true;
+      if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+      resolve(value === undefined ? null : value);
+    };
+    const label = cancelLabel !== undefined ? cancelLabel : (submit ? 'Cancel (Esc)' : 'Close (Esc)');
+    const headingId = `${id}-title`;
+    const form = h('form', {
+      class: wide ? 'dialog dialog-wide' : 'dialog', role: 'dialog', 'aria-modal': 'true',
+      'aria-labelledby': headingId, id, novalidate: true,
+    },
+    h('h2', { id: headingId }, title),
+    typeof body === 'function' ? body(close) : body,
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' },
+      submit ? h('button', { type: 'submit', class: 'primary', id: submitId }, submitLabel) : null,
+      extraButtons.map((b) => h('button', { type: 'button', id: b.id, onclick: () => b.onclick(close) }, b.label)),
+      cancellable && label !== null ? h('button', { type: 'button', id: cancelId, onclick: () => close(null) }, label) : null));
+    const dialog = { form, close, cancellable, submits: Boolean(submit) };
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!submit || closed) return;
+      clearFormError(form);
+      const ok = form.querySelector('button[type=submit]');
+      ok.disabled = true;
+      try {
+        const result = await submit(formValues(form), form);
+        if (result !== undefined) close(result);
+      } catch (err) {
+        showFormError(form, err);
+      } finally {
+        ok.disabled = false;
+      }
+    });
+
+    const below = top();
+    if (below) below.form.hidden = true;
+    open.push(dialog);
+    overlay.append(form);
+    overlay.hidden = false;
+    const start = focus || firstField(form);
+    if (start) {
+      start.focus();
+      if (start.select && start.tagName === 'INPUT') start.select();
+    }
+  });
+}
