@@ -86,3 +86,10 @@ export function formValues(form) {
   }
   return out;
 }
+
+/** Replace an element's children (null / false skipped, lists flattened). */
+export function fill(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}

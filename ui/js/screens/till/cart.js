@@ -1,0 +1,233 @@
+// The cart on the Till screen: the scan field (a scanner's digits and
+// Enter, "3*code" sells three, search as you type), the cart lines and
+// totals, editing a line, the sale discount, and clearing. The core keeps
+// the rules: it decides whether a scanned item joins a line already in the
+// cart and what the quantities come to, prices the cart and says which
+// rows (discount, cash total) are worth showing. Changes to the cart run
+// one after another, so a fast scanner never loses an item.
+
+import { call } from '../../api.js';
+import { h, clear, fill, field } from '../../dom.js';
+import { openDialog } from '../../dialog.js';
+
+const EMPTY = () => ({ lines: [], sale_discount: null, handover_contact: null });
+
+export function createCart(till) {
+  const { overview } = till;
+  const state = { cart: EMPTY(), quote: null };
+  let pending = Promise.resolve();
+
+  const body = h('tbody', { id: 'till-cart-lines' });
+  const totals = h('div', { class: 'till-totals', id: 'till-totals' });
+  const warnings = h('div', { id: 'till-warnings' });
+  const scan = h('input', { id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three' });
+  const results = h('div', { class: 'till-results', id: 'till-results' });
+
+  /** Run cart changes in the order they were asked for. */
+  function queued(change) {
+    const run = pending.then(change);
+    pending = run.catch(() => {});
+    return run;
+  }
+
+  function draw() {
+    clear(body);
+    clear(warnings);
+    const q = state.quote;
+    if (!q || state.cart.lines.length === 0) {
+      body.append(h('tr', {}, h('td', { colspan: '5', class: 'muted empty-cart' }, 'Cart is empty: scan or search to add a product.')));
+      fill(totals, h('div', { class: 'total-big', id: 'till-total' }, overview.zero));
+      return;
+    }
+    q.lines.forEach((l, i) => {
+      body.append(h('tr', { class: 'cart-line', dataset: { index: String(i) } },
+        h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => editLine(i) }, l.name),
+          l.handover_later ? h('span', { class: 'badge' }, 'hand over later') : null,
+          l.overridden ? h('span', { class: 'badge' }, 'price override') : null),
+        h('td', { class: 'num line-qty' }, l.unit === 'each' ? l.quantity : `${l.quantity} ${l.unit}`),
+        h('td', { class: 'num' }, l.unit_price),
+        h('td', { class: 'num line-discount' }, l.has_discount ? `−${l.discount}` : ''),
+        h('td', { class: 'num line-total' }, l.gross)));
+    });
+    q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
+    fill(totals,
+      h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Items (excl. tax)' : 'Items'), h('span', { id: 'till-items' }, q.items_total)),
+      q.has_discount ? h('div', { class: 'total-row' }, h('span', {}, 'Discounts'), h('span', { id: 'till-discount' }, `−${q.discount}`)) : null,
+      h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Tax' : 'Incl. tax'), h('span', { id: 'till-tax' }, q.tax)),
+      h('div', { class: 'total-big', id: 'till-total' }, q.total),
+      q.cash_rounded ? h('div', { class: 'total-row', id: 'till-cash-total' }, h('span', {}, 'In cash'), h('span', {}, q.cash_total)) : null,
+      q.needs_approval ? h('p', { class: 'notice' }, `Needs an organizer PIN: ${q.approval_reasons.join(', ')}`) : null);
+  }
+
+  /** Quote `next` and make it the cart; on an error the cart stays as it was. */
+  async function use(next) {
+    const quote = next.lines.length ? await call('quote_cart', { cart: next }) : null;
+    state.cart = next;
+    state.quote = quote;
+    draw();
+  }
+
+  async function addProduct(p, quantity) {
+    if (!p.active) { till.showMessage(`${p.name} is archived and cannot be sold`, 'error'); return; }
+    let qty = quantity;
+    if (p.unit !== 'each' && !qty) {
+      qty = await openDialog({
+        id: 'weight-dialog', title: `${p.name}: ${p.unit === 'kg' ? 'weight' : 'volume'}`,
+        body: field(`${p.unit === 'kg' ? 'Weight in kg' : 'Volume in l'} (price ${p.price} per ${p.unit})`,
+          h('input', { name: 'quantity', id: 'weight-input', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.250' })),
+        submitLabel: 'Add',
+        submit: (v) => v.quantity,
+      });
+      if (!qty) { till.focusScan(); return; }
+    }
+    try {
+      const added = await call('cart_add', { cart: state.cart, addition: { product_id: p.id, quantity: qty || '' } });
+      state.cart = added.cart;
+      state.quote = added.quote;
+      draw();
+      till.showMessage(`Added ${p.name}`);
+    } catch (err) {
+      till.showMessage(err.message, 'error');
+    }
+    till.focusScan();
+  }
+
+  let searchTimer = null;
+  async function onScanEnter() {
+    let text = scan.value.trim();
+    if (!text) return;
+    let quantity = null;
+    const m = text.match(/^(\d+(?:[.,]\d+)?)\*(.+)$/);
+    if (m) { quantity = m[1]; text = m[2].trim(); }
+    scan.value = '';
+    clearTimeout(searchTimer);
+    clear(results);
+    await queued(async () => {
+      try {
+        let product = await call('till_scan', { code: text });
+        if (!product) {
+          const found = await call('till_search', { query: text });
+          product = found[0] || null;
+        }
+        if (!product) { till.showMessage(`Nothing matches “${text}”`, 'error'); return; }
+        await addProduct(product, quantity);
+      } catch (err) {
+        till.showMessage(err.message, 'error');
+      }
+    });
+  }
+
+  scan.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    const text = scan.value.trim().replace(/^\d+(?:[.,]\d+)?\*/, '');
+    if (text.length < 2 || /^\d{6,}$/.test(text)) { clear(results); return; }
+    searchTimer = setTimeout(async () => {
+      try {
+        const found = await call('till_search', { query: text });
+        // The cashier may have pressed Enter (or cleared the field) meanwhile.
+        if (!scan.value.includes(text)) return;
+        fill(results, found.map((p) => h('button', {
+          type: 'button', class: 'result', tabindex: '-1', dataset: { productId: p.id },
+          onclick: () => { scan.value = ''; clear(results); queued(() => addProduct(p, null)); },
+        }, h('strong', {}, p.name), h('span', { class: 'muted' }, ` ${p.sku} · ${p.price}${p.unit === 'each' ? '' : ' / ' + p.unit}`))));
+      } catch (err) { till.showMessage(err.message, 'error'); }
+    }, 120);
+  });
+  scan.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); onScanEnter(); }
+  });
+
+  function kindSelect(name, id, current) {
+    const select = h('select', { name, id },
+      h('option', { value: 'percent' }, '%'), h('option', { value: 'amount' }, overview.currency));
+    if (current) select.value = current.kind;
+    return select;
+  }
+
+  async function editLine(i) {
+    const l = state.cart.lines[i];
+    const shown = state.quote && state.quote.lines[i];
+    if (!l || !shown) return;
+    const contact = state.cart.handover_contact || { name: '', phone: '', email: '' };
+    const result = await openDialog({
+      id: 'line-dialog', title: shown.name,
+      body: h('div', {},
+        field(shown.unit === 'each' ? 'Quantity' : `Quantity (${shown.unit})`, h('input', { name: 'quantity', id: 'line-quantity', inputmode: 'decimal', value: l.quantity, autocomplete: 'off' })),
+        h('div', { class: 'row' },
+          field('Line discount', h('input', { name: 'discount', id: 'line-discount', inputmode: 'decimal', value: l.discount ? l.discount.value : '', autocomplete: 'off' })),
+          field('Discount in', kindSelect('discount_kind', 'line-discount-kind', l.discount))),
+        field('Price override (per unit, needs a PIN)', h('input', { name: 'price_override', id: 'line-price', inputmode: 'decimal', value: l.price_override || '', autocomplete: 'off' })),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'handover_later', id: 'line-later', checked: l.handover_later }), ' Paid now, hand over later (pre-order)'),
+        h('p', { class: 'muted' }, 'Pre-order contact: kept with the order only, to hand it over.'),
+        h('div', { class: 'row' },
+          field('Customer name', h('input', { name: 'contact_name', id: 'line-contact-name', autocomplete: 'off', value: contact.name })),
+          field('Phone', h('input', { name: 'contact_phone', id: 'line-contact-phone', autocomplete: 'off', value: contact.phone }))),
+        field('Email', h('input', { name: 'contact_email', id: 'line-contact-email', autocomplete: 'off', value: contact.email }))),
+      submitLabel: 'Apply',
+      extraButtons: [{ id: 'line-remove', label: 'Remove line', onclick: (close) => close('remove') }],
+      submit: (v, form) => queued(async () => {
+        const next = structuredClone(state.cart);
+        const line = next.lines[i];
+        line.quantity = v.quantity.trim();
+        line.discount = v.discount.trim() ? { kind: v.discount_kind, value: v.discount.trim() } : null;
+        line.price_override = v.price_override.trim() || null;
+        line.handover_later = form.elements.handover_later.checked;
+        if (line.handover_later) {
+          next.handover_contact = { name: v.contact_name.trim(), phone: v.contact_phone.trim(), email: v.contact_email.trim() };
+        }
+        await use(next);
+        return 'ok';
+      }),
+    });
+    if (result === 'remove') await removeLine(i);
+    till.focusScan();
+  }
+
+  async function saleDiscount() {
+    if (!state.cart.lines.length) return;
+    const current = state.cart.sale_discount;
+    await openDialog({
+      id: 'sale-discount-dialog', title: 'Discount on the whole sale',
+      body: h('div', { class: 'row' },
+        field('Discount', h('input', { name: 'value', id: 'sale-discount-value', inputmode: 'decimal', autocomplete: 'off', value: current ? current.value : '' })),
+        field('In', kindSelect('kind', 'sale-discount-kind', current))),
+      submitLabel: 'Apply',
+      submit: (v) => queued(async () => {
+        const next = structuredClone(state.cart);
+        next.sale_discount = v.value.trim() ? { kind: v.kind, value: v.value.trim() } : null;
+        await use(next);
+        return 'ok';
+      }),
+    });
+    till.focusScan();
+  }
+
+  /** Take line `i` out; a cart that cannot be quoted without it keeps it. */
+  function removeLine(i) {
+    return queued(async () => {
+      const next = structuredClone(state.cart);
+      next.lines.splice(i, 1);
+      try { await use(next); } catch (err) { till.showMessage(err.message, 'error'); }
+    });
+  }
+
+  return {
+    /** The pieces of the screen this module draws. */
+    scan, results, body, totals, warnings,
+    draw,
+    hasLines: () => state.cart.lines.length > 0,
+    /** The cart as the core takes it. */
+    input: () => state.cart,
+    quote: () => state.quote,
+    /** Resolves once every change asked for so far has been made. */
+    settled: () => pending,
+    /** Put a cart (a resumed one) in place, with its quote. */
+    load: (cart, quote) => { state.cart = cart; state.quote = quote; draw(); },
+    /** Empty the cart (after a sale, parking or clearing). */
+    reset: () => { state.cart = EMPTY(); state.quote = null; draw(); },
+    editLast: () => editLine(state.cart.lines.length - 1),
+    removeLast: () => removeLine(state.cart.lines.length - 1),
+    saleDiscount,
+    addProduct: (p) => queued(() => addProduct(p, null)),
+  };
+}

@@ -1,0 +1,46 @@
+// Parked carts on the Till screen: park the cart to serve someone else
+// (F9), the list of parked carts, resume one or cancel it.
+
+import { call } from '../../api.js';
+import { h, field } from '../../dom.js';
+import { openDialog } from '../../dialog.js';
+
+export async function park(till) {
+  await till.cart.settled();
+  if (!till.cart.hasLines()) return;
+  const parked = await openDialog({
+    id: 'park-dialog', title: 'Park this cart',
+    body: field('Label (optional)', h('input', { name: 'label', id: 'park-label', maxlength: '60', autocomplete: 'off', placeholder: 'e.g. blue coat' })),
+    submitLabel: 'Park',
+    submit: async (v) => { await call('park_cart', { cart: till.cart.input(), label: v.label }); return 'parked'; },
+  });
+  if (parked) {
+    till.cart.reset();
+    till.showMessage('Cart parked');
+    await till.refreshSide();
+  }
+  till.focusScan();
+}
+
+async function resume(till, p) {
+  if (till.cart.hasLines()) { till.showMessage('Finish or park the current cart first', 'error'); return; }
+  try {
+    const cart = await call('resume_parked_cart', { id: p.id });
+    const quote = await call('quote_cart', { cart });
+    till.cart.load(cart, quote);
+    await till.refreshSide();
+  } catch (err) { till.showMessage(err.message, 'error'); }
+  till.focusScan();
+}
+
+/** The parked carts, or nothing when there are none. */
+export function parkedList(till, parked) {
+  if (!parked.length) return null;
+  return h('section', { id: 'till-parked' }, h('h3', {}, 'Parked'),
+    parked.map((p) => h('div', { class: 'parked' },
+      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label || new Date(p.parked_at).toLocaleTimeString()} (${p.cart.lines.length})`),
+      h('button', {
+        type: 'button', class: 'cancel-parked', title: 'Cancel this parked cart',
+        onclick: async () => { await call('cancel_parked_cart', { id: p.id }); await till.refreshSide(); till.focusScan(); },
+      }, '✕'))));
+}

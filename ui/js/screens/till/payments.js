@@ -1,0 +1,143 @@
+// Taking payment on the Till screen: cash exact (F2), cash tendered (F3,
+// typed or with the currency's coin and note buttons, added up by the
+// core), card (F4) and split (F6), then the change shown large. The
+// organizer's PIN is asked for first when the quote says the sale needs it.
+
+import { call } from '../../api.js';
+import { h, field, showFormError, clearFormError } from '../../dom.js';
+import { openDialog } from '../../dialog.js';
+import { showReceipt } from './receipts.js';
+
+export function createPayments(till) {
+  const { cart } = till;
+
+  // The cart as it is once every scan so far has been added, or null
+  // when there is nothing to pay.
+  async function readyQuote() {
+    await cart.settled();
+    return cart.hasLines() ? cart.quote() : null;
+  }
+
+  // Ask for the organizer's PIN before a payment dialog opens. Resolves
+  // the approval, or null if cancelled.
+  async function approvalFor(quote) {
+    if (!quote.needs_approval) return { organizer_id: null, pin: null };
+    const got = await till.ctx.askPin(`Approve: ${quote.approval_reasons.join(', ')}`);
+    if (!got) till.focusScan();
+    return got;
+  }
+
+  async function complete(payments, approval) {
+    if (!cart.hasLines()) { till.showMessage('The cart is empty', 'error'); return null; }
+    const done = await call('complete_sale', { cart: cart.input(), payments, approval });
+    cart.reset();
+    const big = h('div', { class: 'change-panel', id: 'till-change-panel' },
+      h('div', { class: 'change-label' }, 'Change'),
+      h('div', { class: 'change-big', id: 'till-change' }, done.change),
+      h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) }, 'Receipt')));
+    till.showMessage(`Sale complete: ${done.receipt_number}`, 'ok', big,
+      done.warnings.map((w) => h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
+    await till.refreshSide();
+    till.focusScan();
+    return done;
+  }
+
+  async function cashExact() {
+    const quote = await readyQuote();
+    if (!quote) { till.showMessage('The cart is empty', 'error'); return; }
+    const approval = await approvalFor(quote);
+    if (!approval) return;
+    try {
+      await complete([{ method: 'cash' }], approval);
+    } catch (err) {
+      till.showMessage(err.message, 'error');
+      till.focusScan();
+    }
+  }
+
+  /** Buttons for the currency's coins and notes: each adds its face to
+   * what was tendered (the core does the sum). */
+  function faceButtons(tendered) {
+    return h('div', { class: 'tender-faces', id: 'cash-faces' }, till.overview.faces.map((face) => h('button', {
+      type: 'button', class: 'face', tabindex: '-1', dataset: { face },
+      onclick: async () => {
+        clearFormError(tendered.form);
+        try {
+          tendered.value = await call('tender_face', { tendered: tendered.value, face });
+        } catch (err) {
+          showFormError(tendered.form, err);
+        }
+        tendered.focus();
+      },
+    }, face)));
+  }
+
+  async function cashTendered() {
+    const quote = await readyQuote();
+    if (!quote) return;
+    const approval = await approvalFor(quote);
+    if (!approval) return;
+    const tendered = h('input', { name: 'tendered', id: 'cash-tendered', inputmode: 'decimal', autocomplete: 'off' });
+    await openDialog({
+      id: 'cash-dialog', title: 'Cash',
+      body: h('div', {},
+        h('p', { class: 'due-big' }, 'Due ', h('strong', { id: 'cash-due' }, quote.cash_total)),
+        field('Tendered', tendered),
+        faceButtons(tendered)),
+      submitLabel: 'Take cash',
+      submit: (v) => complete([{ method: 'cash', tendered: v.tendered }], approval),
+    });
+    till.focusScan();
+  }
+
+  async function card() {
+    const quote = await readyQuote();
+    if (!quote) return;
+    const approval = await approvalFor(quote);
+    if (!approval) return;
+    await openDialog({
+      id: 'card-dialog', title: `Card: ${quote.total}`,
+      body: h('div', {},
+        h('p', {}, 'Take the payment on the card terminal, then record it here.'),
+        h('div', { class: 'row' },
+          field('Last four digits (optional)', h('input', { name: 'card_last_four', id: 'card-last-four', inputmode: 'numeric', maxlength: '4', autocomplete: 'off' })),
+          field('Authorisation code (optional)', h('input', { name: 'auth_code', id: 'card-auth', autocomplete: 'off', maxlength: '32' })))),
+      submitLabel: 'Card paid',
+      submit: (v) => complete([{ method: 'card', card_last_four: v.card_last_four, auth_code: v.auth_code }], approval),
+    });
+    till.focusScan();
+  }
+
+  async function split() {
+    const quote = await readyQuote();
+    if (!quote) return;
+    const approval = await approvalFor(quote);
+    if (!approval) return;
+    await openDialog({
+      id: 'split-dialog', title: `Split payment: ${quote.total}`,
+      body: h('div', {},
+        h('p', { class: 'muted' }, 'Enter what each method pays; cash pays what is left (leave Tendered empty for exact cash).'),
+        h('div', { class: 'row' },
+          field('Card amount', h('input', { name: 'card', id: 'split-card', inputmode: 'decimal', autocomplete: 'off' })),
+          field('Card last four (optional)', h('input', { name: 'card_last_four', id: 'split-card-four', inputmode: 'numeric', maxlength: '4', autocomplete: 'off' }))),
+        h('div', { class: 'row' },
+          field('Mobile amount', h('input', { name: 'mobile', id: 'split-mobile', inputmode: 'decimal', autocomplete: 'off' })),
+          field('Other amount', h('input', { name: 'other', id: 'split-other', inputmode: 'decimal', autocomplete: 'off' }))),
+        field('Cash tendered', h('input', { name: 'tendered', id: 'split-tendered', inputmode: 'decimal', autocomplete: 'off' }))),
+      submitLabel: 'Take payment',
+      submit: (v) => {
+        const payments = [];
+        if (v.card.trim()) payments.push({ method: 'card', amount: v.card, card_last_four: v.card_last_four });
+        if (v.mobile.trim()) payments.push({ method: 'mobile', amount: v.mobile });
+        if (v.other.trim()) payments.push({ method: 'other', amount: v.other });
+        payments.push({ method: 'cash', tendered: v.tendered });
+        return complete(payments, approval);
+      },
+    });
+    till.focusScan();
+  }
+
+  return { cashExact, cashTendered, card, split };
+}

@@ -1,0 +1,89 @@
+// Receipts on the Till screen: the receipt of a sale (shown and printed),
+// the session's recent sales, and voiding one of them. Which rows a
+// receipt has (discount, cash rounding, change) is the core's answer, and
+// so is whether a void needs an organizer's PIN: the page asks for one
+// when the core says so.
+
+import { call, ErrorCode } from '../../api.js';
+import { h, clear, field, toast } from '../../dom.js';
+import { openDialog } from '../../dialog.js';
+
+export const METHOD_LABEL = { cash: 'Cash', card: 'Card', mobile: 'Mobile', other: 'Other' };
+
+function receiptView(r) {
+  const when = new Date(r.at_utc);
+  return h('section', { class: 'receipt', id: 'receipt' },
+    r.practice ? h('p', { class: 'receipt-practice' }, 'PRACTICE — NOT A REAL SALE') : null,
+    h('h3', {}, r.shop_name),
+    h('p', { class: 'receipt-event' }, r.event_name, r.venue ? ` · ${r.venue}` : ''),
+    h('p', {}, 'Receipt ', h('strong', { class: 'receipt-number' }, r.receipt_number), ' · ', when.toLocaleString()),
+    r.voided ? h('p', { class: 'receipt-void' }, `VOIDED: ${r.voided}`) : null,
+    h('table', { class: 'receipt-lines' },
+      h('tbody', {}, r.lines.map((l) => h('tr', {},
+        h('td', {}, l.name, h('br'), h('small', {}, `${l.quantity} ${l.unit === 'each' ? '×' : l.unit + ' ×'} ${l.unit_price}`,
+          l.has_discount ? ` − ${l.discount}` : '', l.handover_later ? ' · hand over later' : '')),
+        h('td', { class: 'num' }, l.gross))))),
+    h('table', { class: 'receipt-totals' }, h('tbody', {},
+      r.has_discount ? h('tr', {}, h('td', {}, 'Discounts'), h('td', { class: 'num' }, `−${r.discount}`)) : null,
+      r.tax_mode === 'exclusive' ? h('tr', {}, h('td', {}, 'Subtotal (excl. tax)'), h('td', { class: 'num' }, r.subtotal)) : null,
+      r.taxes.map((t) => h('tr', { class: 'receipt-tax' }, h('td', {}, `Tax ${t.rate}% on ${t.net}`), h('td', { class: 'num' }, t.tax))),
+      r.has_rounding ? h('tr', {}, h('td', {}, 'Cash rounding'), h('td', { class: 'num' }, r.rounding)) : null,
+      h('tr', { class: 'receipt-total' }, h('td', {}, 'Total'), h('td', { class: 'num' }, r.total)),
+      r.payments.map((p) => h('tr', {}, h('td', {}, METHOD_LABEL[p.method] || p.method,
+        p.card_last_four ? ` •••• ${p.card_last_four}` : '', p.auth_code ? ` auth ${p.auth_code}` : '',
+        p.method === 'cash' ? ` (tendered ${p.tendered})` : ''), h('td', { class: 'num' }, p.amount))),
+      r.has_change ? h('tr', {}, h('td', {}, 'Change'), h('td', { class: 'num' }, r.change)) : null)),
+    h('p', { class: 'receipt-thanks' }, 'Thank you!'));
+}
+
+/** Print one section of the page (a receipt, a Z report) and nothing else. */
+export function printSection(node) {
+  const holder = document.getElementById('print-area') || document.body.appendChild(h('div', { id: 'print-area' }));
+  clear(holder).append(node.cloneNode(true));
+  window.print();
+}
+
+export async function showReceipt(saleId) {
+  const r = await call('sale_receipt', { saleId });
+  const view = receiptView(r);
+  await openDialog({
+    id: 'receipt-dialog', title: `Receipt ${r.receipt_number}`, body: view,
+    extraButtons: [{ id: 'receipt-print', label: 'Print', onclick: () => printSection(view) }],
+  });
+}
+
+/** Void a sale: the reason first; the organizer's PIN when the core asks for it. */
+async function voidSale(till, sale) {
+  const asked = { organizer_id: null, pin: null };
+  const voided = await openDialog({
+    id: 'void-dialog', title: `Void ${sale.receipt_number} (${sale.total})`,
+    body: field('Reason', h('input', { name: 'reason', id: 'void-reason', maxlength: '200', autocomplete: 'off' })),
+    submitLabel: 'Continue',
+    submit: async (v) => {
+      const voidWith = (approval) => call('void_sale', { saleId: sale.sale_id, reason: v.reason, approval });
+      try {
+        return await voidWith(asked);
+      } catch (err) {
+        if (err.code !== ErrorCode.unauthorized) throw err;
+      }
+      const approval = await till.ctx.askPin(`Void ${sale.receipt_number}: the organizer approves.`);
+      if (!approval) return undefined;
+      return voidWith(approval);
+    },
+  });
+  if (voided) {
+    toast(`Voided ${sale.receipt_number}; stock is back`);
+    await till.refreshSide();
+  }
+  till.focusScan();
+}
+
+/** The session's latest sales, each with its receipt and a way to void it. */
+export function recentList(till, recent) {
+  return h('section', { id: 'till-recent' }, h('h3', {}, 'Recent sales'),
+    recent.length === 0 ? h('p', { class: 'muted' }, 'None yet') : null,
+    h('table', { class: 'table compact' }, h('tbody', {}, recent.map((s) => h('tr', { class: s.voided ? 'inactive' : '', dataset: { saleId: s.sale_id } },
+      h('td', {}, s.receipt_number), h('td', { class: 'num' }, s.total),
+      h('td', {}, h('button', { type: 'button', class: 'small show-receipt', onclick: () => showReceipt(s.sale_id).then(till.focusScan) }, 'Receipt'),
+        s.voided ? h('span', { class: 'badge' }, 'voided') : h('button', { type: 'button', class: 'small void-sale', onclick: () => voidSale(till, s) }, 'Void')))))));
+}
