@@ -178,14 +178,51 @@ async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_cou
     app.click("#till-open").await;
     app.wait_for_text("#practice-banner", "PRACTICE").await;
     app.wait_for_text(".till-head", "float 45.00").await;
+    // The same mug scanned twice is one line of two.
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
     app.wait_for_text("#till-total", "12.50").await;
     let scan = app.find("#till-scan").await;
-    scan.send_keys(F2).await.unwrap();
+    scan.send_keys(&format!("4006381333931{ENTER}"))
+        .await
+        .unwrap();
+    app.wait_for_text("#till-total", "25.00").await;
+    assert_eq!(app.text("#till-cart-lines .line-qty").await, "2");
+    // F3 with the coin and note buttons: 20 + 5 + 0.50, added up by the core.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F3).await.unwrap();
+    app.wait_for_text("#cash-due", "25.00").await;
+    for face in ["20", "5", "0.50"] {
+        app.click(&format!("#cash-faces button[data-face='{face}']"))
+            .await;
+    }
+    wait_for_value(&app, "#cash-tendered", "25.50").await;
+    app.screenshot("till-cash-faces").await;
+    app.find("#cash-tendered")
+        .await
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    app.wait_for_text("#till-change", "0.50").await;
     app.wait_for_text("#till-message", "T1-P-000001").await;
     app.screenshot("till-practice").await;
     app.close().await;
+}
+
+/// Wait until a field's value is `expected` (up to 10 s).
+async fn wait_for_value(app: &App, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let value = app.find(css).await.prop("value").await.unwrap();
+        if value.as_deref() == Some(expected) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} holds {value:?}, not {expected:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
