@@ -102,7 +102,7 @@ function showStoreError(err, dbPath) {
  * someone already is, when the question is dismissed with Esc). */
 export async function choosePerson(message) {
   const people = ctx.status.people.filter((p) => p.active);
-  const chosen = await openDialog({
+  await openDialog({
     id: 'person-picker',
     title: 'Who is at the till?',
     cancellable: Boolean(ctx.person()),
@@ -115,11 +115,13 @@ export async function choosePerson(message) {
         dataset: { personId: p.id },
         onclick: async () => {
           await call('choose_person', { personId: p.id });
+          // The picker stays until the chrome knows who it is, so nothing
+          // can be clicked on a screen about to be drawn again.
+          await ctx.refresh();
           close(p.id);
         },
       }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role))))),
   });
-  if (chosen) await ctx.refresh();
 }
 
 async function start() {
