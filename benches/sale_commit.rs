@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::shop::events::{self, EventInput};
-use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
 use popup_till_core::shop::settings;
 use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
@@ -45,8 +45,7 @@ fn prepare(path: &Path) -> (Store, String, Vec<String>) {
     let cashier = people::add_with_pin(
         &mut store,
         &Actor::person(&organizer.id),
-        Some(&organizer.id),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer.id, PIN),
         &PersonInput {
             name: "Carl".into(),
             role: "cashier".into(),
@@ -276,15 +275,28 @@ fn main() {
     let carts: Vec<CartInput> = (0..sales).map(|i| cart_for(i, &products)).collect();
     // Warm up both paths (statement caches, page cache).
     for i in 0..50 {
-        sale::complete_with_pin(&mut store, &actor, &carts[i % sales], &payments, None, None)
-            .expect("warm-up sale");
+        sale::complete_with_pin(
+            &mut store,
+            &actor,
+            &carts[i % sales],
+            &payments,
+            &ApprovalRequest::none(),
+        )
+        .expect("warm-up sale");
         baseline.sell(i);
     }
     let mut core_times = Vec::with_capacity(sales);
     let mut base_times = Vec::with_capacity(sales);
     for (i, cart) in carts.iter().enumerate() {
         let t = Instant::now();
-        sale::complete_with_pin(&mut store, &actor, cart, &payments, None, None).expect("sale");
+        sale::complete_with_pin(
+            &mut store,
+            &actor,
+            cart,
+            &payments,
+            &ApprovalRequest::none(),
+        )
+        .expect("sale");
         core_times.push(t.elapsed());
         let t = Instant::now();
         baseline.sell(i);

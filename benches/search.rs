@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use popup_till_core::catalog::spreadsheet;
 use popup_till_core::catalog::{self, gs1_check_digit};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::settings::{self, SettingsInput};
 use popup_till_core::{Actor, Store};
 use rusqlite::Connection;
@@ -183,21 +184,20 @@ fn raw_count(conn: &Connection, sql: &str, param: &str) -> usize {
 fn run(n: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(dir.path().join("bench.sqlite")).expect("open");
-    store
-        .write(&Actor::system("bench"), |tx| {
-            settings::save(
-                tx,
-                &SettingsInput {
-                    shop_name: "Bench".into(),
-                    currency: "EUR".into(),
-                    tax_mode: "inclusive".into(),
-                    tax_rates: "0;20".into(),
-                    cash_rounding: "none".into(),
-                    till_code: "T1".into(),
-                },
-            )
-        })
-        .expect("settings");
+    settings::save_with_pin(
+        &mut store,
+        &Actor::system("bench"),
+        &ApprovalRequest::none(),
+        &SettingsInput {
+            shop_name: "Bench".into(),
+            currency: "EUR".into(),
+            tax_mode: "inclusive".into(),
+            tax_rates: "0;20".into(),
+            cash_rounding: "none".into(),
+            till_code: "T1".into(),
+        },
+    )
+    .expect("settings");
     let mut rng = Lcg(42);
     let (text, names) = catalog_csv_text(n, &mut rng);
     let start = Instant::now();

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use popup_till_core::shop::status;
 use popup_till_core::{Actor, Error, Store};
 
 use crate::commands::{self, ApiError};
@@ -48,32 +49,23 @@ impl AppState {
         }
     }
 
-    /// The actor for changes made at the till now.
-    pub fn actor(&self) -> Result<Actor, ApiError> {
-        let person = self.person.lock().map_err(|_| ApiError::internal())?;
-        person.clone().map(Actor::person).ok_or_else(|| ApiError {
-            code: "unauthorized",
-            message: "choose who is at the till first".into(),
-            field: None,
-        })
+    fn person_at_till(&self) -> Result<Option<String>, ApiError> {
+        Ok(self
+            .person
+            .lock()
+            .map_err(|_| ApiError::internal())?
+            .clone())
     }
 
-    /// The actor for setup steps: the person at the till, or, while the
-    /// team is still empty (first start), the setup itself.
+    /// The actor for changes made at the till now.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        Ok(status::actor_at_till(self.person_at_till()?.as_deref())?)
+    }
+
+    /// The actor for setup steps (see `status::setup_actor`).
     pub fn actor_or_setup(&self) -> Result<Actor, ApiError> {
-        match self.actor() {
-            Ok(actor) => Ok(actor),
-            Err(err) => {
-                let empty = self.with_store(|store| {
-                    Ok(popup_till_core::shop::people::list(store.conn())?.is_empty())
-                })?;
-                if empty {
-                    Ok(Actor::system("setup"))
-                } else {
-                    Err(err)
-                }
-            }
-        }
+        let person = self.person_at_till()?;
+        self.with_store(|store| status::setup_actor(store.conn(), person.as_deref()))
     }
 
     /// One write made by the person at the till.

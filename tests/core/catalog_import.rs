@@ -4,6 +4,7 @@
 
 use popup_till_core::catalog::spreadsheet::{self, ImportReport};
 use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::settings::{self, SettingsInput};
 use popup_till_core::{db::journal, Actor};
 
@@ -16,21 +17,21 @@ CUP,,Cup deposit,2,0,each,deposit,Deposits,\n";
 
 pub fn shop() -> TestTill {
     let mut t = till();
-    t.store
-        .write(&someone(), |tx| {
-            settings::save(
-                tx,
-                &SettingsInput {
-                    shop_name: "Test shop".into(),
-                    currency: "EUR".into(),
-                    tax_mode: "inclusive".into(),
-                    tax_rates: "0; 5.5; 20".into(),
-                    cash_rounding: "none".into(),
-                    till_code: "T1".into(),
-                },
-            )
-        })
-        .unwrap();
+    // A new till has no organizer yet: the setup approves itself.
+    settings::save_with_pin(
+        &mut t.store,
+        &someone(),
+        &ApprovalRequest::none(),
+        &SettingsInput {
+            shop_name: "Test shop".into(),
+            currency: "EUR".into(),
+            tax_mode: "inclusive".into(),
+            tax_rates: "0; 5.5; 20".into(),
+            cash_rounding: "none".into(),
+            till_code: "T1".into(),
+        },
+    )
+    .unwrap();
     t
 }
 

@@ -342,8 +342,7 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
             method: "card".into(),
             ..Default::default()
         }],
-        None,
-        None,
+        &people::ApprovalRequest::none(),
     )
     .unwrap();
     assert!(

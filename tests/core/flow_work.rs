@@ -1,6 +1,7 @@
 //! The flow's steps done by the work itself: opening the till, the first
 //! sale and closing the till sign their steps off in the same transaction.
 
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::tasks::{self, Action, StepStatus, STARTER_ID};
 use popup_till_core::till::session::{self, CloseInput};
 
@@ -268,8 +269,7 @@ fn a_voided_sale_leaves_no_pre_order_to_hand_over() {
         &actor,
         &sale.sale_id,
         "customer changed their mind",
-        Some(&organizer),
-        Some(crate::till_support::PIN),
+        &ApprovalRequest::new(&organizer, crate::till_support::PIN),
     )
     .unwrap();
     assert!(orders::list(shop.t.store.conn(), Some(&shop.event), true)

@@ -4,7 +4,7 @@
 
 use popup_till_core::db::journal::{self, ProblemKind, GENESIS_HASH};
 use popup_till_core::shop::events::{self, EventInput};
-use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
 use popup_till_core::{Actor, Store};
 use sha2::{Digest, Sha256};
 
@@ -214,8 +214,7 @@ fn the_journal_holds_no_personal_data() {
     people::add_with_pin(
         &mut t.store,
         &Actor::system("test"),
-        None,
-        None,
+        &ApprovalRequest::none(),
         &PersonInput {
             name: "Zelda Quartermain".into(),
             role: "organizer".into(),

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::orders::{self, ContactInput, OrderInput, OrderStatus};
 use popup_till_core::shop::events::{self, EventInput};
-use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
 use popup_till_core::stock;
 use popup_till_core::tasks::{self, StepStatus, STARTER_ID};
 use popup_till_core::{shop::settings, Actor, ErrorCode};
@@ -240,8 +240,7 @@ fn contacts_of_fulfilled_orders_are_purged_after_the_retention_period() {
     let organizer = people::add_with_pin(
         &mut s.t.store,
         &Actor::system("test"),
-        None,
-        None,
+        &ApprovalRequest::none(),
         &PersonInput {
             name: "Maya".into(),
             role: "organizer".into(),
@@ -252,8 +251,7 @@ fn contacts_of_fulfilled_orders_are_purged_after_the_retention_period() {
     let err = orders::set_retention_with_pin(
         &mut s.t.store,
         &someone(),
-        Some(&organizer.id),
-        Some("482916"),
+        &ApprovalRequest::new(&organizer.id, "482916"),
         "-3",
     )
     .unwrap_err();
@@ -261,8 +259,7 @@ fn contacts_of_fulfilled_orders_are_purged_after_the_retention_period() {
     orders::set_retention_with_pin(
         &mut s.t.store,
         &someone(),
-        Some(&organizer.id),
-        Some("482916"),
+        &ApprovalRequest::new(&organizer.id, "482916"),
         "7",
     )
     .unwrap();

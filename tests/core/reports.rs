@@ -4,6 +4,7 @@
 
 use popup_till_core::reporting::{compare, report, scope::Scope, visitors};
 use popup_till_core::shop::events::{self, EventInput};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::till::session::{self, CashKind, CloseInput};
 use popup_till_core::till::void;
@@ -69,8 +70,7 @@ pub fn market_day() -> Day {
         &actor,
         &c.sale_id,
         "rang up twice",
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     )
     .unwrap();
     s.t.store

@@ -1,5 +1,6 @@
 //! Shop settings: validated as a whole, journaled with before and after.
 
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::settings::{self, SettingsInput, TaxMode};
 use popup_till_core::{Actor, ErrorCode};
 use rust_decimal::Decimal;
@@ -20,8 +21,13 @@ fn input() -> SettingsInput {
 #[test]
 fn settings_are_saved_normalised_and_journaled() {
     let mut t = till();
-    let s = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &input())
-        .unwrap();
+    let s = settings::save_with_pin(
+        &mut t.store,
+        &Actor::system("test"),
+        &ApprovalRequest::none(),
+        &input(),
+    )
+    .unwrap();
     assert_eq!(s.currency.code, "GBP");
     assert_eq!(s.tax_mode, TaxMode::Exclusive);
     assert_eq!(
@@ -53,8 +59,7 @@ fn an_unknown_currency_is_refused_and_nothing_is_written() {
     let err = settings::save_with_pin(
         &mut t.store,
         &Actor::system("test"),
-        None,
-        None,
+        &ApprovalRequest::none(),
         &SettingsInput {
             currency: "XYZ".into(),
             ..input()
@@ -115,8 +120,13 @@ fn bad_tax_rates_rounding_and_till_codes_name_their_field() {
             "shop_name",
         ),
     ] {
-        let err = settings::save_with_pin(&mut t.store, &Actor::system("test"), None, None, &bad)
-            .unwrap_err();
+        let err = settings::save_with_pin(
+            &mut t.store,
+            &Actor::system("test"),
+            &ApprovalRequest::none(),
+            &bad,
+        )
+        .unwrap_err();
         assert_eq!(err.field(), Some(field), "{err}");
     }
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use popup_till_core::catalog::spreadsheet;
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
 use popup_till_core::shop::events::{self, EventInput};
-use popup_till_core::shop::people::{self, Approval, PersonInput};
+use popup_till_core::shop::people::{self, Approval, ApprovalRequest, PersonInput};
 use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountLine, Direction, QuantityLine, ReceiveInput, TransferInput,
     WasteInput,
@@ -82,8 +82,7 @@ fn organizer(t: &mut TestTill) -> Approval {
     let person = people::add_with_pin(
         &mut t.store,
         &someone(),
-        None,
-        None,
+        &ApprovalRequest::none(),
         &PersonInput {
             name: "Org".into(),
             role: "organizer".into(),

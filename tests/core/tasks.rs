@@ -6,7 +6,7 @@
 
 use chrono::NaiveDateTime;
 use popup_till_core::shop::events::EventInput;
-use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
 use popup_till_core::tasks::{
     self, Action, DueInput, PersonalData, Phase, SignInput, Signoff, StepEdit, StepInput,
     StepStatus, TemplateInput, WorkSource, STARTER_ID,
@@ -33,8 +33,7 @@ fn till_with_flow() -> (TestTill, String, String) {
     let organizer = people::add_with_pin(
         &mut t.store,
         &Actor::system("test"),
-        None,
-        None,
+        &ApprovalRequest::none(),
         &PersonInput {
             name: "Maya Okafor".into(),
             role: "organizer".into(),
@@ -192,8 +191,7 @@ fn an_organizer_pin_step_is_refused_without_the_pin_and_with_a_wrong_one() {
         &someone(),
         &venue,
         &signer("Maya"),
-        Some(&organizer),
-        Some("000000"),
+        &ApprovalRequest::new(&organizer, "000000"),
     )
     .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unauthorized);
@@ -205,8 +203,7 @@ fn an_organizer_pin_step_is_refused_without_the_pin_and_with_a_wrong_one() {
         &someone(),
         &venue,
         &signer("Maya"),
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     )
     .unwrap();
     assert_eq!(step.status, StepStatus::Done);
@@ -407,8 +404,7 @@ fn the_whole_flow_can_be_walked_to_its_end() {
                     &someone(),
                     &step.id,
                     &signer("Maya"),
-                    Some(&organizer),
-                    Some(PIN),
+                    &ApprovalRequest::new(&organizer, PIN),
                 )
                 .unwrap();
             }

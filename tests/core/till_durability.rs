@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::cart::{CartInput, DiscountInput, LineInput};
 use popup_till_core::till::sale::{self, PaymentInput};
 use popup_till_core::{db::journal, Actor, Store};
@@ -72,8 +73,14 @@ fn sell_in_a_loop_until_killed() {
         },
     ];
     loop {
-        let done = sale::complete_with_pin(&mut store, &actor, &cart, &payments, None, None)
-            .expect("sell");
+        let done = sale::complete_with_pin(
+            &mut store,
+            &actor,
+            &cart,
+            &payments,
+            &ApprovalRequest::none(),
+        )
+        .expect("sell");
         // Printed only after the commit returned: this is the acknowledgement.
         println!("SOLD {} {}", done.receipt_number, done.sale_id);
     }

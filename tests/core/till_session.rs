@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput};
 use popup_till_core::till::z_report::{self, ZReport};
 use popup_till_core::{till::void, ErrorCode};
@@ -73,8 +74,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
         &actor,
         &first.sale_id,
         "wrong item",
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     )
     .unwrap();
 

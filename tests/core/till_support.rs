@@ -4,7 +4,7 @@
 
 use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::shop::events::{self, EventInput};
-use popup_till_core::shop::people::{self, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
 use popup_till_core::shop::settings::{self, SettingsInput};
 use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
@@ -55,7 +55,13 @@ impl Shop {
 
     pub fn sell(&mut self, cart: &CartInput, payments: &[PaymentInput]) -> Result<Completed> {
         let actor = self.cashier();
-        sale::complete_with_pin(&mut self.t.store, &actor, cart, payments, None, None)
+        sale::complete_with_pin(
+            &mut self.t.store,
+            &actor,
+            cart,
+            payments,
+            &ApprovalRequest::none(),
+        )
     }
 
     pub fn sell_approved(
@@ -71,8 +77,7 @@ impl Shop {
             &actor,
             cart,
             payments,
-            Some(&organizer),
-            Some(pin),
+            &ApprovalRequest::new(&organizer, pin),
         )
     }
 
@@ -152,8 +157,7 @@ pub fn shop_with(tax_mode: &str, cash_rounding: &str) -> Shop {
     let cashier = people::add_with_pin(
         &mut t.store,
         &Actor::person(&organizer.id),
-        Some(&organizer.id),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer.id, PIN),
         &PersonInput {
             name: "Carl".into(),
             role: "cashier".into(),
@@ -162,6 +166,8 @@ pub fn shop_with(tax_mode: &str, cash_rounding: &str) -> Shop {
     )
     .unwrap();
     let setup = Actor::system("test");
+    let approval =
+        people::approve(&mut t.store, &ApprovalRequest::new(&organizer.id, PIN)).unwrap();
     let (event, mug, jam, coffee) = t
         .store
         .write(&setup, |tx| {
@@ -169,7 +175,7 @@ pub fn shop_with(tax_mode: &str, cash_rounding: &str) -> Shop {
             s.tax_mode = tax_mode.into();
             s.cash_rounding = cash_rounding.into();
             s.tax_rates = "0; 5.5; 20".into();
-            let saved = settings::save(tx, &s)?;
+            let saved = settings::save(tx, &approval, &s)?;
             let product =
                 |sku: &str, barcode: &str, name: &str, price: &str, rate: &str, unit: &str| {
                     catalog::create(

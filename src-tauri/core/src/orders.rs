@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::{Actor, Tx};
-use crate::shop::people::Approval;
+use crate::shop::people::{Approval, ApprovalRequest};
 use crate::stock::{self, from_milli, to_milli, Location, Movement, MovementKind};
 use crate::text::clean;
 use crate::{catalog, new_id, shop::events, tasks, Error, Result, Store};
@@ -377,11 +377,10 @@ pub fn set_retention_days(tx: &Tx, _approval: &Approval, days: &str) -> Result<i
 pub fn set_retention_with_pin(
     store: &mut Store,
     actor: &Actor,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
     days: &str,
 ) -> Result<i64> {
-    let approval = crate::shop::people::approval_for_setup(store, organizer_id, pin)?;
+    let approval = crate::shop::people::approve_setup(store, request)?;
     store.write(actor, |tx| set_retention_days(tx, &approval, days))
 }
 

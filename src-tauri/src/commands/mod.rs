@@ -9,7 +9,7 @@ use popup_till_core::catalog::{self, Product};
 use popup_till_core::db::journal::{self, Entry, Verification};
 use popup_till_core::demo::{self, DemoSummary};
 use popup_till_core::shop::events::{self, Event, EventInput};
-use popup_till_core::shop::people::{self, Person, PersonInput};
+use popup_till_core::shop::people::{self, ApprovalRequest, Person, PersonInput};
 use popup_till_core::shop::settings::{self, Settings, SettingsInput};
 use popup_till_core::shop::status::{self, ShopSetup, TillStatus};
 use popup_till_core::Error;
@@ -53,13 +53,6 @@ impl From<Error> for ApiError {
 }
 
 type Reply<T> = Result<T, ApiError>;
-
-/// Who approves an organizer-only action: an organizer and their PIN.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct OrganizerPin {
-    pub organizer_id: Option<String>,
-    pub pin: Option<String>,
-}
 
 #[derive(Debug, Serialize)]
 pub struct AppStatus {
@@ -143,18 +136,10 @@ pub fn list_people(state: State<'_, AppState>) -> Reply<Vec<Person>> {
 pub fn add_person(
     state: State<'_, AppState>,
     input: PersonInput,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Person> {
     let actor = state.actor_or_setup()?;
-    state.with_store(|store| {
-        people::add_with_pin(
-            store,
-            &actor,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-            &input,
-        )
-    })
+    state.with_store(|store| people::add_with_pin(store, &actor, &approval, &input))
 }
 
 #[tauri::command(async)]
@@ -162,18 +147,11 @@ pub fn set_person_active(
     state: State<'_, AppState>,
     person_id: String,
     active: bool,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Person> {
     let actor = state.actor()?;
     state.with_store(|store| {
-        people::set_active_with_pin(
-            store,
-            &actor,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-            &person_id,
-            active,
-        )
+        people::set_active_with_pin(store, &actor, &approval, &person_id, active)
     })
 }
 
@@ -181,18 +159,10 @@ pub fn set_person_active(
 pub fn save_settings(
     state: State<'_, AppState>,
     input: SettingsInput,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Settings> {
     let actor = state.actor_or_setup()?;
-    state.with_store(|store| {
-        settings::save_with_pin(
-            store,
-            &actor,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-            &input,
-        )
-    })
+    state.with_store(|store| settings::save_with_pin(store, &actor, &approval, &input))
 }
 
 #[tauri::command(async)]

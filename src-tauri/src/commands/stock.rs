@@ -5,6 +5,7 @@
 
 use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
     WasteInput,
@@ -15,7 +16,7 @@ use popup_till_core::stock::views::{
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{OrganizerPin, Reply};
+use super::Reply;
 use crate::app::AppState;
 
 #[tauri::command(async)]
@@ -118,18 +119,10 @@ pub fn transfer_stock(state: State<'_, AppState>, input: TransferInput) -> Reply
 pub fn adjust_stock(
     state: State<'_, AppState>,
     input: AdjustInput,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<StockDocument> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        flows::adjust_with_pin(
-            store,
-            &actor,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-            &input,
-        )
-    })
+    state.with_store(|store| flows::adjust_with_pin(store, &actor, &approval, &input))
 }
 
 #[tauri::command(async)]

@@ -3,10 +3,11 @@
 
 use popup_till_core::orders::{self, Order};
 use popup_till_core::shop::events::{Event, EventInput};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::tasks::{self, Flow, SignInput, Step, StepEdit, Template, TemplateInput};
 use tauri::State;
 
-use super::{OrganizerPin, Reply};
+use super::Reply;
 use crate::app::AppState;
 
 #[tauri::command(async)]
@@ -84,19 +85,10 @@ pub fn sign_task(
     state: State<'_, AppState>,
     task_id: String,
     input: SignInput,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        tasks::sign_with_pin(
-            store,
-            &actor,
-            &task_id,
-            &input,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-        )
-    })
+    state.with_store(|store| tasks::sign_with_pin(store, &actor, &task_id, &input, &approval))
 }
 
 #[tauri::command(async)]
@@ -104,19 +96,10 @@ pub fn skip_task(
     state: State<'_, AppState>,
     task_id: String,
     reason: String,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        tasks::skip_with_pin(
-            store,
-            &actor,
-            &task_id,
-            &reason,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-        )
-    })
+    state.with_store(|store| tasks::skip_with_pin(store, &actor, &task_id, &reason, &approval))
 }
 
 #[tauri::command(async)]
@@ -151,18 +134,10 @@ pub fn order_retention_days(state: State<'_, AppState>) -> Reply<i64> {
 pub fn save_order_retention(
     state: State<'_, AppState>,
     days: String,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<i64> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        orders::set_retention_with_pin(
-            store,
-            &actor,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-            &days,
-        )
-    })
+    state.with_store(|store| orders::set_retention_with_pin(store, &actor, &approval, &days))
 }
 
 #[tauri::command(async)]

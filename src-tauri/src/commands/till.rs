@@ -2,6 +2,7 @@
 //! report), building and completing sales, voids, receipts and parked
 //! carts. Each is one call into a module of `popup_till_core::till`.
 
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::cart::{Addition, CartInput};
 use popup_till_core::till::lookup::{self, TillProduct};
 use popup_till_core::till::overview::{self, TillOverview};
@@ -13,7 +14,7 @@ use popup_till_core::till::z_report::{self, ZReport};
 use popup_till_core::till::{parked, void};
 use tauri::State;
 
-use super::{ApiError, OrganizerPin};
+use super::ApiError;
 use crate::app::AppState;
 
 type Reply<T> = Result<T, ApiError>;
@@ -83,19 +84,10 @@ pub fn complete_sale(
     state: State<'_, AppState>,
     cart: CartInput,
     payments: Vec<PaymentInput>,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<Completed> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        sale::complete_with_pin(
-            store,
-            &actor,
-            &cart,
-            &payments,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-        )
-    })
+    state.with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))
 }
 
 #[tauri::command(async)]
@@ -103,19 +95,10 @@ pub fn void_sale(
     state: State<'_, AppState>,
     sale_id: String,
     reason: String,
-    approval: OrganizerPin,
+    approval: ApprovalRequest,
 ) -> Reply<String> {
     let actor = state.actor()?;
-    state.with_store(|store| {
-        void::void_with_pin(
-            store,
-            &actor,
-            &sale_id,
-            &reason,
-            approval.organizer_id.as_deref(),
-            approval.pin.as_deref(),
-        )
-    })
+    state.with_store(|store| void::void_with_pin(store, &actor, &sale_id, &reason, &approval))
 }
 
 #[tauri::command(async)]

@@ -1,6 +1,7 @@
 //! Voids: a new record, approved by an organizer, that puts the stock back.
 
 use popup_till_core::db::journal;
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::{receipt, void};
 use popup_till_core::ErrorCode;
 
@@ -27,8 +28,7 @@ fn a_completed_sale_moves_stock_out_of_the_event_and_a_void_puts_it_back() {
         &actor,
         &done.sale_id,
         "customer changed mind",
-        Some(&organizer),
-        Some("999999"),
+        &ApprovalRequest::new(&organizer, "999999"),
     );
     assert_eq!(wrong.unwrap_err().code(), ErrorCode::Unauthorized);
     assert_eq!(s.t.count("SELECT count(*) FROM sale_void"), 0);
@@ -38,8 +38,7 @@ fn a_completed_sale_moves_stock_out_of_the_event_and_a_void_puts_it_back() {
         &actor,
         &done.sale_id,
         "customer changed mind",
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     )
     .unwrap();
     assert_eq!(s.on_hand(&mug), d("10"));
@@ -51,8 +50,7 @@ fn a_completed_sale_moves_stock_out_of_the_event_and_a_void_puts_it_back() {
         &actor,
         &done.sale_id,
         "twice",
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     );
     assert_eq!(again.unwrap_err().code(), ErrorCode::Conflict);
     assert!(journal::verify(s.t.store.conn()).unwrap().holds());
@@ -72,8 +70,7 @@ fn a_void_needs_a_reason() {
         &actor,
         &done.sale_id,
         "  ",
-        Some(&organizer),
-        Some(PIN),
+        &ApprovalRequest::new(&organizer, PIN),
     )
     .unwrap_err();
     assert_eq!(err.field(), Some("reason"));
@@ -93,7 +90,11 @@ fn a_void_always_needs_an_organizers_pin_and_is_checked_before_asking() {
     let tries = |s: &Shop| s.t.count("SELECT count(*) FROM pin_attempt");
     let before = tries(&s);
     let try_void = |s: &mut Shop, reason: &str, who: Option<&str>, pin: Option<&str>| {
-        void::void_with_pin(&mut s.t.store, &actor, &id, reason, who, pin)
+        let request = ApprovalRequest {
+            organizer_id: who.map(str::to_string),
+            pin: pin.map(str::to_string),
+        };
+        void::void_with_pin(&mut s.t.store, &actor, &id, reason, &request)
     };
     // Without a PIN the answer is "a PIN is needed", so the till asks for it.
     let err = try_void(&mut s, "wrong item", None, None).unwrap_err();

@@ -302,7 +302,7 @@ pub mod fixtures {
 
     use popup_till_core::catalog::{self, ProductInput};
     use popup_till_core::shop::events::{self, EventInput};
-    use popup_till_core::shop::people::{self, PersonInput};
+    use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
     use popup_till_core::shop::settings;
     use popup_till_core::shop::status::{self, ShopSetup};
     use popup_till_core::{Actor, Store};
@@ -330,8 +330,7 @@ pub mod fixtures {
         people::add_with_pin(
             &mut store,
             &Actor::person(&organizer.id),
-            Some(&organizer.id),
-            Some(PIN),
+            &ApprovalRequest::new(&organizer.id, PIN),
             &PersonInput {
                 name: cashier.into(),
                 role: "cashier".into(),

@@ -456,6 +456,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
         let current = settings::load(tx)?;
         let saved = settings::save(
             tx,
+            &approval,
             &SettingsInput {
                 shop_name: "Loop & Jar — refills and local crafts".into(),
                 currency: "EUR".into(),

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 
 use crate::db::clock::system_clock;
-use crate::shop::people::{self, Person};
+use crate::shop::people::{self, ApprovalRequest, Person};
 use crate::tasks::{self, SignInput, Signoff};
 use crate::{Actor, Error, Result, Store};
 
@@ -97,7 +97,11 @@ pub fn sign_by_hand(
             .ok_or_else(|| {
                 Error::Integrity(format!("the demo flow has no step '{}'", signature.key))
             })?;
-        let pin = (step.signoff == Signoff::OrganizerPin).then_some(organizer_pin);
+        let approval = if step.signoff == Signoff::OrganizerPin {
+            ApprovalRequest::new(&person.id, organizer_pin)
+        } else {
+            ApprovalRequest::none()
+        };
         tasks::sign_with_pin(
             store,
             &Actor::person(&person.id),
@@ -106,8 +110,7 @@ pub fn sign_by_hand(
                 signer_name: person.name.clone(),
                 signer_person_id: Some(person.id.clone()),
             },
-            pin.map(|_| person.id.as_str()),
-            pin,
+            &approval,
         )?;
     }
     Ok(())

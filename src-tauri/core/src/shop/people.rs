@@ -1,6 +1,8 @@
 //! People at the till: named cashiers and organizers, organizer PINs hashed
-//! with Argon2id, and the lockout that grows after wrong PINs and survives a
-//! restart (it is computed from the append-only `pin_attempt` ledger).
+//! with Argon2id, and the one way to an organizer's `Approval`: an
+//! `ApprovalRequest` (organizer id and PIN) checked by `verify_organizer_pin`,
+//! with the lockout that grows after wrong PINs and survives a restart (it is
+//! computed from the append-only `pin_attempt` ledger).
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -64,8 +66,13 @@ pub struct PersonInput {
 }
 
 /// Proof that an organizer entered their PIN just now. Only
-/// `verify_organizer_pin` makes one, so a core function that takes
-/// `&Approval` cannot run without it.
+/// `verify_organizer_pin` makes one (and, while the team has no organizer
+/// yet, the first setup), so a core function that takes `&Approval` cannot
+/// run without it. Outside this module it cannot be built:
+///
+/// ```compile_fail
+/// let forged = popup_till_core::shop::people::Approval { organizer_id: "me".into() };
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
     organizer_id: String,
@@ -81,6 +88,49 @@ impl Approval {
         Approval {
             organizer_id: "system:setup".into(),
         }
+    }
+}
+
+/// An organizer and the PIN they typed, not yet checked: what the window
+/// sends as `{organizer_id, pin}` with an organizer-only action. Either may
+/// be missing (no organizer asked, or none on the team yet).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ApprovalRequest {
+    #[serde(default)]
+    pub organizer_id: Option<String>,
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+impl ApprovalRequest {
+    pub fn new(organizer_id: impl Into<String>, pin: impl Into<String>) -> ApprovalRequest {
+        ApprovalRequest {
+            organizer_id: Some(organizer_id.into()),
+            pin: Some(pin.into()),
+        }
+    }
+
+    /// No organizer and no PIN: for actions that need an approval only
+    /// sometimes, or a team with no organizer yet.
+    pub fn none() -> ApprovalRequest {
+        ApprovalRequest::default()
+    }
+
+    /// The organizer and the PIN, when both were given; the one place a
+    /// request is unpacked.
+    pub fn organizer_and_pin(&self) -> Result<(&str, &str)> {
+        let organizer = self.organizer_id.as_deref().map(str::trim);
+        let pin = self.pin.as_deref().map(str::trim);
+        match (organizer, pin) {
+            (Some(id), Some(pin)) if !id.is_empty() && !pin.is_empty() => Ok((id, pin)),
+            _ => Err(Error::Unauthorized(
+                "an organizer's PIN is needed for this".into(),
+            )),
+        }
+    }
+
+    fn is_given(&self) -> bool {
+        self.organizer_and_pin().is_ok()
     }
 }
 
@@ -354,22 +404,32 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
     Err(Error::Unauthorized(message))
 }
 
-/// Approval for settings and people while the shop has no organizer yet
-/// (the very first setup); afterwards an organizer's PIN is required.
-pub fn approval_for_setup(
-    store: &mut Store,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
-) -> Result<Approval> {
+/// Check a request: the organizer's PIN (with the lockout) yields an
+/// `Approval`; a missing or wrong PIN yields none.
+pub fn approve(store: &mut Store, request: &ApprovalRequest) -> Result<Approval> {
+    let (organizer_id, pin) = request.organizer_and_pin()?;
+    verify_organizer_pin(store, organizer_id, pin)
+}
+
+/// For actions that need an organizer only in some cases (the core decides
+/// which, given the approval or its absence): the request checked when a PIN
+/// was given, nothing when none was. A wrong PIN is still an error.
+pub fn approve_if_given(store: &mut Store, request: &ApprovalRequest) -> Result<Option<Approval>> {
+    if request.is_given() {
+        approve(store, request).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Approval for settings and the team: while the shop has no organizer yet
+/// (the very first setup) the setup approves itself; afterwards an
+/// organizer's PIN is required.
+pub fn approve_setup(store: &mut Store, request: &ApprovalRequest) -> Result<Approval> {
     if organizer_count(store.conn())? == 0 {
         return Ok(Approval::bootstrap());
     }
-    match (organizer_id, pin) {
-        (Some(id), Some(pin)) if !id.is_empty() => verify_organizer_pin(store, id, pin),
-        _ => Err(Error::Unauthorized(
-            "an organizer's PIN is needed for this".into(),
-        )),
-    }
+    approve(store, request)
 }
 
 /// Add a person, approved by an organizer's PIN (or, in the very first
@@ -377,11 +437,10 @@ pub fn approval_for_setup(
 pub fn add_with_pin(
     store: &mut Store,
     actor: &Actor,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
     input: &PersonInput,
 ) -> Result<Person> {
-    let approval = approval_for_setup(store, organizer_id, pin)?;
+    let approval = approve_setup(store, request)?;
     store.write(actor, |tx| add(tx, &approval, input))
 }
 
@@ -389,11 +448,10 @@ pub fn add_with_pin(
 pub fn set_active_with_pin(
     store: &mut Store,
     actor: &Actor,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
     person_id: &str,
     active: bool,
 ) -> Result<Person> {
-    let approval = approval_for_setup(store, organizer_id, pin)?;
+    let approval = approve_setup(store, request)?;
     store.write(actor, |tx| set_active(tx, &approval, person_id, active))
 }

@@ -6,8 +6,9 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::db::store::Tx;
+use crate::db::store::{Actor, Store, Tx};
 use crate::money::{parse_decimal, CashStep, Currency};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::text::clean;
 use crate::{Error, Result};
 
@@ -162,8 +163,9 @@ fn as_json(s: &Settings) -> serde_json::Value {
     })
 }
 
-/// Validate and save the settings as a whole; journal what changed.
-pub fn save(tx: &Tx, input: &SettingsInput) -> Result<Settings> {
+/// Validate and save the settings as a whole, approved by an organizer;
+/// journal what changed and who approved it.
+pub fn save(tx: &Tx, approval: &Approval, input: &SettingsInput) -> Result<Settings> {
     let before = load(tx)?;
     let after = validate(input)?;
     let values = [
@@ -196,7 +198,11 @@ pub fn save(tx: &Tx, input: &SettingsInput) -> Result<Settings> {
         "settings.changed",
         "settings",
         tx.device_id,
-        serde_json::json!({"before": as_json(&before), "after": as_json(&after)}),
+        serde_json::json!({
+            "before": as_json(&before),
+            "after": as_json(&after),
+            "approved_by": approval.organizer_id(),
+        }),
     )?;
     Ok(after)
 }
@@ -223,14 +229,13 @@ impl SettingsInput {
 /// Save settings, approved by an organizer's PIN (or, in the very first
 /// setup, with no organizer yet, without one).
 pub fn save_with_pin(
-    store: &mut crate::Store,
-    actor: &crate::Actor,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    store: &mut Store,
+    actor: &Actor,
+    request: &ApprovalRequest,
     input: &SettingsInput,
 ) -> Result<Settings> {
     // Check the input before asking for the PIN, so a typo costs no PIN try.
     validate(input)?;
-    let _approval = crate::shop::people::approval_for_setup(store, organizer_id, pin)?;
-    store.write(actor, |tx| save(tx, input))
+    let approval = people::approve_setup(store, request)?;
+    store.write(actor, |tx| save(tx, &approval, input))
 }

@@ -1,5 +1,7 @@
 //! The till at a glance, as the window needs it on start: shop settings,
-//! the team, the open event, and whether first-run setup is still to do.
+//! the team, the open event, whether first-run setup is still to do, and
+//! who a change made at the till is made by (the person at the till, or the
+//! setup itself while the team is empty).
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -7,7 +9,7 @@ use serde::Serialize;
 use crate::shop::events::{self, Event};
 use crate::shop::people::{self, Person};
 use crate::shop::settings::{self, Settings};
-use crate::{Error, Result};
+use crate::{Actor, Error, Result};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TillStatus {
@@ -54,6 +56,23 @@ pub fn person_for_till(conn: &Connection, person_id: &str) -> Result<Person> {
     Ok(person)
 }
 
+/// The actor for a change made at the till: the person chosen at the till.
+pub fn actor_at_till(person_at_till: Option<&str>) -> Result<Actor> {
+    person_at_till
+        .map(Actor::person)
+        .ok_or_else(|| Error::Unauthorized("choose who is at the till first".into()))
+}
+
+/// The actor for a setup step (settings, the team): the person at the
+/// till, or, while the team is still empty (first start), the setup itself.
+pub fn setup_actor(conn: &Connection, person_at_till: Option<&str>) -> Result<Actor> {
+    match person_at_till {
+        Some(_) => actor_at_till(person_at_till),
+        None if people::list(conn)?.is_empty() => Ok(Actor::system("setup")),
+        None => actor_at_till(None),
+    }
+}
+
 /// What the first-start form asks for.
 #[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
 pub struct ShopSetup {
@@ -74,8 +93,8 @@ pub fn set_up_shop(store: &mut crate::Store, input: &ShopSetup) -> Result<Person
     wanted.shop_name = input.shop_name.clone();
     wanted.currency = input.currency.clone();
     let approval = people::Approval::bootstrap();
-    store.write(&crate::Actor::system("setup"), |tx| {
-        settings::save(tx, &wanted)?;
+    store.write(&Actor::system("setup"), |tx| {
+        settings::save(tx, &approval, &wanted)?;
         people::add(
             tx,
             &approval,

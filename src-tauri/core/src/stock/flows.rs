@@ -11,7 +11,7 @@ use crate::db::store::Tx;
 use crate::db::store::{Actor, Store};
 use crate::money::parse_decimal;
 use crate::shop::events;
-use crate::shop::people::{self, Approval};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::stock::{self, to_milli, Location, Movement, MovementKind};
 use crate::text::clean;
 use crate::{new_id, Error, Result};
@@ -328,18 +328,10 @@ pub fn adjust(tx: &Tx, approval: &Approval, input: &AdjustInput) -> Result<Stock
 pub fn adjust_with_pin(
     store: &mut Store,
     actor: &Actor,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
     input: &AdjustInput,
 ) -> Result<StockDocument> {
-    let approval = match (organizer_id, pin) {
-        (Some(id), Some(pin)) if !id.is_empty() => people::verify_organizer_pin(store, id, pin)?,
-        _ => {
-            return Err(Error::Unauthorized(
-                "an organizer's PIN is needed to adjust stock".into(),
-            ))
-        }
-    };
+    let approval = people::approve(store, request)?;
     store.write(actor, |tx| adjust(tx, &approval, input))
 }
 

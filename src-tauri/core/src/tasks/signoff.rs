@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::flow::{flow_at, now_local, step_of, SignoffRecord, Step, StepStatus};
 use super::{Action, Signoff};
 use crate::db::store::{Actor, Tx};
-use crate::shop::people::{self, Approval};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::text::{clean, fold_for_search};
 use crate::{new_id, Error, Result, Store};
 
@@ -157,13 +157,9 @@ pub fn sign_with_pin(
     actor: &Actor,
     task_id: &str,
     input: &SignInput,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
 ) -> Result<Step> {
-    let approval = match (organizer_id.filter(|o| !o.is_empty()), pin) {
-        (Some(o), Some(p)) => Some(people::verify_organizer_pin(store, o, p)?),
-        _ => None,
-    };
+    let approval = people::approve_if_given(store, request)?;
     store.write(actor, |tx| sign(tx, task_id, input, approval.as_ref()))
 }
 
@@ -204,13 +200,9 @@ pub fn skip_with_pin(
     actor: &Actor,
     task_id: &str,
     reason: &str,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
 ) -> Result<Step> {
-    let approval = match (organizer_id.filter(|o| !o.is_empty()), pin) {
-        (Some(o), Some(p)) => Some(people::verify_organizer_pin(store, o, p)?),
-        _ => None,
-    };
+    let approval = people::approve_if_given(store, request)?;
     store.write(actor, |tx| skip(tx, task_id, reason, approval.as_ref()))
 }
 

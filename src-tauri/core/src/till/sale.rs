@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::store::Tx;
 use crate::money::pricing::{self, Method, PaymentPart};
 use crate::money::{faces, Currency};
-use crate::shop::people::{self, Approval};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::shop::settings;
 use crate::stock::{self, Location, Movement, MovementKind};
 use crate::text::clean;
@@ -367,17 +367,11 @@ pub fn complete_with_pin(
     actor: &Actor,
     cart: &CartInput,
     payments: &[PaymentInput],
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
 ) -> Result<Completed> {
+    // Without a PIN, `complete` names what needs one.
     let approval = if cart::needs_approval(store.conn(), cart)? {
-        match (organizer_id, pin) {
-            (Some(id), Some(pin)) => Some(people::verify_organizer_pin(store, id, pin)?),
-            _ => return Err(Error::Unauthorized(
-                "this sale has a large discount or a price override: an organizer's PIN is needed"
-                    .into(),
-            )),
-        }
+        people::approve_if_given(store, request)?
     } else {
         None
     };

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::db::store::Tx;
-use crate::shop::people::{self, Approval};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::stock::{self, Location, Movement, MovementKind};
 use crate::text::clean;
 use crate::till::session::{self, Session};
@@ -107,20 +107,11 @@ pub fn void_with_pin(
     actor: &Actor,
     sale_id: &str,
     reason: &str,
-    organizer_id: Option<&str>,
-    pin: Option<&str>,
+    request: &ApprovalRequest,
 ) -> Result<String> {
     clean("reason", reason, true, 200)?;
     let session = session::require_open(store.conn(), store.device_id())?;
     voidable(store.conn(), &session, sale_id)?;
-    fn given(s: Option<&str>) -> Option<&str> {
-        s.filter(|s| !s.trim().is_empty())
-    }
-    let (Some(organizer_id), Some(pin)) = (given(organizer_id), given(pin)) else {
-        return Err(Error::Unauthorized(
-            "voiding a sale needs an organizer's PIN".into(),
-        ));
-    };
-    let approval = people::verify_organizer_pin(store, organizer_id, pin)?;
+    let approval = people::approve(store, request)?;
     store.write(actor, |tx| void(tx, &approval, sale_id, reason))
 }
