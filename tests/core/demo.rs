@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
+use popup_till_core::catalog::{self, ProductKind};
 use popup_till_core::tasks::{self, StepStatus};
 use popup_till_core::till::cart::{CartInput, LineInput};
 use popup_till_core::till::sale::{self, PaymentInput};
 use popup_till_core::till::session::{self, OpenInput};
 use popup_till_core::till::{lookup, quote};
-use popup_till_core::{catalog, db::journal, demo, shop::events, shop::people, Actor, ErrorCode};
+use popup_till_core::{db::journal, demo, shop::events, shop::people, Actor, ErrorCode};
 
 use crate::support::till;
 
@@ -21,8 +22,8 @@ fn the_demo_pop_up_loads_a_shop_an_event_and_a_team() {
     assert_eq!(summary.products, products.len());
     assert!(products
         .iter()
-        .any(|p| p.unit == "kg" && p.kind == "refill"));
-    assert!(products.iter().any(|p| p.kind == "deposit"));
+        .any(|p| p.unit == "kg" && p.kind == ProductKind::Refill));
+    assert!(products.iter().any(|p| p.kind == ProductKind::Deposit));
     assert!(products.iter().all(|p| p
         .barcode
         .as_deref()
@@ -70,7 +71,7 @@ fn the_demo_shop_has_received_stock_for_what_it_sells() {
         let stocked = row.on_hand > rust_decimal::Decimal::ZERO;
         assert_eq!(
             stocked,
-            row.product.kind != "service",
+            row.product.kind.is_stocked(),
             "{}",
             row.product.sku
         );

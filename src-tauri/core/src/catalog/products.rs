@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::ProductKind;
 use crate::db::store::Tx;
 use crate::money::parse_decimal;
 use crate::shop::settings::Settings;
@@ -23,7 +24,7 @@ pub struct Product {
     /// Tax rate in percent.
     pub tax_rate: Decimal,
     pub unit: String,
-    pub kind: String,
+    pub kind: ProductKind,
     pub category: String,
     pub low_stock_threshold: Option<Decimal>,
     pub active: bool,
@@ -49,7 +50,6 @@ pub struct ProductInput {
 }
 
 pub const UNITS: [&str; 3] = ["each", "kg", "l"];
-pub const KINDS: [&str; 4] = ["item", "refill", "deposit", "service"];
 
 /// The GS1 check digit for the digits before it (EAN-8, UPC-A, EAN-13).
 pub fn gs1_check_digit(body: &str) -> u32 {
@@ -97,7 +97,7 @@ pub struct ValidProduct {
     pub unit_price: Decimal,
     pub tax_rate: Decimal,
     pub unit: String,
-    pub kind: String,
+    pub kind: ProductKind,
     pub category: String,
     pub low_stock_threshold: Option<Decimal>,
 }
@@ -143,16 +143,7 @@ pub(crate) fn validate(settings: &Settings, input: &ProductInput) -> Result<Vali
             ))
         }
     };
-    let kind = match input.kind.trim() {
-        "" => "item".to_string(),
-        k if KINDS.contains(&k) => k.to_string(),
-        k => {
-            return Err(Error::validation(
-                "kind",
-                format!("'{k}' is not a kind (item, refill, deposit or service)"),
-            ))
-        }
-    };
+    let kind = ProductKind::parse(&input.kind)?;
     let category = clean("category", &input.category, false, 80)?;
     let low_stock_threshold = match input.low_stock_threshold.trim() {
         "" => None,
@@ -395,7 +386,7 @@ fn journal_fields(p: &Product) -> serde_json::Map<String, serde_json::Value> {
     m.insert("unit_price".into(), p.unit_price.to_string().into());
     m.insert("tax_rate".into(), p.tax_rate.to_string().into());
     m.insert("unit".into(), p.unit.clone().into());
-    m.insert("kind".into(), p.kind.clone().into());
+    m.insert("kind".into(), p.kind.as_str().into());
     m.insert("category".into(), p.category.clone().into());
     m.insert(
         "low_stock_threshold".into(),

@@ -398,7 +398,7 @@ fn plan(
                 input.unit = p.unit.clone();
             }
             if keep("kind") {
-                input.kind = p.kind.clone();
+                input.kind = p.kind.as_str().to_string();
             }
             if keep("category") {
                 input.category = p.category.clone();
@@ -557,7 +557,7 @@ fn apply(tx: &Tx, plan: Plan, progress: &mut dyn FnMut(ImportProgress)) -> Resul
                     unit_price: r.valid.unit_price,
                     tax_rate: r.valid.tax_rate,
                     unit: r.valid.unit.clone(),
-                    kind: r.valid.kind.clone(),
+                    kind: r.valid.kind,
                     category: r.valid.category.clone(),
                     low_stock_threshold: r.valid.low_stock_threshold,
                     active,
@@ -664,7 +664,7 @@ pub fn export(conn: &Connection) -> Result<String> {
                 p.unit_price.to_string(),
                 p.tax_rate.to_string(),
                 p.unit.clone(),
-                p.kind.clone(),
+                p.kind.as_str().to_string(),
                 csv_cell::inert(&p.category).into_owned(),
                 p.low_stock_threshold
                     .map(|t| t.to_string())

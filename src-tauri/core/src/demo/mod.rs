@@ -11,7 +11,7 @@ mod upcoming_fair;
 use chrono::Duration;
 use serde::Serialize;
 
-use crate::catalog::{self, gs1_check_digit, ProductInput};
+use crate::catalog::{self, gs1_check_digit, ProductInput, ProductKind};
 use crate::db::store::{Actor, Store};
 use crate::shop::events::EventInput;
 use crate::shop::people::{self, Approval, PersonInput};
@@ -500,7 +500,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                     unit: unit.to_string(),
                     kind: kind.to_string(),
                     category: category.to_string(),
-                    low_stock_threshold: if *kind == "item" {
+                    low_stock_threshold: if ProductKind::parse(kind)? == ProductKind::Item {
                         "3".into()
                     } else {
                         String::new()
@@ -548,11 +548,11 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
 fn receive_demo_stock(tx: &crate::db::store::Tx) -> Result<()> {
     let lines = catalog::list(tx)?
         .into_iter()
-        .filter(|p| p.kind != "service")
+        .filter(|p| p.kind.is_stocked())
         .enumerate()
         .map(|(i, p)| crate::stock::flows::QuantityLine {
-            quantity: match (p.kind.as_str(), p.unit.as_str()) {
-                ("deposit", _) => "40".into(),
+            quantity: match (p.kind, p.unit.as_str()) {
+                (ProductKind::Deposit, _) => "40".into(),
                 (_, "each") => (2 + (i * 7) % 19).to_string(),
                 _ => format!("{}.5", 3 + i % 9),
             },

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use rust_decimal::Decimal;
 
 use super::run_up::{local_time, on_demo_clock, sign_by_hand, DemoClock, HandSignature};
+use crate::catalog::ProductKind;
 use crate::shop::events::{self, EventInput};
 use crate::shop::people::{self, Role};
 use crate::stock::{self, Location, Movement, MovementKind};
@@ -176,11 +177,11 @@ fn sell_the_day(
     clock.set(at(8, 30)?);
     store.write(&demo, |tx| {
         for p in products {
-            if p.kind == "service" {
+            if !p.kind.is_stocked() {
                 continue;
             }
             let quantity = match p.unit.as_str() {
-                "each" if p.kind == "deposit" => Decimal::from(60),
+                "each" if p.kind == ProductKind::Deposit => Decimal::from(60),
                 "each" => Decimal::from(30),
                 _ => Decimal::from(25),
             };
@@ -381,7 +382,7 @@ fn sell_the_day(
     store.write(&Actor::person(organizer), |tx| {
         let mut count_lines = Vec::new();
         let mut back = Vec::new();
-        for p in products.iter().filter(|p| p.kind != "service") {
+        for p in products.iter().filter(|p| p.kind.is_stocked()) {
             let left: i64 = tx.query_row(
                 "SELECT coalesce(sum(quantity_milli), 0) FROM stock_movement
                  WHERE product_id = ?1 AND event_id = ?2 AND location = 'event'",
@@ -447,7 +448,7 @@ fn check_the_refill_bins(
     products: &[catalog::Product],
 ) -> Result<()> {
     let mut lines = Vec::new();
-    for p in products.iter().filter(|p| p.kind == "refill") {
+    for p in products.iter().filter(|p| p.kind == ProductKind::Refill) {
         let held = stock::on_hand_at(tx, &p.id, Location::Event)?;
         if held >= Decimal::ZERO {
             lines.push(crate::stock::flows::CountLine {

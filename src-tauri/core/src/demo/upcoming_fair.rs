@@ -59,7 +59,7 @@ pub fn prepare(store: &mut Store, event_id: &str, organizer_pin: &str) -> Result
 fn in_storage(tx: &Tx) -> Result<Vec<(catalog::Product, Decimal)>> {
     let mut out = Vec::new();
     for p in catalog::list(tx)? {
-        if p.kind == "service" {
+        if !p.kind.is_stocked() {
             continue;
         }
         let held = stock::on_hand_at(tx, &p.id, Location::Storage)?;

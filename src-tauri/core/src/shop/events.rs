@@ -3,6 +3,7 @@
 //! planned -> open -> closed.
 
 use chrono::NaiveDateTime;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,9 @@ pub enum EventStatus {
 }
 
 impl EventStatus {
+    pub const ALL: [EventStatus; 3] =
+        [EventStatus::Planned, EventStatus::Open, EventStatus::Closed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventStatus::Planned => "planned",
@@ -26,12 +30,28 @@ impl EventStatus {
             EventStatus::Closed => "closed",
         }
     }
-    fn from_db(text: &str) -> EventStatus {
-        match text {
-            "open" => EventStatus::Open,
-            "closed" => EventStatus::Closed,
-            _ => EventStatus::Planned,
-        }
+}
+
+impl std::fmt::Display for EventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Stored as the same words the window reads (`planned`, `open`, `closed`).
+impl ToSql for EventStatus {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for EventStatus {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let text = value.as_str()?;
+        EventStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| FromSqlError::Other(format!("'{text}' is not an event status").into()))
     }
 }
 
@@ -119,7 +139,7 @@ fn validate(input: &EventInput) -> Result<Valid> {
 }
 
 fn read_event(r: &rusqlite::Row) -> rusqlite::Result<Event> {
-    let status = EventStatus::from_db(&r.get::<_, String>(6)?);
+    let status: EventStatus = r.get(6)?;
     Ok(Event {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -235,7 +255,10 @@ pub fn open(tx: &Tx, id: &str) -> Result<Event> {
             other.name, event.name
         )));
     }
-    tx.execute("UPDATE event SET status = 'open' WHERE id = ?1", [id])?;
+    tx.execute(
+        "UPDATE event SET status = ?2 WHERE id = ?1",
+        rusqlite::params![id, EventStatus::Open],
+    )?;
     tx.journal("event.opened", "event", id, serde_json::json!({}))?;
     get(tx, id)
 }
@@ -246,11 +269,13 @@ pub fn close(tx: &Tx, id: &str) -> Result<Event> {
     if event.status != EventStatus::Open {
         return Err(Error::Conflict(format!(
             "'{}' is {}; only an open event can be closed",
-            event.name,
-            event.status.as_str()
+            event.name, event.status
         )));
     }
-    tx.execute("UPDATE event SET status = 'closed' WHERE id = ?1", [id])?;
+    tx.execute(
+        "UPDATE event SET status = ?2 WHERE id = ?1",
+        rusqlite::params![id, EventStatus::Closed],
+    )?;
     tx.journal("event.closed", "event", id, serde_json::json!({}))?;
     get(tx, id)
 }

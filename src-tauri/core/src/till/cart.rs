@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::ProductKind;
 use crate::money::parse_decimal;
 use crate::money::pricing::{self, Discount, LineToPrice, PricedCart};
 use crate::shop::settings::{self, Settings};
@@ -70,7 +71,7 @@ pub(super) struct SoldProduct {
     pub(super) unit_price: Decimal,
     pub(super) tax_rate: Decimal,
     pub(super) unit: String,
-    pub(super) kind: String,
+    pub(super) kind: ProductKind,
     active: bool,
 }
 
@@ -87,7 +88,7 @@ pub(super) fn sold_product(conn: &Connection, id: &str) -> Result<Option<SoldPro
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
+                r.get::<_, ProductKind>(6)?,
                 r.get::<_, bool>(7)?,
             ))
         })
@@ -345,7 +346,7 @@ pub(super) fn stock_shortfalls(
 ) -> Result<Vec<(usize, i64)>> {
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        if l.handover_later || l.product.kind == "service" {
+        if l.handover_later || !l.product.kind.is_stocked() {
             continue;
         }
         let wanted: i64 = lines[..=i]

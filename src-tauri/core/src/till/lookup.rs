@@ -5,7 +5,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::catalog::{self, Product};
+use crate::catalog::{self, Product, ProductKind};
 use crate::money::Currency;
 use crate::shop::settings;
 use crate::Result;
@@ -19,7 +19,7 @@ pub struct TillProduct {
     pub barcode: Option<String>,
     pub name: String,
     pub unit: String,
-    pub kind: String,
+    pub kind: ProductKind,
     /// Price per unit, e.g. `3.30` (per kg or l for weighed products).
     pub price: String,
     pub active: bool,

@@ -262,7 +262,7 @@ pub fn complete(
         for l in p
             .lines
             .iter()
-            .filter(|l| !l.handover_later && l.product.kind != "service")
+            .filter(|l| !l.handover_later && l.product.kind.is_stocked())
         {
             stock::record(
                 tx,

@@ -175,7 +175,7 @@ pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
                     event_id: r.get(1)?,
                     practice: r.get(2)?,
                 },
-                r.get::<_, String>(3)?,
+                r.get::<_, events::EventStatus>(3)?,
                 r.get::<_, String>(4)?,
             ))
         })
@@ -184,9 +184,9 @@ pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
         None => Err(Error::Conflict(
             "no till session is open: open the till with a counted float first".into(),
         )),
-        Some((_, status, name)) if status != "open" => Err(Error::Conflict(format!(
-            "'{name}' is {status}: close this till session and count the drawer"
-        ))),
+        Some((_, status, name)) if status != events::EventStatus::Open => Err(Error::Conflict(
+            format!("'{name}' is {status}: close this till session and count the drawer"),
+        )),
         Some((till, _, _)) => Ok(till),
     }
 }
