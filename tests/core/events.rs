@@ -77,7 +77,7 @@ fn an_empty_name_and_a_nonsense_date_are_refused_naming_the_field() {
             events::create(tx, &input("   ", "2026-12-05T10:00", "2026-12-05T17:00"))
         })
         .unwrap_err();
-    assert_eq!(err.to_string(), "name: must not be empty");
+    assert_eq!(err.to_string(), "Name: must not be empty");
     let err = t
         .store
         .write(&someone(), |tx| {

@@ -56,7 +56,7 @@ fn a_pin_under_six_digits_or_with_letters_is_refused_and_nothing_is_written() {
     let journal = t.journal_len();
     let err = add(&mut t, "Maya", "organizer", Some("12345")).unwrap_err();
     assert_eq!(err.field(), Some("pin"));
-    assert_eq!(err.to_string(), "pin: must have at least 6 digits");
+    assert_eq!(err.to_string(), "PIN: must have at least 6 digits");
     let err = add(&mut t, "Maya", "organizer", Some("12345a")).unwrap_err();
     assert_eq!(err.field(), Some("pin"));
     let err = add(&mut t, "Maya", "organizer", None).unwrap_err();

@@ -98,7 +98,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     assert_eq!(err.field(), Some("reason"));
     assert_eq!(
         err.to_string(),
-        "reason: the count is 0.30 less than expected: say why (e.g. change given wrongly)"
+        "Reason: the count is 0.30 less than expected: say why (e.g. change given wrongly)"
     );
     assert!(session::current(s.t.store.conn(), s.t.store.device_id())
         .unwrap()
@@ -269,15 +269,15 @@ fn a_count_by_denomination_is_summed_and_bad_counts_name_the_field() {
     for (pieces, message) in [
         (
             vec![("0.50", "1.5")],
-            "denominations: '1.5' pieces of 0.50: enter a whole number, 0 or more",
+            "Denominations: '1.5' pieces of 0.50: enter a whole number, 0 or more",
         ),
         (
             vec![("0.50", "-2")],
-            "denominations: '-2' pieces of 0.50: enter a whole number, 0 or more",
+            "Denominations: '-2' pieces of 0.50: enter a whole number, 0 or more",
         ),
         (
             vec![("0", "3")],
-            "denominations: '0' is not a coin or note value",
+            "Denominations: '0' is not a coin or note value",
         ),
     ] {
         let err =

@@ -70,8 +70,8 @@ mod tests {
     #[test]
     fn clean_names_the_field_when_empty_or_too_long() {
         let err = clean("name", "   ", true, 10).unwrap_err();
-        assert_eq!(err.to_string(), "name: must not be empty");
+        assert_eq!(err.to_string(), "Name: must not be empty");
         let err = clean("venue", "abcdefghijk", false, 10).unwrap_err();
-        assert!(err.to_string().starts_with("venue: is 11 characters long"));
+        assert!(err.to_string().starts_with("Venue: is 11 characters long"));
     }
 }

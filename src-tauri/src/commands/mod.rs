@@ -44,6 +44,10 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(err: Error) -> ApiError {
+        // SQLite's own words are for a developer's terminal, never the window.
+        if let (true, Some(detail)) = (cfg!(debug_assertions), err.detail()) {
+            eprintln!("popup-till: database: {detail}");
+        }
         ApiError {
             code: err.code().as_str(),
             field: err.field().map(str::to_string),
@@ -283,12 +287,37 @@ mod tests {
             json,
             serde_json::json!({
                 "code": "validation",
-                "message": "ends_at: the event ends before it starts",
+                "message": "Ends: the event ends before it starts",
                 "field": "ends_at"
             })
         );
+        // The path travels as the field; the message names it in words.
+        let err = ApiError::from(Error::validation("steps[2].due", "is not a due time"));
+        assert_eq!(err.message, "Step 2, due: is not a due time");
+        assert_eq!(err.field.as_deref(), Some("steps[2].due"));
         let err = ApiError::from(Error::not_found("event", "x"));
         assert_eq!(err.code, "not_found");
+    }
+
+    #[test]
+    fn a_database_failure_reaches_the_window_as_a_sentence_without_sqlites_text() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE person (name TEXT UNIQUE); INSERT INTO person VALUES ('Maya');",
+        )
+        .unwrap();
+        let sqlite = conn
+            .execute("INSERT INTO person VALUES ('Maya')", [])
+            .unwrap_err();
+        let err = ApiError::from(Error::from(sqlite));
+        assert_eq!(err.code, "conflict");
+        assert_eq!(err.field, None);
+        assert!(
+            err.message.starts_with("The till could not save this"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("UNIQUE") && !err.message.contains("person.name"));
     }
 
     #[test]

@@ -83,42 +83,42 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         cart(vec![line(&mug, "1")]),
         &[cash("10")],
         "tendered",
-        "tendered: 10.00 tendered is less than the 12.50 due in cash",
+        "Tendered: 10.00 tendered is less than the 12.50 due in cash",
     );
     refused(
         &mut s,
         cart(vec![line(&mug, "0")]),
         &[cash("")],
         "quantity",
-        "quantity: line 1: the quantity must be more than 0",
+        "Quantity: line 1: the quantity must be more than 0",
     );
     refused(
         &mut s,
         cart(vec![line(&jam, "-2")]),
         &[cash("")],
         "quantity",
-        "quantity: line 1: the quantity must be more than 0",
+        "Quantity: line 1: the quantity must be more than 0",
     );
     refused(
         &mut s,
         cart(vec![line(&mug, "1.5")]),
         &[cash("")],
         "quantity",
-        "quantity: line 1: Stoneware mug is sold by the piece; enter a whole number",
+        "Quantity: line 1: Stoneware mug is sold by the piece; enter a whole number",
     );
     refused(
         &mut s,
         cart(vec![line(&coffee, "0.2505")]),
         &[cash("")],
         "quantity",
-        "quantity: line 1: 0.2505 kg has too many decimals (at most 3: grams or millilitres)",
+        "Quantity: line 1: 0.2505 kg has too many decimals (at most 3: grams or millilitres)",
     );
     refused(
         &mut s,
         cart(vec![line(&mug, "999999999999999999999999")]),
         &[cash("")],
         "quantity",
-        "quantity: line 1: 999999999999999999999999 is more than a till sells at once (at most 100000)",
+        "Quantity: line 1: 999999999999999999999999 is more than a till sells at once (at most 100000)",
     );
     let mut over = line(&jam, "1");
     over.discount = amount("4.00");
@@ -127,7 +127,7 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         cart(vec![over]),
         &[cash("")],
         "discount",
-        "discount: line 1: the discount 4.00 is larger than the line (3.30)",
+        "Discount: line 1: the discount 4.00 is larger than the line (3.30)",
     );
     let mut whole = cart(vec![line(&jam, "1")]);
     whole.sale_discount = amount("5");
@@ -136,28 +136,28 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         whole,
         &[cash("")],
         "sale_discount",
-        "sale_discount: the discount 5.00 is larger than the sale (3.30)",
+        "Sale discount: the discount 5.00 is larger than the sale (3.30)",
     );
     refused(
         &mut s,
         cart(vec![]),
         &[cash("")],
         "lines",
-        "lines: the cart is empty: add a product first",
+        "Lines: the cart is empty: add a product first",
     );
     refused(
         &mut s,
         cart(vec![line(&mug, "1")]),
         &[card("20")],
         "amount",
-        "amount: card, mobile and other payments (20.00) are more than the 12.50 due; they cannot give change",
+        "Amount: card, mobile and other payments (20.00) are more than the 12.50 due; they cannot give change",
     );
     refused(
         &mut s,
         cart(vec![line(&mug, "1")]),
         &[card("5")],
         "amount",
-        "amount: the payments (5.00) do not cover the 12.50 due",
+        "Amount: the payments (5.00) do not cover the 12.50 due",
     );
     let mut bad_card = card("");
     bad_card.card_last_four = "12".into();
@@ -166,7 +166,7 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         cart(vec![line(&mug, "1")]),
         &[bad_card],
         "card_last_four",
-        "card_last_four: enter exactly the last 4 digits of the card, or nothing",
+        "Card last four: enter exactly the last 4 digits of the card, or nothing",
     );
 
     // an archived product
@@ -182,7 +182,7 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_is_written() {
         cart(vec![line(&jam, "1")]),
         &[cash("")],
         "product",
-        "product: line 1: Plum jam is archived and cannot be sold",
+        "Product: line 1: Plum jam is archived and cannot be sold",
     );
 }
 

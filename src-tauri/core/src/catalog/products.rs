@@ -621,7 +621,7 @@ mod tests {
         let err = validate_barcode("4006381333932").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "barcode: '4006381333932' has a wrong check digit (expected 1)"
+            "Barcode: '4006381333932' has a wrong check digit (expected 1)"
         );
         assert_eq!(
             validate_barcode("SHOP-0001").unwrap().as_deref(),

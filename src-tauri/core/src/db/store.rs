@@ -117,7 +117,10 @@ fn storage_error(path: &Path, err: rusqlite::Error) -> Error {
         Some(rusqlite::ErrorCode::DiskFull) => {
             Error::Storage(format!("the disk holding {shown} is full"))
         }
-        _ => Error::Storage(format!("cannot use {shown}: {err}")),
+        // SQLite's own text stays out of what a person reads.
+        _ => Error::Storage(format!(
+            "cannot use {shown}: the till could not open it as its database"
+        )),
     }
 }
 
@@ -221,9 +224,12 @@ impl Store {
                 path.display()
             )));
         }
-        migrations()
-            .to_latest(conn)
-            .map_err(|e| Error::Storage(format!("cannot upgrade {}: {e}", path.display())))?;
+        migrations().to_latest(conn).map_err(|_| {
+            Error::Storage(format!(
+                "cannot upgrade {} to this version of Popup Till",
+                path.display()
+            ))
+        })?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         Ok(())
     }
@@ -385,8 +391,11 @@ impl Store {
             .ok_or_else(|| Error::validation("backup file", "the path is not valid UTF-8"))?;
         self.conn
             .execute("VACUUM INTO ?1", [dest_text])
-            .map_err(|e| {
-                Error::Storage(format!("cannot write the backup {}: {e}", dest.display()))
+            .map_err(|_| {
+                Error::Storage(format!(
+                    "cannot write the backup {}: check that the folder exists and has room",
+                    dest.display()
+                ))
             })?;
         Ok(())
     }
@@ -399,9 +408,9 @@ impl Store {
         let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|e| storage_error(source, e))?;
         let backup = rusqlite::backup::Backup::new(&from, &mut self.conn)?;
-        let fail = |e: rusqlite::Error| {
+        let fail = |_: rusqlite::Error| {
             Error::Storage(format!(
-                "cannot copy {} into the till: {e}",
+                "cannot copy {} into the till; the till kept what it had",
                 source.display()
             ))
         };

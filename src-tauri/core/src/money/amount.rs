@@ -311,17 +311,17 @@ mod tests {
         let e = eur().parse_amount("price", "12,3,4").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "price: '12,3,4' is not a number: use one decimal mark and no thousands separators"
+            "Price: '12,3,4' is not a number: use one decimal mark and no thousands separators"
         );
         let e = eur().parse_amount("price", "1.234").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "price: '1.234' has 3 decimals; EUR allows at most 2"
+            "Price: '1.234' has 3 decimals; EUR allows at most 2"
         );
         let e = eur().parse_non_negative("price", "-1").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "price: '-1' is negative; it must be 0 or more"
+            "Price: '-1' is negative; it must be 0 or more"
         );
         assert!(eur().parse_amount("price", "").is_err());
         assert!(eur().parse_amount("price", "abc").is_err());

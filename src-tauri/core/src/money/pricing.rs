@@ -226,7 +226,7 @@ pub fn price_cart(
             }
             currency
                 .to_minor(a)
-                .map_err(|e| Error::validation("sale_discount", e.to_string()))?
+                .map_err(|e| Error::validation("sale_discount", e.bare_message()))?
         }
     };
     if sale_disc > base {

@@ -98,7 +98,7 @@ fn event_at(tx: &Tx, location: Location, event_id: Option<&str>) -> Result<Optio
 
 fn lines_field(i: usize, name: &str, many: bool) -> String {
     if many {
-        format!("lines[{i}].{name}")
+        format!("lines[{}].{name}", i + 1)
     } else {
         name.to_string()
     }

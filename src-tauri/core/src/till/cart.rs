@@ -188,7 +188,7 @@ fn resolve_line(
         ));
     }
     let quantity = parse_decimal("quantity", &line.quantity)
-        .map_err(|e| Error::validation("quantity", format!("line {n}: {}", strip_field(&e))))?
+        .map_err(|e| Error::validation("quantity", format!("line {n}: {}", e.bare_message())))?
         .normalize();
     if quantity <= Decimal::ZERO {
         return Err(Error::validation(
@@ -250,7 +250,7 @@ fn resolve_line(
         _ => (product.unit_price, false),
     };
     let discount = parse_discount("discount", &line.discount)
-        .map_err(|e| Error::validation("discount", format!("line {n}: {}", strip_field(&e))))?;
+        .map_err(|e| Error::validation("discount", format!("line {n}: {}", e.bare_message())))?;
     Ok(Resolved {
         product,
         unit_price,
@@ -260,13 +260,6 @@ fn resolve_line(
         discount,
         handover_later: line.handover_later,
     })
-}
-
-fn strip_field(e: &Error) -> String {
-    match e {
-        Error::Validation { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
 }
 
 pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
