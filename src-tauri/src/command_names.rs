@@ -67,6 +67,7 @@ pub const COMMANDS: &[&str] = &[
     "transfer_stock",
     "adjust_stock",
     "count_stock",
+    "count_tally",
     "waste_stock",
     "adjust_reasons",
     "product_history",

@@ -171,6 +171,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
             )?;
             assert_eq!(counted.lines[0].expected, dec("3"));
             assert_eq!(counted.lines[0].variance, dec("-1"));
+            assert_eq!(counted.differing, 1);
             flows::transfer(
                 tx,
                 &TransferInput {
@@ -191,6 +192,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
     assert_eq!(mug.wasted, dec("2"));
     assert_eq!(mug.counted, Some(dec("2")));
     assert_eq!(mug.shrinkage, dec("1"));
+    assert!(mug.missing, "a missing mug is marked");
     assert_eq!(mug.loaded_back, dec("2"));
     assert_eq!(mug.left_at_event, dec("0"));
     let oat = picture.iter().find(|l| l.sku == "OAT").unwrap();
@@ -204,6 +206,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
         ),
         (dec("5"), dec("1.25"), dec("3.75"), None, dec("0"))
     );
+    assert!(!oat.missing);
     for l in &picture {
         assert_eq!(
             l.left_at_event,
@@ -326,6 +329,32 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
             .unwrap_err();
     assert_eq!(err.field(), Some("counted"));
     assert!(err.to_string().contains("cannot be negative"), "{err}");
+    // In a longer count the field names the line, counted from 1.
+    let err =
+        s.t.store
+            .write(&someone(), |tx| {
+                flows::count(
+                    tx,
+                    &CountInput {
+                        location: Some(Location::Storage),
+                        event_id: None,
+                        lines: vec![
+                            CountLine {
+                                product_id: s.mug.id.clone(),
+                                counted: "3".into(),
+                            },
+                            CountLine {
+                                product_id: s.oat.id.clone(),
+                                counted: "lots".into(),
+                            },
+                        ],
+                        note: String::new(),
+                    },
+                )
+            })
+            .unwrap_err();
+    assert_eq!(err.field(), Some("lines[2].counted"));
+    assert_eq!(err.to_string(), "Line 2, counted: 'lots' is not a number");
     let err =
         s.t.store
             .write(&someone(), |tx| {

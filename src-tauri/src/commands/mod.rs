@@ -256,6 +256,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         stock::transfer_stock,
         stock::adjust_stock,
         stock::count_stock,
+        stock::count_tally,
         stock::waste_stock,
         stock::adjust_reasons,
         stock::product_history,

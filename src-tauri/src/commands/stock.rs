@@ -10,6 +10,7 @@ use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
     WasteInput,
 };
+use popup_till_core::stock::tally::{self, CountTally, TallyInput};
 use popup_till_core::stock::views::{
     self, EventStockLine, HistoryLine, SourceDocument, StockFilter, StockList, StockRow,
 };
@@ -128,6 +129,12 @@ pub fn adjust_stock(
 #[tauri::command(async)]
 pub fn count_stock(state: State<'_, AppState>, input: CountInput) -> Reply<CountResult> {
     state.write(|tx| flows::count(tx, &input))
+}
+
+/// The running tally of one count line while counting (nothing is saved).
+#[tauri::command(async)]
+pub fn count_tally(line: TallyInput) -> Reply<CountTally> {
+    Ok(tally::tally(&line))
 }
 
 #[tauri::command(async)]

@@ -357,6 +357,8 @@ pub struct CountInput {
 pub struct CountResult {
     pub count_id: String,
     pub lines: Vec<CountedLine>,
+    /// How many counted lines differ from what the ledger expected.
+    pub differing: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -465,7 +467,12 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
             &count_id,
         )?;
     }
-    Ok(CountResult { count_id, lines })
+    let differing = lines.iter().filter(|l| !l.variance.is_zero()).count();
+    Ok(CountResult {
+        count_id,
+        lines,
+        differing,
+    })
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -238,6 +238,8 @@ pub struct SourceDocument {
     pub source_type: String,
     pub source_id: String,
     pub at_utc: Option<String>,
+    /// The till's offset from UTC when the document was made.
+    pub utc_offset_minutes: Option<i64>,
     pub event_name: Option<String>,
     pub note: String,
     pub movements: Vec<DocumentLine>,
@@ -269,13 +271,14 @@ pub fn source_document(
     source_id: &str,
 ) -> Result<SourceDocument> {
     let mut stmt = conn.prepare(
-        "SELECT m.product_id, p.sku, p.name, m.kind, m.location, m.quantity_milli, m.reason, m.at_utc, e.name, m.note
+        "SELECT m.product_id, p.sku, p.name, m.kind, m.location, m.quantity_milli, m.reason, m.at_utc, e.name, m.note, m.utc_offset_minutes
          FROM stock_movement m JOIN product p ON p.id = m.product_id
          LEFT JOIN event e ON e.id = m.event_id
          WHERE m.source_type = ?1 AND m.source_id = ?2
          ORDER BY m.id",
     )?;
     let mut at_utc = None;
+    let mut utc_offset_minutes = None;
     let mut event_name = None;
     let mut note = String::new();
     let mut movements = Vec::new();
@@ -293,11 +296,13 @@ pub fn source_document(
             r.get::<_, String>(7)?,
             r.get::<_, Option<String>>(8)?,
             r.get::<_, String>(9)?,
+            r.get::<_, i64>(10)?,
         ))
     })?;
     for row in rows {
-        let (line, at, ev, n) = row?;
+        let (line, at, ev, n, offset) = row?;
         at_utc.get_or_insert(at);
+        utc_offset_minutes.get_or_insert(offset);
         if event_name.is_none() {
             event_name = ev;
         }
@@ -331,6 +336,7 @@ pub fn source_document(
         source_type: source_type.to_string(),
         source_id: source_id.to_string(),
         at_utc,
+        utc_offset_minutes,
         event_name,
         note,
         movements,
@@ -360,6 +366,8 @@ pub struct EventStockLine {
     /// Missing once sales, returns and waste are accounted for: what counts
     /// and adjustments at the event took away (negative when more was found).
     pub shrinkage: Decimal,
+    /// Something is missing: shrinkage above zero (the screen marks it).
+    pub missing: bool,
     /// Still at the event now, as the ledger says.
     pub left_at_event: Decimal,
 }
@@ -398,6 +406,7 @@ pub fn event_picture(conn: &Connection, event_id: &str) -> Result<Vec<EventStock
     let rows = stmt.query_map([event_id], |r| {
         let product_id: String = r.get(0)?;
         let received: i64 = r.get(11)?;
+        let shrinkage = from_milli(r.get(9)?);
         Ok(EventStockLine {
             counted: None,
             sku: r.get(1)?,
@@ -409,7 +418,8 @@ pub fn event_picture(conn: &Connection, event_id: &str) -> Result<Vec<EventStock
             returned: from_milli(r.get(6)?),
             loaded_back: from_milli(r.get(7)?),
             wasted: from_milli(r.get(8)?),
-            shrinkage: from_milli(r.get(9)?),
+            shrinkage,
+            missing: shrinkage > Decimal::ZERO,
             left_at_event: from_milli(r.get(10)?),
             product_id,
         })
