@@ -6,6 +6,7 @@
 import { call } from './api.js';
 import { h, field, toast } from './dom.js';
 import { openDialog } from './dialog.js';
+import { localTime } from './time.js';
 
 export const PHASES = [
   ['before', 'Before the event'],
@@ -30,17 +31,9 @@ export const SIGNOFF_LABELS = {
   organizer_pin: 'organizer PIN',
 };
 
-/** A stored UTC time as the person's local "YYYY-MM-DD HH:MM". */
-export function localTime(utc) {
-  const d = new Date(utc);
-  if (Number.isNaN(d.getTime())) return utc;
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
 /** "Signed by Riley 10:02 · Sam 10:04" */
 export function recordText(rec) {
-  const when = localTime(rec.at_utc);
+  const when = localTime(rec.at_utc, rec.utc_offset_minutes);
   if (rec.kind === 'skip') return `Skipped by ${rec.signer_name} at ${when}: ${rec.reason}`;
   if (rec.kind === 'work') return `Done by the work (${rec.source_type || 'till'}) · ${rec.signer_name} at ${when}`;
   return `Signed by ${rec.signer_name} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;

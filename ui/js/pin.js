@@ -4,12 +4,12 @@
 
 import { h } from './dom.js';
 import { openDialog } from './dialog.js';
+import { select as selectOf } from './select.js';
 
 export function askOrganizerPin(status, reason) {
   const organizers = (status.people || []).filter((p) => p.role === 'organizer' && p.active);
   if (organizers.length === 0) return Promise.resolve({ organizer_id: null, pin: null });
-  const select = h('select', { name: 'organizer_id', id: 'pin-organizer' },
-    organizers.map((p) => h('option', { value: p.id }, p.name)));
+  const select = selectOf({ name: 'organizer_id', id: 'pin-organizer' }, organizers.map((p) => [p.id, p.name]));
   const pin = h('input', {
     type: 'password', name: 'pin', id: 'pin-input', inputmode: 'numeric',
     autocomplete: 'off', maxlength: '12', required: true,

@@ -7,11 +7,11 @@ import { call } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { progressBars, stepRow, recordText } from '../flow.js';
 import { visitorTally } from '../visitors.js';
+import { select } from '../select.js';
+import { localDate } from '../time.js';
 
 function defaultTimes() {
-  const d = new Date();
-  d.setDate(d.getDate() + 1);
-  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const day = localDate(1);
   return { starts_at: `${day} 10:00`, ends_at: `${day} 17:00` };
 }
 
@@ -25,9 +25,9 @@ function eventForm(ctx, editing, onSaved, templates) {
       field('Starts', h('input', { name: 'starts_at', id: 'event-starts', value: times.starts_at, placeholder: 'YYYY-MM-DD HH:MM' })),
       field('Ends', h('input', { name: 'ends_at', id: 'event-ends', value: times.ends_at, placeholder: 'YYYY-MM-DD HH:MM' }))),
     field('Notes', h('textarea', { name: 'notes', id: 'event-notes', rows: '3', maxlength: '4000' }, editing ? editing.notes : '')),
-    editing ? null : field('Task flow', h('select', { name: 'template', id: 'event-template' },
-      templates.map((t, i) => h('option', { value: t.id, selected: i === 0 }, `${t.name} (${t.steps.length} steps)`)),
-      h('option', { value: '' }, 'No flow for now')), 'The checklist of the pop-up, made from a template'),
+    editing ? null : field('Task flow', select({ name: 'template', id: 'event-template' },
+      [...templates.map((t) => [t.id, `${t.name} (${t.steps.length} steps)`]), ['', 'No flow for now']]),
+    'The checklist of the pop-up, made from a template'),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary', id: 'event-save' }, editing ? 'Save changes' : 'Create event'),
@@ -90,14 +90,14 @@ async function eventHome(ctx, ev, templates, redraw) {
   home.append(head);
   const flow = await call('task_flow', { eventId: ev.id });
   if (flow.total === 0) {
-    const select = h('select', { id: 'flow-template' }, templates.map((t) => h('option', { value: t.id }, `${t.name} (${t.steps.length} steps)`)));
+    const template = select({ id: 'flow-template' }, templates.map((t) => [t.id, `${t.name} (${t.steps.length} steps)`]));
     home.append(h('div', { class: 'no-flow' },
       h('p', {}, 'This event has no task flow yet.'),
-      h('div', { class: 'actions' }, select, h('button', {
+      h('div', { class: 'actions' }, template, h('button', {
         type: 'button', class: 'primary', id: 'create-flow',
         onclick: async () => {
           try {
-            await call('create_task_flow', { eventId: ev.id, templateId: select.value });
+            await call('create_task_flow', { eventId: ev.id, templateId: template.value });
             toast('Flow created');
             redraw();
           } catch (err) { toast(err.message, 'error'); }

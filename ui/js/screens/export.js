@@ -4,6 +4,7 @@
 
 import { call } from '../api.js';
 import { h, field, showFormError, clearFormError, clear, toast } from '../dom.js';
+import { select } from '../select.js';
 
 function kib(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -31,8 +32,8 @@ export async function render(root, ctx) {
 
   const scopeEvent = h('input', { type: 'radio', name: 'scope', id: 'export-scope-event', value: 'event', checked: true });
   const scopeRange = h('input', { type: 'radio', name: 'scope', id: 'export-scope-range', value: 'range' });
-  const eventSelect = h('select', { name: 'event', id: 'export-event' },
-    events.map((e) => h('option', { value: e.id, selected: e.id === preferred }, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`)));
+  const eventSelect = select({ name: 'event', id: 'export-event' },
+    events.map((e) => [e.id, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`]), preferred);
   const from = h('input', { name: 'from', id: 'export-from', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const to = h('input', { name: 'to', id: 'export-to', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const out = h('input', { name: 'out', id: 'export-out', placeholder: '/home/you/Exports/market-2026-12-05', autocomplete: 'off', spellcheck: 'false' });

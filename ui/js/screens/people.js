@@ -3,6 +3,7 @@
 
 import { call } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { select } from '../select.js';
 
 export async function render(root, ctx) {
   const draw = async () => {
@@ -24,8 +25,7 @@ export async function render(root, ctx) {
           } catch (err) { toast(err.message, 'error'); }
         },
       }, p.active ? 'Deactivate' : 'Reactivate'))));
-    const role = h('select', { name: 'role', id: 'person-role' },
-      h('option', { value: 'cashier' }, 'Cashier'), h('option', { value: 'organizer' }, 'Organizer'));
+    const role = select({ name: 'role', id: 'person-role' }, [['cashier', 'Cashier'], ['organizer', 'Organizer']]);
     const pinField = field('PIN (organizers)', h('input', { name: 'pin', id: 'person-pin', type: 'password', inputmode: 'numeric', maxlength: '12' }), 'At least 6 digits');
     const form = h('form', { class: 'panel', id: 'person-form', novalidate: true },
       h('h2', {}, 'Add to the team'),

@@ -4,6 +4,7 @@
 
 import { call } from '../api.js';
 import { h, clear } from '../dom.js';
+import { select } from '../select.js';
 import { visitorTally } from '../visitors.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -141,8 +142,8 @@ export async function render(root, ctx) {
     eventId: (current && current.id) || (started[0] && started[0].id) || (events[0] && events[0].id) || '',
     practice: false,
   };
-  const select = h('select', { id: 'report-event', name: 'event' },
-    events.map((e) => h('option', { value: e.id, selected: e.id === state.eventId }, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`)));
+  const picked = select({ id: 'report-event', name: 'event' },
+    events.map((e) => [e.id, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`]), state.eventId);
   const practice = h('input', { type: 'checkbox', id: 'report-practice' });
   const body = h('div', { id: 'report-body' });
   const compare = h('div', { id: 'report-compare' });
@@ -158,13 +159,13 @@ export async function render(root, ctx) {
     body.append(...reportBody(report, ctx, draw));
     compare.append(comparison(await call('compare_events', { includePractice: state.practice })));
   }
-  select.addEventListener('change', () => { state.eventId = select.value; draw(); });
+  picked.addEventListener('change', () => { state.eventId = picked.value; draw(); });
   practice.addEventListener('change', () => { state.practice = practice.checked; draw(); });
 
   root.append(h('div', { class: 'screen-head' },
     h('h1', {}, 'Reports'),
     h('div', { class: 'row report-controls' },
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Event'), select),
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Event'), picked),
       h('label', { class: 'check' }, practice, ' Include practice sales'))),
   body, compare);
   await draw();

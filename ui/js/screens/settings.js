@@ -4,10 +4,8 @@
 
 import { call } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
-
-function select(name, id, options, value) {
-  return h('select', { name, id }, options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
-}
+import { select } from '../select.js';
+import { localTime } from '../time.js';
 
 export async function render(root, ctx) {
   const s = ctx.status.settings;
@@ -18,8 +16,8 @@ export async function render(root, ctx) {
       field('Currency', h('input', { name: 'currency', id: 'settings-currency', value: s.currency.code, maxlength: '3' }), 'ISO code, e.g. EUR'),
       field('Till code', h('input', { name: 'till_code', id: 'settings-till', value: s.till_code, maxlength: '8' }), 'Printed on receipts, e.g. T1')),
     h('div', { class: 'row' },
-      field('Prices', select('tax_mode', 'settings-tax-mode', [['inclusive', 'include tax'], ['exclusive', 'exclude tax']], s.tax_mode)),
-      field('Cash rounding', select('cash_rounding', 'settings-rounding',
+      field('Prices', select({ name: 'tax_mode', id: 'settings-tax-mode' }, [['inclusive', 'include tax'], ['exclusive', 'exclude tax']], s.tax_mode)),
+      field('Cash rounding', select({ name: 'cash_rounding', id: 'settings-rounding' },
         [['none', 'none'], ['0.05', 'to 0.05'], ['0.10', 'to 0.10'], ['0.50', 'to 0.50'], ['1', 'to 1']], s.cash_rounding))),
     field('Tax rates (%)', h('input', { name: 'tax_rates', id: 'settings-rates', value: s.tax_rates.join('; ') }), 'Separate with ; e.g. 0; 5.5; 20'),
     h('p', { class: 'form-error', role: 'alert' }),
@@ -53,10 +51,10 @@ export async function render(root, ctx) {
     }, 'Check the journal')),
     result,
     h('table', { class: 'table compact' },
-      h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'When (UTC)'), h('th', {}, 'Action'), h('th', {}, 'Entity'))),
+      h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'When'), h('th', {}, 'Action'), h('th', {}, 'Entity'))),
       entries));
   for (const e of await call('recent_journal', { limit: 12 })) {
-    entries.append(h('tr', {}, h('td', {}, e.seq), h('td', {}, e.at_utc.replace('T', ' ').slice(0, 19)), h('td', {}, e.action), h('td', {}, e.entity)));
+    entries.append(h('tr', {}, h('td', {}, e.seq), h('td', {}, localTime(e.at_utc, e.utc_offset_minutes, { seconds: true })), h('td', {}, e.action), h('td', {}, e.entity)));
   }
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Settings')),
     h('p', { class: 'muted' }, 'Database: ', ctx.status.db_path),

@@ -5,56 +5,67 @@
 
 import { call } from '../api.js';
 import { h, clear, showFormError, clearFormError, toast } from '../dom.js';
+import { select } from '../select.js';
 import { qty } from './stock.js';
 
 export async function renderCount(root, ctx, show) {
   clear(root);
   const current = ctx.status.current_event;
-  const location = h('select', { id: 'count-location', 'aria-label': 'Where' },
-    h('option', { value: 'storage' }, 'Storage'),
-    h('option', { value: 'event', disabled: !current }, current ? `At the event (${current.name})` : 'At the event (no event open)'));
+  const location = select({ id: 'count-location', 'aria-label': 'Where' }, [
+    ['storage', 'Storage'],
+    ['event', current ? `At the event (${current.name})` : 'At the event (no event open)', { disabled: !current }],
+  ]);
   const scan = h('input', {
     id: 'count-scan', autocomplete: 'off', placeholder: 'Scan a barcode, or type a name and press Enter',
   });
   const results = h('div', { class: 'search-results', id: 'count-results' });
   const body = h('tbody');
   const status = h('p', { class: 'muted', id: 'count-status' }, 'Nothing counted yet.');
-  /** product id -> { row, input, expectedCell, diffCell } */
+  /** product id -> Promise of { row, input, expectedCell, diffCell, tr, pending } */
   const lines = new Map();
 
   const expectedOf = (row) => (location.value === 'event' ? row.at_event : row.in_storage);
-  const refreshLine = (line) => {
-    line.expectedCell.textContent = qty(expectedOf(line.row), line.row.unit);
-    const counted = Number(String(line.input.value).replace(',', '.'));
-    const diff = Number.isFinite(counted) ? counted - Number(expectedOf(line.row)) : NaN;
-    line.diffCell.textContent = Number.isFinite(diff) ? `${diff > 0 ? '+' : ''}${Math.round(diff * 1000) / 1000}` : '';
-    line.diffCell.className = `num${diff < 0 ? ' negative' : ''}`;
+  // The core works out the difference (and what a scan adds); one tally at a
+  // time per line, so two quick scans each add their one.
+  const refreshLine = (line, scanned = false) => {
+    line.pending = line.pending.then(async () => {
+      const expected = expectedOf(line.row);
+      const tally = await call('count_tally', {
+        line: { expected: String(expected), counted: line.input.value, unit: line.row.unit, scanned },
+      });
+      if (scanned) line.input.value = tally.counted;
+      line.expectedCell.textContent = qty(expected, line.row.unit);
+      line.diffCell.textContent = tally.difference;
+      line.diffCell.className = `num${tally.short ? ' negative' : ''}`;
+    }).catch((err) => toast(err.message, 'error'));
+    return line.pending;
   };
   const updateStatus = () => {
     status.textContent = `${lines.size} product${lines.size === 1 ? '' : 's'} counted.`;
   };
 
-  const add = async (productId, by = 1) => {
-    let line = lines.get(productId);
-    if (!line) {
-      const row = await call('stock_product', { productId });
-      const input = h('input', { class: 'count-qty', inputmode: 'decimal', value: '0', 'aria-label': `Counted ${row.name}`, dataset: { productId } });
-      const expectedCell = h('td', { class: 'num' });
-      const diffCell = h('td', { class: 'num' });
-      const tr = h('tr', { dataset: { productId, sku: row.sku } }, h('td', {}, row.sku), h('td', {}, row.name), expectedCell, h('td', { class: 'num' }, input), diffCell);
-      line = { row, input, expectedCell, diffCell, tr };
-      input.addEventListener('input', () => refreshLine(line));
-      input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); scan.focus(); } });
-      lines.set(productId, line);
-      body.prepend(tr);
-    } else {
-      body.prepend(line.tr);
+  const newLine = async (productId) => {
+    const row = await call('stock_product', { productId });
+    const input = h('input', { class: 'count-qty', inputmode: 'decimal', value: '0', 'aria-label': `Counted ${row.name}`, dataset: { productId } });
+    const expectedCell = h('td', { class: 'num' });
+    const diffCell = h('td', { class: 'num' });
+    const tr = h('tr', { dataset: { productId, sku: row.sku } }, h('td', {}, row.sku), h('td', {}, row.name), expectedCell, h('td', { class: 'num' }, input), diffCell);
+    const line = { row, input, expectedCell, diffCell, tr, pending: Promise.resolve() };
+    input.addEventListener('input', () => refreshLine(line));
+    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); scan.focus(); } });
+    return line;
+  };
+
+  /** Bring a product's line to the top; a scan (or a pick) counts it once more. */
+  const add = async (productId) => {
+    if (!lines.has(productId)) {
+      const made = newLine(productId);
+      lines.set(productId, made);
+      made.catch(() => lines.delete(productId));
     }
-    if (by) {
-      const now = Number(String(line.input.value).replace(',', '.')) || 0;
-      line.input.value = String(Math.round((now + by) * 1000) / 1000);
-    }
-    refreshLine(line);
+    const line = await lines.get(productId);
+    body.prepend(line.tr);
+    await refreshLine(line, true);
     line.tr.classList.remove('flash');
     void line.tr.offsetWidth; // restart the highlight
     line.tr.classList.add('flash');
@@ -71,9 +82,9 @@ export async function renderCount(root, ctx, show) {
     if (!code) return;
     const found = await call('catalog_lookup_code', { code });
     if (found) {
-      const line = await add(found.id, found.unit === 'each' ? 1 : 0);
-      if (found.unit !== 'each') line.input.select();
-      if (found.unit !== 'each') line.input.focus();
+      const line = await add(found.id);
+      // A weighed product is not counted by scans: its quantity is typed.
+      if (found.unit !== 'each') { line.input.focus(); line.input.select(); }
       return;
     }
     const matches = await call('catalog_search', { query: code, limit: 8 });
@@ -83,11 +94,13 @@ export async function renderCount(root, ctx, show) {
     }
     results.append(...matches.map((p) => h('button', {
       type: 'button', class: 'result', dataset: { productId: p.id },
-      onclick: async () => { clear(results); const line = await add(p.id, p.unit === 'each' ? 1 : 0); line.input.focus(); line.input.select(); },
+      onclick: async () => { clear(results); const line = await add(p.id); line.input.focus(); line.input.select(); },
     }, `${p.name} · ${p.sku}`)));
     results.firstChild.focus();
   });
-  location.addEventListener('change', () => { for (const line of lines.values()) refreshLine(line); });
+  location.addEventListener('change', async () => {
+    for (const line of await Promise.all(lines.values())) refreshLine(line);
+  });
 
   const form = h('form', { id: 'count-form', novalidate: true },
     h('p', { class: 'form-error', role: 'alert' }),
@@ -96,7 +109,8 @@ export async function renderCount(root, ctx, show) {
     e.preventDefault();
     clearFormError(form);
     if (lines.size === 0) { showFormError(form, { message: 'Scan or add at least one product first.' }); return; }
-    const ordered = [...lines.values()];
+    const ordered = await Promise.all(lines.values());
+    await Promise.all(ordered.map((l) => l.pending));
     try {
       const result = await call('count_stock', {
         input: {
@@ -106,13 +120,12 @@ export async function renderCount(root, ctx, show) {
           note: '',
         },
       });
-      const changed = result.lines.filter((l) => Number(l.variance) !== 0).length;
-      toast(`Count saved: ${result.lines.length} product${result.lines.length === 1 ? '' : 's'}, ${changed} with a difference`);
+      toast(`Count saved: ${result.lines.length} product${result.lines.length === 1 ? '' : 's'}, ${result.differing} with a difference`);
       show.list();
     } catch (err) {
-      // "lines[3].counted": point at that product's field.
+      // "lines[3].counted" is the third line sent (counted from 1).
       const m = /^lines\[(\d+)\]/.exec(err.field || '');
-      const line = m ? ordered[Number(m[1])] : ordered.length === 1 ? ordered[0] : null;
+      const line = m ? ordered[Number(m[1]) - 1] : ordered.length === 1 ? ordered[0] : null;
       if (line) { line.input.classList.add('invalid'); line.input.focus(); }
       showFormError(form, { message: err.message });
     }

@@ -5,6 +5,8 @@
 
 import { call } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { option, select } from '../select.js';
+import { localTime } from '../time.js';
 import { renderImport } from './stock-import.js';
 import { renderCount } from './stock-count.js';
 import { openDialog } from '../dialog.js';
@@ -39,8 +41,7 @@ async function renderList(root, ctx, show) {
     type: 'search', id: 'stock-search', placeholder: 'Search name, SKU or scan a barcode',
     value: filters.query, autocomplete: 'off',
   });
-  const category = h('select', { id: 'stock-category', 'aria-label': 'Category' },
-    h('option', { value: '' }, 'All categories'));
+  const category = select({ id: 'stock-category', 'aria-label': 'Category' }, [['', 'All categories']]);
   const low = h('input', { type: 'checkbox', id: 'stock-low' });
   low.checked = filters.low_only;
   const archived = h('input', { type: 'checkbox', id: 'stock-archived' });
@@ -64,7 +65,7 @@ async function renderList(root, ctx, show) {
     const list = await call('stock_list', { filter: { ...filters, limit: 500 } });
     if (mine !== seq) return; // a newer keystroke already asked
     if (category.options.length === 1) {
-      for (const c of list.categories) if (c) category.append(h('option', { value: c }, c));
+      for (const c of list.categories) if (c) category.append(option(c, c));
       category.value = filters.category;
     }
     clear(body).append(...list.rows.map((r) => h('tr', {
@@ -127,8 +128,6 @@ async function exportCatalog() {
 function productForm(ctx, product, onSaved) {
   const p = product || {};
   const rates = (ctx.status.settings && ctx.status.settings.tax_rates) || [];
-  const select = (name, id, options, value) => h('select', { name, id },
-    options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
   const form = h('form', { class: 'panel', id: 'product-form', novalidate: true },
     h('h2', {}, product ? 'Product' : 'New product'),
     h('div', { class: 'row' },
@@ -137,10 +136,10 @@ function productForm(ctx, product, onSaved) {
     field('Name', h('input', { name: 'name', id: 'product-name', maxlength: '200', value: p.name || '' })),
     h('div', { class: 'row' },
       field('Price per unit', h('input', { name: 'unit_price', id: 'product-price', inputmode: 'decimal', value: p.unit_price || '' })),
-      field('Tax rate %', select('tax_rate', 'product-tax', rates.map((r) => [String(r), `${r} %`]), p.tax_rate ? String(p.tax_rate) : String(rates[rates.length - 1] || '')))),
+      field('Tax rate %', select({ name: 'tax_rate', id: 'product-tax' }, rates.map((r) => [String(r), `${r} %`]), p.tax_rate ? String(p.tax_rate) : String(rates[rates.length - 1] || '')))),
     h('div', { class: 'row' },
-      field('Unit', select('unit', 'product-unit', [['each', 'each'], ['kg', 'kg'], ['l', 'litre']], p.unit || 'each')),
-      field('Kind', select('kind', 'product-kind', [['item', 'item'], ['refill', 'refill (by weight or volume)'], ['deposit', 'deposit'], ['service', 'service']], p.kind || 'item'))),
+      field('Unit', select({ name: 'unit', id: 'product-unit' }, [['each', 'each'], ['kg', 'kg'], ['l', 'litre']], p.unit || 'each')),
+      field('Kind', select({ name: 'kind', id: 'product-kind' }, [['item', 'item'], ['refill', 'refill (by weight or volume)'], ['deposit', 'deposit'], ['service', 'service']], p.kind || 'item'))),
     h('div', { class: 'row' },
       field('Category', h('input', { name: 'category', id: 'product-category', maxlength: '80', value: p.category || '' })),
       field('Low stock at', h('input', { name: 'low_stock_threshold', id: 'product-low', inputmode: 'decimal', value: p.low_stock_threshold || '' }))),
@@ -175,18 +174,18 @@ async function flowForm(ctx, row, flow, onDone) {
   // The open event first; without one, the next planned event (loading
   // out happens before an event opens).
   const others = usable.filter((e) => !current || e.id !== current.id);
-  const eventSelect = h('select', { name: 'event_id', id: 'flow-event' },
-    current || others.length === 0 ? h('option', { value: '' }, current ? `Open event (${current.name})` : 'No event') : null,
-    others.map((e) => h('option', { value: e.id }, `${e.name} (${e.status})`)));
-  const location = h('select', { name: 'location', id: 'flow-location' },
-    h('option', { value: 'storage' }, 'Storage'), h('option', { value: 'event' }, 'At the event'));
+  const eventSelect = select({ name: 'event_id', id: 'flow-event' }, [
+    ...(current || others.length === 0 ? [['', current ? `Open event (${current.name})` : 'No event']] : []),
+    ...others.map((e) => [e.id, `${e.name} (${e.status})`]),
+  ]);
+  const location = select({ name: 'location', id: 'flow-location' }, [['storage', 'Storage'], ['event', 'At the event']]);
   const quantityLabel = { count: 'Counted quantity', adjust: 'Change (+ or −)', waste: 'Quantity thrown away' }[flow] || 'Quantity';
   const fields = [field(`${quantityLabel} (${row.unit})`, h('input', {
     name: flow === 'count' ? 'counted' : 'quantity', id: 'flow-quantity', inputmode: 'decimal', autocomplete: 'off',
   }))];
   if (flow === 'adjust') {
     const reasons = await call('adjust_reasons');
-    fields.push(field('Reason', h('select', { name: 'reason', id: 'flow-reason' }, reasons.map((r) => h('option', { value: r }, r)))));
+    fields.push(field('Reason', select({ name: 'reason', id: 'flow-reason' }, reasons.map((r) => [r, r]))));
   }
   if (['count', 'waste', 'adjust'].includes(flow)) fields.push(field('Where', location));
   if (flow === 'load_out' || flow === 'load_in' || flow === 'count' || flow === 'waste' || flow === 'adjust') fields.push(field('Event', eventSelect));
@@ -309,11 +308,6 @@ function historyTable(history, row) {
       h('td', {}, [m.lot_code ? `lot ${m.lot_code}` : '', m.note].filter(Boolean).join(' · '))))));
 }
 
-function localTime(utc, offsetMinutes) {
-  const t = new Date(Date.parse(utc) + offsetMinutes * 60000);
-  return t.toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /** The source document a movement came from, in a dialog. */
 async function showDocument(sourceType, sourceId) {
   const doc = await call('stock_document', { sourceType, sourceId });
@@ -322,7 +316,7 @@ async function showDocument(sourceType, sourceId) {
     title: `${KIND_LABELS[sourceType] || sourceType} ${sourceId}`,
     cancelId: 'document-close',
     body: h('div', {},
-      h('p', { class: 'muted' }, [doc.at_utc ? `${doc.at_utc.slice(0, 16).replace('T', ' ')} UTC` : '', doc.event_name || '', doc.note].filter(Boolean).join(' · ')),
+      h('p', { class: 'muted' }, [doc.at_utc ? localTime(doc.at_utc, doc.utc_offset_minutes) : '', doc.event_name || '', doc.note].filter(Boolean).join(' · ')),
       doc.counted.length ? h('h3', {}, 'What was counted') : null,
       doc.counted.length ? h('table', { class: 'table compact', id: 'document-counted' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', { class: 'num' }, 'Expected'), h('th', { class: 'num' }, 'Counted'))),
@@ -338,30 +332,29 @@ async function showDocument(sourceType, sourceId) {
 async function renderPicture(root, ctx, show) {
   clear(root);
   const events = await call('list_events');
-  const select = h('select', { id: 'picture-event', 'aria-label': 'Event' },
-    events.map((e) => h('option', { value: e.id }, `${e.name} (${e.status})`)));
   const current = ctx.status.current_event;
-  if (current) select.value = current.id;
+  const picked = select({ id: 'picture-event', 'aria-label': 'Event' },
+    events.map((e) => [e.id, `${e.name} (${e.status})`]), current ? current.id : undefined);
   const host = h('div', { id: 'picture-host' });
   const draw = async () => {
     clear(host);
-    if (!select.value) { host.append(h('p', { class: 'muted' }, 'No events yet.')); return; }
-    const lines = await call('event_stock_picture', { eventId: select.value });
+    if (!picked.value) { host.append(h('p', { class: 'muted' }, 'No events yet.')); return; }
+    const lines = await call('event_stock_picture', { eventId: picked.value });
     if (lines.length === 0) { host.append(h('p', { class: 'muted' }, 'No stock has moved at this event yet: load stock out first.')); return; }
     host.append(h('table', { class: 'table', id: 'picture-table' },
       h('thead', {}, h('tr', {}, ['Product', 'Brought', 'Sold', 'Returned', 'Loaded back', 'Counted', 'Wasted', 'Shrinkage', 'Still at event']
         .map((t, i) => h('th', { class: i ? 'num' : '' }, t)))),
-      h('tbody', {}, lines.map((l) => h('tr', { dataset: { sku: l.sku }, class: Number(l.shrinkage) > 0 ? 'low' : '' },
+      h('tbody', {}, lines.map((l) => h('tr', { dataset: { sku: l.sku }, class: l.missing ? 'low' : '' },
         h('td', {}, l.name),
         [l.brought, l.sold, l.returned, l.loaded_back, l.counted === null ? '—' : l.counted, l.wasted, l.shrinkage, l.left_at_event]
           .map((v) => h('td', { class: 'num' }, v)))))));
   };
-  select.addEventListener('change', draw);
+  picked.addEventListener('change', draw);
   root.append(
     h('div', { class: 'screen-head head-row' }, h('h1', {}, 'Stock at an event'),
       h('button', { type: 'button', id: 'back-to-list', onclick: () => show.list() }, '← Stock list')),
     h('p', { class: 'muted' }, 'Shrinkage is what is missing once sales, returns and waste are accounted for: what counts and adjustments at the event took away.'),
-    h('div', { class: 'filter-bar' }, select),
+    h('div', { class: 'filter-bar' }, picked),
     host);
   await draw();
 }

@@ -5,12 +5,13 @@
 import { call } from '../api.js';
 import { h, clear, field, showFormError, clearFormError, toast } from '../dom.js';
 import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow } from '../flow.js';
+import { select } from '../select.js';
 
 function eventPicker(ctx, events, redraw) {
-  return h('select', {
+  return select({
     id: 'tasks-event',
     onchange: (e) => { ctx.selectedEventId = e.target.value; redraw(); },
-  }, events.map((ev) => h('option', { value: ev.id, selected: ev.id === ctx.selectedEventId }, `${ev.name} (${ev.status})`)));
+  }, events.map((ev) => [ev.id, `${ev.name} (${ev.status})`]), ctx.selectedEventId);
 }
 
 async function flowSection(ctx, eventId, redraw) {
@@ -92,10 +93,6 @@ function stepInputFrom(s) {
   };
 }
 
-function select(name, options, value) {
-  return h('select', { name }, options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
-}
-
 /** The template editor: steps added, removed, moved, changed; saved whole. */
 function templateEditor(ctx, template, done) {
   const steps = template.steps.map(stepInputFrom);
@@ -109,12 +106,12 @@ function templateEditor(ctx, template, done) {
       const n = i + 1;
       const set = (key) => (e) => { s[key] = e.target.value; };
       const title = h('input', { name: `steps[${n}].title`, value: s.title, maxlength: '120', oninput: set('title') });
-      const phase = select(`steps[${n}].phase`, PHASES.map(([v]) => [v, v]), s.phase);
+      const phase = select({ name: `steps[${n}].phase` }, PHASES.map(([v]) => [v, v]), s.phase);
       phase.addEventListener('change', set('phase'));
-      const action = select(`steps[${n}].action`, [['', 'no action'], ...Object.entries(ACTION_LABELS)], s.action);
+      const action = select({ name: `steps[${n}].action` }, [['', 'no action'], ...Object.entries(ACTION_LABELS)], s.action);
       action.addEventListener('change', set('action'));
       const due = h('input', { name: `steps[${n}].due`, value: s.due, placeholder: '2 days before start', oninput: set('due') });
-      const signoff = select(`steps[${n}].signoff`, Object.entries(SIGNOFF_LABELS), s.signoff);
+      const signoff = select({ name: `steps[${n}].signoff` }, Object.entries(SIGNOFF_LABELS), s.signoff);
       signoff.addEventListener('change', set('signoff'));
       const key = h('input', { name: `steps[${n}].key`, value: s.key, maxlength: '40', oninput: set('key') });
       const requires = h('input', {

@@ -9,6 +9,7 @@
 import { call } from '../../api.js';
 import { h, clear, fill, field } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
+import { select } from '../../select.js';
 
 const EMPTY = () => ({ lines: [], sale_discount: null, handover_contact: null });
 
@@ -138,10 +139,7 @@ export function createCart(till) {
   });
 
   function kindSelect(name, id, current) {
-    const select = h('select', { name, id },
-      h('option', { value: 'percent' }, '%'), h('option', { value: 'amount' }, overview.currency));
-    if (current) select.value = current.kind;
-    return select;
+    return select({ name, id }, [['percent', '%'], ['amount', overview.currency]], current ? current.kind : undefined);
   }
 
   async function editLine(i) {

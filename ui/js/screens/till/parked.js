@@ -4,6 +4,7 @@
 import { call } from '../../api.js';
 import { h, field } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
+import { localTime } from '../../time.js';
 
 export async function park(till) {
   await till.cart.settled();
@@ -38,7 +39,7 @@ export function parkedList(till, parked) {
   if (!parked.length) return null;
   return h('section', { id: 'till-parked' }, h('h3', {}, 'Parked'),
     parked.map((p) => h('div', { class: 'parked' },
-      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label || new Date(p.parked_at).toLocaleTimeString()} (${p.cart.lines.length})`),
+      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label || localTime(p.parked_at, null, { date: false })} (${p.cart.lines.length})`),
       h('button', {
         type: 'button', class: 'cancel-parked', title: 'Cancel this parked cart',
         onclick: async () => { await call('cancel_parked_cart', { id: p.id }); await till.refreshSide(); till.focusScan(); },

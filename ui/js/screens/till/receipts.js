@@ -7,16 +7,16 @@
 import { call, ErrorCode } from '../../api.js';
 import { h, clear, field, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
+import { localTime } from '../../time.js';
 
 export const METHOD_LABEL = { cash: 'Cash', card: 'Card', mobile: 'Mobile', other: 'Other' };
 
 function receiptView(r) {
-  const when = new Date(r.at_utc);
   return h('section', { class: 'receipt', id: 'receipt' },
     r.practice ? h('p', { class: 'receipt-practice' }, 'PRACTICE — NOT A REAL SALE') : null,
     h('h3', {}, r.shop_name),
     h('p', { class: 'receipt-event' }, r.event_name, r.venue ? ` · ${r.venue}` : ''),
-    h('p', {}, 'Receipt ', h('strong', { class: 'receipt-number' }, r.receipt_number), ' · ', when.toLocaleString()),
+    h('p', {}, 'Receipt ', h('strong', { class: 'receipt-number' }, r.receipt_number), ' · ', localTime(r.at_utc, r.utc_offset_minutes)),
     r.voided ? h('p', { class: 'receipt-void' }, `VOIDED: ${r.voided}`) : null,
     h('table', { class: 'receipt-lines' },
       h('tbody', {}, r.lines.map((l) => h('tr', {},

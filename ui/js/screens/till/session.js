@@ -6,6 +6,7 @@
 import { call } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
+import { localTime } from '../../time.js';
 import { METHOD_LABEL, printSection } from './receipts.js';
 
 /** A fold-out grid to count the drawer by coins and notes. */
@@ -34,7 +35,7 @@ function zReportView(z) {
   const row = (label, value, id) => h('tr', id ? { id } : {}, h('th', {}, label), h('td', { class: 'num' }, value));
   return h('section', { class: 'z-report', id: 'z-report' },
     h('h3', {}, `${f.practice ? 'PRACTICE ' : ''}Z report no. ${z.number}`),
-    h('p', { class: 'muted' }, `${new Date(f.opened_at).toLocaleString()} – ${new Date(f.closed_at).toLocaleString()} · ${f.currency}`),
+    h('p', { class: 'muted' }, `${localTime(f.opened_at)} – ${localTime(f.closed_at)} · ${f.currency}`),
     h('table', { class: 'table compact' }, h('tbody', {},
       row('Sales', String(f.sales_count), 'z-sales-count'),
       row('Receipts', f.first_receipt ? `${f.first_receipt} – ${f.last_receipt}` : '—'),
@@ -95,7 +96,7 @@ export function renderClosed(root, overview, reopen) {
     overview.z_reports.length === 0 ? h('p', { class: 'muted' }, 'No till session has been closed yet.') : null,
     h('ul', { class: 'plain-list' }, overview.z_reports.map((z) => h('li', {},
       h('button', { type: 'button', class: 'z-open', dataset: { zId: z.id }, onclick: () => showZReport(z) },
-        `${z.practice ? 'Practice ' : ''}Z ${z.number} · ${new Date(z.at_utc).toLocaleString()} · ${z.figures.total.text}`)))));
+        `${z.practice ? 'Practice ' : ''}Z ${z.number} · ${localTime(z.at_utc)} · ${z.figures.total.text}`)))));
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Till')),
     h('div', { class: 'two-col' }, form, zList));
   form.elements.float.focus();
