@@ -795,7 +795,7 @@ fn a_template_file_is_judged_by_its_size_before_anyone_reads_it() {
     assert_eq!(err.field(), Some("template file"));
     assert_eq!(
         err.to_string(),
-        "template file: is 10240 KB; a template file is at most 256 KB"
+        "Template file: is 10240 KB; a template file is at most 256 KB"
     );
 }
 
