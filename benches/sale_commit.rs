@@ -134,6 +134,7 @@ fn cart_for(i: usize, products: &[String]) -> CartInput {
             value: "10".into(),
         }),
         handover_contact: None,
+        cart_id: None,
     }
 }
 

@@ -18,6 +18,8 @@ CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 CREATE INDEX product_by_category ON product (category, search_name);
 -- index product_by_search_name
 CREATE INDEX product_by_search_name ON product (active, search_name);
+-- index sale_by_cart
+CREATE UNIQUE INDEX sale_by_cart ON sale (cart_id) WHERE cart_id IS NOT NULL;
 -- index sale_by_event_time
 CREATE INDEX sale_by_event_time ON sale (event_id, practice, at_utc);
 -- index sale_by_session
@@ -257,7 +259,7 @@ CREATE TABLE sale (
     -- set when a line drove stock below zero (the sale is allowed)
     stock_warning       INTEGER NOT NULL DEFAULT 0 CHECK (stock_warning IN (0, 1)),
     at_utc              TEXT NOT NULL,
-    utc_offset_minutes  INTEGER NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL, cart_id TEXT CHECK (cart_id IS NULL OR length(cart_id) BETWEEN 1 AND 64),
     UNIQUE (device_id, practice, receipt_seq),
     UNIQUE (device_id, receipt_number)
 ) STRICT;

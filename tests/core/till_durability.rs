@@ -59,6 +59,7 @@ fn sell_in_a_loop_until_killed() {
             value: "0.10".into(),
         }),
         handover_contact: None,
+        cart_id: None,
     };
     let payments = [
         PaymentInput {

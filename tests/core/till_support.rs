@@ -106,6 +106,7 @@ pub fn cart(lines: Vec<LineInput>) -> CartInput {
         lines,
         sale_discount: None,
         handover_contact: None,
+        cart_id: None,
     }
 }
 

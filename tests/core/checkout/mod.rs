@@ -10,6 +10,7 @@ use std::str::FromStr;
 use crate::till_support::Shop;
 
 mod cart;
+mod once;
 mod parked;
 mod receipt;
 mod sale;

@@ -1,15 +1,16 @@
 //! Parked carts: resumed or cancelled, they leave the list.
 
-use popup_till_core::till::parked;
+use popup_till_core::till::{cart, parked};
 
-use crate::till_support::{cart, line, shop};
+use crate::till_support::{cart as cart_of, line, shop};
 
 #[test]
 fn a_parked_cart_can_be_resumed_or_cancelled() {
     let mut s = shop();
     s.open_session("0", false);
     let actor = s.cashier();
-    let c = cart(vec![line(&s.mug.clone(), "2")]);
+    let mut c = cart_of(vec![line(&s.mug.clone(), "2")]);
+    c.cart_id = Some(cart::new_cart_id());
     let id =
         s.t.store
             .write(&actor, |tx| parked::park(tx, &c, "blue coat"))

@@ -25,6 +25,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_sales.sql"),
     include_str!("../../migrations/0006_tasks.sql"),
     include_str!("../../migrations/0007_reports.sql"),
+    include_str!("../../migrations/0008_cart_id.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -71,13 +72,15 @@ pub struct Store {
 }
 
 /// One write in progress: the transaction, who makes it and when. Every
-/// write must journal at least once (`Store::write` checks).
+/// write must journal at least once (`Store::write` checks), unless it found
+/// that its change was already made (`Tx::already_done`).
 pub struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     pub device_id: &'a str,
     pub actor: &'a Actor,
     pub now: Stamp,
     journaled: Cell<u32>,
+    already_done: Cell<bool>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -99,6 +102,13 @@ impl Tx<'_> {
         let seq = journal::append(self, action, entity, entity_id, &details)?;
         self.journaled.set(self.journaled.get() + 1);
         Ok(seq)
+    }
+
+    /// This change was already made (a sale completed twice): the work
+    /// answers with what was recorded the first time, and `Store::write`
+    /// rolls the transaction back instead of asking for a journal entry.
+    pub fn already_done(&self) {
+        self.already_done.set(true);
     }
 }
 
@@ -308,8 +318,19 @@ impl Store {
             actor,
             now,
             journaled: Cell::new(0),
+            already_done: Cell::new(false),
         };
         let value = work(&tx)?;
+        if tx.already_done.get() {
+            if tx.journaled.get() != 0 {
+                return Err(Error::Integrity(
+                    "a change already made was about to be journaled again; nothing was written"
+                        .into(),
+                ));
+            }
+            // Nothing of this transaction is kept (dropping it rolls back).
+            return Ok(value);
+        }
         if tx.journaled.get() == 0 {
             return Err(Error::Integrity(
                 "a change was about to be saved without its journal entry; nothing was written"

@@ -52,6 +52,11 @@ pub struct LineInput {
 /// A cart as the till sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartInput {
+    /// Made by the core when the first item is added (`add`) and kept while
+    /// the cart is edited, parked and resumed: completing the same cart id
+    /// twice answers with the first sale and writes nothing.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     pub lines: Vec<LineInput>,
     #[serde(default)]
     pub sale_discount: Option<DiscountInput>,
@@ -383,6 +388,9 @@ pub fn add(conn: &Connection, cart: &CartInput, addition: &Addition) -> Result<C
         text => text,
     };
     let mut next = cart.clone();
+    if next.cart_id.is_none() {
+        next.cart_id = Some(new_cart_id());
+    }
     if product.unit == "each" {
         if let Some(added) = whole_pieces(quantity) {
             let same = next.lines.iter_mut().find(|l| {
@@ -409,6 +417,26 @@ pub fn add(conn: &Connection, cart: &CartInput, addition: &Addition) -> Result<C
         ..LineInput::default()
     });
     Ok(next)
+}
+
+/// A new cart's id: a UUID, like every id the till makes.
+pub fn new_cart_id() -> String {
+    crate::new_id()
+}
+
+/// The cart id as sent, checked: an id the core made has this shape, so
+/// anything longer or with other characters is refused.
+pub fn checked_cart_id(cart: &CartInput) -> Result<Option<&str>> {
+    match cart.cart_id.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id) if id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Ok(Some(id))
+        }
+        Some(_) => Err(Error::validation(
+            "cart_id",
+            "this cart's id is not one the till made: start a new cart",
+        )),
+    }
 }
 
 /// A quantity that is a whole number of pieces, more than none.

@@ -1,6 +1,7 @@
 //! Parked carts: put a cart aside to serve someone else, list what is
 //! parked on this device, and take a cart back (resume) or drop it
-//! (cancel). A parked cart never keeps a pre-order's contact.
+//! (cancel). A parked cart keeps its cart id (completing it after resuming
+//! is still one sale) and never keeps a pre-order's contact.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -87,8 +88,13 @@ pub fn unpark(tx: &Tx, id: &str, cancel: bool) -> Result<CartInput> {
         })
         .optional()?
         .ok_or_else(|| Error::not_found("parked cart", id))?;
-    let cart: CartInput = serde_json::from_str(&text)
+    let mut cart: CartInput = serde_json::from_str(&text)
         .map_err(|e| Error::Integrity(format!("parked cart {id} cannot be read: {e}")))?;
+    // A cart parked before carts had ids gets one now, so that completing
+    // it twice is still one sale.
+    if cart.cart_id.is_none() {
+        cart.cart_id = Some(crate::till::cart::new_cart_id());
+    }
     tx.execute("DELETE FROM parked_cart WHERE id = ?1", [id])?;
     tx.journal(
         if cancel {

@@ -2,10 +2,12 @@
 //! stock movements, the journal entry, pre-orders for lines handed over
 //! later and the flow's sell step, or nothing. Owns how the payments the
 //! till sends become payment parts (a blank non-cash amount pays the rest)
-//! and which card details are kept. The PIN for a cart that needs one is
-//! checked before the transaction starts.
+//! and which card details are kept, and that a cart is sold once: the same
+//! cart id completed again answers with the first sale and writes nothing.
+//! The PIN for a cart that needs one is checked before the transaction
+//! starts.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::Tx;
@@ -127,14 +129,107 @@ pub fn tender_face(conn: &Connection, tendered: &str, face: &str) -> Result<Stri
     faces::add_face(&currency, tendered, face)
 }
 
+/// The sale already completed from this cart id, answered as it was the
+/// first time: its receipt number, total, change and stock warnings (read
+/// back from the sale, its payments and its journal entry).
+fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT s.id, s.receipt_number, s.practice, s.currency, s.total_minor, s.stock_warning,
+                    (SELECT coalesce(sum(p.change_minor), 0) FROM payment p WHERE p.sale_id = s.id)
+             FROM sale s WHERE s.cart_id = ?1",
+        )?
+        .query_row([cart_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((sale_id, receipt_number, practice, code, total, stock_warning, change)) = row else {
+        return Ok(None);
+    };
+    let currency = Currency::from_code(&code)?;
+    let warnings = if stock_warning {
+        stock_warnings_of(conn, &sale_id)?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Completed {
+        sale_id,
+        receipt_number,
+        total: currency.format(currency.from_minor(total)),
+        change: currency.format(currency.from_minor(change)),
+        change_minor: change,
+        practice,
+        warnings,
+    }))
+}
+
+/// The stock warnings a sale gave, from its journal entry (the stock after
+/// the sale) and its lines (the name and unit as sold).
+fn stock_warnings_of(conn: &Connection, sale_id: &str) -> Result<Vec<String>> {
+    let details: Option<String> = conn
+        .query_row(
+            "SELECT details FROM audit_log WHERE entity = 'sale' AND entity_id = ?1 AND action = 'sale.completed'",
+            [sale_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let details: serde_json::Value = match details {
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
+            Error::Integrity(format!(
+                "the journal entry of sale {sale_id} cannot be read: {e}"
+            ))
+        })?,
+        None => return Ok(Vec::new()),
+    };
+    let mut warnings = Vec::new();
+    for short in details["negative_stock"].as_array().into_iter().flatten() {
+        let (Some(product_id), Some(after)) =
+            (short["product_id"].as_str(), short["after_milli"].as_i64())
+        else {
+            continue;
+        };
+        let named: Option<(String, String)> = conn
+            .query_row(
+                "SELECT name, unit FROM sale_line WHERE sale_id = ?1 AND product_id = ?2 ORDER BY line_no LIMIT 1",
+                (sale_id, product_id),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((name, unit)) = named {
+            warnings.push(format!(
+                "{name}: stock at the event is now {} {unit}",
+                stock::from_milli(after)
+            ));
+        }
+    }
+    Ok(warnings)
+}
+
 /// Complete a sale in the caller's transaction: sale, lines, payments,
-/// stock movements and the journal entry, or nothing.
+/// stock movements and the journal entry, or nothing. A cart id already
+/// sold answers with that sale and writes nothing; the check runs inside
+/// the caller's IMMEDIATE transaction, so two calls cannot both sell it.
 pub fn complete(
     tx: &Tx,
     cart: &CartInput,
     payments: &[PaymentInput],
     approval: Option<&Approval>,
 ) -> Result<Completed> {
+    let cart_id = cart::checked_cart_id(cart)?;
+    if let Some(id) = cart_id {
+        if let Some(done) = completed_before(tx, id)? {
+            tx.already_done();
+            return Ok(done);
+        }
+    }
     let session = session::open_till(tx, tx.device_id)?;
     let p = cart::price(tx, cart)?;
     if !p.approval_reasons.is_empty() && approval.is_none() {
@@ -168,8 +263,8 @@ pub fn complete(
     let subtotal = p.cart.subtotal;
     tx.prepare_cached(
         "INSERT INTO sale (id, device_id, event_id, session_id, cashier_id, receipt_number, receipt_seq, practice, currency, tax_mode,
-            subtotal_minor, discount_minor, sale_discount_minor, tax_minor, rounding_minor, total_minor, approved_by, stock_warning, at_utc, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            subtotal_minor, discount_minor, sale_discount_minor, tax_minor, rounding_minor, total_minor, approved_by, stock_warning, at_utc, utc_offset_minutes, cart_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(rusqlite::params![
             sale_id,
@@ -191,9 +286,14 @@ pub fn complete(
             approval.map(|a| a.organizer_id()).filter(|id| !id.starts_with("system:")),
             !shortfalls.is_empty(),
             tx.now.utc,
-            tx.now.offset_minutes
+            tx.now.offset_minutes,
+            cart_id
         ])
     .map_err(|e| match e.sqlite_error_code() {
+        // Cannot happen after the check above; named plainly if it does.
+        Some(rusqlite::ErrorCode::ConstraintViolation) if e.to_string().contains("sale.cart_id") => {
+            Error::Integrity("this cart was already sold; nothing was written".into())
+        }
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::validation(
             "person",
             "choose who is at the till before selling",
@@ -369,8 +469,16 @@ pub fn complete_with_pin(
     payments: &[PaymentInput],
     request: &ApprovalRequest,
 ) -> Result<Completed> {
-    // Without a PIN, `complete` names what needs one.
-    let approval = if cart::needs_approval(store.conn(), cart)? {
+    // Without a PIN, `complete` names what needs one. A cart already sold
+    // (a second press of the pay key) answers with its sale, asking no PIN.
+    let sold = match cart::checked_cart_id(cart)? {
+        Some(id) => store
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sale WHERE cart_id = ?1)")?
+            .query_row([id], |r| r.get::<_, bool>(0))?,
+        None => false,
+    };
+    let approval = if !sold && cart::needs_approval(store.conn(), cart)? {
         people::approve_if_given(store, request)?
     } else {
         None
