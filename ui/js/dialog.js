@@ -64,6 +64,7 @@ export function openDialog({
     const overlay = document.getElementById('overlay');
     const opener = document.activeElement;
     let closed = false;
+    let submitting = false;
     const close = (value) => {
       if (closed) return;
       closed = true;
@@ -93,7 +94,10 @@ export function openDialog({
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      if (!submit || closed) return;
+      // One submit at a time: a double click or a second Enter while the
+      // first is answered does nothing.
+      if (!submit || closed || submitting) return;
+      submitting = true;
       clearFormError(form);
       const ok = form.querySelector('button[type=submit]');
       ok.disabled = true;
@@ -103,6 +107,7 @@ export function openDialog({
       } catch (err) {
         showFormError(form, err);
       } finally {
+        submitting = false;
         ok.disabled = false;
       }
     });

@@ -11,7 +11,8 @@ import { h, clear, fill, field } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { select } from '../../select.js';
 
-const EMPTY = () => ({ lines: [], sale_discount: null, handover_contact: null });
+// A new cart has no id yet: the core gives it one with its first item.
+const EMPTY = () => ({ cart_id: null, lines: [], sale_discount: null, handover_contact: null });
 
 export function createCart(till) {
   const { overview } = till;

@@ -2,14 +2,40 @@
 // typed or with the currency's coin and note buttons, added up by the
 // core), card (F4) and split (F6), then the change shown large. The
 // organizer's PIN is asked for first when the quote says the sale needs it.
+// While one payment is under way the pay keys and buttons do nothing (a
+// second F2 or a double click); the core still answers a cart completed
+// twice with its first sale, so this only spares a needless call.
 
 import { call } from '../../api.js';
 import { h, field, showFormError, clearFormError } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { showReceipt } from './receipts.js';
 
+const PAY_BUTTONS = ['pay-cash-exact', 'pay-cash', 'pay-card', 'pay-split'];
+
 export function createPayments(till) {
   const { cart } = till;
+  let paying = false;
+
+  function setPaying(on) {
+    paying = on;
+    for (const id of PAY_BUTTONS) {
+      const button = document.getElementById(id);
+      if (button) button.disabled = on;
+    }
+  }
+
+  // One payment at a time: a key or button pressed while one is under way
+  // is ignored, and the pay buttons are disabled until it is done.
+  const oneAtATime = (pay) => async () => {
+    if (paying) return;
+    setPaying(true);
+    try {
+      await pay();
+    } finally {
+      setPaying(false);
+    }
+  };
 
   // The cart as it is once every scan so far has been added, or null
   // when there is nothing to pay.
@@ -139,5 +165,11 @@ export function createPayments(till) {
     till.focusScan();
   }
 
-  return { cashExact, cashTendered, card, split };
+  return {
+    cashExact: oneAtATime(cashExact),
+    cashTendered: oneAtATime(cashTendered),
+    card: oneAtATime(card),
+    split: oneAtATime(split),
+    paying: () => paying,
+  };
 }
