@@ -182,6 +182,35 @@ fn a_write_without_a_journal_entry_is_refused_and_leaves_nothing() {
 }
 
 #[test]
+fn a_change_already_made_answers_without_writing_and_cannot_also_journal() {
+    let mut t = till();
+    let (settings, journal_len) = (t.count("SELECT count(*) FROM setting"), t.journal_len());
+    // The work found its change already made: its answer, nothing kept
+    // (even a row it wrote before finding out is rolled back).
+    let answer = t
+        .store
+        .write(&someone(), |tx| {
+            tx.execute("INSERT INTO setting (key, value) VALUES ('x', 'y')", [])?;
+            tx.already_done();
+            Ok("the first answer")
+        })
+        .unwrap();
+    assert_eq!(answer, "the first answer");
+    assert_eq!(t.count("SELECT count(*) FROM setting"), settings);
+    assert_eq!(t.journal_len(), journal_len);
+    let err = t
+        .store
+        .write(&someone(), |tx| {
+            tx.journal("test.write", "test", "1", serde_json::json!({}))?;
+            tx.already_done();
+            Ok(())
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Integrity);
+    assert_eq!(t.journal_len(), journal_len);
+}
+
+#[test]
 fn the_log_is_folded_back_by_the_background_checkpoint_not_by_a_sale() {
     let mut t = crate::support::till();
     let wal = t.path().with_extension("sqlite-wal");
