@@ -22,6 +22,8 @@ pub const COMMANDS: &[&str] = &[
     "open_till_session",
     "move_till_cash",
     "close_till_session",
+    "give_till_count_reason",
+    "recount_till_session",
     "z_report",
     "till_search",
     "till_scan",

@@ -44,7 +44,6 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
                 &CloseInput {
                     counted: "50".into(),
                     denominations: None,
-                    reason: String::new(),
                 },
             )
         })
@@ -77,7 +76,6 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
                 &CloseInput {
                     counted: "125".into(),
                     denominations: None,
-                    reason: String::new(),
                 },
             )
         })

@@ -100,16 +100,21 @@ pub fn market_day() -> Day {
         .unwrap()
         .expected();
     let counted = Decimal::new(expected - 50, 2).to_string();
+    let z =
+        s.t.store
+            .write(&actor, |tx| {
+                session::close(
+                    tx,
+                    &CloseInput {
+                        counted,
+                        denominations: None,
+                    },
+                )
+            })
+            .unwrap();
     s.t.store
         .write(&actor, |tx| {
-            session::close(
-                tx,
-                &CloseInput {
-                    counted,
-                    denominations: None,
-                    reason: "coin dropped behind the table".into(),
-                },
-            )
+            session::give_reason(tx, &z.session_id, "coin dropped behind the table")
         })
         .unwrap();
     Day {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use popup_till_core::shop::people::ApprovalRequest;
-use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput};
+use popup_till_core::till::session::{self, CashKind, CloseInput, CountInput, OpenInput};
 use popup_till_core::till::z_report::{self, ZReport};
 use popup_till_core::{till::void, ErrorCode};
 
@@ -22,7 +22,7 @@ fn move_cash(
         .write(&actor, |tx| session::move_cash(tx, kind, amount, reason))
 }
 
-fn close(s: &mut Shop, counted: &str, reason: &str) -> popup_till_core::Result<ZReport> {
+fn close(s: &mut Shop, counted: &str) -> popup_till_core::Result<ZReport> {
     let actor = s.cashier();
     s.t.store.write(&actor, |tx| {
         session::close(
@@ -30,10 +30,34 @@ fn close(s: &mut Shop, counted: &str, reason: &str) -> popup_till_core::Result<Z
             &CloseInput {
                 counted: counted.into(),
                 denominations: None,
-                reason: reason.into(),
             },
         )
     })
+}
+
+fn give_reason(s: &mut Shop, session_id: &str, reason: &str) -> popup_till_core::Result<ZReport> {
+    let actor = s.cashier();
+    s.t.store
+        .write(&actor, |tx| session::give_reason(tx, session_id, reason))
+}
+
+fn recount(
+    s: &mut Shop,
+    session_id: &str,
+    counted: &str,
+    approval: &ApprovalRequest,
+) -> popup_till_core::Result<ZReport> {
+    let actor = s.cashier();
+    session::recount_with_pin(
+        &mut s.t.store,
+        &actor,
+        session_id,
+        &CountInput {
+            counted: counted.into(),
+            denominations: None,
+        },
+        approval,
+    )
 }
 
 #[test]
@@ -94,18 +118,9 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
     );
     assert_eq!(parts.expected(), 6330);
 
-    let err = close(&mut s, "63.00", "").unwrap_err();
-    assert_eq!(err.field(), Some("reason"));
-    assert_eq!(
-        err.to_string(),
-        "Reason: the count is 0.30 less than expected: say why (e.g. change given wrongly)"
-    );
-    assert!(session::current(s.t.store.conn(), s.t.store.device_id())
-        .unwrap()
-        .is_some());
-    assert_eq!(s.t.count("SELECT count(*) FROM z_report"), 0);
-
-    let z = close(&mut s, "63.00", "a coin rolled away").unwrap();
+    let z = close(&mut s, "63.00").unwrap();
+    assert!(z.count.needs_reason, "a variance asks for a reason, after");
+    let z = give_reason(&mut s, &session.id, "a coin rolled away").unwrap();
     assert_eq!(z.number, 1);
     let f = &z.figures;
     assert_eq!(f.sales_count, 2, "the voided sale does not count");
@@ -148,7 +163,9 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
         (10000, 3000, 1000, 1250, 1000, 420, 5000),
         "the Z freezes the parts of the formula"
     );
-    assert_eq!(f.variance_reason, "a coin rolled away");
+    assert_eq!(f.variance_reason, "", "the reason is given after the freeze");
+    assert_eq!(z.count.reason.as_deref(), Some("a coin rolled away"));
+    assert!(!z.count.needs_reason);
 
     // Shown again exactly as written; never changed.
     let again = z_report::z_report(s.t.store.conn(), &z.id).unwrap();
@@ -168,7 +185,7 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
 
     // The next session's report takes the next number.
     s.open_session("0", false);
-    assert_eq!(close(&mut s, "0", "").unwrap().number, 2);
+    assert_eq!(close(&mut s, "0").unwrap().number, 2);
 }
 
 #[test]
@@ -189,7 +206,7 @@ fn a_till_needs_an_open_event_and_only_one_session_at_a_time() {
             })
             .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
-    close(&mut s, "10", "").unwrap();
+    close(&mut s, "10").unwrap();
     let err =
         s.t.store
             .write(&actor, |tx| {
@@ -249,7 +266,7 @@ fn a_session_whose_event_was_closed_sells_nothing_more_but_can_be_closed() {
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains("close this till session"), "{err}");
     assert_eq!(s.t.count("SELECT count(*) FROM sale"), 0);
-    assert_eq!(close(&mut s, "0", "").unwrap().number, 1);
+    assert_eq!(close(&mut s, "0").unwrap().number, 1);
 }
 
 #[test]
@@ -366,4 +383,187 @@ fn a_z_report_stored_before_the_figures_had_one_name_still_reads() {
     // A format this till does not know is refused by name, not misread.
     let err = z_report::read_figures(r#"{"version": 9}"#).unwrap_err();
     assert!(err.contains("format 9"), "{err}");
+}
+
+/// The figures' text must not appear in what the close says before the
+/// count is committed.
+fn reveals(text: &str, figures: &[&str]) -> bool {
+    figures.iter().any(|f| text.contains(f))
+}
+
+#[test]
+fn the_close_is_blind_the_count_is_kept_as_entered_and_the_reason_comes_after() {
+    let mut s = shop();
+    s.open_session("100", false);
+    let mug = s.mug.clone();
+    s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
+    let session = session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .unwrap();
+    let expected = session::cash_parts(s.t.store.conn(), &session.id)
+        .unwrap()
+        .expected();
+    assert_eq!(expected, 11250);
+    // What the drawer should hold, and how far the counts below are off.
+    let secrets = [
+        "112.50", "11250", "0.50", "expected", "variance", "differ", "short", "than",
+    ];
+
+    // Errors before the count is committed say what is wrong with the
+    // count, and nothing of the expected cash or a difference.
+    let journal = s.t.journal_len();
+    for bad in ["", "abc", "-5", "1.234"] {
+        let err = close(&mut s, bad).unwrap_err();
+        assert_eq!(err.field(), Some("counted"), "{bad}: {err}");
+        let text = format!("{err} {err:?}");
+        assert!(!reveals(&text, &secrets), "{bad}: {text}");
+    }
+    assert_eq!(s.t.journal_len(), journal, "nothing was written");
+    assert_eq!(s.t.count("SELECT count(*) FROM cash_count"), 0);
+    assert!(session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .is_some());
+
+    // A count that is off is not refused: it is recorded as entered and
+    // the session closes with it.
+    let z = close(&mut s, "112.00").unwrap();
+    assert!(session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .is_none());
+    let stored: (i64, i64, Option<String>) =
+        s.t.store
+            .conn()
+            .query_row(
+                "SELECT number, counted_minor, approved_by FROM cash_count WHERE session_id = ?1",
+                [&session.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+    assert_eq!(stored, (1, 11200, None));
+    assert_eq!(
+        (
+            z.figures.cash.expected.text.as_str(),
+            z.figures.cash.counted.text.as_str(),
+            z.figures.cash.variance.text.as_str()
+        ),
+        ("112.50", "112.00", "-0.50"),
+        "the Z shows them once the count is in"
+    );
+    assert!(z.count.needs_reason && !z.count.recounted);
+    assert_eq!(z.count.reason, None);
+
+    // The reason comes after, as its own journaled record; it needs words.
+    assert_eq!(
+        give_reason(&mut s, &session.id, "  ").unwrap_err().field(),
+        Some("reason")
+    );
+    let journal = s.t.journal_len();
+    let z = give_reason(&mut s, &session.id, "change given wrongly").unwrap();
+    assert_eq!(s.t.journal_len(), journal + 1);
+    assert_eq!(z.count.reason.as_deref(), Some("change given wrongly"));
+    assert!(!z.count.needs_reason);
+    assert_eq!(
+        z_report::z_report(s.t.store.conn(), &z.id).unwrap(),
+        z,
+        "shown again, the same"
+    );
+    for sql in [
+        "UPDATE cash_count SET counted_minor = 11250",
+        "DELETE FROM cash_count",
+        "UPDATE cash_count_reason SET reason = 'x'",
+        "DELETE FROM cash_count_reason",
+    ] {
+        let err = s.t.store.conn().execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn a_recount_needs_an_organizer_and_keeps_both_counts_while_the_z_stays_as_issued() {
+    let mut s = shop();
+    s.open_session("100", false);
+    let session = session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .unwrap();
+    // A reason cannot be given, nor a recount made, while the till is open.
+    assert_eq!(
+        give_reason(&mut s, &session.id, "x").unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+    let z = close(&mut s, "90").unwrap();
+    assert_eq!(z.figures.cash.variance.text, "-10.00");
+
+    // Without an organizer's PIN, or with a wrong one: refused, nothing kept.
+    let organizer = s.organizer.clone();
+    let journal = s.t.journal_len();
+    let err = recount(&mut s, &session.id, "100", &ApprovalRequest::none()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    let err = recount(&mut s, &session.id, "100", &ApprovalRequest::new(&organizer, "0000"))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
+    assert_eq!(s.t.count("SELECT count(*) FROM cash_count"), 1);
+    let _ = journal;
+
+    // With it: both counts kept, the variance follows the latest.
+    let again = recount(
+        &mut s,
+        &session.id,
+        "99.50",
+        &ApprovalRequest::new(&organizer, PIN),
+    )
+    .unwrap();
+    assert_eq!(again.id, z.id);
+    assert_eq!(again.number, z.number, "the Z keeps its number");
+    assert_eq!(again.figures, z.figures, "and its frozen figures");
+    assert!(again.count.recounted);
+    let counts: Vec<(i64, &str, &str, Option<&str>)> = again
+        .count
+        .counts
+        .iter()
+        .map(|c| {
+            (
+                c.number,
+                c.counted.text.as_str(),
+                c.variance.text.as_str(),
+                c.approved_by.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            (1, "90.00", "-10.00", None),
+            (2, "99.50", "-0.50", Some(organizer.as_str()))
+        ]
+    );
+    assert_eq!(
+        (again.count.counted.text.as_str(), again.count.variance.text.as_str()),
+        ("99.50", "-0.50")
+    );
+    assert!(again.count.needs_reason, "the latest count is still off");
+    let z = give_reason(&mut s, &session.id, "a coin under the tray").unwrap();
+    assert_eq!(z.count.counts[1].reason.as_deref(), Some("a coin under the tray"));
+    assert_eq!(z.count.counts[0].reason, None);
+
+    // The reports follow the latest count.
+    let scope = popup_till_core::reporting::scope::Scope::Session(session.id.clone());
+    let currency = popup_till_core::shop::settings::load(s.t.store.conn())
+        .unwrap()
+        .currency;
+    let cash =
+        popup_till_core::reporting::figures::cash_figures(s.t.store.conn(), &scope, false, &currency)
+            .unwrap();
+    assert_eq!(
+        (cash.expected.minor, cash.counted.minor, cash.variance.minor),
+        (10000, 9950, -50)
+    );
+
+    // A recount that matches needs no reason; a reason for it is refused.
+    let z = recount(&mut s, &session.id, "100", &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    assert!(!z.count.needs_reason && z.count.variance.minor == 0);
+    assert_eq!(
+        give_reason(&mut s, &session.id, "x").unwrap_err().code(),
+        ErrorCode::Conflict
+    );
+    assert_eq!(s.t.count("SELECT count(*) FROM cash_count"), 3);
 }

@@ -211,6 +211,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         till::open_till_session,
         till::move_till_cash,
         till::close_till_session,
+        till::give_till_count_reason,
+        till::recount_till_session,
         till::z_report,
         till::till_search,
         till::till_scan,

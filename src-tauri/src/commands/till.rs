@@ -9,7 +9,7 @@ use popup_till_core::till::overview::{self, TillOverview};
 use popup_till_core::till::quote::{self, AddedToCart, Quote};
 use popup_till_core::till::receipt::{self, Receipt};
 use popup_till_core::till::sale::{self, Completed, PaymentInput};
-use popup_till_core::till::session::{self, CashKind, CloseInput, OpenInput, Session};
+use popup_till_core::till::session::{self, CashKind, CloseInput, CountInput, OpenInput, Session};
 use popup_till_core::till::z_report::{self, ZReport};
 use popup_till_core::till::{parked, void};
 use tauri::State;
@@ -43,6 +43,30 @@ pub fn move_till_cash(
 pub fn close_till_session(state: State<'_, AppState>, input: CloseInput) -> Reply<ZReport> {
     let actor = state.actor()?;
     state.with_store(|store| session::close_with_checkpoint(store, &actor, &input))
+}
+
+/// The reason for a variance, given after the count is in.
+#[tauri::command(async)]
+pub fn give_till_count_reason(
+    state: State<'_, AppState>,
+    session_id: String,
+    reason: String,
+) -> Reply<ZReport> {
+    state.write(|tx| session::give_reason(tx, &session_id, &reason))
+}
+
+/// Count a closed drawer again: an organizer approves.
+#[tauri::command(async)]
+pub fn recount_till_session(
+    state: State<'_, AppState>,
+    session_id: String,
+    input: CountInput,
+    approval: ApprovalRequest,
+) -> Reply<ZReport> {
+    let actor = state.actor()?;
+    state.with_store(|store| {
+        session::recount_with_pin(store, &actor, &session_id, &input, &approval)
+    })
 }
 
 #[tauri::command(async)]

@@ -26,6 +26,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_tasks.sql"),
     include_str!("../../migrations/0007_reports.sql"),
     include_str!("../../migrations/0008_cart_id.sql"),
+    include_str!("../../migrations/0009_blind_count.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

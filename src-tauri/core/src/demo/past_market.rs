@@ -373,9 +373,12 @@ fn sell_the_day(
             &CloseInput {
                 counted,
                 denominations: None,
-                reason: "a 50 cent coin went missing".into(),
             },
         )
+    })?;
+    // The count is in: the Z shows it short, and the cashier says why.
+    store.write(&Actor::person(cashier), |tx| {
+        session::give_reason(tx, &z.session_id, "a 50 cent coin went missing")
     })?;
     // After the market: count what is left at the stall (a miscounted few
     // found more than the ledger said) and load it back into storage.

@@ -280,9 +280,9 @@ pub fn cash_figures(
         &format!(
             "SELECT count(*), count(*) FILTER (WHERE t.closed_at IS NULL),
                         coalesce(sum(t.expected_minor), 0),
-                        coalesce(sum(t.counted_minor), 0),
-                        coalesce(sum(t.variance_minor), 0)
-                 FROM till_session t WHERE {}",
+                        coalesce(sum(coalesce(l.counted_minor, t.counted_minor)), 0),
+                        coalesce(sum(coalesce(l.variance_minor, t.variance_minor)), 0)
+                 FROM till_session t LEFT JOIN latest_cash_count l ON l.session_id = t.id WHERE {}",
             f.sql
         ),
         params_from_iter(f.params.iter()),

@@ -5,6 +5,11 @@
 //! way. Stored as JSON in `z_report`; reports written before the figures
 //! had one vocabulary (format 1) are read into today's shape, never
 //! rewritten.
+//!
+//! The Z is issued, numbered and frozen when the cashier's count is
+//! committed. What comes after the count — the reason for a variance, a
+//! recount approved by an organizer — is its own append-only record, shown
+//! with the Z (`CountRecord`) and never written into its frozen figures.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -48,7 +53,8 @@ pub struct ZFigures {
     pub closed_at: String,
 }
 
-/// A Z report: its number and frozen figures.
+/// A Z report: its number and frozen figures, and what was recorded about
+/// the count since (recounts, the reason for a variance), shown with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ZReport {
     pub id: String,
@@ -56,7 +62,44 @@ pub struct ZReport {
     pub number: i64,
     pub practice: bool,
     pub at_utc: String,
+    /// Frozen when the cashier's count was committed; never changed.
     pub figures: ZFigures,
+    /// The counts of the drawer and their reasons, read from their own
+    /// append-only records each time the report is shown.
+    pub count: CountRecord,
+}
+
+/// One count of the drawer, as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashCount {
+    /// 1 for the count at close, then each recount.
+    pub number: i64,
+    pub counted: Money,
+    /// This count − the expected cash frozen at close.
+    pub variance: Money,
+    pub counted_by: String,
+    /// The organizer who approved a recount.
+    pub approved_by: Option<String>,
+    pub at_utc: String,
+    /// The latest reason given for this count's variance.
+    pub reason: Option<String>,
+}
+
+/// The drawer's counts after close: the latest is the one that stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountRecord {
+    /// Every count, first to latest (empty for a Z written before counts
+    /// were their own records: its frozen figures say it all).
+    pub counts: Vec<CashCount>,
+    /// The latest count and its variance.
+    pub counted: Money,
+    pub variance: Money,
+    pub recounted: bool,
+    /// The reason given for the latest count's variance.
+    pub reason: Option<String>,
+    /// The latest count differs from the expected cash and no reason was
+    /// given for it yet.
+    pub needs_reason: bool,
 }
 
 impl ZFigures {
@@ -66,7 +109,6 @@ impl ZFigures {
         sales: SalesFigures,
         cash: CashFigures,
         receipts: (Option<String>, Option<String>),
-        reason: &str,
         closed_at: &str,
     ) -> ZFigures {
         ZFigures {
@@ -87,7 +129,8 @@ impl ZFigures {
             cash,
             first_receipt: receipts.0,
             last_receipt: receipts.1,
-            variance_reason: reason.to_string(),
+            // Given after the count, as its own record (`CountRecord`).
+            variance_reason: String::new(),
             opened_at: session.opened_at.clone(),
             closed_at: closed_at.to_string(),
         }
@@ -96,12 +139,7 @@ impl ZFigures {
 
 /// Freeze the figures of `session`, just closed in `tx` (its count and
 /// variance written), as the till's next numbered Z report.
-pub(crate) fn write(
-    tx: &Tx,
-    session: &Session,
-    currency: &Currency,
-    reason: &str,
-) -> Result<ZReport> {
+pub(crate) fn write(tx: &Tx, session: &Session, currency: &Currency) -> Result<ZReport> {
     let scope = Scope::Session(session.id.clone());
     // A practice session's sales are all practice ones, and count on its Z.
     let sales = figures::sales_figures(tx, &scope, session.practice, currency)?;
@@ -112,7 +150,6 @@ pub(crate) fn write(
         sales,
         cash,
         receipts(tx, &session.id)?,
-        reason,
         &tx.now.utc,
     );
     let number: i64 = tx.query_row(
@@ -132,6 +169,7 @@ pub(crate) fn write(
             figures.cash.variance.minor, text, tx.now.utc, tx.now.offset_minutes
         ],
     )?;
+    let count = count_record(tx, &session.id, &figures)?;
     Ok(ZReport {
         id,
         session_id: session.id.clone(),
@@ -139,7 +177,64 @@ pub(crate) fn write(
         practice: session.practice,
         at_utc: tx.now.utc.clone(),
         figures,
+        count,
     })
+}
+
+/// The counts of a session's drawer and their reasons, as they stand.
+fn count_record(conn: &Connection, session_id: &str, figures: &ZFigures) -> Result<CountRecord> {
+    let currency = Currency::from_code(&figures.currency)?;
+    let m = |minor: i64| Money::new(&currency, minor);
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.number, c.counted_minor, c.counted_minor - c.expected_minor, c.actor_id, c.approved_by, c.at_utc,
+                (SELECT r.reason FROM cash_count_reason r WHERE r.count_id = c.id ORDER BY r.at_utc DESC, r.rowid DESC LIMIT 1)
+         FROM cash_count c WHERE c.session_id = ?1 ORDER BY c.number",
+    )?;
+    let counts = stmt
+        .query_map([session_id], |r| {
+            Ok(CashCount {
+                number: r.get(0)?,
+                counted: m(r.get(1)?),
+                variance: m(r.get(2)?),
+                counted_by: r.get(3)?,
+                approved_by: r.get(4)?,
+                at_utc: r.get(5)?,
+                reason: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(match counts.last() {
+        Some(latest) => CountRecord {
+            counted: latest.counted.clone(),
+            variance: latest.variance.clone(),
+            recounted: counts.len() > 1,
+            reason: latest.reason.clone(),
+            needs_reason: latest.variance.minor != 0 && latest.reason.is_none(),
+            counts,
+        },
+        // Written before counts had their own records: the frozen figures.
+        None => CountRecord {
+            counted: figures.cash.counted.clone(),
+            variance: figures.cash.variance.clone(),
+            recounted: false,
+            reason: Some(figures.variance_reason.clone()).filter(|r| !r.is_empty()),
+            needs_reason: false,
+            counts,
+        },
+    })
+}
+
+/// The Z report of a closed session.
+pub fn of_session(conn: &Connection, session_id: &str) -> Result<ZReport> {
+    let id: String = conn
+        .query_row(
+            "SELECT id FROM z_report WHERE session_id = ?1",
+            [session_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("Z report of till session", session_id))?;
+    z_report(conn, &id)
 }
 
 /// The first and the last receipt number of a session.
@@ -156,15 +251,18 @@ fn receipts(conn: &Connection, session_id: &str) -> Result<(Option<String>, Opti
     Ok((receipt("ASC")?, receipt("DESC")?))
 }
 
-/// A stored Z report, exactly as it was written at close.
+/// A stored Z report, exactly as it was written at close, with its counts.
 pub fn z_report(conn: &Connection, id: &str) -> Result<ZReport> {
-    conn.query_row(
-        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report WHERE id = ?1",
-        [id],
-        read_z,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("Z report", id))?
+    let mut z = conn
+        .query_row(
+            "SELECT id, session_id, number, practice, at_utc, figures FROM z_report WHERE id = ?1",
+            [id],
+            read_z,
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("Z report", id))??;
+    z.count = count_record(conn, &z.session_id, &z.figures)?;
+    Ok(z)
 }
 
 /// Every Z report of this till, newest first.
@@ -175,6 +273,11 @@ pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
     let rows = stmt.query_map([], read_z)?;
     rows.collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
+        .map(|z| {
+            let mut z = z?;
+            z.count = count_record(conn, &z.session_id, &z.figures)?;
+            Ok(z)
+        })
         .collect()
 }
 
@@ -188,6 +291,14 @@ fn read_z(r: &rusqlite::Row) -> rusqlite::Result<Result<ZReport>> {
             number,
             practice: r.get::<_, i64>(3)? == 1,
             at_utc: r.get(4)?,
+            count: CountRecord {
+                counts: Vec::new(),
+                counted: figures.cash.counted.clone(),
+                variance: figures.cash.variance.clone(),
+                recounted: false,
+                reason: None,
+                needs_reason: false,
+            },
             figures,
         }),
         Err(e) => Err(Error::Integrity(format!(

@@ -174,18 +174,20 @@ pub(super) const TILL_SESSIONS: Table = Table {
         col("opening_float", Amount, "Counted opening float"),
         col("closed_by", Text, "Person id who closed it"),
         col("closed_at", Time, "Closed, local with offset"),
-        col("counted", Amount, "Cash counted at close"),
+        col("counted", Amount, "Cash counted at close (the latest recount, if any)"),
         col("expected", Amount, "Cash expected at close"),
         col("variance", Amount, "counted - expected"),
-        col("variance_reason", Text, "Reason given for a variance"),
+        col("variance_reason", Text, "Reason given for the latest count's variance"),
     ],
     primary_key: &["id"],
     foreign_keys: &[],
 };
 pub(super) const TILL_SESSIONS_SQL: &str = "SELECT t.id, t.device_id, t.event_id, t.practice, t.opened_by, t.opened_at, t.opened_offset_minutes,
-        t.opening_float_minor, t.closed_by, t.closed_at, t.closed_offset_minutes, t.counted_minor, t.expected_minor,
-        t.variance_minor, t.variance_reason
- FROM till_session t WHERE {f} ORDER BY t.opened_at, t.id";
+        t.opening_float_minor, t.closed_by, t.closed_at, t.closed_offset_minutes,
+        coalesce(l.counted_minor, t.counted_minor), t.expected_minor, coalesce(l.variance_minor, t.variance_minor),
+        coalesce((SELECT r.reason FROM cash_count_reason r WHERE r.count_id = l.count_id
+                  ORDER BY r.at_utc DESC, r.rowid DESC LIMIT 1), t.variance_reason)
+ FROM till_session t LEFT JOIN latest_cash_count l ON l.session_id = t.id WHERE {f} ORDER BY t.opened_at, t.id";
 
 pub(super) const CASH_MOVEMENTS: Table = Table {
     name: "cash_movements",
