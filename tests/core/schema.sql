@@ -1,3 +1,5 @@
+-- index cash_count_reason_by_count
+CREATE INDEX cash_count_reason_by_count ON cash_count_reason (count_id, at_utc);
 -- index cash_movement_by_session
 CREATE INDEX cash_movement_by_session ON cash_movement (session_id, kind, amount_minor);
 -- index customer_order_by_event
@@ -75,6 +77,36 @@ CREATE TABLE audit_log (
     details             TEXT NOT NULL,
     prev_hash           TEXT NOT NULL,
     hash                TEXT NOT NULL
+) STRICT;
+-- table cash_count
+CREATE TABLE cash_count (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    session_id          TEXT NOT NULL REFERENCES till_session (id),
+    -- 1 for the count at close, 2, 3, … for recounts
+    number              INTEGER NOT NULL CHECK (number > 0),
+    counted_minor       INTEGER NOT NULL CHECK (counted_minor >= 0),
+    -- optional JSON object of the count by denomination
+    counted_denominations TEXT,
+    -- the expected cash frozen at close, repeated so a row explains itself
+    expected_minor      INTEGER NOT NULL,
+    actor_id            TEXT NOT NULL,
+    -- the organizer who approved a recount; NULL for the count at close
+    approved_by         TEXT,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
+    UNIQUE (session_id, number),
+    CHECK ((number = 1) = (approved_by IS NULL))
+) STRICT;
+-- table cash_count_reason
+CREATE TABLE cash_count_reason (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    count_id            TEXT NOT NULL REFERENCES cash_count (id),
+    reason              TEXT NOT NULL CHECK (length(reason) > 0),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
 -- table cash_movement
 CREATE TABLE cash_movement (
@@ -479,6 +511,18 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger audit_log_is_append_only_update
 CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger cash_count_is_append_only_delete
+CREATE TRIGGER cash_count_is_append_only_delete BEFORE DELETE ON cash_count
+BEGIN SELECT RAISE(ABORT, 'cash_count is append-only'); END;
+-- trigger cash_count_is_append_only_update
+CREATE TRIGGER cash_count_is_append_only_update BEFORE UPDATE ON cash_count
+BEGIN SELECT RAISE(ABORT, 'cash_count is append-only'); END;
+-- trigger cash_count_reason_is_append_only_delete
+CREATE TRIGGER cash_count_reason_is_append_only_delete BEFORE DELETE ON cash_count_reason
+BEGIN SELECT RAISE(ABORT, 'cash_count_reason is append-only'); END;
+-- trigger cash_count_reason_is_append_only_update
+CREATE TRIGGER cash_count_reason_is_append_only_update BEFORE UPDATE ON cash_count_reason
+BEGIN SELECT RAISE(ABORT, 'cash_count_reason is append-only'); END;
 -- trigger cash_movement_is_append_only_delete
 CREATE TRIGGER cash_movement_is_append_only_delete BEFORE DELETE ON cash_movement
 BEGIN SELECT RAISE(ABORT, 'cash_movement is append-only'); END;
@@ -596,3 +640,9 @@ BEGIN SELECT RAISE(ABORT, 'z_report is append-only'); END;
 -- trigger z_report_is_append_only_update
 CREATE TRIGGER z_report_is_append_only_update BEFORE UPDATE ON z_report
 BEGIN SELECT RAISE(ABORT, 'z_report is append-only'); END;
+-- view latest_cash_count
+CREATE VIEW latest_cash_count AS
+SELECT c.session_id, c.id AS count_id, c.number, c.counted_minor, c.expected_minor,
+       c.counted_minor - c.expected_minor AS variance_minor
+FROM cash_count c
+WHERE c.number = (SELECT max(n.number) FROM cash_count n WHERE n.session_id = c.session_id);

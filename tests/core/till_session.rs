@@ -163,7 +163,10 @@ fn expected_cash_follows_the_formula_and_the_z_report_freezes_the_day() {
         (10000, 3000, 1000, 1250, 1000, 420, 5000),
         "the Z freezes the parts of the formula"
     );
-    assert_eq!(f.variance_reason, "", "the reason is given after the freeze");
+    assert_eq!(
+        f.variance_reason, "",
+        "the reason is given after the freeze"
+    );
     assert_eq!(z.count.reason.as_deref(), Some("a coin rolled away"));
     assert!(!z.count.needs_reason);
 
@@ -498,8 +501,13 @@ fn a_recount_needs_an_organizer_and_keeps_both_counts_while_the_z_stays_as_issue
     let journal = s.t.journal_len();
     let err = recount(&mut s, &session.id, "100", &ApprovalRequest::none()).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unauthorized);
-    let err = recount(&mut s, &session.id, "100", &ApprovalRequest::new(&organizer, "0000"))
-        .unwrap_err();
+    let err = recount(
+        &mut s,
+        &session.id,
+        "100",
+        &ApprovalRequest::new(&organizer, "0000"),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
     assert_eq!(s.t.count("SELECT count(*) FROM cash_count"), 1);
     let _ = journal;
@@ -537,12 +545,18 @@ fn a_recount_needs_an_organizer_and_keeps_both_counts_while_the_z_stays_as_issue
         ]
     );
     assert_eq!(
-        (again.count.counted.text.as_str(), again.count.variance.text.as_str()),
+        (
+            again.count.counted.text.as_str(),
+            again.count.variance.text.as_str()
+        ),
         ("99.50", "-0.50")
     );
     assert!(again.count.needs_reason, "the latest count is still off");
     let z = give_reason(&mut s, &session.id, "a coin under the tray").unwrap();
-    assert_eq!(z.count.counts[1].reason.as_deref(), Some("a coin under the tray"));
+    assert_eq!(
+        z.count.counts[1].reason.as_deref(),
+        Some("a coin under the tray")
+    );
     assert_eq!(z.count.counts[0].reason, None);
 
     // The reports follow the latest count.
@@ -550,16 +564,26 @@ fn a_recount_needs_an_organizer_and_keeps_both_counts_while_the_z_stays_as_issue
     let currency = popup_till_core::shop::settings::load(s.t.store.conn())
         .unwrap()
         .currency;
-    let cash =
-        popup_till_core::reporting::figures::cash_figures(s.t.store.conn(), &scope, false, &currency)
-            .unwrap();
+    let cash = popup_till_core::reporting::figures::cash_figures(
+        s.t.store.conn(),
+        &scope,
+        false,
+        &currency,
+    )
+    .unwrap();
     assert_eq!(
         (cash.expected.minor, cash.counted.minor, cash.variance.minor),
         (10000, 9950, -50)
     );
 
     // A recount that matches needs no reason; a reason for it is refused.
-    let z = recount(&mut s, &session.id, "100", &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    let z = recount(
+        &mut s,
+        &session.id,
+        "100",
+        &ApprovalRequest::new(&organizer, PIN),
+    )
+    .unwrap();
     assert!(!z.count.needs_reason && z.count.variance.minor == 0);
     assert_eq!(
         give_reason(&mut s, &session.id, "x").unwrap_err().code(),

@@ -1,7 +1,8 @@
 //! The till in the real window, by keyboard: open with a counted float, sell
 //! three items for cash with change (one scanned, one searched with a
 //! quantity, one from a quick key), take a split payment, void nothing,
-//! close with a blind count and read the Z report's totals.
+//! close with a blind count and read the Z report's totals; the close shows
+//! nothing of the expected cash before the count is in.
 //! A sale is charged once, however fast F2 or "Cash exact" is pressed.
 
 use std::path::Path;
@@ -153,6 +154,91 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     app.click("#z-dialog-cancel").await;
     app.wait_for_text("#z-list", "Z 1").await;
     app.screenshot("till-closed").await;
+
+    let data = app.close().await;
+    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The close is blind: nothing on the page tells the cashier what the
+/// drawer should hold before the count is recorded. The Z report then shows
+/// the expected cash and the variance, and asks why they differ.
+#[tokio::test]
+async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("100{ENTER}")).await;
+    // One mug paid exact in cash: the drawer should hold 112.50.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "12.50").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-message", "T1-000001").await;
+
+    app.click("#till-close").await;
+    app.find("#close-counted").await;
+    let hidden = |page: &str| {
+        for secret in [
+            "112.50",
+            "Expected",
+            "expected cash",
+            "Variance",
+            "variance",
+            "differ",
+        ] {
+            assert!(
+                !page.contains(secret),
+                "{secret:?} shows before the count: {page}"
+            );
+        }
+    };
+    hidden(&app.text("body").await);
+    // A count the till cannot read is refused without a hint either.
+    app.type_into("#close-counted", &format!("abc{ENTER}"))
+        .await;
+    app.wait_for_text("#close-dialog .form-error", "abc").await;
+    hidden(&app.text("body").await);
+    let counted = app.find("#close-counted").await;
+    counted.clear().await.unwrap();
+    counted.send_keys("112").await.unwrap();
+    hidden(&app.text("body").await);
+    app.screenshot("till-blind-close").await;
+    counted.send_keys(ENTER).await.unwrap();
+
+    // The count is in: the Z shows what was expected and the difference,
+    // and asks for the reason.
+    app.wait_for_text("#z-report", "Z report no. 1").await;
+    assert_eq!(app.text("#z-expected td").await, "112.50");
+    assert_eq!(app.text("#z-counted td").await, "112.00");
+    assert_eq!(app.text("#z-variance td").await, "-0.50");
+    app.wait_for_text("#z-reason-ask", "say why").await;
+    app.screenshot("till-z-report-reason").await;
+    app.type_into("#z-reason", &format!("a coin rolled away{ENTER}"))
+        .await;
+    app.wait_for_text("#z-reason-given", "a coin rolled away")
+        .await;
+    app.wait_gone("#z-reason-ask").await;
+
+    // A recount needs the organizer's PIN; both counts show, the latest stands.
+    app.click("#z-recount").await;
+    app.enter_pin("246810").await;
+    app.type_into("#recount-counted", &format!("112.50{ENTER}"))
+        .await;
+    app.wait_for_text("#z-count-2", "112.50").await;
+    assert!(app.text("#z-count-1").await.contains("112.00"));
+    assert_eq!(app.text("#z-counted td").await, "112.50");
+    assert_eq!(app.text("#z-variance td").await, "0.00");
+    assert!(app.text("#z-report").await.contains("Z report no. 1"));
+    app.screenshot("till-z-report-recount").await;
+    app.click("#z-dialog-cancel").await;
+    app.wait_for_text("#z-list", "Z 1").await;
 
     let data = app.close().await;
     let out = App::cli(&App::db_path_in(data.path()), &["verify"]);

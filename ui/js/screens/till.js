@@ -32,7 +32,7 @@ export async function render(root, ctx) {
   const overview = await call('till_overview');
   root.replaceChildren();
   if (!overview.session) {
-    renderClosed(root, overview, () => render(root, ctx));
+    renderClosed(root, overview, () => render(root, ctx), ctx);
     return;
   }
   renderSelling(root, ctx, overview);

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::db::store::Tx;
 use crate::money::Currency;
 use crate::reporting::scope::{Filter, Scope};
+use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::text::clean;
 use crate::till::z_report::{self, ZReport};
-use crate::shop::people::{self, Approval, ApprovalRequest};
 use crate::{new_id, shop::events, shop::settings, Error, Result};
 
 /// An open or closed session, as the till shows it.
@@ -396,7 +396,11 @@ fn record_count(
         ],
     )?;
     tx.journal(
-        if number == 1 { "cash_count.counted" } else { "cash_count.recounted" },
+        if number == 1 {
+            "cash_count.counted"
+        } else {
+            "cash_count.recounted"
+        },
         "cash_count",
         &id,
         serde_json::json!({
@@ -488,7 +492,13 @@ pub fn recount(
     let currency = settings::load(tx)?.currency;
     let (_, expected) = closed(tx, session_id)?;
     let count = counted(&currency, input)?;
-    record_count(tx, session_id, count, expected, Some(approval.organizer_id()))?;
+    record_count(
+        tx,
+        session_id,
+        count,
+        expected,
+        Some(approval.organizer_id()),
+    )?;
     z_report::of_session(tx, session_id)
 }
 

@@ -1,5 +1,7 @@
 // The till session on the Till screen: opening with a counted float,
-// paid in / paid out / drops, the blind count at close and the Z report.
+// paid in / paid out / drops, the blind count at close and the Z report
+// (with the reason for a variance, asked after the count, and a recount
+// that an organizer approves).
 // The drawer can be counted by coins and notes: the faces are the shop
 // currency's, as the core lists them, and the core adds the count up.
 
@@ -31,8 +33,17 @@ function countedPieces(form) {
 function zReportView(z) {
   const f = z.figures;
   const c = f.cash;
+  const count = z.count;
   const minus = (m) => (m.minor === 0 ? m.text : `−${m.text}`);
   const row = (label, value, id) => h('tr', id ? { id } : {}, h('th', {}, label), h('td', { class: 'num' }, value));
+  // Every count of the drawer when there was a recount: the first is the
+  // one frozen on this Z, the latest is the one that stands.
+  const counts = count.recounted
+    ? count.counts.map((k) => row(
+      k.number === 1 ? `Counted at close (${localTime(k.at_utc)})` : `Recount ${k.number - 1}, organizer approved (${localTime(k.at_utc)})`,
+      `${k.counted.text} (variance ${k.variance.text})`, `z-count-${k.number}`))
+    : null;
+  const reason = count.reason || f.variance_reason;
   return h('section', { class: 'z-report', id: 'z-report' },
     h('h3', {}, `${f.practice ? 'PRACTICE ' : ''}Z report no. ${z.number}`),
     h('p', { class: 'muted' }, `${localTime(f.opened_at)} – ${localTime(f.closed_at)} · ${f.currency}`),
@@ -53,21 +64,73 @@ function zReportView(z) {
       row('Paid out', minus(c.paid_out)),
       row('Drops', minus(c.drops)),
       row('Expected cash', c.expected.text, 'z-expected'),
-      row('Counted cash', c.counted.text, 'z-counted'),
-      row('Variance', c.variance.text, 'z-variance'),
-      f.variance_reason ? row('Reason', f.variance_reason) : null)));
+      counts,
+      row(count.recounted ? 'Counted cash (latest recount)' : 'Counted cash', count.counted.text, 'z-counted'),
+      row('Variance', count.variance.text, 'z-variance'),
+      reason ? row('Reason', reason, 'z-reason-given') : null)));
 }
 
-async function showZReport(z) {
+/**
+ * One showing of a Z report. When the latest count differs from the
+ * expected cash and no reason was given yet, it asks for one (the count is
+ * already recorded). Resolves with the Z as it stands after a reason, with
+ * 'recount' when an organizer is to count again, or null when closed.
+ */
+function zDialog(z) {
   const view = zReportView(z);
-  await openDialog({
-    id: 'z-dialog', title: 'Z report', body: view, wide: true,
-    extraButtons: [{ id: 'z-print', label: 'Print', onclick: () => printSection(view) }],
+  const asking = z.count.needs_reason;
+  return openDialog({
+    id: 'z-dialog', title: 'Z report', wide: true,
+    body: h('div', {}, view,
+      asking
+        ? h('div', { id: 'z-reason-ask' },
+          h('p', { class: 'notice' }, 'The count differs from the expected cash. It is recorded as you entered it: say why it differs.'),
+          field('Reason', h('input', { name: 'reason', id: 'z-reason', maxlength: '200', autocomplete: 'off' })))
+        : null),
+    submit: asking ? (v) => call('give_till_count_reason', { sessionId: z.session_id, reason: v.reason }) : null,
+    submitLabel: 'Record the reason', submitId: 'z-reason-save',
+    extraButtons: [
+      { id: 'z-print', label: 'Print', onclick: () => printSection(view) },
+      { id: 'z-recount', label: 'Recount (organizer)', onclick: (close) => close('recount') },
+    ],
   });
 }
 
+/** A recount of a closed drawer: an organizer approves, the count is kept beside the first. */
+async function recountDialog(z, env) {
+  const approval = await env.askPin(`Recount the drawer of Z report no. ${z.number}: the organizer approves.`);
+  if (!approval) return null;
+  return openDialog({
+    id: 'recount-dialog', title: 'Recount the drawer',
+    body: h('div', {},
+      h('p', {}, 'Count the cash in the drawer again. Both counts are kept; the Z report shows the latest.'),
+      field(`Counted cash (${env.currency})`, h('input', { name: 'counted', id: 'recount-counted', inputmode: 'decimal', autocomplete: 'off' })),
+      denominationGrid('recount', env.faces)),
+    submitLabel: 'Record the recount',
+    submit: (v, form) => call('recount_till_session', {
+      sessionId: z.session_id, input: { counted: v.counted, denominations: countedPieces(form) }, approval,
+    }),
+  });
+}
+
+/** Show a Z report until it is closed: a reason or a recount shows it again. */
+async function showZReport(z, env) {
+  let current = z;
+  for (;;) {
+    const next = await zDialog(current);
+    if (next === 'recount') {
+      current = (await recountDialog(current, env)) || current;
+    } else if (next) {
+      current = next;
+    } else {
+      return;
+    }
+  }
+}
+
 /** The closed till: open it with a counted float; the Z reports so far. */
-export function renderClosed(root, overview, reopen) {
+export function renderClosed(root, overview, reopen, ctx) {
+  const env = { currency: overview.currency, faces: overview.faces, askPin: (why) => ctx.askPin(why) };
   const form = h('form', { class: 'panel', id: 'till-open-form', novalidate: true },
     h('h2', {}, 'Open the till'),
     overview.event_name
@@ -95,7 +158,7 @@ export function renderClosed(root, overview, reopen) {
     h('h2', {}, 'Z reports'),
     overview.z_reports.length === 0 ? h('p', { class: 'muted' }, 'No till session has been closed yet.') : null,
     h('ul', { class: 'plain-list' }, overview.z_reports.map((z) => h('li', {},
-      h('button', { type: 'button', class: 'z-open', dataset: { zId: z.id }, onclick: () => showZReport(z) },
+      h('button', { type: 'button', class: 'z-open', dataset: { zId: z.id }, onclick: () => showZReport(z, env) },
         `${z.practice ? 'Practice ' : ''}Z ${z.number} · ${localTime(z.at_utc)} · ${z.figures.total.text}`)))));
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Till')),
     h('div', { class: 'two-col' }, form, zList));
@@ -115,22 +178,26 @@ export async function moveCash(till, kind, title) {
   till.focusScan();
 }
 
-/** Close with a blind count: the expected amount shows only in the Z report. */
+/**
+ * Close with a blind count: the cashier enters what the drawer holds
+ * without seeing what it should hold. The count is recorded as entered and
+ * closes the session; the expected cash and the variance appear only on
+ * the Z report, which then asks for a reason when they differ.
+ */
 export async function closeTill(till) {
   if (till.cart.hasLines()) { till.showMessage('Finish, park or clear the cart before closing', 'error'); return; }
   const { overview } = till;
   const z = await openDialog({
     id: 'close-dialog', title: 'Close the till: blind count',
     body: h('div', {},
-      h('p', {}, 'Count the cash in the drawer and enter it. The expected amount is shown only after the count.'),
+      h('p', {}, 'Count the cash in the drawer and enter what you counted. Your count is recorded as entered; the expected amount is shown only after.'),
       field(`Counted cash (${overview.currency})`, h('input', { name: 'counted', id: 'close-counted', inputmode: 'decimal', autocomplete: 'off' })),
-      denominationGrid('close', overview.faces),
-      field('Reason, if the count differs', h('input', { name: 'reason', id: 'close-reason', maxlength: '200', autocomplete: 'off' }))),
-    submitLabel: 'Close till',
-    submit: (v, form) => call('close_till_session', { input: { counted: v.counted, denominations: countedPieces(form), reason: v.reason } }),
+      denominationGrid('close', overview.faces)),
+    submitLabel: 'Record the count and close',
+    submit: (v, form) => call('close_till_session', { input: { counted: v.counted, denominations: countedPieces(form) } }),
   });
   if (z) {
-    await showZReport(z);
+    await showZReport(z, { currency: overview.currency, faces: overview.faces, askPin: (why) => till.ctx.askPin(why) });
     await till.rerender();
   } else {
     till.focusScan();
