@@ -173,8 +173,8 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     app.choose_person("Carl").await;
     app.find("#event-list").await;
     app.click_settled("#nav-till").await;
-    app.type_into("#till-float", &format!("100{ENTER}")).await;
-    // One mug paid exact in cash: the drawer should hold 112.50.
+    app.type_into("#till-float", &format!("200{ENTER}")).await;
+    // One mug paid exact in cash: the drawer should hold 212.50.
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
     app.wait_for_text("#till-total", "12.50").await;
@@ -186,7 +186,7 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     app.find("#close-counted").await;
     let hidden = |page: &str| {
         for secret in [
-            "112.50",
+            "212.50",
             "Expected",
             "expected cash",
             "Variance",
@@ -203,11 +203,12 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     // A count the till cannot read is refused without a hint either.
     app.type_into("#close-counted", &format!("abc{ENTER}"))
         .await;
-    app.wait_for_text("#close-dialog .form-error", "abc").await;
+    app.wait_for_text("#close-dialog .field-error", "not a number")
+        .await;
     hidden(&app.text("body").await);
     let counted = app.find("#close-counted").await;
     counted.clear().await.unwrap();
-    counted.send_keys("112").await.unwrap();
+    counted.send_keys("212").await.unwrap();
     hidden(&app.text("body").await);
     app.screenshot("till-blind-close").await;
     counted.send_keys(ENTER).await.unwrap();
@@ -215,8 +216,8 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     // The count is in: the Z shows what was expected and the difference,
     // and asks for the reason.
     app.wait_for_text("#z-report", "Z report no. 1").await;
-    assert_eq!(app.text("#z-expected td").await, "112.50");
-    assert_eq!(app.text("#z-counted td").await, "112.00");
+    assert_eq!(app.text("#z-expected td").await, "212.50");
+    assert_eq!(app.text("#z-counted td").await, "212.00");
     assert_eq!(app.text("#z-variance td").await, "-0.50");
     app.wait_for_text("#z-reason-ask", "say why").await;
     app.screenshot("till-z-report-reason").await;
@@ -229,11 +230,15 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     // A recount needs the organizer's PIN; both counts show, the latest stands.
     app.click("#z-recount").await;
     app.enter_pin("246810").await;
-    app.type_into("#recount-counted", &format!("112.50{ENTER}"))
+    app.type_into("#recount-counted", &format!("212.50{ENTER}"))
         .await;
-    app.wait_for_text("#z-count-2", "112.50").await;
-    assert!(app.text("#z-count-1").await.contains("112.00"));
-    assert_eq!(app.text("#z-counted td").await, "112.50");
+    app.wait_for_text("#z-count-2", "212.50").await;
+    let first = app.text("#z-count-1").await;
+    assert!(
+        first.contains("212.00") && first.contains("a coin rolled away"),
+        "the first count keeps its reason: {first}"
+    );
+    assert_eq!(app.text("#z-counted td").await, "212.50");
     assert_eq!(app.text("#z-variance td").await, "0.00");
     assert!(app.text("#z-report").await.contains("Z report no. 1"));
     app.screenshot("till-z-report-recount").await;

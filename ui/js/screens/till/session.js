@@ -41,7 +41,7 @@ function zReportView(z) {
   const counts = count.recounted
     ? count.counts.map((k) => row(
       k.number === 1 ? `Counted at close (${localTime(k.at_utc)})` : `Recount ${k.number - 1}, organizer approved (${localTime(k.at_utc)})`,
-      `${k.counted.text} (variance ${k.variance.text})`, `z-count-${k.number}`))
+      `${k.counted.text} (variance ${k.variance.text})${k.reason ? ` · ${k.reason}` : ''}`, `z-count-${k.number}`))
     : null;
   const reason = count.reason || f.variance_reason;
   return h('section', { class: 'z-report', id: 'z-report' },
