@@ -535,11 +535,12 @@ pub fn give_reason(tx: &Tx, session_id: &str, reason: &str) -> Result<ZReport> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         rusqlite::params![id, tx.device_id, count_id, reason, tx.actor.id, tx.now.utc, tx.now.offset_minutes],
     )?;
+    // Journaled against the count it explains.
     tx.journal(
         "cash_count.reason",
-        "cash_count_reason",
-        &id,
-        serde_json::json!({"session_id": session_id, "count_id": count_id}),
+        "cash_count",
+        &count_id,
+        serde_json::json!({"session_id": session_id, "reason_id": id}),
     )?;
     z_report::of_session(tx, session_id)
 }
