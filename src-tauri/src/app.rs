@@ -21,7 +21,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> AppState {
-        let (store, open_error) = match Store::open(&db_path) {
+        let (store, open_error) = match popup_till_core::open_till(&db_path) {
             Ok(store) => {
                 // Checkpoints stay off the sale path (see Store::configure).
                 store.checkpoint_in_background(std::time::Duration::from_secs(60));

@@ -139,7 +139,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
     if !matches!(command, Command::Demo) && !db.exists() {
         return Err(Error::Storage(format!("{} does not exist", db.display())));
     }
-    let mut store = Store::open(db)?;
+    let mut store = popup_till_core::open_till(db)?;
     match command {
         Command::Demo => {
             let summary = demo::load(&mut store)?;

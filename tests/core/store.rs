@@ -19,12 +19,13 @@ fn event_input(name: &str) -> EventInput {
 }
 
 #[test]
-fn opening_sets_wal_full_sync_and_foreign_keys() {
+fn opening_sets_wal_full_sync_foreign_keys_and_secure_delete() {
     let t = till();
     let d = t.store.durability().unwrap();
     assert_eq!(d.journal_mode, "wal");
     assert_eq!(d.synchronous, 2, "synchronous must be FULL");
     assert!(d.foreign_keys);
+    assert!(d.secure_delete, "purged personal data must be overwritten");
     t.store.check_durability().unwrap();
 }
 

@@ -19,6 +19,26 @@ pub mod till;
 pub use db::store::{Actor, Store};
 pub use error::{Error, ErrorCode, Result};
 
+/// The actor of the work the till does by itself when it starts.
+pub const START_UP: &str = "start-up";
+
+/// Open the till for use: `Store::open`, then what every start does
+/// (`at_start`). The window and the command line both open through here, so
+/// the rules that run at start-up are decided in the core, once.
+pub fn open_till(path: impl AsRef<std::path::Path>) -> Result<Store> {
+    let mut store = Store::open(path)?;
+    at_start(&mut store)?;
+    Ok(store)
+}
+
+/// The work of a start: purge the pre-order contacts the till no longer
+/// needs (`orders::purge_due_contacts`). Writes nothing when nothing is due,
+/// so starting the till twice does not grow the journal.
+pub fn at_start(store: &mut Store) -> Result<()> {
+    orders::purge_due_contacts(store, &Actor::system(START_UP))?;
+    Ok(())
+}
+
 /// A new time-ordered unique id (UUID v7, lower-case hyphenated text).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

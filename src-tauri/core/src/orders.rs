@@ -1,9 +1,25 @@
 //! Pre-orders: items paid at the till and handed over later (a sold-out
 //! size, a capsule drop). Owns the order (append-only), the customer's
-//! contact (kept apart, only for that order, purged after the retention
-//! period once the order is fulfilled) and fulfilments, which move the
-//! stock when the goods are handed over. The checkout calls `create`
-//! inside its sale transaction.
+//! contact (kept apart in `order_contact`, only for that order) and
+//! fulfilments, which move the stock when the goods are handed over. The
+//! checkout calls `create` inside its sale transaction.
+//!
+//! A contact is kept only while the till may still need to reach the
+//! customer. It is purged (the row deleted; the order and its handovers
+//! stay) when its order is
+//! - **fulfilled**, and the last handover is older than the retention
+//!   period (setting `order_contact_retention_days`, default 30 days);
+//! - **voided**: the sale that paid for it was voided, so nothing will be
+//!   handed over — purged at once;
+//! - **stale**: still open (nothing or only part handed over), and its
+//!   event closed longer ago than the retention period.
+//!
+//! The purge runs every time the till starts (`crate::open_till`, for the
+//! window and the command line) and when the Tasks screen shows the
+//! orders. It is one transaction with one journal entry (order ids and the
+//! count, never contact data), and writes nothing when nothing is due. The
+//! database deletes with `secure_delete` on, so the text does not linger in
+//! the file's free pages.
 
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -384,27 +400,38 @@ pub fn set_retention_with_pin(
     store.write(actor, |tx| set_retention_days(tx, &approval, days))
 }
 
-/// Ids of fulfilled orders whose contact is still kept past the retention
-/// period (the last handover older than the period).
+/// Ids of the orders whose contact the till no longer needs (the rule in
+/// the module doc): fulfilled past the retention period, voided, or stale.
 fn due_for_purge(conn: &Connection, now_utc: &str) -> Result<Vec<String>> {
     let days = retention_days(conn)?;
     let cutoff = crate::db::clock::parse_utc(now_utc)
         .map(|t| t - chrono::Duration::days(days))
         .ok_or_else(|| Error::Integrity(format!("'{now_utc}' is not a time")))?
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Times are stored as UTC RFC 3339 text with milliseconds, so text order
+    // is time order. An event's closing time is its `event.closed` journal
+    // entry (the event row keeps only its status).
     let mut stmt = conn.prepare(
         "SELECT o.id FROM customer_order o JOIN order_contact c ON c.order_id = o.id
-         JOIN order_fulfilment f ON f.order_id = o.id
-         GROUP BY o.id
-         HAVING sum(f.quantity_milli) >= max(o.quantity_milli) AND max(f.at_utc) <= ?1",
+         WHERE
+           -- fulfilled, the last handover older than the period
+           (SELECT coalesce(sum(f.quantity_milli), 0) >= o.quantity_milli AND max(f.at_utc) <= ?1
+              FROM order_fulfilment f WHERE f.order_id = o.id)
+           -- voided: the money went back, nothing will be handed over
+           OR EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = o.sale_id)
+           -- stale: still open, its event closed longer ago than the period
+           OR EXISTS (SELECT 1 FROM event e JOIN audit_log j
+                        ON j.entity = 'event' AND j.entity_id = e.id AND j.action = 'event.closed'
+                      WHERE e.id = o.event_id AND e.status = 'closed' AND j.at_utc <= ?1)
+         ORDER BY o.id",
     )?;
     let ids = stmt.query_map([cutoff], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Delete the contacts of fulfilled orders past the retention period.
-/// Returns how many were purged; journals the order ids (no contact data).
-pub fn purge_contacts(tx: &Tx) -> Result<usize> {
+/// Delete the contacts the till no longer needs (see `due_for_purge`) and
+/// journal the order ids and the count (never contact data).
+fn purge_contacts(tx: &Tx) -> Result<usize> {
     let ids = due_for_purge(tx, &tx.now.utc)?;
     for id in &ids {
         tx.execute("DELETE FROM order_contact WHERE order_id = ?1", [id])?;
@@ -413,13 +440,16 @@ pub fn purge_contacts(tx: &Tx) -> Result<usize> {
         "order.contacts_purged",
         "order",
         "",
-        serde_json::json!({"order_ids": ids, "retention_days": retention_days(tx)?}),
+        serde_json::json!({
+            "order_ids": ids, "count": ids.len(), "retention_days": retention_days(tx)?,
+        }),
     )?;
     Ok(ids.len())
 }
 
-/// Purge when anything is due; writes nothing otherwise (the window calls
-/// this whenever the orders are shown).
+/// Purge when anything is due, as one transaction with its journal entry;
+/// writes nothing at all otherwise. Run at start-up (`crate::open_till`)
+/// and when the Tasks screen shows the orders.
 pub fn purge_due_contacts(store: &mut Store, actor: &Actor) -> Result<usize> {
     if due_for_purge(store.conn(), &store.now().utc)?.is_empty() {
         return Ok(0);

@@ -62,6 +62,7 @@ pub struct Durability {
     pub journal_mode: String,
     pub synchronous: i64,
     pub foreign_keys: bool,
+    pub secure_delete: bool,
 }
 
 /// An open till database.
@@ -214,6 +215,10 @@ impl Store {
         // Foreign keys are off by default in SQLite; the ledger's links
         // (a line to its sale, a movement to its product) must hold.
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // secure_delete: deleted rows are overwritten with zeros, not just
+        // unlinked. A purged pre-order contact (personal data) must not stay
+        // readable in the free pages of the file or of its WAL.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // The organizer's command line may back up or export while the app
         // runs; wait for the other writer instead of failing at once.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -259,20 +264,26 @@ impl Store {
                 .conn
                 .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))?
                 == 1,
+            secure_delete: self
+                .conn
+                .query_row("PRAGMA secure_delete", [], |r| r.get::<_, i64>(0))?
+                == 1,
         })
     }
 
-    /// Refuse to sell when a sale could be lost or a link could break.
+    /// Refuse to sell when a sale could be lost, a link could break, or
+    /// purged personal data could stay in the file.
     pub fn check_durability(&self) -> Result<()> {
         let d = self.durability()?;
         // synchronous: 2 = FULL, 3 = EXTRA
-        if d.journal_mode != "wal" || d.synchronous < 2 || !d.foreign_keys {
+        if d.journal_mode != "wal" || d.synchronous < 2 || !d.foreign_keys || !d.secure_delete {
             return Err(Error::Storage(format!(
-                "{} cannot be used safely: journal_mode={}, synchronous={}, foreign_keys={} (need wal, FULL, on)",
+                "{} cannot be used safely: journal_mode={}, synchronous={}, foreign_keys={}, secure_delete={} (need wal, FULL, on, on)",
                 self.path.display(),
                 d.journal_mode,
                 d.synchronous,
-                d.foreign_keys
+                d.foreign_keys,
+                d.secure_delete
             )));
         }
         Ok(())
