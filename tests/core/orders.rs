@@ -1,7 +1,8 @@
 //! Pre-orders: taken with a contact during the event, handed over wholly or
 //! partly afterwards (each handover a stock movement, journaled), the
-//! fulfil step completed when nothing is left open, and contacts purged
-//! after the retention period.
+//! fulfil step completed when nothing is left open, and contacts purged at
+//! start-up once fulfilled past the retention period, voided or stale —
+//! gone from the file's bytes too.
 
 use std::str::FromStr;
 
@@ -388,4 +389,176 @@ fn a_handover_quantity_typed_wrong_is_refused_naming_the_field() {
             .write(&someone(), |tx| orders::fulfil_typed(tx, &o.id, " "))
             .unwrap();
     assert_eq!(all.status, OrderStatus::Fulfilled);
+}
+
+/// The till as it starts again: the same file opened the way the window and
+/// the command line open it.
+fn restart(t: &mut TestTill) {
+    t.store = popup_till_core::open_till(t.path()).expect("start the till");
+}
+
+fn purges(t: &TestTill) -> i64 {
+    t.count("SELECT count(*) FROM audit_log WHERE action = 'order.contacts_purged'")
+}
+
+#[test]
+fn at_start_up_fulfilled_past_retention_and_stale_contacts_go_and_a_live_one_stays() {
+    let mut s = shop();
+    let take = |s: &mut Shop, name: &str, email: &str| {
+        let input = order(
+            s,
+            "1",
+            ContactInput {
+                name: name.into(),
+                email: email.into(),
+                ..Default::default()
+            },
+        );
+        s.t.store
+            .write(&someone(), |tx| orders::create(tx, &input))
+            .unwrap()
+    };
+    let fulfilled = take(&mut s, "Ada Quimby", "ada@example.org");
+    let stale = take(&mut s, "Grace Hopper", "grace@example.org");
+    s.t.store
+        .write(&someone(), |tx| orders::fulfil(tx, &fulfilled.id, None))
+        .unwrap();
+    let event_id = s.event_id.clone();
+    s.t.store
+        .write(&someone(), |tx| events::close(tx, &event_id))
+        .unwrap();
+
+    // Within the retention period (30 days by default) nothing is due, and
+    // a start writes nothing at all: starting twice does not grow the journal.
+    s.clock.advance(29 * 86_400);
+    let journal = s.t.journal_len();
+    popup_till_core::at_start(&mut s.t.store).unwrap();
+    popup_till_core::at_start(&mut s.t.store).unwrap();
+    assert_eq!(s.t.journal_len(), journal);
+    assert_eq!(s.t.count("SELECT count(*) FROM order_contact"), 2);
+
+    // The next event takes a live order.
+    s.clock.advance(2 * 86_400);
+    let next =
+        s.t.store
+            .write(&someone(), |tx| {
+                let ev = events::create(
+                    tx,
+                    &EventInput {
+                        name: "Spring Fair".into(),
+                        venue: String::new(),
+                        starts_at: "2027-01-10T10:00".into(),
+                        ends_at: "2027-01-10T17:00".into(),
+                        notes: String::new(),
+                    },
+                )?;
+                events::open(tx, &ev.id)
+            })
+            .unwrap();
+    let live = take(&mut s, "Hedy Lamarr", "hedy@example.org");
+    assert_eq!(live.event_id, next.id);
+
+    popup_till_core::at_start(&mut s.t.store).unwrap();
+    let conn = s.t.store.conn();
+    assert_eq!(orders::get(conn, &fulfilled.id).unwrap().contact, None);
+    assert_eq!(orders::get(conn, &stale.id).unwrap().contact, None);
+    assert_eq!(
+        orders::get(conn, &live.id).unwrap().contact.unwrap().name,
+        "Hedy Lamarr",
+        "an order still to hand over in an open event keeps its contact"
+    );
+    assert_eq!(purges(&s.t), 1, "one purge, one journal entry");
+    let details: String = conn
+        .query_row(
+            "SELECT details FROM audit_log WHERE action = 'order.contacts_purged'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(details.contains(&fulfilled.id) && details.contains(&stale.id));
+    assert!(details.contains("\"count\":2"), "{details}");
+    assert!(!details.contains("Quimby") && !details.contains("example.org"));
+    // The orders themselves stay; the stale one can still be handed over.
+    assert_eq!(
+        orders::get(conn, &stale.id).unwrap().status,
+        OrderStatus::Open
+    );
+
+    let journal = s.t.journal_len();
+    popup_till_core::at_start(&mut s.t.store).unwrap();
+    assert_eq!(s.t.journal_len(), journal, "nothing left to purge");
+}
+
+#[test]
+fn a_voided_orders_contact_is_purged_when_the_till_starts_and_leaves_no_trace_in_the_file() {
+    use popup_till_core::till::void;
+
+    use crate::till_support::{cart, cash, line, shop, PIN};
+
+    let mut shop = shop();
+    shop.open_session("100", false);
+    let mut later = line(&shop.mug, "1");
+    later.handover_later = true;
+    let mut c = cart(vec![later]);
+    c.handover_contact = Some(ContactInput {
+        name: "Ines Lagarde".into(),
+        phone: "0612345678".into(),
+        email: "ines.lagarde@example.org".into(),
+    });
+    let sale = shop.sell(&c, &[cash("20")]).unwrap();
+    let order = orders::list(shop.t.store.conn(), Some(&shop.event), true).unwrap()[0].clone();
+
+    let file_holds = |t: &TestTill, needle: &[u8]| -> bool {
+        t.store.checkpoint().unwrap();
+        let mut bytes = std::fs::read(t.path()).unwrap();
+        let wal = t.path().with_extension("sqlite-wal");
+        if wal.exists() {
+            bytes.extend(std::fs::read(wal).unwrap());
+        }
+        bytes.windows(needle.len()).any(|w| w == needle)
+    };
+    for needle in ["Lagarde", "0612345678", "ines.lagarde@"] {
+        assert!(
+            file_holds(&shop.t, needle.as_bytes()),
+            "the search finds {needle} before"
+        );
+    }
+
+    let (actor, organizer) = (shop.cashier(), shop.organizer.clone());
+    void::void_with_pin(
+        &mut shop.t.store,
+        &actor,
+        &sale.sale_id,
+        "customer changed their mind",
+        &ApprovalRequest::new(&organizer, PIN),
+    )
+    .unwrap();
+    assert!(
+        orders::get(shop.t.store.conn(), &order.id)
+            .unwrap()
+            .contact
+            .is_some(),
+        "purged when the till next starts"
+    );
+
+    restart(&mut shop.t);
+    assert_eq!(
+        orders::get(shop.t.store.conn(), &order.id).unwrap().contact,
+        None
+    );
+    assert_eq!(purges(&shop.t), 1);
+    for needle in ["Lagarde", "0612345678", "ines.lagarde@"] {
+        assert!(
+            !file_holds(&shop.t, needle.as_bytes()),
+            "{needle} is still readable in the database file"
+        );
+    }
+
+    let journal = shop.t.journal_len();
+    restart(&mut shop.t);
+    assert_eq!(
+        shop.t.journal_len(),
+        journal,
+        "a second start writes nothing"
+    );
 }
