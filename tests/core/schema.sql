@@ -405,13 +405,17 @@ CREATE TABLE task (
     utc_offset_minutes  INTEGER NOT NULL,
     UNIQUE (event_id, key)
 ) STRICT;
+-- table task_signer_name
+CREATE TABLE task_signer_name (
+    signoff_id  TEXT PRIMARY KEY NOT NULL REFERENCES task_signoff (id),
+    name        TEXT NOT NULL
+) STRICT;
 -- table task_signoff
 CREATE TABLE task_signoff (
     id                  TEXT PRIMARY KEY NOT NULL,
     device_id           TEXT NOT NULL REFERENCES device (id),
     task_id             TEXT NOT NULL REFERENCES task (id),
     kind                TEXT NOT NULL CHECK (kind IN ('sign', 'work', 'skip')),
-    signer_name         TEXT NOT NULL,
     signer_person_id    TEXT,
     approved_by         TEXT,
     reason              TEXT NOT NULL DEFAULT '',

@@ -244,7 +244,7 @@ fn sign_offs_and_skips_are_append_only() {
     sign(&mut t, &catalog, "Riley").unwrap();
     let conn = t.store.conn();
     let err = conn
-        .execute("UPDATE task_signoff SET signer_name = 'Someone else'", [])
+        .execute("UPDATE task_signoff SET reason = 'Someone else'", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     let err = conn.execute("DELETE FROM task_signoff", []).unwrap_err();

@@ -213,8 +213,9 @@ fn records_of_event(
     event_id: &str,
 ) -> Result<HashMap<String, Vec<SignoffRecord>>> {
     let mut stmt = conn.prepare(
-        "SELECT s.task_id, s.id, s.kind, s.signer_name, p.name, s.reason, s.source_type, s.source_id, s.at_utc, s.utc_offset_minutes
+        "SELECT s.task_id, s.id, s.kind, coalesce(n.name, ''), p.name, s.reason, s.source_type, s.source_id, s.at_utc, s.utc_offset_minutes
          FROM task_signoff s JOIN task t ON t.id = s.task_id
+         LEFT JOIN task_signer_name n ON n.signoff_id = s.id
          LEFT JOIN person p ON p.id = s.approved_by
          WHERE t.event_id = ?1 ORDER BY s.at_utc, s.id",
     )?;

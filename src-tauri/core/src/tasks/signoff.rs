@@ -59,14 +59,13 @@ fn insert_record(
 ) -> Result<String> {
     let id = new_id();
     tx.execute(
-        "INSERT INTO task_signoff (id, device_id, task_id, kind, signer_name, signer_person_id, approved_by, reason, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO task_signoff (id, device_id, task_id, kind, signer_person_id, approved_by, reason, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         rusqlite::params![
             id,
             tx.device_id,
             task_id,
             kind,
-            signer_name,
             signer_person_id,
             approved_by,
             reason,
@@ -76,6 +75,12 @@ fn insert_record(
             tx.now.utc,
             tx.now.offset_minutes
         ],
+    )?;
+    // The name is personal data: kept beside the append-only ledger row, where
+    // it can be erased (migration 0010).
+    tx.execute(
+        "INSERT INTO task_signer_name (signoff_id, name) VALUES (?1, ?2)",
+        (&id, signer_name),
     )?;
     Ok(id)
 }
