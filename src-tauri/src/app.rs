@@ -22,7 +22,11 @@ pub struct AppState {
 impl AppState {
     pub fn open(db_path: PathBuf) -> AppState {
         let (store, open_error) = match popup_till_core::open_till(&db_path) {
-            Ok(store) => {
+            Ok((store, chore)) => {
+                if let Some(err) = chore {
+                    // The till still sells; the purge is tried again next start.
+                    eprintln!("popup-till: a start-up chore failed: {err}");
+                }
                 // Checkpoints stay off the sale path (see Store::configure).
                 store.checkpoint_in_background(std::time::Duration::from_secs(60));
                 (Some(store), None)

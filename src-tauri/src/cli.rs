@@ -139,7 +139,10 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
     if !matches!(command, Command::Demo) && !db.exists() {
         return Err(Error::Storage(format!("{} does not exist", db.display())));
     }
-    let mut store = popup_till_core::open_till(db)?;
+    let (mut store, chore) = popup_till_core::open_till(db)?;
+    if let Some(err) = chore {
+        eprintln!("warning: a start-up chore failed (it runs again next time): {err}");
+    }
     match command {
         Command::Demo => {
             let summary = demo::load(&mut store)?;

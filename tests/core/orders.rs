@@ -394,7 +394,9 @@ fn a_handover_quantity_typed_wrong_is_refused_naming_the_field() {
 /// The till as it starts again: the same file opened the way the window and
 /// the command line open it.
 fn restart(t: &mut TestTill) {
-    t.store = popup_till_core::open_till(t.path()).expect("start the till");
+    let (store, chore) = popup_till_core::open_till(t.path()).expect("start the till");
+    assert!(chore.is_none(), "the start-up purge ran: {chore:?}");
+    t.store = store;
 }
 
 fn purges(t: &TestTill) -> i64 {
@@ -561,4 +563,20 @@ fn a_voided_orders_contact_is_purged_when_the_till_starts_and_leaves_no_trace_in
         journal,
         "a second start writes nothing"
     );
+}
+
+#[test]
+fn a_start_up_purge_that_fails_still_opens_the_till_and_says_why() {
+    let t = till();
+    t.store
+        .conn()
+        .execute(
+            "INSERT INTO setting (key, value) VALUES (?1, 'soon') ON CONFLICT (key) DO UPDATE SET value = 'soon'",
+            [orders::RETENTION_KEY],
+        )
+        .unwrap();
+    let path = t.path();
+    let (store, chore) = popup_till_core::open_till(&path).expect("the till opens all the same");
+    assert!(chore.is_some(), "the failed purge is reported");
+    assert!(popup_till_core::shop::status::till_status(store.conn()).is_ok());
 }

@@ -24,11 +24,14 @@ pub const START_UP: &str = "start-up";
 
 /// Open the till for use: `Store::open`, then what every start does
 /// (`at_start`). The window and the command line both open through here, so
-/// the rules that run at start-up are decided in the core, once.
-pub fn open_till(path: impl AsRef<std::path::Path>) -> Result<Store> {
+/// the rules that run at start-up are decided in the core, once. A start-up
+/// chore that fails does not keep the till from selling: the store is
+/// returned with the chore's error beside it, for the caller to show, and
+/// the chore runs again at the next start.
+pub fn open_till(path: impl AsRef<std::path::Path>) -> Result<(Store, Option<Error>)> {
     let mut store = Store::open(path)?;
-    at_start(&mut store)?;
-    Ok(store)
+    let chore = at_start(&mut store).err();
+    Ok((store, chore))
 }
 
 /// The work of a start: purge the pre-order contacts the till no longer
