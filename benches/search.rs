@@ -195,6 +195,7 @@ fn run(n: usize) {
             tax_rates: "0;20".into(),
             cash_rounding: "none".into(),
             till_code: "T1".into(),
+            ..SettingsInput::default()
         },
     )
     .expect("settings");

@@ -29,6 +29,7 @@ pub fn shop() -> TestTill {
             tax_rates: "0; 5.5; 20".into(),
             cash_rounding: "none".into(),
             till_code: "T1".into(),
+            ..SettingsInput::default()
         },
     )
     .unwrap();

@@ -15,6 +15,7 @@ fn input() -> SettingsInput {
         tax_rates: "20; 0; 5,5".into(),
         cash_rounding: "0.05".into(),
         till_code: "t2".into(),
+        ..SettingsInput::default()
     }
 }
 

@@ -24,19 +24,33 @@ pub fn till_overview(state: State<'_, AppState>) -> Reply<TillOverview> {
     state.with_store(|store| overview::till_overview(store.conn(), store.device_id()))
 }
 
+/// Open the till; a float above the shop's limit needs an organizer's PIN
+/// (the page asks for it when the core answers `unauthorized`).
 #[tauri::command(async)]
-pub fn open_till_session(state: State<'_, AppState>, input: OpenInput) -> Reply<Session> {
-    state.write(|tx| session::open(tx, &input))
+pub fn open_till_session(
+    state: State<'_, AppState>,
+    input: OpenInput,
+    approval: Option<ApprovalRequest>,
+) -> Reply<Session> {
+    let actor = state.actor()?;
+    let approval = approval.unwrap_or_else(ApprovalRequest::none);
+    state.with_store(|store| session::open_with_pin(store, &actor, &input, &approval))
 }
 
+/// Paid in, paid out or a drop; above the shop's limit an organizer's PIN.
 #[tauri::command(async)]
 pub fn move_till_cash(
     state: State<'_, AppState>,
     kind: CashKind,
     amount: String,
     reason: String,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<String> {
-    state.write(|tx| session::move_cash(tx, kind, &amount, &reason))
+    let actor = state.actor()?;
+    let approval = approval.unwrap_or_else(ApprovalRequest::none);
+    state.with_store(|store| {
+        session::move_cash_with_pin(store, &actor, kind, &amount, &reason, &approval)
+    })
 }
 
 #[tauri::command(async)]

@@ -113,6 +113,16 @@ pub(crate) fn validate(settings: &Settings, input: &ProductInput) -> Result<Vali
             format!("'{}' is negative", input.unit_price.trim()),
         ));
     }
+    if unit_price > settings.limits.unit_price_max {
+        return Err(Error::validation(
+            "unit_price",
+            format!(
+                "'{}' is more than the largest unit price (at most {})",
+                input.unit_price.trim(),
+                settings.limits.unit_price_max
+            ),
+        ));
+    }
     if unit_price.scale() > 4 {
         return Err(Error::validation("unit_price", "has more than 4 decimals"));
     }

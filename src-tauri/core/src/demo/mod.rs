@@ -464,6 +464,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                 tax_rates: "0; 5.5; 10; 20".into(),
                 cash_rounding: "none".into(),
                 till_code: current.till_code,
+                ..SettingsInput::default()
             },
         )?;
         let team = [

@@ -131,6 +131,15 @@ pub fn allocate_largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
     shares
 }
 
+/// A sum of minor units that does not overflow: too large is a validation
+/// error naming `field`, never a panic or a wrapped number.
+pub fn checked_sum(field: &str, values: impl IntoIterator<Item = i64>) -> Result<i64> {
+    values.into_iter().try_fold(0i64, |sum, v| {
+        sum.checked_add(v)
+            .ok_or_else(|| Error::validation(field, "the sale is too large for a till"))
+    })
+}
+
 fn minor(currency: &Currency, field: &str, amount: Decimal) -> Result<i64> {
     currency
         .to_minor(currency.round(amount))
@@ -156,36 +165,39 @@ pub fn price_cart(
             )
         })?;
         let amount = minor(currency, "quantity", gross)?;
-        let discount = match line.discount {
-            None => 0,
-            Some(Discount::Percent(p)) => {
-                if p < Decimal::ZERO || p > hundred {
-                    return Err(Error::validation(
-                        "discount",
-                        format!("line {}: {p}% is not a percentage between 0 and 100", i + 1),
-                    ));
-                }
-                minor(
-                    currency,
-                    "discount",
-                    currency.from_minor(amount) * p / hundred,
-                )?
-            }
-            Some(Discount::Amount(a)) => {
-                if a < Decimal::ZERO {
-                    return Err(Error::validation(
-                        "discount",
-                        format!("line {}: a discount cannot be negative", i + 1),
-                    ));
-                }
-                currency.to_minor(a).map_err(|e| match e {
-                    Error::Validation { message, .. } => {
-                        Error::validation("discount", format!("line {}: {message}", i + 1))
+        let discount =
+            match line.discount {
+                None => 0,
+                Some(Discount::Percent(p)) => {
+                    if p < Decimal::ZERO || p > hundred {
+                        return Err(Error::validation(
+                            "discount",
+                            format!("line {}: {p}% is not a percentage between 0 and 100", i + 1),
+                        ));
                     }
-                    other => other,
-                })?
-            }
-        };
+                    minor(
+                        currency,
+                        "discount",
+                        currency.from_minor(amount).checked_mul(p).ok_or_else(|| {
+                            Error::validation("discount", "the line is too large")
+                        })? / hundred,
+                    )?
+                }
+                Some(Discount::Amount(a)) => {
+                    if a < Decimal::ZERO {
+                        return Err(Error::validation(
+                            "discount",
+                            format!("line {}: a discount cannot be negative", i + 1),
+                        ));
+                    }
+                    currency.to_minor(a).map_err(|e| match e {
+                        Error::Validation { message, .. } => {
+                            Error::validation("discount", format!("line {}: {message}", i + 1))
+                        }
+                        other => other,
+                    })?
+                }
+            };
         if discount > amount {
             return Err(Error::validation(
                 "discount",
@@ -201,34 +213,37 @@ pub fn price_cart(
         line_discounts.push(discount);
         after_line.push(amount - discount);
     }
-    let base: i64 = after_line.iter().sum();
-    let sale_disc = match sale_discount {
-        None => 0,
-        Some(Discount::Percent(p)) => {
-            if p < Decimal::ZERO || p > hundred {
-                return Err(Error::validation(
+    let base = checked_sum("quantity", after_line.iter().copied())?;
+    let sale_disc =
+        match sale_discount {
+            None => 0,
+            Some(Discount::Percent(p)) => {
+                if p < Decimal::ZERO || p > hundred {
+                    return Err(Error::validation(
+                        "sale_discount",
+                        format!("{p}% is not a percentage between 0 and 100"),
+                    ));
+                }
+                minor(
+                    currency,
                     "sale_discount",
-                    format!("{p}% is not a percentage between 0 and 100"),
-                ));
+                    currency.from_minor(base).checked_mul(p).ok_or_else(|| {
+                        Error::validation("sale_discount", "the sale is too large")
+                    })? / hundred,
+                )?
             }
-            minor(
-                currency,
-                "sale_discount",
-                currency.from_minor(base) * p / hundred,
-            )?
-        }
-        Some(Discount::Amount(a)) => {
-            if a < Decimal::ZERO {
-                return Err(Error::validation(
-                    "sale_discount",
-                    "a discount cannot be negative",
-                ));
+            Some(Discount::Amount(a)) => {
+                if a < Decimal::ZERO {
+                    return Err(Error::validation(
+                        "sale_discount",
+                        "a discount cannot be negative",
+                    ));
+                }
+                currency
+                    .to_minor(a)
+                    .map_err(|e| Error::validation("sale_discount", e.bare_message()))?
             }
-            currency
-                .to_minor(a)
-                .map_err(|e| Error::validation("sale_discount", e.bare_message()))?
-        }
-    };
+        };
     if sale_disc > base {
         return Err(Error::validation(
             "sale_discount",
@@ -256,18 +271,14 @@ pub fn price_cart(
         let members: Vec<usize> = (0..lines.len())
             .filter(|i| lines[*i].tax_rate.normalize() == *rate)
             .collect();
-        let group_value: i64 = members.iter().map(|i| values[*i]).sum();
+        let group_value = checked_sum("quantity", members.iter().map(|i| values[*i]))?;
+        let taxed = currency
+            .from_minor(group_value)
+            .checked_mul(*rate)
+            .ok_or_else(|| Error::validation("quantity", "the sale is too large for a till"))?;
         let tax = match mode {
-            TaxMode::Inclusive => minor(
-                currency,
-                "tax",
-                currency.from_minor(group_value) * *rate / (hundred + *rate),
-            )?,
-            TaxMode::Exclusive => minor(
-                currency,
-                "tax",
-                currency.from_minor(group_value) * *rate / hundred,
-            )?,
+            TaxMode::Inclusive => minor(currency, "tax", taxed / (hundred + *rate))?,
+            TaxMode::Exclusive => minor(currency, "tax", taxed / hundred)?,
         };
         let weights: Vec<i64> = members.iter().map(|i| values[*i]).collect();
         for (i, t) in members
@@ -278,7 +289,7 @@ pub fn price_cart(
         }
         let (net, gross) = match mode {
             TaxMode::Inclusive => (group_value - tax, group_value),
-            TaxMode::Exclusive => (group_value, group_value + tax),
+            TaxMode::Exclusive => (group_value, checked_sum("quantity", [group_value, tax])?),
         };
         taxes.push(TaxGroup {
             rate: *rate,
@@ -291,7 +302,10 @@ pub fn price_cart(
     for i in 0..lines.len() {
         let (net, gross) = match mode {
             TaxMode::Inclusive => (values[i] - line_tax[i], values[i]),
-            TaxMode::Exclusive => (values[i], values[i] + line_tax[i]),
+            TaxMode::Exclusive => (
+                values[i],
+                checked_sum("quantity", [values[i], line_tax[i]])?,
+            ),
         };
         priced.push(PricedLine {
             amount: amounts[i],
@@ -303,10 +317,13 @@ pub fn price_cart(
             gross,
         });
     }
-    let subtotal = priced.iter().map(|l| l.value(mode)).sum();
-    let tax = taxes.iter().map(|t| t.tax).sum();
-    let total = priced.iter().map(|l| l.gross).sum();
-    let discount = line_discounts.iter().sum::<i64>() + sale_disc;
+    let subtotal = checked_sum("quantity", priced.iter().map(|l| l.value(mode)))?;
+    let tax = checked_sum("quantity", taxes.iter().map(|t| t.tax))?;
+    let total = checked_sum("quantity", priced.iter().map(|l| l.gross))?;
+    let discount = checked_sum(
+        "discount",
+        line_discounts.iter().copied().chain([sale_disc]),
+    )?;
     Ok(PricedCart {
         lines: priced,
         subtotal,
@@ -392,9 +409,14 @@ pub fn cash_due(
     total: i64,
     non_cash: i64,
 ) -> Result<(i64, i64)> {
-    let part = total - non_cash;
+    let part = total
+        .checked_sub(non_cash)
+        .ok_or_else(|| Error::validation("amount", "the payment is too large for a till"))?;
     let rounded = currency.to_minor(currency.round(step.round(currency.from_minor(part))))?;
-    Ok((rounded, rounded - part))
+    let rounding = rounded
+        .checked_sub(part)
+        .ok_or_else(|| Error::validation("amount", "the payment is too large for a till"))?;
+    Ok((rounded, rounding))
 }
 
 /// Settle `parts` against a cart total of `total` minor units. At most one
@@ -473,7 +495,9 @@ pub fn settle(
                 ),
             ));
         }
-        change = tendered - due;
+        change = tendered
+            .checked_sub(due)
+            .ok_or_else(|| Error::validation("tendered", "the payment is too large for a till"))?;
         // A cash part that rounds to nothing (0.02 with a 0.05 step) leaves
         // no payment row; its rounding still counts.
         if due > 0 {
@@ -490,7 +514,7 @@ pub fn settle(
     }
     Ok(Settlement {
         rounding,
-        total: total + rounding,
+        total: checked_sum("amount", [total, rounding])?,
         parts: settled,
         change,
     })

@@ -1,6 +1,8 @@
-//! Shop settings: shop name, currency, tax mode, tax rates, cash rounding and
-//! this till's code. Read with defaults; every change is validated as a whole
-//! and journaled with before and after.
+//! Shop settings: shop name, currency, tax mode, tax rates, cash rounding,
+//! this till's code and the till's limits (the discount limit, the largest
+//! opening float and cash movement without an organizer, the largest
+//! quantity and unit price). Read with defaults; every change is validated
+//! as a whole and journaled with before and after.
 
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -49,6 +51,92 @@ pub struct Settings {
     pub tax_rates: Vec<Decimal>,
     pub cash_rounding: CashStep,
     pub till_code: String,
+    pub limits: Limits,
+}
+
+/// The till's limits. Above the discount limit, the float limit or the
+/// cash movement limit an organizer approves; above the quantity or unit
+/// price limit the till refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Line and sale discounts together, in percent of the list price.
+    pub discount_limit_percent: Decimal,
+    /// The opening float, in the shop currency.
+    pub float_max: Decimal,
+    /// One paid in, paid out or drop, in the shop currency.
+    pub cash_move_max: Decimal,
+    /// One line's quantity (pieces, kg or l).
+    pub quantity_max: Decimal,
+    /// A unit price, in the catalog or as a price override.
+    pub unit_price_max: Decimal,
+}
+
+/// The limits of a till that never set them.
+pub const DEFAULT_LIMITS: Limits = Limits {
+    discount_limit_percent: Decimal::from_parts(20, 0, 0, false, 0),
+    float_max: Decimal::from_parts(2_000, 0, 0, false, 0),
+    cash_move_max: Decimal::from_parts(200, 0, 0, false, 0),
+    quantity_max: Decimal::from_parts(999, 0, 0, false, 0),
+    unit_price_max: Decimal::from_parts(10_000, 0, 0, false, 0),
+};
+
+/// The highest a limit may be set: far above any pop-up, far below where
+/// the till's arithmetic could overflow.
+pub const LIMIT_CEILING_QUANTITY: i64 = 100_000;
+pub const LIMIT_CEILING_AMOUNT: i64 = 10_000_000;
+
+/// Each limit: its setting key, its words, its default, its ceiling.
+const LIMIT_KEYS: [(&str, &str); 5] = [
+    ("discount_limit_percent", "the discount limit"),
+    ("float_max", "the largest opening float"),
+    ("cash_move_max", "the largest paid in, paid out or drop"),
+    ("quantity_max", "the largest quantity of a line"),
+    ("unit_price_max", "the largest unit price"),
+];
+
+impl Limits {
+    fn get(&self, key: &str) -> Decimal {
+        match key {
+            "discount_limit_percent" => self.discount_limit_percent,
+            "float_max" => self.float_max,
+            "cash_move_max" => self.cash_move_max,
+            "quantity_max" => self.quantity_max,
+            _ => self.unit_price_max,
+        }
+    }
+    fn set(&mut self, key: &str, value: Decimal) {
+        match key {
+            "discount_limit_percent" => self.discount_limit_percent = value,
+            "float_max" => self.float_max = value,
+            "cash_move_max" => self.cash_move_max = value,
+            "quantity_max" => self.quantity_max = value,
+            _ => self.unit_price_max = value,
+        }
+    }
+    fn ceiling(key: &str) -> Decimal {
+        match key {
+            "discount_limit_percent" => Decimal::from(100),
+            "quantity_max" => Decimal::from(LIMIT_CEILING_QUANTITY),
+            _ => Decimal::from(LIMIT_CEILING_AMOUNT),
+        }
+    }
+}
+
+/// A limit as typed: a number more than 0 (up to 100 for a percentage),
+/// at most its ceiling, with no more than 3 decimals.
+fn parse_limit(key: &str, words: &str, text: &str) -> Result<Decimal> {
+    let value = parse_decimal(key, text.trim().trim_end_matches('%'))?.normalize();
+    let ceiling = Limits::ceiling(key);
+    if value <= Decimal::ZERO || value > ceiling || value.scale() > 3 {
+        return Err(Error::validation(
+            key,
+            format!(
+                "'{}' is not {words}: enter a number more than 0, at most {ceiling}",
+                text.trim()
+            ),
+        ));
+    }
+    Ok(value)
 }
 
 /// The settings as a person submits them (text, validated here).
@@ -61,6 +149,17 @@ pub struct SettingsInput {
     pub tax_rates: String,
     pub cash_rounding: String,
     pub till_code: String,
+    /// The limits as typed; empty means the default.
+    #[serde(default)]
+    pub discount_limit_percent: String,
+    #[serde(default)]
+    pub float_max: String,
+    #[serde(default)]
+    pub cash_move_max: String,
+    #[serde(default)]
+    pub quantity_max: String,
+    #[serde(default)]
+    pub unit_price_max: String,
 }
 
 fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -85,6 +184,17 @@ pub fn load(conn: &Connection) -> Result<Settings> {
     let till_code: String = conn
         .prepare_cached("SELECT till_code FROM device WHERE is_local = 1")?
         .query_row([], |r| r.get(0))?;
+    let mut limits = DEFAULT_LIMITS;
+    for (key, _) in LIMIT_KEYS {
+        if let Some(text) = get_value(conn, key)? {
+            // A limit the till cannot read must not silently change who
+            // needs a PIN or what the till refuses.
+            let value = parse_limit(key, key, &text).map_err(|_| {
+                Error::Integrity(format!("the setting {key} holds '{text}', not a number"))
+            })?;
+            limits.set(key, value);
+        }
+    }
     Ok(Settings {
         shop_name,
         currency,
@@ -92,6 +202,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         tax_rates,
         cash_rounding,
         till_code,
+        limits,
     })
 }
 
@@ -142,6 +253,19 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
             ),
         ));
     }
+    let mut limits = DEFAULT_LIMITS;
+    for (key, words) in LIMIT_KEYS {
+        let text = match key {
+            "discount_limit_percent" => &input.discount_limit_percent,
+            "float_max" => &input.float_max,
+            "cash_move_max" => &input.cash_move_max,
+            "quantity_max" => &input.quantity_max,
+            _ => &input.unit_price_max,
+        };
+        if !text.trim().is_empty() {
+            limits.set(key, parse_limit(key, words, text)?);
+        }
+    }
     Ok(Settings {
         shop_name,
         currency,
@@ -149,6 +273,7 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
         tax_rates,
         cash_rounding,
         till_code,
+        limits,
     })
 }
 
@@ -160,6 +285,7 @@ fn as_json(s: &Settings) -> serde_json::Value {
         "tax_rates": s.tax_rates.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
         "cash_rounding": s.cash_rounding.as_str(),
         "till_code": s.till_code,
+        "limits": LIMIT_KEYS.iter().map(|(k, _)| (k.to_string(), serde_json::json!(s.limits.get(k).to_string()))).collect::<serde_json::Map<_, _>>(),
     })
 }
 
@@ -183,7 +309,8 @@ pub fn save(tx: &Tx, approval: &Approval, input: &SettingsInput) -> Result<Setti
         ),
         ("cash_rounding", after.cash_rounding.as_str().to_string()),
     ];
-    for (key, value) in values {
+    let limits = LIMIT_KEYS.map(|(key, _)| (key, after.limits.get(key).to_string()));
+    for (key, value) in values.into_iter().chain(limits) {
         tx.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -222,6 +349,11 @@ impl SettingsInput {
                 .join("; "),
             cash_rounding: s.cash_rounding.as_str().to_string(),
             till_code: s.till_code.clone(),
+            discount_limit_percent: s.limits.discount_limit_percent.to_string(),
+            float_max: s.limits.float_max.to_string(),
+            cash_move_max: s.limits.cash_move_max.to_string(),
+            quantity_max: s.limits.quantity_max.to_string(),
+            unit_price_max: s.limits.unit_price_max.to_string(),
         }
     }
 }

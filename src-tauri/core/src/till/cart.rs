@@ -17,15 +17,6 @@ use crate::shop::settings::{self, Settings};
 use crate::stock;
 use crate::{Error, Result};
 
-/// Discounts above this percentage of what they apply to need an
-/// organizer's PIN, unless the shop sets `discount_limit_percent`.
-pub const DEFAULT_DISCOUNT_LIMIT_PERCENT: i64 = 20;
-
-/// The largest quantity of one line, and the largest price override: far
-/// above any pop-up sale, and far below where decimal arithmetic overflows.
-pub const MAX_QUANTITY: i64 = 100_000;
-pub const MAX_PRICE: i64 = 10_000_000;
-
 /// A discount as the till sends it: `{kind: "percent"|"amount", value: "10"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountInput {
@@ -157,22 +148,6 @@ fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<D
     }
 }
 
-fn discount_limit(conn: &Connection) -> Result<Decimal> {
-    let text: Option<String> = conn
-        .prepare_cached("SELECT value FROM setting WHERE key = 'discount_limit_percent'")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    match text {
-        None => Ok(Decimal::from(DEFAULT_DISCOUNT_LIMIT_PERCENT)),
-        // A limit the till cannot read must not silently change who needs a PIN.
-        Some(t) => Decimal::from_str(t.trim()).map_err(|_| {
-            Error::Integrity(format!(
-                "the setting discount_limit_percent holds '{t}', not a number"
-            ))
-        }),
-    }
-}
-
 fn resolve_line(
     conn: &Connection,
     settings: &Settings,
@@ -201,11 +176,13 @@ fn resolve_line(
             format!("line {n}: the quantity must be more than 0"),
         ));
     }
-    if quantity > Decimal::from(MAX_QUANTITY) {
+    let limits = &settings.limits;
+    if quantity > limits.quantity_max {
         return Err(Error::validation(
             "quantity",
             format!(
-                "line {n}: {quantity} is more than a till sells at once (at most {MAX_QUANTITY})"
+                "line {n}: {quantity} {} is more than the till sells on one line (at most {})",
+                product.unit, limits.quantity_max
             ),
         ));
     }
@@ -238,10 +215,13 @@ fn resolve_line(
                     format!("line {n}: a price cannot be negative"),
                 ));
             }
-            if p > Decimal::from(MAX_PRICE) {
+            if p > limits.unit_price_max {
                 return Err(Error::validation(
                     "price_override",
-                    format!("line {n}: {p} is more than a till charges (at most {MAX_PRICE})"),
+                    format!(
+                        "line {n}: the price override {p} is more than the largest unit price (at most {})",
+                        limits.unit_price_max
+                    ),
                 ));
             }
             if p.scale() > settings.currency.minor_units + 3 {
@@ -252,7 +232,18 @@ fn resolve_line(
             }
             (p, p != product.unit_price)
         }
-        _ => (product.unit_price, false),
+        _ => {
+            if product.unit_price > limits.unit_price_max {
+                return Err(Error::validation(
+                    "unit_price",
+                    format!(
+                        "line {n}: the price of {} ({}) is more than the largest unit price (at most {}): correct it in the catalog",
+                        product.name, product.unit_price, limits.unit_price_max
+                    ),
+                ));
+            }
+            (product.unit_price, false)
+        }
     };
     let discount = parse_discount("discount", &line.discount)
         .map_err(|e| Error::validation("discount", format!("line {n}: {}", e.bare_message())))?;
@@ -295,36 +286,74 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
         &to_price,
         sale_discount,
     )?;
-    // What needs an organizer: overrides, and discounts over the limit of
-    // what they apply to.
-    let limit = discount_limit(conn)?;
-    let mut reasons = Vec::new();
-    for (i, (l, p)) in lines.iter().zip(&priced.lines).enumerate() {
-        if l.overridden {
-            reasons.push(format!("line {}: price override", i + 1));
-        }
-        if p.line_discount > 0
-            && Decimal::from(p.line_discount) * Decimal::from(100) > limit * Decimal::from(p.amount)
-        {
-            reasons.push(format!("line {}: discount over {limit}%", i + 1));
-        }
-    }
-    let base: i64 = priced
-        .lines
-        .iter()
-        .map(|p| p.amount - p.line_discount)
-        .sum();
-    if priced.sale_discount > 0
-        && Decimal::from(priced.sale_discount) * Decimal::from(100) > limit * Decimal::from(base)
-    {
-        reasons.push(format!("sale discount over {limit}%"));
-    }
+    let reasons = approval_reasons(&settings, &lines, &priced)?;
     Ok(Priced {
         settings,
         lines,
         cart: priced,
         approval_reasons: reasons,
     })
+}
+
+/// What needs an organizer: a price override; a line or sale discount
+/// over the limit of what it applies to; and the line and sale discounts
+/// together (with a price override down) over the limit of the line's list
+/// price, so that splitting a discount in two, or lowering the price first,
+/// does not dodge the limit.
+fn approval_reasons(
+    settings: &Settings,
+    lines: &[Resolved],
+    priced: &PricedCart,
+) -> Result<Vec<String>> {
+    let limit = settings.limits.discount_limit_percent;
+    let hundred = Decimal::from(100);
+    let over = |discount: i64, of: i64| {
+        discount > 0 && Decimal::from(discount) * hundred > limit * Decimal::from(of)
+    };
+    let mut reasons = Vec::new();
+    let mut flagged = vec![false; lines.len()];
+    for (i, (l, p)) in lines.iter().zip(&priced.lines).enumerate() {
+        if l.overridden {
+            reasons.push(format!("line {}: price override", i + 1));
+        }
+        if over(p.line_discount, p.amount) {
+            reasons.push(format!("line {}: discount over {limit}%", i + 1));
+            flagged[i] = true;
+        }
+    }
+    let mut base = 0i64;
+    for p in &priced.lines {
+        base = base
+            .checked_add(p.amount - p.line_discount)
+            .ok_or_else(too_large)?;
+    }
+    let sale_over = over(priced.sale_discount, base);
+    if sale_over {
+        reasons.push(format!("sale discount over {limit}%"));
+    }
+    for (i, (l, p)) in lines.iter().zip(&priced.lines).enumerate() {
+        if flagged[i] || sale_over {
+            continue;
+        }
+        let list = l
+            .product
+            .unit_price
+            .checked_mul(l.quantity)
+            .and_then(|v| settings.currency.to_minor(settings.currency.round(v)).ok())
+            .ok_or_else(too_large)?;
+        let paid = p.amount - p.line_discount - p.sale_discount;
+        if over(list.saturating_sub(paid), list) {
+            reasons.push(format!(
+                "line {}: discounts together over {limit}% of the list price",
+                i + 1
+            ));
+        }
+    }
+    Ok(reasons)
+}
+
+fn too_large() -> Error {
+    Error::validation("quantity", "the sale is too large for a till")
 }
 
 fn event_stock_milli(conn: &Connection, product_id: &str, event_id: &str) -> Result<i64> {

@@ -107,8 +107,8 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
                 unit_price: c.format(l.unit_price),
                 overridden: l.overridden,
                 amount: f(pl.amount),
-                discount: f(pl.line_discount + pl.sale_discount),
-                has_discount: pl.line_discount + pl.sale_discount != 0,
+                discount: f(pl.line_discount.saturating_add(pl.sale_discount)),
+                has_discount: pl.line_discount != 0 || pl.sale_discount != 0,
                 gross: f(pl.gross),
                 tax_rate: pl.tax_rate.to_string(),
                 handover_later: l.handover_later,
@@ -118,7 +118,10 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
         .collect();
     Ok(Quote {
         lines,
-        items_total: f(p.cart.lines.iter().map(|l| l.amount).sum()),
+        items_total: f(pricing::checked_sum(
+            "quantity",
+            p.cart.lines.iter().map(|l| l.amount),
+        )?),
         subtotal: f(p.cart.subtotal),
         discount: f(p.cart.discount),
         has_discount: p.cart.discount != 0,

@@ -4,7 +4,9 @@
 //! report (`z_report`). The close is blind: the count is recorded as
 //! entered (`cash_count`), and only then are the expected cash and the
 //! variance shown; a reason for a variance comes after, as its own record,
-//! and a recount needs an organizer's approval.
+//! and a recount needs an organizer's approval. A float or a cash movement
+//! above the shop's limits needs an organizer's approval; a paid out or a
+//! drop of more than the drawer should hold is refused.
 //!
 //! Expected cash = float + cash taken − change given − cash refunded (voids
 //! of cash sales, in the session that voided them) + paid in − paid out − drops.
@@ -12,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::Tx;
@@ -195,9 +198,37 @@ pub fn open_till(conn: &Connection, device_id: &str) -> Result<OpenTill> {
     }
 }
 
-/// Open a session on the open event with a counted float.
+/// The float as counted, in minor units, with its pieces.
+fn opening_float(currency: &Currency, input: &OpenInput) -> Result<(i64, Option<String>)> {
+    Ok(match &input.denominations {
+        Some(pieces) if pieces.values().any(|c| !c.trim().is_empty()) => {
+            let (total, text) = count_pieces(currency, pieces)?;
+            (total, Some(text))
+        }
+        _ => (
+            currency.to_minor(currency.parse_non_negative("float", &input.float)?)?,
+            None,
+        ),
+    })
+}
+
+/// Whether this float is above the shop's limit (an organizer approves).
+pub fn float_needs_approval(conn: &Connection, input: &OpenInput) -> Result<bool> {
+    let settings = settings::load(conn)?;
+    let (float, _) = opening_float(&settings.currency, input)?;
+    Ok(float > settings.currency.to_minor(settings.limits.float_max)?)
+}
+
+/// Open a session on the open event with a counted float, within the
+/// shop's float limit.
 pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
-    let currency = settings::load(tx)?.currency;
+    open_approved(tx, None, input)
+}
+
+/// Open a session; a float above the limit needs `approval`.
+pub fn open_approved(tx: &Tx, approval: Option<&Approval>, input: &OpenInput) -> Result<Session> {
+    let settings = settings::load(tx)?;
+    let currency = settings.currency;
     let event = events::current(tx)?.ok_or_else(|| {
         Error::Conflict("no event is open: open today's event before the till".into())
     })?;
@@ -206,16 +237,14 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
             "a till session is already open on this till: close it first".into(),
         ));
     }
-    let (float, denominations) = match &input.denominations {
-        Some(pieces) if pieces.values().any(|c| !c.trim().is_empty()) => {
-            let (total, text) = count_pieces(&currency, pieces)?;
-            (total, Some(text))
-        }
-        _ => (
-            currency.to_minor(currency.parse_non_negative("float", &input.float)?)?,
-            None,
-        ),
-    };
+    let (float, denominations) = opening_float(&currency, input)?;
+    let float_max = settings.limits.float_max;
+    if float > currency.to_minor(float_max)? && approval.is_none() {
+        return Err(Error::Unauthorized(format!(
+            "an organizer's PIN is needed for a float over {}",
+            currency.format(float_max)
+        )));
+    }
     let id = new_id();
     tx.execute(
         "INSERT INTO till_session (id, device_id, event_id, practice, opened_by, opened_at, opened_offset_minutes, opening_float_minor, opening_denominations)
@@ -243,7 +272,10 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
         "till_session.opened",
         "till_session",
         &id,
-        serde_json::json!({"event_id": event.id, "opening_float_minor": float, "practice": input.practice}),
+        serde_json::json!({
+            "event_id": event.id, "opening_float_minor": float, "practice": input.practice,
+            "approved_by": approval.map(|a| a.organizer_id()),
+        }),
     )?;
     // A live till opened with its float is the work of the flow's open-till step.
     if !input.practice {
@@ -258,16 +290,124 @@ pub fn open(tx: &Tx, input: &OpenInput) -> Result<Session> {
     get(tx, &id)
 }
 
-/// Cash paid in, paid out or dropped (taken to the safe), with a reason.
-pub fn move_cash(tx: &Tx, kind: CashKind, amount: &str, reason: &str) -> Result<String> {
-    let currency = settings::load(tx)?.currency;
-    let session = require_open(tx, tx.device_id)?;
+/// `open` with the organizer's PIN checked first when the float is above
+/// the limit (the one approval path); no PIN is asked otherwise.
+pub fn open_with_pin(
+    store: &mut crate::Store,
+    actor: &crate::Actor,
+    input: &OpenInput,
+    request: &ApprovalRequest,
+) -> Result<Session> {
+    let approval = if float_needs_approval(store.conn(), input)? {
+        people::approve_if_given(store, request)?
+    } else {
+        None
+    };
+    store.write(actor, |tx| open_approved(tx, approval.as_ref(), input))
+}
+
+/// A cash movement checked against the drawer: the amount in minor units,
+/// and whether it is above the shop's limit (an organizer approves). A paid
+/// out or a drop of more than the drawer should hold is refused without
+/// saying what it should hold: the close is blind.
+fn checked_move(
+    conn: &Connection,
+    device_id: &str,
+    kind: CashKind,
+    amount: &str,
+) -> Result<(Session, i64, bool)> {
+    let settings = settings::load(conn)?;
+    let currency = &settings.currency;
+    let session = require_open(conn, device_id)?;
     let value = currency.parse_non_negative("amount", amount)?;
     let minor = currency.to_minor(value)?;
     if minor == 0 {
         return Err(Error::validation("amount", "enter an amount more than 0"));
     }
+    let ceiling = currency.to_minor(Decimal::from(settings::LIMIT_CEILING_AMOUNT))?;
+    if minor > ceiling {
+        return Err(Error::validation(
+            "amount",
+            format!(
+                "{} is more than a till moves at once",
+                currency.format(value)
+            ),
+        ));
+    }
+    if kind != CashKind::PaidIn && minor > cash_parts(conn, &session.id)?.expected() {
+        let what = if kind == CashKind::Drop {
+            "drop"
+        } else {
+            "paid out"
+        };
+        return Err(Error::validation(
+            "amount",
+            format!(
+                "this {what} is more than the drawer can hold: count what you take out, and enter no more than that"
+            ),
+        ));
+    }
+    let over = minor > currency.to_minor(settings.limits.cash_move_max)?;
+    Ok((session, minor, over))
+}
+
+/// Whether this cash movement is above the shop's limit. Its errors are the
+/// movement's own (an amount the drawer cannot give is refused outright).
+pub fn move_needs_approval(
+    conn: &Connection,
+    device_id: &str,
+    kind: CashKind,
+    amount: &str,
+) -> Result<bool> {
+    Ok(checked_move(conn, device_id, kind, amount)?.2)
+}
+
+/// Cash paid in, paid out or dropped (taken to the safe), with a reason,
+/// within the shop's limit.
+pub fn move_cash(tx: &Tx, kind: CashKind, amount: &str, reason: &str) -> Result<String> {
+    move_cash_approved(tx, None, kind, amount, reason)
+}
+
+/// `move_cash` with the organizer's PIN checked first when the amount is
+/// above the limit (the one approval path); no PIN is asked otherwise.
+pub fn move_cash_with_pin(
+    store: &mut crate::Store,
+    actor: &crate::Actor,
+    kind: CashKind,
+    amount: &str,
+    reason: &str,
+    request: &ApprovalRequest,
+) -> Result<String> {
+    // Check the reason before asking for the PIN, so a slip costs no PIN try.
+    clean("reason", reason, true, 200)?;
+    let approval = if move_needs_approval(store.conn(), store.device_id(), kind, amount)? {
+        people::approve_if_given(store, request)?
+    } else {
+        None
+    };
+    store.write(actor, |tx| {
+        move_cash_approved(tx, approval.as_ref(), kind, amount, reason)
+    })
+}
+
+/// Cash paid in, paid out or dropped; above the limit it needs `approval`.
+pub fn move_cash_approved(
+    tx: &Tx,
+    approval: Option<&Approval>,
+    kind: CashKind,
+    amount: &str,
+    reason: &str,
+) -> Result<String> {
+    let (session, minor, over) = checked_move(tx, tx.device_id, kind, amount)?;
     let reason = clean("reason", reason, true, 200)?;
+    if over && approval.is_none() {
+        let limits = settings::load(tx)?;
+        return Err(Error::Unauthorized(format!(
+            "an organizer's PIN is needed for a {} over {}",
+            kind.as_str().replace('_', " "),
+            limits.currency.format(limits.limits.cash_move_max)
+        )));
+    }
     let id = new_id();
     tx.execute(
         "INSERT INTO cash_movement (id, device_id, session_id, kind, amount_minor, reason, actor_id, at_utc, utc_offset_minutes)
@@ -278,7 +418,10 @@ pub fn move_cash(tx: &Tx, kind: CashKind, amount: &str, reason: &str) -> Result<
         &format!("cash.{}", kind.as_str()),
         "cash_movement",
         &id,
-        serde_json::json!({"session_id": session.id, "amount_minor": minor}),
+        serde_json::json!({
+            "session_id": session.id, "amount_minor": minor,
+            "approved_by": approval.map(|a| a.organizer_id()),
+        }),
     )?;
     Ok(id)
 }
