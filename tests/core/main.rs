@@ -14,6 +14,7 @@ mod export;
 mod figures;
 mod flow_work;
 mod journal;
+mod limits;
 mod money_props;
 mod orders;
 mod people;

@@ -140,3 +140,59 @@ fn a_card_only_payment_is_exact_and_never_rounded() {
     .unwrap();
     assert_eq!((s.rounding, s.total, s.change), (0, 1234, 0));
 }
+
+/// Any decimal, from tiny to the largest a `Decimal` holds.
+fn wild_decimal() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (0i64..1_000_000, 0u32..4).prop_map(|(n, s)| Decimal::new(n, s)),
+        (any::<i64>(), 0u32..6).prop_map(|(n, s)| Decimal::new(n.abs(), s)),
+        (any::<u32>(), any::<u32>(), any::<u32>(), 0u32..4)
+            .prop_map(|(lo, mid, hi, s)| Decimal::from_parts(lo, mid, hi, false, s)),
+        Just(Decimal::MAX),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn huge_quantities_and_prices_give_a_quote_or_a_validation_error_never_a_panic(
+        lines in proptest::collection::vec(
+            (wild_decimal(), wild_decimal(), rate(), prop_oneof![
+                Just(None),
+                wild_decimal().prop_map(|d| Some(Discount::Amount(d))),
+                (0i64..=100).prop_map(|p| Some(Discount::Percent(Decimal::from(p)))),
+            ]),
+            1..6,
+        ),
+        exclusive in any::<bool>(),
+        sale in prop_oneof![
+            Just(None),
+            wild_decimal().prop_map(|d| Some(Discount::Amount(d))),
+            (0i64..=100).prop_map(|p| Some(Discount::Percent(Decimal::from(p)))),
+        ],
+        step in step(),
+        tendered in prop_oneof![Just(None), any::<i64>().prop_map(|t| Some(t.abs()))],
+    ) {
+        let eur = Currency::from_code("EUR").unwrap();
+        let mode = if exclusive { TaxMode::Exclusive } else { TaxMode::Inclusive };
+        let lines: Vec<LineToPrice> = lines
+            .into_iter()
+            .map(|(unit_price, quantity, tax_rate, discount)| LineToPrice { unit_price, quantity, tax_rate, discount })
+            .collect();
+        match price_cart(&eur, mode, &lines, sale) {
+            Ok(cart) => {
+                // A valid quote adds up, with no wrapped number in it.
+                let values: i64 = cart.lines.iter().map(|l| l.value(mode)).sum();
+                prop_assert_eq!(values + if exclusive { cart.tax } else { 0 }, cart.total);
+                prop_assert!(cart.total >= 0);
+                match settle(&eur, step, cart.total, &[PaymentPart { method: Method::Cash, amount: 0, tendered }]) {
+                    Ok(s) => {
+                        let paid: i64 = s.parts.iter().map(|p| p.tendered - p.change).sum();
+                        prop_assert_eq!(paid, s.total);
+                    }
+                    Err(e) => prop_assert_eq!(e.code(), popup_till_core::ErrorCode::Validation, "{}", e),
+                }
+            }
+            Err(e) => prop_assert_eq!(e.code(), popup_till_core::ErrorCode::Validation, "{}", e),
+        }
+    }
+}

@@ -101,7 +101,10 @@ impl Currency {
     /// The amount must already be a whole number of minor units: rounding is
     /// a money rule that callers apply on purpose, never silently here.
     pub fn to_minor(&self, amount: Decimal) -> Result<i64> {
-        let scaled = amount * Decimal::from(10i64.pow(self.minor_units));
+        // Checked: an absurd amount is too large, never a panic.
+        let scaled = amount
+            .checked_mul(Decimal::from(10i64.pow(self.minor_units)))
+            .ok_or_else(|| Error::validation("amount", format!("{amount} is too large")))?;
         if scaled.fract() != Decimal::ZERO {
             return Err(Error::validation(
                 "amount",
@@ -275,7 +278,8 @@ impl CashStep {
             Some(step) => {
                 let units = (amount / step)
                     .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-                (units * step).normalize()
+                // Beyond what a step can round (far past any till), as it is.
+                units.checked_mul(step).unwrap_or(amount).normalize()
             }
         }
     }
