@@ -1,11 +1,16 @@
 // The Settings screen: shop name, currency, tax mode and rates, cash
-// rounding, till code (saving needs an organizer's PIN), and the journal
-// check.
+// rounding, till code, the till's limits (saving needs an organizer's PIN),
+// and the journal check.
 
 import { call } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { select } from '../select.js';
 import { localTime } from '../time.js';
+
+/** A limit's field, holding the value in force. */
+function limitInput(name, s) {
+  return h('input', { name, id: `settings-${name.replaceAll('_', '-')}`, value: String(s.limits[name]), inputmode: 'decimal', autocomplete: 'off' });
+}
 
 export async function render(root, ctx) {
   const s = ctx.status.settings;
@@ -20,6 +25,15 @@ export async function render(root, ctx) {
       field('Cash rounding', select({ name: 'cash_rounding', id: 'settings-rounding' },
         [['none', 'none'], ['0.05', 'to 0.05'], ['0.10', 'to 0.10'], ['0.50', 'to 0.50'], ['1', 'to 1']], s.cash_rounding))),
     field('Tax rates (%)', h('input', { name: 'tax_rates', id: 'settings-rates', value: s.tax_rates.join('; ') }), 'Separate with ; e.g. 0; 5.5; 20'),
+    h('h2', {}, 'Limits'),
+    h('p', { class: 'muted' }, 'Above the discount, float or cash movement limit an organizer approves with a PIN; above the quantity or unit price limit the till refuses.'),
+    h('div', { class: 'row' },
+      field('Discount limit (%)', limitInput('discount_limit_percent', s), 'Line and sale discounts together, of the list price'),
+      field(`Opening float (${s.currency.code})`, limitInput('float_max', s), 'Largest without an organizer')),
+    h('div', { class: 'row' },
+      field(`Paid in, paid out, drop (${s.currency.code})`, limitInput('cash_move_max', s), 'Largest each, without an organizer'),
+      field('Quantity of a line', limitInput('quantity_max', s), 'Pieces, kg or l')),
+    field(`Unit price (${s.currency.code})`, limitInput('unit_price_max', s), 'In the catalog and as a price override'),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'settings-save' }, 'Save settings')));
   form.addEventListener('submit', async (e) => {

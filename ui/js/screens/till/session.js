@@ -2,14 +2,32 @@
 // paid in / paid out / drops, the blind count at close and the Z report
 // (with the reason for a variance, asked after the count, and a recount
 // that an organizer approves).
+// A float or a cash movement above the shop's limits: the core answers
+// that an organizer approves, and only then is the PIN asked for.
 // The drawer can be counted by coins and notes: the faces are the shop
 // currency's, as the core lists them, and the core adds the count up.
 
-import { call } from '../../api.js';
+import { call, ErrorCode } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { localTime } from '../../time.js';
 import { METHOD_LABEL, printSection } from './receipts.js';
+
+/**
+ * Call `command` with `args`; when the core answers that an organizer's
+ * approval is needed, ask for the PIN (with the core's words) and call
+ * again with it. Null when the PIN was not given.
+ */
+async function withApproval(askPin, command, args) {
+  try {
+    return await call(command, args);
+  } catch (err) {
+    if (err.code !== ErrorCode.unauthorized) throw err;
+    const approval = await askPin(err.message);
+    if (!approval) return null;
+    return call(command, { ...args, approval });
+  }
+}
 
 /** A fold-out grid to count the drawer by coins and notes. */
 function denominationGrid(prefix, faces) {
@@ -147,9 +165,10 @@ export function renderClosed(root, overview, reopen, ctx) {
     e.preventDefault();
     clearFormError(form);
     try {
-      await call('open_till_session', {
+      const opened = await withApproval((why) => ctx.askPin(why), 'open_till_session', {
         input: { float: form.elements.float.value, denominations: countedPieces(form), practice: form.elements.practice.checked },
       });
+      if (!opened) return;
       toast('Till open');
       await reopen();
     } catch (err) { showFormError(form, err); }
@@ -173,7 +192,10 @@ export async function moveCash(till, kind, title) {
       field('Amount', h('input', { name: 'amount', id: 'cash-move-amount', inputmode: 'decimal', autocomplete: 'off' })),
       field('Reason', h('input', { name: 'reason', id: 'cash-move-reason', maxlength: '200', autocomplete: 'off' }))),
     submitLabel: 'Record',
-    submit: async (v) => { await call('move_till_cash', { kind, amount: v.amount, reason: v.reason }); return 'ok'; },
+    submit: async (v) => {
+      const moved = await withApproval((why) => till.ctx.askPin(why), 'move_till_cash', { kind, amount: v.amount, reason: v.reason });
+      return moved ? 'ok' : undefined;
+    },
   });
   till.focusScan();
 }
