@@ -117,25 +117,25 @@ fn the_demo_market_counted_its_visitors_so_the_report_shows_conversion() {
 fn a_demo_that_fails_midway_leaves_the_till_as_it_was() {
     let mut t = till();
     let device = t.store.device_id().to_string();
-    // A setting the till cannot read makes the past day's first sale fail,
-    // long after the shop, its team and its stock were written.
+    // A quantity limit below one piece makes the past day's first sale
+    // fail, long after the shop, its team and its stock were written.
     t.store
         .write(&popup_till_core::Actor::system("test"), |tx| {
             tx.execute(
-                "INSERT INTO setting (key, value) VALUES ('discount_limit_percent', 'lots')",
+                "INSERT INTO setting (key, value) VALUES ('quantity_max', '0.5')",
                 [],
             )?;
             tx.journal(
                 "settings.changed",
                 "settings",
-                "discount_limit_percent",
+                "quantity_max",
                 serde_json::json!({}),
             )
         })
         .unwrap();
     let journal = t.journal_len();
     let err = demo::load(&mut t.store).unwrap_err();
-    assert!(err.to_string().contains("discount_limit_percent"), "{err}");
+    assert!(err.to_string().contains("at most 0.5"), "{err}");
     assert_eq!(t.count("SELECT count(*) FROM product"), 0);
     assert_eq!(t.count("SELECT count(*) FROM person"), 0);
     assert_eq!(t.count("SELECT count(*) FROM event"), 0);

@@ -463,8 +463,9 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                 tax_mode: "inclusive".into(),
                 tax_rates: "0; 5.5; 10; 20".into(),
                 cash_rounding: "none".into(),
-                till_code: current.till_code,
-                ..SettingsInput::default()
+                till_code: current.till_code.clone(),
+                // The till's limits stay as they are.
+                ..SettingsInput::from_settings(&current)
             },
         )?;
         let team = [
