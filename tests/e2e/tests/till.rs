@@ -164,6 +164,45 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     );
 }
 
+/// A paid out of more than the drawer holds is refused without saying what
+/// it holds; a drop over the shop's limit asks for an organizer's PIN,
+/// because the core answers that it needs one.
+#[tokio::test]
+async fn cash_out_of_the_drawer_is_held_to_the_drawer_and_the_limits() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("250{ENTER}")).await;
+    app.click("#till-paid-out").await;
+    app.type_into("#cash-move-amount", "5000").await;
+    app.type_into("#cash-move-reason", &format!("a new tent{ENTER}"))
+        .await;
+    let page = app
+        .wait_for_text("#cash-move-dialog", "more than the drawer can hold")
+        .await;
+    assert!(!page.contains("250"), "the drawer's figure shows: {page}");
+    app.screenshot("till-paid-out-refused").await;
+    app.click("#cash-move-dialog-cancel").await;
+    app.wait_gone("#cash-move-dialog").await;
+
+    app.click("#till-drop").await;
+    app.type_into("#cash-move-amount", "200.01").await;
+    app.type_into("#cash-move-reason", &format!("notes to the safe{ENTER}"))
+        .await;
+    app.find("#pin-input").await;
+    app.enter_pin("246810").await;
+    app.wait_gone("#cash-move-dialog").await;
+
+    let data = app.close().await;
+    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The close is blind: nothing on the page tells the cashier what the
 /// drawer should hold before the count is recorded. The Z report then shows
 /// the expected cash and the variance, and asks why they differ.
