@@ -35,7 +35,13 @@ pub enum Command {
     /// Load the demo pop-up (a small shop, an event, a few people) into an empty till.
     Demo,
     /// Check that the audit journal holds; exit 1 naming the first bad entry.
+    /// With --anchor, also check that a head hash recorded earlier (a Z
+    /// report's, an export's) is still in the chain; exit 1 when it is not.
     Verify {
+        /// A journal head hash (64 hex characters), or the path of an
+        /// export's manifest.json (or its folder) to read it from.
+        #[arg(long, value_name = "HASH|FILE")]
+        anchor: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -115,6 +121,23 @@ fn create_new(file: &Path) -> Result<std::fs::File, Error> {
         .map_err(|e| Error::validation("file", format!("cannot create {}: {e}", file.display())))
 }
 
+/// The head hash `verify --anchor` looks for: the argument itself, or the
+/// one recorded in an export's manifest.json (given as the file or its folder).
+fn anchor_hash(anchor: &str) -> Result<String, Error> {
+    let path = Path::new(anchor);
+    let manifest = if path.is_dir() {
+        path.join("manifest.json")
+    } else if path.is_file() {
+        path.to_path_buf()
+    } else {
+        return journal::parse_hash(anchor);
+    };
+    let text = std::fs::read_to_string(&manifest).map_err(|e| {
+        Error::validation("anchor", format!("cannot read {}: {e}", manifest.display()))
+    })?;
+    export::manifest_head_hash(&text)
+}
+
 pub fn default_db_path() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
@@ -155,7 +178,40 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             );
             Ok(0)
         }
-        Command::Verify { json } => {
+        Command::Verify {
+            anchor: Some(anchor),
+            json,
+        } => {
+            let hash = anchor_hash(&anchor)?;
+            let report = journal::verify_anchor(store.conn(), &hash)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            }
+            if let Some(problem) = &report.verification.problem {
+                eprintln!(
+                    "popup-till: journal does not hold at entry {}: {}",
+                    problem.seq, problem.message
+                );
+            }
+            if !report.anchor.found {
+                eprintln!("popup-till: {}", report.anchor.message);
+            }
+            if !report.holds() {
+                return Ok(1);
+            }
+            if !json {
+                println!(
+                    "journal holds: {} entries, head hash {}",
+                    report.verification.entries, report.verification.head_hash
+                );
+                println!("{}", report.anchor.message);
+            }
+            Ok(0)
+        }
+        Command::Verify { anchor: None, json } => {
             let report = journal::verify(store.conn())?;
             if json {
                 println!(

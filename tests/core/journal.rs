@@ -227,3 +227,128 @@ fn the_journal_holds_no_personal_data() {
     );
     assert_eq!(leaked, 0);
 }
+
+/// A shop that sold one mug and closed its till: the Z carries the journal's
+/// head, and a few entries follow it (a later event).
+fn closed_day() -> (crate::till_support::Shop, journal::Head, String) {
+    use crate::till_support::{cart, cash, line, shop};
+    use popup_till_core::till::session::{self, CloseInput};
+    let mut s = shop();
+    s.open_session("50.00", false);
+    let sold = s
+        .sell(&cart(vec![line(&s.mug.clone(), "1")]), &[cash("20.00")])
+        .unwrap();
+    let actor = s.cashier();
+    let z =
+        s.t.store
+            .write(&actor, |tx| {
+                session::close(
+                    tx,
+                    &CloseInput {
+                        counted: "62.50".into(),
+                        denominations: None,
+                    },
+                )
+            })
+            .unwrap();
+    let head = z
+        .figures
+        .journal_head
+        .clone()
+        .expect("a new Z carries the journal head");
+    s.t.store
+        .write(&Actor::person("cashier-1"), |tx| {
+            events::create(tx, &fair(9))
+        })
+        .unwrap();
+    (s, head, sold.sale_id)
+}
+
+#[test]
+fn a_z_report_anchors_the_journal_head_and_an_intact_file_holds_it() {
+    let (s, head, sale_id) = closed_day();
+    let conn = s.t.store.conn();
+    // The head is the entry just before the close's own.
+    let entries = journal::recent(conn, 500).unwrap();
+    let close = entries
+        .iter()
+        .find(|e| e.action == "till_session.closed")
+        .unwrap();
+    assert_eq!(head.seq, close.seq - 1);
+    assert_eq!(close.prev_hash, head.hash);
+    // The stored Z reads back with it.
+    let z = popup_till_core::till::z_report::z_reports(conn).unwrap();
+    assert_eq!(z[0].figures.journal_head.as_ref(), Some(&head));
+    assert_eq!(z[0].figures.version, 3);
+
+    let checked = journal::verify_anchor(conn, &head.hash.to_uppercase()).unwrap();
+    assert!(checked.holds(), "{checked:?}");
+    assert_eq!(checked.anchor.seq, Some(head.seq));
+
+    // The receipt's check code starts the sale's own entry hash.
+    let receipt = popup_till_core::till::receipt::receipt(conn, &sale_id).unwrap();
+    let sale_entry = entries
+        .iter()
+        .find(|e| e.action == "sale.completed" && e.entity_id == sale_id)
+        .unwrap();
+    assert_eq!(receipt.check_code.as_deref(), Some(&sale_entry.hash[..8]));
+}
+
+#[test]
+fn a_deleted_tail_verifies_but_loses_the_anchor() {
+    let (s, head, _) = closed_day();
+    tamper(
+        &s.t,
+        &format!("DELETE FROM audit_log WHERE seq >= {};", head.seq),
+    );
+    let conn = rusqlite::Connection::open(s.t.path()).unwrap();
+    let chain = journal::verify(&conn).unwrap();
+    assert!(chain.holds(), "the chain alone cannot see a removed tail");
+    assert_eq!(chain.entries, head.seq - 1);
+    let checked = journal::verify_anchor(&conn, &head.hash).unwrap();
+    assert!(checked.verification.holds());
+    assert!(!checked.anchor.found);
+    assert!(!checked.holds());
+    assert!(
+        checked.anchor.message.contains(&head.hash),
+        "{}",
+        checked.anchor.message
+    );
+}
+
+#[test]
+fn a_rewritten_chain_verifies_but_loses_the_anchor() {
+    let (s, head, _) = closed_day();
+    tamper(
+        &s.t,
+        "UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 3;",
+    );
+    // Rehash every entry from the edited one, as an attacker would.
+    let conn = rusqlite::Connection::open(s.t.path()).unwrap();
+    let mut entries = journal::recent(&conn, 500).unwrap();
+    entries.reverse();
+    let mut prev = GENESIS_HASH.to_string();
+    for mut e in entries {
+        e.prev_hash = prev;
+        e.hash = e.compute_hash();
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            (e.seq, &e.prev_hash, &e.hash),
+        )
+        .unwrap();
+        prev = e.hash;
+    }
+    assert!(journal::verify(&conn).unwrap().holds());
+    let checked = journal::verify_anchor(&conn, &head.hash).unwrap();
+    assert!(!checked.anchor.found);
+    assert!(!checked.holds());
+}
+
+#[test]
+fn an_anchor_must_be_a_whole_hash() {
+    let t = till();
+    assert!(journal::verify_anchor(t.store.conn(), "abc").is_err());
+    assert!(journal::verify_anchor(t.store.conn(), GENESIS_HASH)
+        .unwrap()
+        .holds());
+}

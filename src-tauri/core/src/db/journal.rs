@@ -289,3 +289,120 @@ pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
     let rows = stmt.query_map([limit], read_entry)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The journal's last entry at one moment: its `seq` and `hash`. Recorded
+/// elsewhere (a Z report, an export's manifest), it anchors the chain: an
+/// entry removed after it, or a chain rewritten from before it, no longer
+/// holds that hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Head {
+    /// 0 when the journal is empty (then `hash` is `GENESIS_HASH`).
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The journal's head as it stands (inside a transaction: with what the
+/// transaction appended so far).
+pub fn head(conn: &Connection) -> Result<Head> {
+    let last: Option<(i64, String)> = conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (seq, hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+    Ok(Head { seq, hash })
+}
+
+/// The hash of the latest entry `action` wrote about `entity_id` (a sale's
+/// `sale.completed`), searched from the newest entry back.
+pub fn entry_hash(
+    conn: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT hash FROM audit_log WHERE action = ?1 AND entity = ?2 AND entity_id = ?3
+             ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row((action, entity, entity_id), |r| r.get(0))
+        .optional()?)
+}
+
+/// A head hash as written down: 64 hexadecimal characters, read in lower case.
+pub fn parse_hash(text: &str) -> Result<String> {
+    let hash = text.trim().to_ascii_lowercase();
+    if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(hash)
+    } else {
+        Err(crate::Error::validation(
+            "anchor",
+            "a journal head hash is 64 hexadecimal characters",
+        ))
+    }
+}
+
+/// Whether a recorded head hash is still in the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnchorCheck {
+    /// The hash that was expected to be in the chain.
+    pub hash: String,
+    /// The entry it is the hash of, among the entries that hold (0 for the
+    /// empty journal's `GENESIS_HASH`); `None` when it is not there.
+    pub seq: Option<i64>,
+    pub found: bool,
+    pub message: String,
+}
+
+/// `verify`, and where a recorded head hash is in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnchoredVerification {
+    #[serde(flatten)]
+    pub verification: Verification,
+    pub anchor: AnchorCheck,
+}
+
+impl AnchoredVerification {
+    /// The chain holds and the anchor is in it.
+    pub fn holds(&self) -> bool {
+        self.verification.holds() && self.anchor.found
+    }
+}
+
+/// Verify the chain and look for `anchor` (a head hash recorded earlier)
+/// among the entries that hold. A journal whose last entries were removed,
+/// or which was rewritten and rehashed, verifies on its own but no longer
+/// holds the anchor.
+pub fn verify_anchor(conn: &Connection, anchor: &str) -> Result<AnchoredVerification> {
+    let hash = parse_hash(anchor)?;
+    let verification = verify(conn)?;
+    let seq = if hash == GENESIS_HASH {
+        Some(0)
+    } else {
+        // Only entries before the first problem count as the chain.
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT seq FROM audit_log WHERE hash = ?1 ORDER BY seq LIMIT 1",
+                [&hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        found.filter(|seq| *seq <= verification.entries)
+    };
+    let message = match seq {
+        Some(seq) => format!("anchor {hash} is entry {seq} of the journal"),
+        None => format!(
+            "anchor {hash} is not in the journal: entries after it were removed or the journal was rewritten (the chain holds up to entry {}, head hash {})",
+            verification.entries, verification.head_hash
+        ),
+    };
+    Ok(AnchoredVerification {
+        anchor: AnchorCheck {
+            hash,
+            found: seq.is_some(),
+            seq,
+            message,
+        },
+        verification,
+    })
+}

@@ -85,7 +85,14 @@ pub struct Receipt {
     pub change: String,
     pub has_change: bool,
     pub voided: Option<String>,
+    /// The first 8 hexadecimal characters of the hash of the sale's own
+    /// journal entry (`sale.completed`): a short check code anyone can look
+    /// up in the journal (`docs/journal.md`).
+    pub check_code: Option<String>,
 }
+
+/// How many hexadecimal characters of the sale's journal hash a receipt shows.
+pub const CHECK_CODE_LEN: usize = 8;
 
 /// A completed sale as its receipt shows it.
 pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
@@ -230,6 +237,8 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
         rounding,
         total,
     ) = head;
+    let check_code = crate::db::journal::entry_hash(conn, "sale.completed", "sale", sale_id)?
+        .map(|hash| hash.chars().take(CHECK_CODE_LEN).collect());
     Ok(Receipt {
         sale_id: sale_id.to_string(),
         receipt_number: number,
@@ -254,6 +263,7 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
         change: f(change),
         has_change: change != 0,
         voided,
+        check_code,
     })
 }
 

@@ -10,10 +10,15 @@
 //! committed. What comes after the count — the reason for a variance, a
 //! recount approved by an organizer — is its own append-only record, shown
 //! with the Z (`CountRecord`) and never written into its frozen figures.
+//!
+//! Since format 3 the frozen figures carry the journal's head (`journal_head`)
+//! as it stood when the Z was written, inside the close's transaction, just
+//! before the close's own entry: an anchor `verify --anchor` can check.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::db::journal::{self, Head};
 use crate::db::store::Tx;
 use crate::money::Currency;
 use crate::reporting::figures::{
@@ -24,7 +29,7 @@ use crate::till::session::Session;
 use crate::{new_id, Error, Result};
 
 /// The format a Z report's figures are stored in now.
-pub const Z_FORMAT: u32 = 2;
+pub const Z_FORMAT: u32 = 3;
 
 /// The frozen figures of a closed session. Each figure is the reporting
 /// figure of the same name over the session (`docs/figures.md`).
@@ -51,6 +56,11 @@ pub struct ZFigures {
     pub variance_reason: String,
     pub opened_at: String,
     pub closed_at: String,
+    /// The journal's last entry when the Z was frozen (inside the close's
+    /// transaction, the entry just before the close's own). `None` for a Z
+    /// stored before format 3.
+    #[serde(default)]
+    pub journal_head: Option<Head>,
 }
 
 /// A Z report: its number and frozen figures, and what was recorded about
@@ -110,6 +120,7 @@ impl ZFigures {
         cash: CashFigures,
         receipts: (Option<String>, Option<String>),
         closed_at: &str,
+        journal_head: Head,
     ) -> ZFigures {
         ZFigures {
             version: Z_FORMAT,
@@ -133,6 +144,7 @@ impl ZFigures {
             variance_reason: String::new(),
             opened_at: session.opened_at.clone(),
             closed_at: closed_at.to_string(),
+            journal_head: Some(journal_head),
         }
     }
 }
@@ -151,6 +163,7 @@ pub(crate) fn write(tx: &Tx, session: &Session, currency: &Currency) -> Result<Z
         cash,
         receipts(tx, &session.id)?,
         &tx.now.utc,
+        journal::head(tx)?,
     );
     let number: i64 = tx.query_row(
         "SELECT coalesce(max(number), 0) + 1 FROM z_report WHERE device_id = ?1 AND practice = ?2",
@@ -314,7 +327,8 @@ pub fn read_figures(text: &str) -> std::result::Result<ZFigures, String> {
         None => serde_json::from_value::<FormatOne>(value)
             .map_err(|e| e.to_string())?
             .into_current(),
-        Some(v) if v == u64::from(Z_FORMAT) => {
+        // Format 2 is format 3 without the journal's head.
+        Some(v) if v == 2 || v == u64::from(Z_FORMAT) => {
             serde_json::from_value(value).map_err(|e| e.to_string())
         }
         Some(v) => Err(format!(
@@ -451,6 +465,7 @@ impl FormatOne {
             variance_reason: self.variance_reason,
             opened_at: self.opened_at,
             closed_at: self.closed_at,
+            journal_head: None,
         })
     }
 }

@@ -42,6 +42,7 @@ use crate::reporting::report;
 use crate::reporting::scope::{Filter, Scope};
 use crate::{new_id, shop::settings, Error, Result};
 pub use folder::suggested_folder;
+pub use package::manifest_head_hash;
 use tables::*;
 use writer::Writer;
 

@@ -99,3 +99,17 @@ pub(super) fn manifest(
         "files": files,
     })
 }
+
+/// The journal head hash a `manifest.json` recorded (`journal.head_hash`),
+/// to check later that the journal still holds it.
+pub fn manifest_head_hash(text: &str) -> crate::Result<String> {
+    let bad =
+        |why: &str| crate::Error::validation("anchor", format!("not an export manifest: {why}"));
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+    let hash = value
+        .get("journal")
+        .and_then(|j| j.get("head_hash"))
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| bad("it records no journal.head_hash"))?;
+    crate::db::journal::parse_hash(hash)
+}
