@@ -154,3 +154,85 @@ fn export_catalog_never_overwrites_a_file() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(std::fs::read_to_string(&csv).unwrap().contains("REF-OAT"));
 }
+
+#[test]
+fn verify_anchor_finds_a_head_hash_or_a_manifest_and_exits_1_after_a_deleted_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let out = popup_till(&db, &["verify", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let head = report["head_hash"].as_str().unwrap().to_string();
+    let entries = report["entries"].as_i64().unwrap();
+
+    let out = popup_till(&db, &["verify", "--anchor", &head]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("is entry {entries} ")),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = popup_till(&db, &["verify", "--anchor", &head, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["anchor"]["found"], true);
+    assert_eq!(report["anchor"]["seq"], entries);
+
+    let out = popup_till(&db, &["events", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo's past market has sales; the upcoming fair has none.
+    let event = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["status"] == "closed")
+        .expect("the demo's past market")["id"]
+        .as_str()
+        .unwrap();
+    let export_dir = dir.path().join("export");
+    let out = popup_till(
+        &db,
+        &[
+            "export",
+            "--event",
+            event,
+            "--out",
+            export_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = export_dir.join("manifest.json");
+    let out = popup_till(&db, &["verify", "--anchor", manifest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_log_is_append_only_delete;
+         DELETE FROM audit_log WHERE seq >= {};",
+        entries - 2
+    ))
+    .unwrap();
+    drop(conn);
+    let out = popup_till(&db, &["verify"]);
+    assert!(
+        out.status.success(),
+        "the chain alone holds: {}",
+        stderr(&out)
+    );
+    let out = popup_till(&db, &["verify", "--anchor", &head]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("not in the journal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains(&head), "{}", stderr(&out));
+    let out = popup_till(
+        &db,
+        &["verify", "--anchor", manifest.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["anchor"]["found"], false);
+}
