@@ -77,6 +77,17 @@ impl App {
             .expect("run popup-till")
     }
 
+    /// The journal of a database still verifies, checked by the command
+    /// line as an organizer would.
+    pub fn assert_journal_holds(db: &Path) {
+        let out = Self::cli(db, &["verify"]);
+        assert!(
+            out.status.success(),
+            "the journal does not verify: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Launch on a fresh, empty data folder.
     pub async fn launch() -> App {
         Self::launch_prepared(|_| {}).await

@@ -156,12 +156,7 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
     app.screenshot("till-closed").await;
 
     let data = app.close().await;
-    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    App::assert_journal_holds(&App::db_path_in(data.path()));
 }
 
 /// A paid out of more than the drawer holds is refused without saying what
@@ -195,12 +190,7 @@ async fn cash_out_of_the_drawer_is_held_to_the_drawer_and_the_limits() {
     app.wait_gone("#cash-move-dialog").await;
 
     let data = app.close().await;
-    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    App::assert_journal_holds(&App::db_path_in(data.path()));
 }
 
 /// The close is blind: nothing on the page tells the cashier what the
@@ -285,12 +275,7 @@ async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count()
     app.wait_for_text("#z-list", "Z 1").await;
 
     let data = app.close().await;
-    let out = App::cli(&App::db_path_in(data.path()), &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    App::assert_journal_holds(&App::db_path_in(data.path()));
 }
 
 #[tokio::test]
