@@ -1,8 +1,10 @@
 //! The till: the drawer from float to blind count and the Z report, and
 //! turning a cart into a completed sale. Each module owns one part:
 //!
-//! - `session`: opening with a counted float, cash in and out, the blind
-//!   count at close;
+//! - `session`: opening with a counted float, cash in and out, the
+//!   expected-cash formula;
+//! - `close`: the blind close — the count as entered, the reason after,
+//!   a recount with an organizer's approval (re-exported by `session`);
 //! - `z_report`: the numbered Z report that freezes a closed session's
 //!   figures;
 //! - `lookup`: finding what to sell (search, a scanned code, quick keys);
@@ -17,6 +19,7 @@
 //! - `overview`: everything the till screen shows around the cart.
 
 pub mod cart;
+mod close;
 pub mod lookup;
 pub mod overview;
 pub mod parked;
