@@ -164,11 +164,7 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
 /// because the core answers that it needs one.
 #[tokio::test]
 async fn cash_out_of_the_drawer_is_held_to_the_drawer_and_the_limits() {
-    let app = App::launch_prepared(prepare_shop).await;
-    app.choose_person("Carl").await;
-    app.find("#event-list").await;
-    app.click_settled("#nav-till").await;
-    app.type_into("#till-float", &format!("250{ENTER}")).await;
+    let app = till_opened_by_carl("250").await;
     app.click("#till-paid-out").await;
     app.type_into("#cash-move-amount", "5000").await;
     app.type_into("#cash-move-reason", &format!("a new tent{ENTER}"))
@@ -198,11 +194,7 @@ async fn cash_out_of_the_drawer_is_held_to_the_drawer_and_the_limits() {
 /// the expected cash and the variance, and asks why they differ.
 #[tokio::test]
 async fn the_close_is_blind_and_the_z_report_asks_for_a_reason_after_the_count() {
-    let app = App::launch_prepared(prepare_shop).await;
-    app.choose_person("Carl").await;
-    app.find("#event-list").await;
-    app.click_settled("#nav-till").await;
-    app.type_into("#till-float", &format!("200{ENTER}")).await;
+    let app = till_opened_by_carl("200").await;
     // One mug paid exact in cash: the drawer should hold 212.50.
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
@@ -343,11 +335,7 @@ async fn wait_for_value(app: &App, css: &str, expected: &str) {
 
 #[tokio::test]
 async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
-    let app = App::launch_prepared(prepare_shop).await;
-    app.choose_person("Carl").await;
-    app.find("#event-list").await;
-    app.click_settled("#nav-till").await;
-    app.type_into("#till-float", &format!("0{ENTER}")).await;
+    let app = till_opened_by_carl("0").await;
 
     // A weight with too many decimals is refused and the cart stays empty.
     let scan = app.find("#till-scan").await;
@@ -414,11 +402,7 @@ async fn a_weighed_refill_a_discount_approved_by_pin_and_a_parked_cart() {
 
 #[tokio::test]
 async fn a_sale_is_charged_once_however_fast_it_is_paid() {
-    let app = App::launch_prepared(prepare_shop).await;
-    app.choose_person("Carl").await;
-    app.find("#event-list").await;
-    app.click_settled("#nav-till").await;
-    app.type_into("#till-float", &format!("0{ENTER}")).await;
+    let app = till_opened_by_carl("0").await;
 
     // F2 twice in the same instant, before the first answer: one sale.
     let scan = app.find("#till-scan").await;
@@ -507,4 +491,16 @@ async fn a_sale_is_charged_once_however_fast_it_is_paid() {
     assert!(popup_till_core::db::journal::verify(store.conn())
         .unwrap()
         .holds());
+}
+
+/// The prepared shop with Carl at the till and the till opened with
+/// `float` counted (typed, then Enter).
+async fn till_opened_by_carl(float: &str) -> App {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("{float}{ENTER}"))
+        .await;
+    app
 }
