@@ -4,19 +4,28 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::Instant;
 
+use popup_till_core::shop::at_till::{self, AtTill};
+use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::status;
-use popup_till_core::{Actor, Error, Store};
+use popup_till_core::{Actor, Error, ErrorCode, Store};
 
 use crate::commands::{self, ApiError};
+
+/// Who is at the till and when the till was last used.
+struct Holder {
+    who: Option<AtTill>,
+    last_used: Instant,
+}
 
 pub struct AppState {
     store: Mutex<Option<Store>>,
     /// Why the store could not be opened, if it could not.
     pub open_error: Option<ApiError>,
     pub db_path: PathBuf,
-    /// The person at the till (a person id), chosen on start.
-    pub person: Mutex<Option<String>>,
+    /// The person who took the till with their PIN, if anyone.
+    holder: Mutex<Holder>,
 }
 
 impl AppState {
@@ -37,12 +46,17 @@ impl AppState {
             store: Mutex::new(store),
             open_error,
             db_path,
-            person: Mutex::new(None),
+            holder: Mutex::new(Holder {
+                who: None,
+                last_used: Instant::now(),
+            }),
         }
     }
 
-    /// Run `work` with the store (reads, or writes that name their own actor).
-    pub fn with_store<T>(
+    /// Run `work` with the store without asking who is at the till: only
+    /// for what the window needs before anyone is (its status, taking the
+    /// till, first setup, the demo).
+    pub fn with_store_open<T>(
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, Error>,
     ) -> Result<T, ApiError> {
@@ -53,23 +67,70 @@ impl AppState {
         }
     }
 
-    fn person_at_till(&self) -> Result<Option<String>, ApiError> {
-        Ok(self
-            .person
-            .lock()
-            .map_err(|_| ApiError::internal())?
-            .clone())
+    /// Run `work` with the store for the person at the till: refused when
+    /// nobody is, when the till locked itself, or when that person has been
+    /// deactivated (checked on every command).
+    pub fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, Error>,
+    ) -> Result<T, ApiError> {
+        self.actor()?;
+        self.with_store_open(work)
     }
 
-    /// The actor for changes made at the till now.
+    /// The actor for changes made at the till now (see `at_till::check`).
+    /// A refusal lets go of the till, so the window shows the picker.
     pub fn actor(&self) -> Result<Actor, ApiError> {
-        Ok(status::actor_at_till(self.person_at_till()?.as_deref())?)
+        let mut holder = self.holder.lock().map_err(|_| ApiError::internal())?;
+        let idle_for = holder.last_used.elapsed();
+        let checked = self
+            .with_store_open(|store| at_till::check(store.conn(), holder.who.as_ref(), idle_for));
+        match checked {
+            Ok(actor) => {
+                holder.last_used = Instant::now();
+                Ok(actor)
+            }
+            Err(err) => {
+                if err.code == ErrorCode::NoOneAtTill.as_str() {
+                    holder.who = None;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Who is at the till, when someone is and the till has not locked
+    /// itself meanwhile.
+    pub fn at_till(&self) -> Result<Option<AtTill>, ApiError> {
+        match self.actor() {
+            Ok(_) => Ok(self
+                .holder
+                .lock()
+                .map_err(|_| ApiError::internal())?
+                .who
+                .clone()),
+            Err(err) if err.code == ErrorCode::NoOneAtTill.as_str() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Hand the till to a person who gave their PIN (or let go of it).
+    pub fn hand_till(&self, who: Option<AtTill>) -> Result<(), ApiError> {
+        let mut holder = self.holder.lock().map_err(|_| ApiError::internal())?;
+        holder.who = who;
+        holder.last_used = Instant::now();
+        Ok(())
+    }
+
+    /// An approval request as made by the person at the till.
+    pub fn approval(&self, request: ApprovalRequest) -> Result<ApprovalRequest, ApiError> {
+        Ok(request.from_till(self.at_till()?))
     }
 
     /// The actor for setup steps (see `status::setup_actor`).
     pub fn actor_or_setup(&self) -> Result<Actor, ApiError> {
-        let person = self.person_at_till()?;
-        self.with_store(|store| status::setup_actor(store.conn(), person.as_deref()))
+        let at = self.at_till()?;
+        self.with_store_open(|store| status::setup_actor(store.conn(), at.as_ref()))
     }
 
     /// One write made by the person at the till.
@@ -78,7 +139,7 @@ impl AppState {
         work: impl FnOnce(&popup_till_core::db::store::Tx) -> Result<T, Error>,
     ) -> Result<T, ApiError> {
         let actor = self.actor()?;
-        self.with_store(|store| store.write(&actor, work))
+        self.with_store_open(|store| store.write(&actor, work))
     }
 }
 

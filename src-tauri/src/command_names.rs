@@ -4,6 +4,7 @@
 pub const COMMANDS: &[&str] = &[
     "app_status",
     "choose_person",
+    "lock_till",
     "set_up_shop",
     "list_events",
     "create_event",
@@ -13,6 +14,8 @@ pub const COMMANDS: &[&str] = &[
     "list_people",
     "add_person",
     "set_person_active",
+    "change_own_pin",
+    "reset_pin",
     "save_settings",
     "load_demo",
     "verify_journal",

@@ -87,7 +87,7 @@ fn the_limits_have_defaults_and_are_saved_like_the_other_settings() {
     let actor = s.cashier();
     let err = settings::save_with_pin(&mut s.t.store, &actor, &ApprovalRequest::none(), &input)
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod support;
 mod till_support;
 
+mod at_till;
 mod catalog_import;
 mod checkout;
 mod demo;

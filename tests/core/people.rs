@@ -1,6 +1,7 @@
 //! People and organizer PINs: Argon2id hashes, refusals, and the lockout
 //! that grows after wrong PINs and survives a restart.
 
+use popup_till_core::shop::at_till;
 use popup_till_core::shop::people::{
     self, Approval, ApprovalRequest, PersonInput, Role, FIRST_LOCKOUT_SECS,
 };
@@ -26,6 +27,7 @@ fn add(
         &ApprovalRequest {
             organizer_id: organizer.map(|p| p.id),
             pin: Some("111111".into()),
+            ..ApprovalRequest::none()
         },
         &PersonInput {
             name: name.into(),
@@ -80,10 +82,10 @@ fn once_an_organizer_exists_adding_people_needs_their_pin() {
         },
     )
     .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
-    let jonas = add(&mut t, "Jonas", "cashier", None).unwrap();
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
+    let jonas = add(&mut t, "Jonas", "cashier", Some("1357")).unwrap();
     assert_eq!(jonas.role, Role::Cashier);
-    let err = add(&mut t, "jonas", "cashier", None).unwrap_err();
+    let err = add(&mut t, "jonas", "cashier", Some("1357")).unwrap_err();
     assert_eq!(err.field(), Some("name"));
 }
 
@@ -107,7 +109,7 @@ fn the_right_pin_approves_and_a_wrong_or_missing_one_yields_no_approval() {
         ApprovalRequest::new("", "111111"),
     ] {
         let err = people::approve(&mut t.store, &missing).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::Unauthorized);
+        assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     }
     // Only a checked PIN counts as a try.
     assert_eq!(t.count("SELECT count(*) FROM pin_attempt"), 2);
@@ -146,7 +148,7 @@ fn a_privileged_change_runs_only_with_the_approval_a_pin_yields() {
         &input,
     )
     .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
 }
 
 #[test]
@@ -158,10 +160,11 @@ fn an_empty_team_is_set_up_without_a_pin_and_by_the_setup_itself() {
     assert_eq!(actor.id, "system:setup");
     let maya = add(&mut t, "Maya", "organizer", Some("111111")).unwrap();
     let err = people::approve_setup(&mut t.store, &ApprovalRequest::none()).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     let err = status::setup_actor(t.store.conn(), None).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
-    let actor = status::setup_actor(t.store.conn(), Some(&maya.id)).unwrap();
+    assert_eq!(err.code(), ErrorCode::NoOneAtTill);
+    let (at, _) = at_till::take_till(&mut t.store, &maya.id, "111111").unwrap();
+    let actor = status::setup_actor(t.store.conn(), Some(&at)).unwrap();
     assert_eq!(actor.id, maya.id);
 }
 

@@ -500,7 +500,7 @@ fn a_recount_needs_an_organizer_and_keeps_both_counts_while_the_z_stays_as_issue
     let organizer = s.organizer.clone();
     let journal = s.t.journal_len();
     let err = recount(&mut s, &session.id, "100", &ApprovalRequest::none()).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     let err = recount(
         &mut s,
         &session.id,

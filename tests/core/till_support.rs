@@ -17,6 +17,8 @@ use rust_decimal::Decimal;
 use crate::support::{till, TestTill};
 
 pub const PIN: &str = "246810";
+/// The test cashier's own PIN.
+pub const CASHIER_PIN: &str = "4321";
 
 pub struct Shop {
     pub t: TestTill,
@@ -145,7 +147,7 @@ pub fn card(amount: &str) -> PaymentInput {
 /// A shop with the given tax mode and cash rounding step.
 pub fn shop_with(tax_mode: &str, cash_rounding: &str) -> Shop {
     let mut t = till();
-    let organizer = status::set_up_shop(
+    let (_, organizer) = status::set_up_shop(
         &mut t.store,
         &ShopSetup {
             shop_name: "Test stall".into(),
@@ -162,7 +164,7 @@ pub fn shop_with(tax_mode: &str, cash_rounding: &str) -> Shop {
         &PersonInput {
             name: "Carl".into(),
             role: "cashier".into(),
-            pin: None,
+            pin: Some(CASHIER_PIN.into()),
         },
     )
     .unwrap();

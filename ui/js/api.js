@@ -7,6 +7,8 @@ export const ErrorCode = Object.freeze({
   notFound: 'not_found',
   conflict: 'conflict',
   unauthorized: 'unauthorized',
+  approvalNeeded: 'approval_needed',
+  noOneAtTill: 'no_one_at_till',
   locked: 'locked',
   storage: 'storage',
   integrity: 'integrity',

@@ -17,8 +17,13 @@ pub enum ErrorCode {
     NotFound,
     /// The request clashes with the current state (e.g. two open events).
     Conflict,
-    /// A PIN was wrong or the organizer is locked out.
+    /// A PIN was wrong, or the person may not do this.
     Unauthorized,
+    /// This needs an organizer's approval: ask for a PIN and send it again.
+    ApprovalNeeded,
+    /// Nobody is at the till (never chosen, locked, or no longer active):
+    /// show the person picker.
+    NoOneAtTill,
     /// Too many wrong PINs; try again later.
     Locked,
     /// The database file cannot be used (not SQLite, read-only, too new).
@@ -34,6 +39,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::ApprovalNeeded => "approval_needed",
+            ErrorCode::NoOneAtTill => "no_one_at_till",
             ErrorCode::Locked => "locked",
             ErrorCode::Storage => "storage",
             ErrorCode::Integrity => "integrity",
@@ -53,6 +60,10 @@ pub enum Error {
     Conflict(String),
     #[error("{0}")]
     Unauthorized(String),
+    #[error("{0}")]
+    ApprovalNeeded(String),
+    #[error("{0}")]
+    NoOneAtTill(String),
     #[error("{0}")]
     Locked(String),
     #[error("{0}")]
@@ -86,6 +97,8 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::Unauthorized(_) => ErrorCode::Unauthorized,
+            Error::ApprovalNeeded(_) => ErrorCode::ApprovalNeeded,
+            Error::NoOneAtTill(_) => ErrorCode::NoOneAtTill,
             Error::Locked(_) => ErrorCode::Locked,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Integrity(_) => ErrorCode::Integrity,

@@ -8,6 +8,7 @@
 use popup_till_core::catalog::{self, Product};
 use popup_till_core::db::journal::{self, Entry, Verification};
 use popup_till_core::demo::{self, DemoSummary};
+use popup_till_core::shop::at_till;
 use popup_till_core::shop::events::{self, Event, EventInput};
 use popup_till_core::shop::people::{self, ApprovalRequest, Person, PersonInput};
 use popup_till_core::shop::settings::{self, Settings, SettingsInput};
@@ -70,13 +71,9 @@ pub struct AppStatus {
 
 #[tauri::command(async)]
 pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
-    let person_id = state
-        .person
-        .lock()
-        .map_err(|_| ApiError::internal())?
-        .clone();
+    let person_id = state.at_till()?.map(|at| at.person_id().to_string());
     let db_path = state.db_path.display().to_string();
-    match state.with_store(|store| status::till_status(store.conn())) {
+    match state.with_store_open(|store| status::till_status(store.conn())) {
         Ok(till) => Ok(AppStatus {
             till: Some(till),
             store_error: None,
@@ -92,17 +89,25 @@ pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
     }
 }
 
+/// Take the till: the person's own PIN.
 #[tauri::command(async)]
-pub fn choose_person(state: State<'_, AppState>, person_id: String) -> Reply<Person> {
-    let person = state.with_store(|store| status::person_for_till(store.conn(), &person_id))?;
-    *state.person.lock().map_err(|_| ApiError::internal())? = Some(person.id.clone());
+pub fn choose_person(state: State<'_, AppState>, person_id: String, pin: String) -> Reply<Person> {
+    let (at, person) =
+        state.with_store_open(|store| at_till::take_till(store, &person_id, &pin))?;
+    state.hand_till(Some(at))?;
     Ok(person)
+}
+
+/// Lock the till: nobody is at it until someone gives their PIN.
+#[tauri::command(async)]
+pub fn lock_till(state: State<'_, AppState>) -> Reply<()> {
+    state.hand_till(None)
 }
 
 #[tauri::command(async)]
 pub fn set_up_shop(state: State<'_, AppState>, input: ShopSetup) -> Reply<Person> {
-    let person = state.with_store(|store| status::set_up_shop(store, &input))?;
-    *state.person.lock().map_err(|_| ApiError::internal())? = Some(person.id.clone());
+    let (at, person) = state.with_store_open(|store| status::set_up_shop(store, &input))?;
+    state.hand_till(Some(at))?;
     Ok(person)
 }
 
@@ -143,7 +148,8 @@ pub fn add_person(
     approval: ApprovalRequest,
 ) -> Reply<Person> {
     let actor = state.actor_or_setup()?;
-    state.with_store(|store| people::add_with_pin(store, &actor, &approval, &input))
+    let approval = state.approval(approval)?;
+    state.with_store_open(|store| people::add_with_pin(store, &actor, &approval, &input))
 }
 
 #[tauri::command(async)]
@@ -154,9 +160,30 @@ pub fn set_person_active(
     approval: ApprovalRequest,
 ) -> Reply<Person> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| {
         people::set_active_with_pin(store, &actor, &approval, &person_id, active)
     })
+}
+
+/// Change your own PIN (the old one first).
+#[tauri::command(async)]
+pub fn change_own_pin(state: State<'_, AppState>, old_pin: String, new_pin: String) -> Reply<()> {
+    let actor = state.actor()?;
+    state.with_store(|store| people::change_own_pin(store, &actor.id, &old_pin, &new_pin))
+}
+
+/// An organizer sets a new PIN for someone on the team.
+#[tauri::command(async)]
+pub fn reset_pin(
+    state: State<'_, AppState>,
+    person_id: String,
+    pin: String,
+    approval: ApprovalRequest,
+) -> Reply<()> {
+    let actor = state.actor()?;
+    let approval = state.approval(approval)?;
+    state.with_store(|store| people::reset_pin_with_pin(store, &actor, &approval, &person_id, &pin))
 }
 
 #[tauri::command(async)]
@@ -166,12 +193,13 @@ pub fn save_settings(
     approval: ApprovalRequest,
 ) -> Reply<Settings> {
     let actor = state.actor_or_setup()?;
-    state.with_store(|store| settings::save_with_pin(store, &actor, &approval, &input))
+    let approval = state.approval(approval)?;
+    state.with_store_open(|store| settings::save_with_pin(store, &actor, &approval, &input))
 }
 
 #[tauri::command(async)]
 pub fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
-    state.with_store(demo::load)
+    state.with_store_open(demo::load)
 }
 
 #[tauri::command(async)]
@@ -193,6 +221,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
     tauri::generate_handler![
         app_status,
         choose_person,
+        lock_till,
         set_up_shop,
         list_events,
         create_event,
@@ -202,6 +231,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         list_people,
         add_person,
         set_person_active,
+        change_own_pin,
+        reset_pin,
         save_settings,
         load_demo,
         verify_journal,

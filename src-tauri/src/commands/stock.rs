@@ -123,6 +123,7 @@ pub fn adjust_stock(
     approval: ApprovalRequest,
 ) -> Reply<StockDocument> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| flows::adjust_with_pin(store, &actor, &approval, &input))
 }
 

@@ -88,6 +88,7 @@ pub fn sign_task(
     approval: ApprovalRequest,
 ) -> Reply<Step> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| tasks::sign_with_pin(store, &actor, &task_id, &input, &approval))
 }
 
@@ -99,6 +100,7 @@ pub fn skip_task(
     approval: ApprovalRequest,
 ) -> Reply<Step> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| tasks::skip_with_pin(store, &actor, &task_id, &reason, &approval))
 }
 
@@ -137,6 +139,7 @@ pub fn save_order_retention(
     approval: ApprovalRequest,
 ) -> Reply<i64> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| orders::set_retention_with_pin(store, &actor, &approval, &days))
 }
 

@@ -33,7 +33,7 @@ pub fn open_till_session(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Session> {
     let actor = state.actor()?;
-    let approval = approval.unwrap_or_else(ApprovalRequest::none);
+    let approval = state.approval(approval.unwrap_or_else(ApprovalRequest::none))?;
     state.with_store(|store| session::open_with_pin(store, &actor, &input, &approval))
 }
 
@@ -47,7 +47,7 @@ pub fn move_till_cash(
     approval: Option<ApprovalRequest>,
 ) -> Reply<String> {
     let actor = state.actor()?;
-    let approval = approval.unwrap_or_else(ApprovalRequest::none);
+    let approval = state.approval(approval.unwrap_or_else(ApprovalRequest::none))?;
     state.with_store(|store| {
         session::move_cash_with_pin(store, &actor, kind, &amount, &reason, &approval)
     })
@@ -78,6 +78,7 @@ pub fn recount_till_session(
     approval: ApprovalRequest,
 ) -> Reply<ZReport> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| {
         session::recount_with_pin(store, &actor, &session_id, &input, &approval)
     })
@@ -125,6 +126,7 @@ pub fn complete_sale(
     approval: ApprovalRequest,
 ) -> Reply<Completed> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))
 }
 
@@ -136,6 +138,7 @@ pub fn void_sale(
     approval: ApprovalRequest,
 ) -> Reply<String> {
     let actor = state.actor()?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| void::void_with_pin(store, &actor, &sale_id, &reason, &approval))
 }
 

@@ -93,15 +93,16 @@ fn a_void_always_needs_an_organizers_pin_and_is_checked_before_asking() {
         let request = ApprovalRequest {
             organizer_id: who.map(str::to_string),
             pin: pin.map(str::to_string),
+            ..ApprovalRequest::none()
         };
         void::void_with_pin(&mut s.t.store, &actor, &id, reason, &request)
     };
     // Without a PIN the answer is "a PIN is needed", so the till asks for it.
     let err = try_void(&mut s, "wrong item", None, None).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     assert!(err.to_string().contains("PIN"), "{err}");
     let err = try_void(&mut s, "wrong item", Some(&organizer), Some(" ")).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     // A missing reason is said before any PIN is asked for.
     let err = try_void(&mut s, " ", None, None).unwrap_err();
     assert_eq!(err.field(), Some("reason"));

@@ -318,8 +318,10 @@ pub mod fixtures {
     use popup_till_core::shop::status::{self, ShopSetup};
     use popup_till_core::{Actor, Store};
 
-    /// The organizer PIN of every fixture shop.
+    /// The organizer PIN of every fixture shop (and of the demo's Maya).
     pub const PIN: &str = "246810";
+    /// The cashier PIN of every fixture shop (and of the demo's cashiers).
+    pub const CASHIER_PIN: &str = "1357";
 
     /// A product: sku, barcode, name, unit price, tax rate, unit.
     pub type Item<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str);
@@ -328,7 +330,7 @@ pub mod fixtures {
     /// "Harbour Market".
     pub fn harbour_shop(db: &Path, organizer: &str, cashier: &str, items: &[Item]) {
         let mut store = Store::open(db).unwrap();
-        let organizer = status::set_up_shop(
+        let (_, organizer) = status::set_up_shop(
             &mut store,
             &ShopSetup {
                 shop_name: "Harbour Stall".into(),
@@ -345,7 +347,7 @@ pub mod fixtures {
             &PersonInput {
                 name: cashier.into(),
                 role: "cashier".into(),
-                pin: None,
+                pin: Some(CASHIER_PIN.into()),
             },
         )
         .unwrap();

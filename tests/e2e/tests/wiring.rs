@@ -19,7 +19,7 @@ const F7: &str = "\u{E037}";
 
 fn prepare(db: &Path) {
     let mut store = Store::open(db).unwrap();
-    let organizer = status::set_up_shop(
+    let (_, organizer) = status::set_up_shop(
         &mut store,
         &ShopSetup {
             shop_name: "Quay Stall".into(),

@@ -13,7 +13,7 @@ export function renderWelcome(root, ctx) {
         demoButton.disabled = true;
         try {
           const demo = await call('load_demo');
-          resolve(`The demo pop-up is loaded: ${demo.products} products and a Winter Craft Fair. The organizer Maya's PIN is ${demo.organizer_pin}.`);
+          resolve(`The demo pop-up is loaded: ${demo.products} products and a Winter Craft Fair. The organizer Maya's PIN is ${demo.organizer_pin}; the cashiers' PIN is ${demo.cashier_pin}.`);
         } catch (err) {
           demoButton.disabled = false;
           errorBox.textContent = err.message;

@@ -21,6 +21,8 @@ use crate::{Error, Result};
 
 /// The demo organizer's PIN, shown on the welcome screen.
 pub const DEMO_ORGANIZER_PIN: &str = "246810";
+/// The demo cashiers' PIN (each has the same one), shown on the welcome screen.
+pub const DEMO_CASHIER_PIN: &str = "1357";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -28,6 +30,7 @@ pub struct DemoSummary {
     pub people: usize,
     pub event_id: String,
     pub organizer_pin: &'static str,
+    pub cashier_pin: &'static str,
 }
 
 /// (sku, name, price, tax, unit, kind, category)
@@ -396,7 +399,7 @@ fn demo_barcode(index: usize) -> String {
 }
 
 /// Load the demo pop-up into an empty till, all or nothing. Refused once
-/// the till holds events or products of its own.
+/// the till holds anything of its own: events, products or people.
 ///
 /// The demo is many transactions (a past day of sales, each at its own
 /// time), so it is built on a staging copy of this till and copied back in
@@ -433,13 +436,14 @@ fn remove_staging(staging: &std::path::Path) {
 
 fn refuse_unless_empty(store: &Store) -> Result<()> {
     let used: i64 = store.conn().query_row(
-        "SELECT (SELECT count(*) FROM event) + (SELECT count(*) FROM product)",
+        "SELECT (SELECT count(*) FROM event) + (SELECT count(*) FROM product)
+              + (SELECT count(*) FROM person)",
         [],
         |r| r.get(0),
     )?;
     if used > 0 {
         return Err(Error::Conflict(
-            "this till already has events or products; the demo pop-up only loads into an empty till".into(),
+            "this till already has events, products or people; the demo pop-up only loads into an empty till".into(),
         ));
     }
     Ok(())
@@ -469,10 +473,10 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
             },
         )?;
         let team = [
-            ("Maya Okafor", "organizer", Some(DEMO_ORGANIZER_PIN)),
-            ("Jonas Berg", "cashier", None),
-            ("Aïcha Diallo", "cashier", None),
-            ("Tom Whitfield", "cashier", None),
+            ("Maya Okafor", "organizer", DEMO_ORGANIZER_PIN),
+            ("Jonas Berg", "cashier", DEMO_CASHIER_PIN),
+            ("Aïcha Diallo", "cashier", DEMO_CASHIER_PIN),
+            ("Tom Whitfield", "cashier", DEMO_CASHIER_PIN),
         ];
         for (name, role, pin) in team {
             people::add(
@@ -481,7 +485,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                 &PersonInput {
                     name: name.into(),
                     role: role.into(),
-                    pin: pin.map(str::to_string),
+                    pin: Some(pin.to_string()),
                 },
             )?;
         }
@@ -536,6 +540,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
             people: team.len(),
             event_id: event.id,
             organizer_pin: DEMO_ORGANIZER_PIN,
+            cashier_pin: DEMO_CASHIER_PIN,
         })
     })?;
     // Last week's finished market with its day of sales (see demo_sales);

@@ -1,7 +1,9 @@
-//! The shop itself: its settings (`settings`), the team and the organizer's
-//! PIN that yields an `Approval` (`people`), its events and their status
-//! (`events`), and the till at a glance with first-run setup (`status`).
+//! The shop itself: its settings (`settings`), the team with their PINs and
+//! the organizer's `Approval` (`people`), who is at the till (`at_till`),
+//! what each role may do (`roles`), its events and their status (`events`),
+//! and the till at a glance with first-run setup (`status`).
 
+pub mod at_till;
 pub mod events;
 pub mod people;
 pub mod settings;

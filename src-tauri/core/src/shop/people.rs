@@ -1,8 +1,9 @@
-//! People at the till: named cashiers and organizers, organizer PINs hashed
-//! with Argon2id, and the one way to an organizer's `Approval`: an
-//! `ApprovalRequest` (organizer id and PIN) checked by `verify_organizer_pin`,
-//! with the lockout that grows after wrong PINs and survives a restart (it is
-//! computed from the append-only `pin_attempt` ledger).
+//! People at the till: named cashiers and organizers, each with a PIN hashed
+//! with Argon2id (changed by its owner, reset by an organizer), the lockout
+//! that grows after wrong PINs and survives a restart (computed from the
+//! append-only `pin_attempt` ledger in the order of the tries), and the one
+//! way to an organizer's `Approval`: an `ApprovalRequest` (an organizer's
+//! PIN, or an organizer at the till) checked by `approve`.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::clock::parse_utc;
 use crate::db::store::{Actor, Store, Tx};
+use crate::shop::at_till::AtTill;
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 
@@ -100,6 +102,12 @@ pub struct ApprovalRequest {
     pub organizer_id: Option<String>,
     #[serde(default)]
     pub pin: Option<String>,
+    /// Who is at the till, when the request comes from the window: an
+    /// organizer at the till approves without typing their PIN again, and
+    /// a wrong PIN is journaled under whoever typed it. Never read from
+    /// the window's JSON.
+    #[serde(skip)]
+    pub at_till: Option<AtTill>,
 }
 
 impl ApprovalRequest {
@@ -107,7 +115,14 @@ impl ApprovalRequest {
         ApprovalRequest {
             organizer_id: Some(organizer_id.into()),
             pin: Some(pin.into()),
+            at_till: None,
         }
+    }
+
+    /// The request as made by the person at the till.
+    pub fn from_till(mut self, at_till: Option<AtTill>) -> ApprovalRequest {
+        self.at_till = at_till;
+        self
     }
 
     /// No organizer and no PIN: for actions that need an approval only
@@ -123,7 +138,7 @@ impl ApprovalRequest {
         let pin = self.pin.as_deref().map(str::trim);
         match (organizer, pin) {
             (Some(id), Some(pin)) if !id.is_empty() && !pin.is_empty() => Ok((id, pin)),
-            _ => Err(Error::Unauthorized(
+            _ => Err(Error::ApprovalNeeded(
                 "an organizer's PIN is needed for this".into(),
             )),
         }
@@ -140,23 +155,36 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Check a PIN's shape: 6 to 12 digits.
-pub fn validate_pin(pin: &str) -> Result<()> {
-    if pin.len() < 6 {
-        return Err(Error::validation("pin", "must have at least 6 digits"));
+/// The shortest PIN each role may have: an organizer's PIN approves
+/// privileged actions, so it is longer.
+pub fn min_pin_len(role: Role) -> usize {
+    match role {
+        Role::Cashier => 4,
+        Role::Organizer => 6,
+    }
+}
+
+/// Check a PIN's shape for a role: 4 (cashier) or 6 (organizer) to 12 digits.
+pub fn validate_pin(role: Role, pin: &str) -> Result<()> {
+    let min = min_pin_len(role);
+    if pin.len() < min {
+        return Err(Error::validation(
+            "pin",
+            format!("must have at least {min} digits"),
+        ));
     }
     if pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(Error::validation(
             "pin",
-            "must be 6 to 12 digits, nothing else",
+            format!("must be {min} to 12 digits, nothing else"),
         ));
     }
     Ok(())
 }
 
 /// The PHC string of an Argon2id hash of `pin` with a fresh salt.
-pub fn hash_pin(pin: &str) -> Result<String> {
-    validate_pin(pin)?;
+pub fn hash_pin(role: Role, pin: &str) -> Result<String> {
+    validate_pin(role, pin)?;
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(pin.as_bytes(), &salt)
@@ -210,20 +238,24 @@ pub fn organizer_count(conn: &Connection) -> Result<i64> {
     )?)
 }
 
-/// Add a cashier or an organizer (organizers need a PIN). The name stays
-/// out of the journal: it is personal data.
+/// Add a cashier or an organizer, each with their own PIN (they give it
+/// to take the till). The name stays out of the journal: it is personal data.
 pub fn add(tx: &Tx, approval: &Approval, input: &PersonInput) -> Result<Person> {
     let name = clean("name", &input.name, true, 80)?;
     let role = Role::parse(&input.role)?;
-    let pin_hash = match (role, input.pin.as_deref().map(str::trim)) {
-        (Role::Organizer, None | Some("")) => {
+    let pin_hash = match input.pin.as_deref().map(str::trim) {
+        Some(pin) if !pin.is_empty() => hash_pin(role, pin)?,
+        _ => {
             return Err(Error::validation(
                 "pin",
-                "an organizer needs a PIN of at least 6 digits",
+                format!(
+                    "a{} {} needs a PIN of at least {} digits",
+                    if role == Role::Organizer { "n" } else { "" },
+                    role.as_str(),
+                    min_pin_len(role)
+                ),
             ))
         }
-        (_, Some(pin)) if !pin.is_empty() => Some(hash_pin(pin)?),
-        _ => None,
     };
     let taken: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM person WHERE name = ?1 COLLATE NOCASE AND active = 1)",
@@ -255,26 +287,72 @@ pub fn add(tx: &Tx, approval: &Approval, input: &PersonInput) -> Result<Person> 
     })
 }
 
-/// Set or change an organizer's PIN.
-pub fn set_pin(tx: &Tx, _approval: &Approval, person_id: &str, pin: &str) -> Result<()> {
+/// An organizer sets a new PIN for someone on the team (who forgot theirs).
+/// The PIN's tries start afresh.
+pub fn reset_pin(tx: &Tx, approval: &Approval, person_id: &str, pin: &str) -> Result<()> {
     let person = get(tx, person_id)?;
-    let hash = hash_pin(pin)?;
+    write_pin(
+        tx,
+        &person,
+        pin,
+        serde_json::json!({"by": "reset", "approved_by": approval.organizer_id()}),
+    )
+}
+
+fn write_pin(tx: &Tx, person: &Person, pin: &str, details: serde_json::Value) -> Result<()> {
+    let hash = hash_pin(person.role, pin.trim())?;
     tx.execute(
         "UPDATE person SET pin_hash = ?1 WHERE id = ?2",
         (&hash, &person.id),
     )?;
-    tx.journal(
-        "person.pin_changed",
-        "person",
-        &person.id,
-        serde_json::json!({}),
+    // A fresh PIN clears the lockout: a right try is what ends a run of
+    // wrong ones.
+    record_try(tx, &person.id, true)?;
+    tx.journal("person.pin_changed", "person", &person.id, details)?;
+    Ok(())
+}
+
+fn record_try(tx: &Tx, person_id: &str, ok: bool) -> Result<()> {
+    tx.execute(
+        "INSERT INTO pin_attempt (id, device_id, person_id, at_utc, ok) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![new_id(), tx.device_id, person_id, tx.now.utc, ok],
     )?;
     Ok(())
 }
 
+/// Change your own PIN: the old PIN first (a wrong one counts as a try).
+pub fn change_own_pin(
+    store: &mut Store,
+    person_id: &str,
+    old_pin: &str,
+    new_pin: &str,
+) -> Result<()> {
+    let person = get(store.conn(), person_id)?;
+    validate_pin(person.role, new_pin.trim())?;
+    verify_pin(store, person_id, old_pin, &Actor::person(person_id)).map_err(|e| match e {
+        Error::Unauthorized(message) => Error::validation("old_pin", message),
+        other => other,
+    })?;
+    store.write(&Actor::person(person_id), |tx| {
+        write_pin(tx, &person, new_pin, serde_json::json!({"by": "self"}))
+    })
+}
+
+/// An organizer resets someone's PIN, approved by an organizer's PIN.
+pub fn reset_pin_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    request: &ApprovalRequest,
+    person_id: &str,
+    pin: &str,
+) -> Result<()> {
+    let approval = approve(store, request)?;
+    store.write(actor, |tx| reset_pin(tx, &approval, person_id, pin))
+}
+
 /// Deactivate or reactivate a person (people are never deleted: the journal
 /// names them). The last active organizer cannot be deactivated.
-pub fn set_active(tx: &Tx, _approval: &Approval, person_id: &str, active: bool) -> Result<Person> {
+pub fn set_active(tx: &Tx, approval: &Approval, person_id: &str, active: bool) -> Result<Person> {
     let person = get(tx, person_id)?;
     if !active && person.role == Role::Organizer && person.active && organizer_count(tx)? <= 1 {
         return Err(Error::Conflict(
@@ -293,7 +371,7 @@ pub fn set_active(tx: &Tx, _approval: &Approval, person_id: &str, active: bool) 
         },
         "person",
         &person.id,
-        serde_json::json!({}),
+        serde_json::json!({"approved_by": approval.organizer_id()}),
     )?;
     Ok(Person { active, ..person })
 }
@@ -319,7 +397,9 @@ pub fn lockout_duration(failures: i64) -> Option<Duration> {
 
 pub fn lockout(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result<Lockout> {
     let mut stmt = conn.prepare(
-        "SELECT at_utc, ok FROM pin_attempt WHERE person_id = ?1 ORDER BY at_utc DESC, id DESC LIMIT 64",
+        // In the order the tries were made (rowid), not by their clock: a
+        // clock set back must not hide wrong tries.
+        "SELECT at_utc, ok FROM pin_attempt WHERE person_id = ?1 ORDER BY rowid DESC LIMIT 64",
     )?;
     let mut failures = 0;
     let mut last_failure: Option<DateTime<Utc>> = None;
@@ -344,18 +424,25 @@ pub fn lockout(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result
     })
 }
 
-/// Check an organizer's PIN. Every try is recorded (and journaled, without
-/// the PIN), so that wrong tries lock the organizer out with growing delays
-/// even across restarts.
-pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) -> Result<Approval> {
-    let person = get(store.conn(), organizer_id)?;
-    if person.role != Role::Organizer || !person.active {
-        return Err(Error::Unauthorized(
-            "only an active organizer can approve this".into(),
-        ));
+/// Check a team member's PIN. Every try is recorded in the `pin_attempt`
+/// ledger and journaled (without the PIN) under `tried_by`, the person who
+/// typed it, so that wrong tries lock the person out with growing delays,
+/// even across restarts. A deactivated person's PIN is never accepted.
+pub fn verify_pin(
+    store: &mut Store,
+    person_id: &str,
+    pin: &str,
+    tried_by: &Actor,
+) -> Result<Person> {
+    let person = get(store.conn(), person_id)?;
+    if !person.active {
+        return Err(Error::Unauthorized(format!(
+            "{} is no longer active on the team",
+            person.name
+        )));
     }
     let now = store.now_local().with_timezone(&Utc);
-    let state = lockout(store.conn(), organizer_id, now)?;
+    let state = lockout(store.conn(), person_id, now)?;
     if let Some(until) = state.locked_until {
         let wait = (until - now).num_seconds().max(1);
         return Err(Error::Locked(format!(
@@ -364,29 +451,30 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
     }
     let phc: Option<String> = store.conn().query_row(
         "SELECT pin_hash FROM person WHERE id = ?1",
-        [organizer_id],
+        [person_id],
         |r| r.get(0),
     )?;
     let ok = phc
         .as_deref()
         .is_some_and(|phc| pin_matches(pin.trim(), phc));
-    store.write(&Actor::person(organizer_id), |tx| {
-        tx.execute(
-            "INSERT INTO pin_attempt (id, device_id, person_id, at_utc, ok) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![new_id(), tx.device_id, organizer_id, tx.now.utc, ok],
-        )?;
+    store.write(tried_by, |tx| {
+        record_try(tx, person_id, ok)?;
         tx.journal(
             if ok { "pin.accepted" } else { "pin.rejected" },
             "person",
-            organizer_id,
+            person_id,
             serde_json::json!({}),
         )?;
         Ok(())
     })?;
     if ok {
-        return Ok(Approval {
-            organizer_id: organizer_id.to_string(),
-        });
+        return Ok(person);
+    }
+    if phc.is_none() {
+        return Err(Error::Unauthorized(format!(
+            "{} has no PIN yet: an organizer sets one on the People screen",
+            person.name
+        )));
     }
     let failures = state.failures + 1;
     let message = match lockout_duration(failures) {
@@ -404,18 +492,74 @@ pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) ->
     Err(Error::Unauthorized(message))
 }
 
+/// Check an organizer's PIN (see `verify_pin`): the one way to an `Approval`
+/// from a typed PIN. `tried_by` is who typed it (the person at the till, or
+/// the organizer themself).
+fn organizer_pin(
+    store: &mut Store,
+    organizer_id: &str,
+    pin: &str,
+    tried_by: &Actor,
+) -> Result<Approval> {
+    let person = get(store.conn(), organizer_id)?;
+    if person.role != Role::Organizer || !person.active {
+        return Err(Error::Unauthorized(
+            "only an active organizer can approve this".into(),
+        ));
+    }
+    verify_pin(store, organizer_id, pin, tried_by)?;
+    Ok(Approval {
+        organizer_id: organizer_id.to_string(),
+    })
+}
+
+/// Check an organizer's PIN typed by the organizer themself.
+pub fn verify_organizer_pin(store: &mut Store, organizer_id: &str, pin: &str) -> Result<Approval> {
+    organizer_pin(store, organizer_id, pin, &Actor::person(organizer_id))
+}
+
 /// Check a request: the organizer's PIN (with the lockout) yields an
-/// `Approval`; a missing or wrong PIN yields none.
+/// `Approval`; so does an organizer at the till (who gave their PIN to take
+/// it). Otherwise the answer is `ApprovalNeeded`: the window asks for a PIN
+/// and sends the request again.
 pub fn approve(store: &mut Store, request: &ApprovalRequest) -> Result<Approval> {
-    let (organizer_id, pin) = request.organizer_and_pin()?;
-    verify_organizer_pin(store, organizer_id, pin)
+    if let Ok((organizer_id, pin)) = request.organizer_and_pin() {
+        let tried_by = request
+            .at_till
+            .as_ref()
+            .map(|at| at.actor())
+            .unwrap_or_else(|| Actor::person(organizer_id));
+        return organizer_pin(store, organizer_id, pin, &tried_by);
+    }
+    match request.at_till.as_ref() {
+        Some(at) if at.role() == Role::Organizer => {
+            let person = get(store.conn(), at.person_id())?;
+            if person.active && person.role == Role::Organizer {
+                return Ok(Approval {
+                    organizer_id: person.id,
+                });
+            }
+            Err(Error::NoOneAtTill(format!(
+                "{} is no longer an active organizer; choose who is at the till",
+                person.name
+            )))
+        }
+        _ => Err(Error::ApprovalNeeded(
+            "an organizer's PIN is needed for this".into(),
+        )),
+    }
 }
 
 /// For actions that need an organizer only in some cases (the core decides
 /// which, given the approval or its absence): the request checked when a PIN
-/// was given, nothing when none was. A wrong PIN is still an error.
+/// was given or an organizer is at the till, nothing otherwise. A wrong PIN
+/// is still an error.
 pub fn approve_if_given(store: &mut Store, request: &ApprovalRequest) -> Result<Option<Approval>> {
-    if request.is_given() {
+    let organizer_at_till = request
+        .at_till
+        .as_ref()
+        .is_some_and(|at| at.role() == Role::Organizer);
+    if request.is_given() || organizer_at_till {
         approve(store, request).map(Some)
     } else {
         Ok(None)

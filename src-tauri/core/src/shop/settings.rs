@@ -69,6 +69,8 @@ pub struct Limits {
     pub quantity_max: Decimal,
     /// A unit price, in the catalog or as a price override.
     pub unit_price_max: Decimal,
+    /// Minutes without use after which the till locks itself.
+    pub idle_lock_minutes: Decimal,
 }
 
 /// The limits of a till that never set them.
@@ -78,20 +80,27 @@ pub const DEFAULT_LIMITS: Limits = Limits {
     cash_move_max: Decimal::from_parts(200, 0, 0, false, 0),
     quantity_max: Decimal::from_parts(999, 0, 0, false, 0),
     unit_price_max: Decimal::from_parts(10_000, 0, 0, false, 0),
+    idle_lock_minutes: Decimal::from_parts(10, 0, 0, false, 0),
 };
 
 /// The highest a limit may be set: far above any pop-up, far below where
 /// the till's arithmetic could overflow.
 pub const LIMIT_CEILING_QUANTITY: i64 = 100_000;
 pub const LIMIT_CEILING_AMOUNT: i64 = 10_000_000;
+/// The longest a till may stay unlocked without use: a working day.
+pub const IDLE_LOCK_CEILING_MINUTES: i64 = 720;
 
 /// Each limit: its setting key, its words, its default, its ceiling.
-const LIMIT_KEYS: [(&str, &str); 5] = [
+const LIMIT_KEYS: [(&str, &str); 6] = [
     ("discount_limit_percent", "the discount limit"),
     ("float_max", "the largest opening float"),
     ("cash_move_max", "the largest paid in, paid out or drop"),
     ("quantity_max", "the largest quantity of a line"),
     ("unit_price_max", "the largest unit price"),
+    (
+        "idle_lock_minutes",
+        "the minutes before the till locks itself",
+    ),
 ];
 
 impl Limits {
@@ -101,6 +110,7 @@ impl Limits {
             "float_max" => self.float_max,
             "cash_move_max" => self.cash_move_max,
             "quantity_max" => self.quantity_max,
+            "idle_lock_minutes" => self.idle_lock_minutes,
             _ => self.unit_price_max,
         }
     }
@@ -110,6 +120,7 @@ impl Limits {
             "float_max" => self.float_max = value,
             "cash_move_max" => self.cash_move_max = value,
             "quantity_max" => self.quantity_max = value,
+            "idle_lock_minutes" => self.idle_lock_minutes = value,
             _ => self.unit_price_max = value,
         }
     }
@@ -117,6 +128,7 @@ impl Limits {
         match key {
             "discount_limit_percent" => Decimal::from(100),
             "quantity_max" => Decimal::from(LIMIT_CEILING_QUANTITY),
+            "idle_lock_minutes" => Decimal::from(IDLE_LOCK_CEILING_MINUTES),
             _ => Decimal::from(LIMIT_CEILING_AMOUNT),
         }
     }
@@ -160,6 +172,8 @@ pub struct SettingsInput {
     pub quantity_max: String,
     #[serde(default)]
     pub unit_price_max: String,
+    #[serde(default)]
+    pub idle_lock_minutes: String,
 }
 
 fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -260,6 +274,7 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
             "float_max" => &input.float_max,
             "cash_move_max" => &input.cash_move_max,
             "quantity_max" => &input.quantity_max,
+            "idle_lock_minutes" => &input.idle_lock_minutes,
             _ => &input.unit_price_max,
         };
         if !text.trim().is_empty() {
@@ -354,6 +369,7 @@ impl SettingsInput {
             cash_move_max: s.limits.cash_move_max.to_string(),
             quantity_max: s.limits.quantity_max.to_string(),
             unit_price_max: s.limits.unit_price_max.to_string(),
+            idle_lock_minutes: s.limits.idle_lock_minutes.to_string(),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The till at a glance, as the window needs it on start: shop settings,
 //! the team, the open event, whether first-run setup is still to do, and
-//! who a change made at the till is made by (the person at the till, or the
-//! setup itself while the team is empty).
+//! who a setup step is made by (the person at the till, or the setup itself
+//! while the team is empty).
 
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::shop::at_till::AtTill;
 use crate::shop::events::{self, Event};
 use crate::shop::people::{self, Person};
 use crate::shop::settings::{self, Settings};
@@ -44,32 +45,13 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
     })
 }
 
-/// The person who may take the till: active members of the team only.
-pub fn person_for_till(conn: &Connection, person_id: &str) -> Result<Person> {
-    let person = people::get(conn, person_id)?;
-    if !person.active {
-        return Err(Error::Conflict(format!(
-            "{} is no longer active on the team",
-            person.name
-        )));
-    }
-    Ok(person)
-}
-
-/// The actor for a change made at the till: the person chosen at the till.
-pub fn actor_at_till(person_at_till: Option<&str>) -> Result<Actor> {
-    person_at_till
-        .map(Actor::person)
-        .ok_or_else(|| Error::Unauthorized("choose who is at the till first".into()))
-}
-
 /// The actor for a setup step (settings, the team): the person at the
 /// till, or, while the team is still empty (first start), the setup itself.
-pub fn setup_actor(conn: &Connection, person_at_till: Option<&str>) -> Result<Actor> {
-    match person_at_till {
-        Some(_) => actor_at_till(person_at_till),
+pub fn setup_actor(conn: &Connection, at_till: Option<&AtTill>) -> Result<Actor> {
+    match at_till {
+        Some(at) => Ok(at.actor()),
         None if people::list(conn)?.is_empty() => Ok(Actor::system("setup")),
-        None => actor_at_till(None),
+        None => Err(Error::NoOneAtTill("choose who is at the till first".into())),
     }
 }
 
@@ -84,8 +66,8 @@ pub struct ShopSetup {
 
 /// First start: create the first organizer and name the shop, in one
 /// transaction (a wrong currency leaves no organizer behind). Refused once
-/// the team has anyone in it.
-pub fn set_up_shop(store: &mut crate::Store, input: &ShopSetup) -> Result<Person> {
+/// the team has anyone in it. The new organizer is at the till.
+pub fn set_up_shop(store: &mut crate::Store, input: &ShopSetup) -> Result<(AtTill, Person)> {
     if !people::list(store.conn())?.is_empty() {
         return Err(Error::Conflict("this till is already set up".into()));
     }
@@ -93,7 +75,7 @@ pub fn set_up_shop(store: &mut crate::Store, input: &ShopSetup) -> Result<Person
     wanted.shop_name = input.shop_name.clone();
     wanted.currency = input.currency.clone();
     let approval = people::Approval::bootstrap();
-    store.write(&Actor::system("setup"), |tx| {
+    let person = store.write(&Actor::system("setup"), |tx| {
         settings::save(tx, &approval, &wanted)?;
         people::add(
             tx,
@@ -112,5 +94,6 @@ pub fn set_up_shop(store: &mut crate::Store, input: &ShopSetup) -> Result<Person
             },
             other => other,
         })
-    })
+    })?;
+    Ok((AtTill::set_up_by(&person), person))
 }
