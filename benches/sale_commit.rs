@@ -32,7 +32,7 @@ const PIN: &str = "246810";
 /// A shop ready to sell: returns the cashier and the product ids.
 fn prepare(path: &Path) -> (Store, String, Vec<String>) {
     let mut store = Store::open(path).expect("open");
-    let organizer = status::set_up_shop(
+    let (_, organizer) = status::set_up_shop(
         &mut store,
         &ShopSetup {
             shop_name: "Bench".into(),
@@ -49,7 +49,7 @@ fn prepare(path: &Path) -> (Store, String, Vec<String>) {
         &PersonInput {
             name: "Carl".into(),
             role: "cashier".into(),
-            pin: None,
+            pin: Some("1357".into()),
         },
     )
     .expect("cashier");
