@@ -9,7 +9,11 @@ use std::time::Instant;
 use popup_till_core::shop::at_till::{self, AtTill};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::status;
+use popup_till_core::till::cart::CartInput;
+use popup_till_core::till::parked;
 use popup_till_core::{Actor, Error, ErrorCode, Store};
+
+use tauri::Manager;
 
 use crate::commands::{self, ApiError};
 
@@ -26,6 +30,9 @@ pub struct AppState {
     pub db_path: PathBuf,
     /// The person who took the till with their PIN, if anyone.
     holder: Mutex<Holder>,
+    /// The cart on the counter (the last one quoted, with who built it):
+    /// parked if the window closes before it is sold, parked or cleared.
+    counter: Mutex<Option<(Actor, CartInput)>>,
 }
 
 impl AppState {
@@ -50,6 +57,7 @@ impl AppState {
                 who: None,
                 last_used: Instant::now(),
             }),
+            counter: Mutex::new(None),
         }
     }
 
@@ -123,14 +131,41 @@ impl AppState {
     }
 
     /// An approval request as made by the person at the till.
-    pub fn approval(&self, request: ApprovalRequest) -> Result<ApprovalRequest, ApiError> {
-        Ok(request.from_till(self.at_till()?))
+    /// The window may send none: then only an organizer at the till approves.
+    pub fn approval(&self, request: Option<ApprovalRequest>) -> Result<ApprovalRequest, ApiError> {
+        Ok(request.unwrap_or_default().from_till(self.at_till()?))
     }
 
     /// The actor for setup steps (see `status::setup_actor`).
     pub fn actor_or_setup(&self) -> Result<Actor, ApiError> {
         let at = self.at_till()?;
         self.with_store_open(|store| status::setup_actor(store.conn(), at.as_ref()))
+    }
+
+    /// Remember the cart on the counter (an empty cart is no cart).
+    pub fn on_counter(&self, cart: Option<&CartInput>) -> Result<(), ApiError> {
+        let kept = match cart {
+            Some(cart) if !cart.lines.is_empty() => Some((self.actor()?, cart.clone())),
+            _ => None,
+        };
+        *self.counter.lock().map_err(|_| ApiError::internal())? = kept;
+        Ok(())
+    }
+
+    /// The window is closing: a cart still on the counter is parked, in
+    /// the name of who built it, so it is offered back on the next start.
+    pub fn park_counter(&self) {
+        let Ok(mut counter) = self.counter.lock() else {
+            return;
+        };
+        if let Some((actor, cart)) = counter.take() {
+            let parked = self.with_store_open(|store| {
+                store.write(&actor, |tx| parked::park(tx, &cart, "window closed"))
+            });
+            if let Err(err) = parked {
+                eprintln!("popup-till: the cart on the counter could not be parked: {}", err.message);
+            }
+        }
     }
 
     /// One write made by the person at the till.
@@ -150,6 +185,11 @@ pub fn run(db_path: PathBuf) {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                window.state::<AppState>().park_counter();
+            }
+        })
         .run(tauri::generate_context!());
     if let Err(err) = result {
         eprintln!("popup-till: the window could not start: {err}");

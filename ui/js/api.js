@@ -23,15 +23,45 @@ export class TillError extends Error {
   }
 }
 
+let nobodyAtTill = null;
+
+/** What to do when the core answers that nobody is at the till (the till
+ * locked itself, or the person was deactivated): the shell shows the
+ * person picker. */
+export function onNobodyAtTill(handler) {
+  nobodyAtTill = handler;
+}
+
 export async function call(command, args = {}) {
   const tauri = window.__TAURI__;
   if (!tauri || !tauri.core) {
     throw new TillError({ code: ErrorCode.internal, message: 'Popup Till must run inside its own window.' });
   }
+  let error;
   try {
     return await tauri.core.invoke(command, args);
   } catch (err) {
-    if (err && typeof err === 'object' && 'code' in err) throw new TillError(err);
-    throw new TillError({ code: ErrorCode.internal, message: String(err) });
+    error = err && typeof err === 'object' && 'code' in err
+      ? new TillError(err)
+      : new TillError({ code: ErrorCode.internal, message: String(err) });
+  }
+  if (error.code === ErrorCode.noOneAtTill && nobodyAtTill) nobodyAtTill(error.message);
+  throw error;
+}
+
+/**
+ * Call a command that may need an organizer's approval. The core decides:
+ * when it answers `approval_needed`, `askPin` collects an organizer's PIN
+ * (showing the core's words) and the call is made again with it. Resolves
+ * null when no PIN was given.
+ */
+export async function callApproved(command, args, askPin) {
+  try {
+    return await call(command, args);
+  } catch (err) {
+    if (err.code !== ErrorCode.approvalNeeded) throw err;
+    const approval = await askPin(err.message);
+    if (!approval) return null;
+    return call(command, { ...args, approval });
   }
 }

@@ -1,10 +1,10 @@
 // The shell: loads the till's status, asks who is at the till, and switches
 // between screens. Screens are modules with `render(root, ctx)`.
 
-import { call } from './api.js';
+import { call, onNobodyAtTill } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { askOrganizerPin } from './pin.js';
-import { openDialog } from './dialog.js';
+import { openDialog, closeAllDialogs } from './dialog.js';
 import { renderWelcome } from './screens/welcome.js';
 import * as eventScreen from './screens/event.js';
 import * as peopleScreen from './screens/people.js';
@@ -35,7 +35,8 @@ const ctx = {
     renderChrome();
     return ctx.status;
   },
-  go(id) {
+  async go(id) {
+    if (id !== ctx.current) await leaveScreen('screen');
     ctx.current = id;
     renderScreen();
   },
@@ -61,7 +62,8 @@ function renderChrome() {
   const chip = document.getElementById('person-chip');
   const person = ctx.person();
   chip.textContent = person ? `${person.name} · ${person.role}` : 'Who is at the till?';
-  chip.hidden = !s.settings;
+  chip.hidden = !s.settings || s.needs_setup;
+  document.getElementById('lock-button').hidden = !person;
   const nav = clear(document.getElementById('nav'));
   if (s.needs_setup || s.store_error) return;
   SCREENS.forEach((screen, i) => {
@@ -98,31 +100,102 @@ function showStoreError(err, dbPath) {
     h('p', {}, 'Nothing was written. Start Popup Till with --db and a path to a till database you can write to, or fix the file and start again.')));
 }
 
-/** Ask who is at the till; resolves once someone is chosen (or, when
- * someone already is, when the question is dismissed with Esc). */
+/** Ask who is at the till: a person and their own PIN. Resolves once
+ * someone took the till (or, when someone already is at it, when the
+ * question is dismissed with Esc). Never opens before the shop has a team. */
 export async function choosePerson(message) {
-  const people = ctx.status.people.filter((p) => p.active);
+  const people = (ctx.status.people || []).filter((p) => p.active);
+  if (people.length === 0) return;
+  let chosen = null;
+  const pin = h('input', {
+    type: 'password', name: 'pin', id: 'picker-pin', inputmode: 'numeric',
+    autocomplete: 'off', maxlength: '12', disabled: true,
+  });
+  const pinLabel = h('span', { class: 'field-label' }, 'PIN');
+  const buttons = people.map((p) => h('button', {
+    type: 'button',
+    class: 'person-button',
+    'aria-pressed': 'false',
+    dataset: { personId: p.id },
+    onclick: () => {
+      chosen = p;
+      buttons.forEach((b) => b.setAttribute('aria-pressed', String(b === buttonOf(p))));
+      pin.disabled = false;
+      pinLabel.textContent = `${p.name}'s PIN`;
+      pin.value = '';
+      pin.focus();
+    },
+  }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role)));
+  const buttonOf = (p) => buttons[people.indexOf(p)];
   await openDialog({
     id: 'person-picker',
     title: 'Who is at the till?',
     cancellable: Boolean(ctx.person()),
     cancelLabel: null,
-    body: (close) => h('div', {},
-      message ? h('p', { class: 'notice' }, message) : null,
-      h('div', { class: 'person-grid' }, people.map((p) => h('button', {
-        type: 'button',
-        class: 'person-button',
-        dataset: { personId: p.id },
-        onclick: async () => {
-          await call('choose_person', { personId: p.id });
-          // The picker stays until the chrome knows who it is, so nothing
-          // can be clicked on a screen about to be drawn again.
-          await ctx.refresh();
-          close(p.id);
-        },
-      }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role))))),
+    submitLabel: 'Take the till',
+    body: h('div', {},
+      message ? h('p', { class: 'notice', id: 'picker-message' }, message) : null,
+      h('div', { class: 'person-grid' }, buttons),
+      h('label', { class: 'field' }, pinLabel, pin)),
+    submit: async (values) => {
+      if (!chosen) throw new Error('Choose who you are first.');
+      await call('choose_person', { personId: chosen.id, pin: values.pin || '' });
+      // The picker stays until the chrome knows who it is, so nothing can
+      // be clicked on a screen about to be drawn again.
+      await ctx.refresh();
+      return chosen.id;
+    },
   });
 }
+
+/** Leave the current screen: a screen may keep something first (the Till
+ * parks a cart with items in it). */
+async function leaveScreen(why) {
+  const screen = SCREENS.find((s) => s.id === ctx.current);
+  if (screen && screen.module.leave) {
+    try { await screen.module.leave(why); } catch (err) { toast(err.message, 'error'); }
+  }
+}
+
+let locking = false;
+
+/** Lock the till: the cart is parked, nobody is at the till, and the
+ * picker asks who takes it next. */
+async function lockTill(message) {
+  if (locking || !ctx.status || ctx.status.needs_setup) return;
+  locking = true;
+  try {
+    await leaveScreen('lock');
+    await call('lock_till');
+    await ctx.refresh();
+    closeAllDialogs();
+    await choosePerson(message);
+    renderScreen();
+  } finally {
+    locking = false;
+  }
+}
+ctx.lock = lockTill;
+
+// The core refuses a command when nobody is at the till (the idle lock,
+// a deactivated person): show the picker.
+onNobodyAtTill((message) => { lockTill(message); });
+
+// The idle lock: after the minutes set in Settings without a key or a
+// touch, the till locks itself (the core refuses commands after that time
+// too; this is so the screen shows it).
+let lastInput = Date.now();
+for (const type of ['keydown', 'pointerdown']) {
+  document.addEventListener(type, () => { lastInput = Date.now(); }, true);
+}
+setInterval(() => {
+  const s = ctx.status;
+  if (!s || !s.person_id || !s.settings) return;
+  const minutes = Number(s.settings.limits.idle_lock_minutes) || 10;
+  if (Date.now() - lastInput > minutes * 60000) {
+    lockTill(`The till locked itself after ${minutes} minutes without use.`);
+  }
+}, 5000);
 
 async function start() {
   const status = await ctx.refresh();
@@ -142,14 +215,22 @@ async function start() {
 
 document.getElementById('person-chip').addEventListener('click', async () => {
   await ctx.refresh();
+  if (ctx.status.needs_setup) return;
+  await leaveScreen('person');
   await choosePerson();
   renderScreen();
 });
+
+document.getElementById('lock-button').addEventListener('click', () => lockTill());
 
 document.addEventListener('keydown', (e) => {
   if (e.altKey && e.key >= '1' && e.key <= String(SCREENS.length)) {
     e.preventDefault();
     ctx.go(SCREENS[Number(e.key) - 1].id);
+  } else if (e.ctrlKey && (e.key === 'l' || e.key === 'L')) {
+    // The Lock key.
+    e.preventDefault();
+    lockTill();
   }
 });
 

@@ -15,6 +15,11 @@ export function dialogOpen() {
   return open.length > 0;
 }
 
+/** Close every open dialog as if cancelled (the till is locking). */
+export function closeAllDialogs() {
+  while (open.length) open[open.length - 1].close(null);
+}
+
 function top() {
   return open[open.length - 1] || null;
 }

@@ -145,7 +145,7 @@ pub fn list_people(state: State<'_, AppState>) -> Reply<Vec<Person>> {
 pub fn add_person(
     state: State<'_, AppState>,
     input: PersonInput,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Person> {
     let actor = state.actor_or_setup()?;
     let approval = state.approval(approval)?;
@@ -157,7 +157,7 @@ pub fn set_person_active(
     state: State<'_, AppState>,
     person_id: String,
     active: bool,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Person> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -179,7 +179,7 @@ pub fn reset_pin(
     state: State<'_, AppState>,
     person_id: String,
     pin: String,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<()> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -190,7 +190,7 @@ pub fn reset_pin(
 pub fn save_settings(
     state: State<'_, AppState>,
     input: SettingsInput,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Settings> {
     let actor = state.actor_or_setup()?;
     let approval = state.approval(approval)?;

@@ -120,7 +120,7 @@ pub fn transfer_stock(state: State<'_, AppState>, input: TransferInput) -> Reply
 pub fn adjust_stock(
     state: State<'_, AppState>,
     input: AdjustInput,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<StockDocument> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;

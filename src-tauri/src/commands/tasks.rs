@@ -85,7 +85,7 @@ pub fn sign_task(
     state: State<'_, AppState>,
     task_id: String,
     input: SignInput,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -97,7 +97,7 @@ pub fn skip_task(
     state: State<'_, AppState>,
     task_id: String,
     reason: String,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -136,7 +136,7 @@ pub fn order_retention_days(state: State<'_, AppState>) -> Reply<i64> {
 pub fn save_order_retention(
     state: State<'_, AppState>,
     days: String,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<i64> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;

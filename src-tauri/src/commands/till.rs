@@ -33,7 +33,7 @@ pub fn open_till_session(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Session> {
     let actor = state.actor()?;
-    let approval = state.approval(approval.unwrap_or_else(ApprovalRequest::none))?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| session::open_with_pin(store, &actor, &input, &approval))
 }
 
@@ -47,7 +47,7 @@ pub fn move_till_cash(
     approval: Option<ApprovalRequest>,
 ) -> Reply<String> {
     let actor = state.actor()?;
-    let approval = state.approval(approval.unwrap_or_else(ApprovalRequest::none))?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| {
         session::move_cash_with_pin(store, &actor, kind, &amount, &reason, &approval)
     })
@@ -75,7 +75,7 @@ pub fn recount_till_session(
     state: State<'_, AppState>,
     session_id: String,
     input: CountInput,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<ZReport> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -101,7 +101,9 @@ pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillP
 
 #[tauri::command(async)]
 pub fn quote_cart(state: State<'_, AppState>, cart: CartInput) -> Reply<Quote> {
-    state.with_store(|store| quote::quote(store.conn(), &cart))
+    let quote = state.with_store(|store| quote::quote(store.conn(), &cart))?;
+    state.on_counter(Some(&cart))?;
+    Ok(quote)
 }
 
 #[tauri::command(async)]
@@ -123,11 +125,14 @@ pub fn complete_sale(
     state: State<'_, AppState>,
     cart: CartInput,
     payments: Vec<PaymentInput>,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Completed> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
-    state.with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))
+    let done =
+        state.with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))?;
+    state.on_counter(None)?;
+    Ok(done)
 }
 
 #[tauri::command(async)]
@@ -135,7 +140,7 @@ pub fn void_sale(
     state: State<'_, AppState>,
     sale_id: String,
     reason: String,
-    approval: ApprovalRequest,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<String> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
@@ -149,7 +154,9 @@ pub fn sale_receipt(state: State<'_, AppState>, sale_id: String) -> Reply<Receip
 
 #[tauri::command(async)]
 pub fn park_cart(state: State<'_, AppState>, cart: CartInput, label: String) -> Reply<String> {
-    state.write(|tx| parked::park(tx, &cart, &label))
+    let id = state.write(|tx| parked::park(tx, &cart, &label))?;
+    state.on_counter(None)?;
+    Ok(id)
 }
 
 #[tauri::command(async)]

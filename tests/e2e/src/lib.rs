@@ -258,8 +258,22 @@ impl App {
         path
     }
 
-    /// Choose who is at the till on the start dialog.
+    /// Take the till on the start dialog as `name`, with the fixture PIN
+    /// of their role (the demo's and the fixtures' PINs are the same).
     pub async fn choose_person(&self, name: &str) {
+        let role = self.pick_person(name).await;
+        let pin = if role.contains("organizer") {
+            fixtures::PIN
+        } else {
+            fixtures::CASHIER_PIN
+        };
+        self.type_into("#picker-pin", pin).await;
+        self.click("#person-picker-ok").await;
+        self.wait_gone("#person-picker").await;
+    }
+
+    /// Click `name` on the person picker; returns the role shown with it.
+    pub async fn pick_person(&self, name: &str) -> String {
         self.find("#person-picker").await;
         let buttons = self
             .client
@@ -267,10 +281,10 @@ impl App {
             .await
             .expect("person buttons");
         for b in buttons {
-            if text_of(&b).await.contains(name) {
+            let text = text_of(&b).await;
+            if text.contains(name) {
                 b.click().await.expect("choose person");
-                self.wait_gone("#person-picker").await;
-                return;
+                return text;
             }
         }
         panic!("nobody called {name} on the start dialog");

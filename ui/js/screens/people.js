@@ -1,9 +1,50 @@
-// The People screen: the team of cashiers and organizers. Adding or
-// deactivating someone needs an organizer's PIN.
+// The People screen: the team of cashiers and organizers, each with their
+// own PIN. Adding, deactivating and setting someone's PIN need an
+// organizer (the core asks for the PIN when it is needed); anyone changes
+// their own PIN with the old one.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
+import { openDialog } from '../dialog.js';
 import { select } from '../select.js';
+
+const pinInput = (name, id) => h('input', { name, id, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12' });
+
+/** An organizer sets a new PIN for someone who forgot theirs. */
+function resetPin(ctx, p) {
+  return openDialog({
+    id: 'reset-pin-dialog',
+    title: `New PIN for ${p.name}`,
+    body: field('New PIN', pinInput('pin', 'reset-pin'), p.role === 'organizer' ? 'At least 6 digits' : 'At least 4 digits'),
+    submitLabel: 'Set the PIN',
+    submit: async (v) => {
+      const done = await callApproved('reset_pin', { personId: p.id, pin: v.pin }, ctx.askPin);
+      return done === null ? undefined : 'set';
+    },
+  });
+}
+
+function changeOwnPin(ctx) {
+  const me = ctx.person();
+  if (!me) return null;
+  const form = h('form', { class: 'panel', id: 'own-pin-form', novalidate: true },
+    h('h2', {}, `Change my PIN (${me.name})`),
+    field('Current PIN', pinInput('old_pin', 'own-pin-old')),
+    field('New PIN', pinInput('new_pin', 'own-pin-new'), me.role === 'organizer' ? 'At least 6 digits' : 'At least 4 digits'),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'own-pin-save' }, 'Change my PIN')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const v = formValues(form);
+    try {
+      await call('change_own_pin', { oldPin: v.old_pin, newPin: v.new_pin });
+      form.reset();
+      toast('Your PIN is changed');
+    } catch (err) { showFormError(form, err); }
+  });
+  return form;
+}
 
 export async function render(root, ctx) {
   const draw = async () => {
@@ -13,35 +54,38 @@ export async function render(root, ctx) {
       h('td', {}, p.name),
       h('td', {}, p.role),
       h('td', {}, p.active ? 'active' : 'inactive'),
-      h('td', {}, h('button', {
-        type: 'button',
-        onclick: async () => {
-          const approval = await ctx.askPin(`${p.active ? 'Deactivate' : 'Reactivate'} ${p.name}`);
-          if (!approval) return;
-          try {
-            await call('set_person_active', { personId: p.id, active: !p.active, approval });
-            await ctx.refresh();
-            draw();
-          } catch (err) { toast(err.message, 'error'); }
-        },
-      }, p.active ? 'Deactivate' : 'Reactivate'))));
+      h('td', { class: 'row-actions' },
+        h('button', {
+          type: 'button',
+          class: 'toggle-active',
+          onclick: async () => {
+            try {
+              const done = await callApproved('set_person_active', { personId: p.id, active: !p.active }, ctx.askPin);
+              if (!done) return;
+              await ctx.refresh();
+              draw();
+            } catch (err) { toast(err.message, 'error'); }
+          },
+        }, p.active ? 'Deactivate' : 'Reactivate'),
+        p.active ? h('button', {
+          type: 'button',
+          class: 'reset-pin',
+          onclick: async () => { if (await resetPin(ctx, p)) toast(`${p.name} has a new PIN`); },
+        }, 'New PIN') : null)));
     const role = select({ name: 'role', id: 'person-role' }, [['cashier', 'Cashier'], ['organizer', 'Organizer']]);
-    const pinField = field('PIN (organizers)', h('input', { name: 'pin', id: 'person-pin', type: 'password', inputmode: 'numeric', maxlength: '12' }), 'At least 6 digits');
     const form = h('form', { class: 'panel', id: 'person-form', novalidate: true },
       h('h2', {}, 'Add to the team'),
       field('Name', h('input', { name: 'name', id: 'person-name', maxlength: '80' })),
       field('Role', role),
-      pinField,
+      field('Their PIN', pinInput('pin', 'person-pin'), 'Cashiers at least 4 digits, organizers at least 6'),
       h('p', { class: 'form-error', role: 'alert' }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'person-save' }, 'Add person')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearFormError(form);
-      const input = formValues(form);
-      const approval = await ctx.askPin(`Add ${input.name || 'a person'} to the team`);
-      if (!approval) return;
       try {
-        const person = await call('add_person', { input, approval });
+        const person = await callApproved('add_person', { input: formValues(form) }, ctx.askPin);
+        if (!person) return;
         toast(`Added ${person.name}`);
         await ctx.refresh();
         draw();
@@ -52,7 +96,7 @@ export async function render(root, ctx) {
         h('section', {}, h('table', { class: 'table', id: 'people-table' },
           h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Role'), h('th', {}, 'Status'), h('th', {}, ''))),
           h('tbody', {}, rows))),
-        form));
+        h('div', {}, form, changeOwnPin(ctx))));
   };
   await draw();
 }

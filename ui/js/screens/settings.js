@@ -2,7 +2,7 @@
 // rounding, till code, the till's limits (saving needs an organizer's PIN),
 // and the journal check.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { select } from '../select.js';
 import { localTime } from '../time.js';
@@ -33,16 +33,17 @@ export async function render(root, ctx) {
     h('div', { class: 'row' },
       field(`Paid in, paid out, drop (${s.currency.code})`, limitInput('cash_move_max', s), 'Largest each, without an organizer'),
       field('Quantity of a line', limitInput('quantity_max', s), 'Pieces, kg or l')),
-    field(`Unit price (${s.currency.code})`, limitInput('unit_price_max', s), 'In the catalog and as a price override'),
+    h('div', { class: 'row' },
+      field(`Unit price (${s.currency.code})`, limitInput('unit_price_max', s), 'In the catalog and as a price override'),
+      field('Lock after (minutes)', limitInput('idle_lock_minutes', s), 'Without use; then a PIN takes the till again')),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'settings-save' }, 'Save settings')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFormError(form);
-    const approval = await ctx.askPin('Change the shop settings');
-    if (!approval) return;
     try {
-      await call('save_settings', { input: formValues(form), approval });
+      const saved = await callApproved('save_settings', { input: formValues(form) }, ctx.askPin);
+      if (!saved) return;
       await ctx.refresh();
       toast('Settings saved');
     } catch (err) { showFormError(form, err); }

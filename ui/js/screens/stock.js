@@ -3,7 +3,7 @@
 // documents), the per-event stock picture, and entry points to the catalog
 // import wizard and count mode. Figures come from Rust as strings.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { option, select } from '../select.js';
 import { localTime } from '../time.js';
@@ -212,9 +212,8 @@ async function flowForm(ctx, row, flow, onDone) {
       } else if (flow === 'waste') {
         await call('waste_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, note: v.note } });
       } else if (flow === 'adjust') {
-        const approval = await ctx.askPin(`Adjust the stock of ${row.name}`);
-        if (!approval) return;
-        await call('adjust_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, reason: v.reason, note: v.note }, approval });
+        const done = await callApproved('adjust_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, reason: v.reason, note: v.note } }, ctx.askPin);
+        if (!done) return;
       }
       toast('Saved to the stock ledger');
       onDone();

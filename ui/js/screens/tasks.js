@@ -2,7 +2,7 @@
 // open the screen doing a step's work), the pre-orders to hand over, and
 // the task templates (edit, duplicate, share as a JSON file).
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, clear, field, showFormError, clearFormError, toast } from '../dom.js';
 import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow } from '../flow.js';
 import { select } from '../select.js';
@@ -72,10 +72,9 @@ async function ordersSection(ctx, eventId, redraw) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFormError(form);
-    const approval = await ctx.askPin('Change how long contacts are kept');
-    if (!approval) return;
     try {
-      await call('save_order_retention', { days: input.value, approval });
+      const saved = await callApproved('save_order_retention', { days: input.value }, ctx.askPin);
+      if (saved === null) return;
       toast('Retention saved');
     } catch (err) { showFormError(form, err); }
   });

@@ -20,15 +20,28 @@ import { dialogOpen } from '../dialog.js';
 import { visitorTally } from '../visitors.js';
 import { createCart } from './till/cart.js';
 import { createPayments } from './till/payments.js';
-import { park, parkedList } from './till/parked.js';
+import { park, parkAway, parkedList } from './till/parked.js';
 import { recentList } from './till/receipts.js';
 import { renderClosed, moveCash, closeTill } from './till/session.js';
 
 let keyHandler = null;
+// The till being sold on, while the Till screen shows one.
+let selling = null;
+
+const LEAVING = { lock: 'till locked', person: 'person changed', screen: 'screen left' };
+
+/** Leaving the Till screen (another screen, another person, the lock): a
+ * cart with items is parked, labelled with why, and offered back on return. */
+export async function leave(why) {
+  const till = selling;
+  selling = null;
+  if (till) await parkAway(till, LEAVING[why] || 'left');
+}
 
 export async function render(root, ctx) {
   if (keyHandler) document.removeEventListener('keydown', keyHandler);
   keyHandler = null;
+  selling = null;
   const overview = await call('till_overview');
   root.replaceChildren();
   if (!overview.session) {
@@ -58,6 +71,7 @@ function renderSelling(root, ctx, overview) {
   };
   const cart = createCart(till);
   till.cart = cart;
+  selling = till;
   const pay = createPayments(till);
 
   const clearCart = async () => {

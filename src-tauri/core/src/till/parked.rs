@@ -18,6 +18,8 @@ pub struct ParkedCart {
     pub id: String,
     pub label: String,
     pub parked_at: String,
+    /// Who parked it (their name, or who the till was for a system actor).
+    pub parked_by: String,
     pub cart: CartInput,
 }
 
@@ -55,7 +57,9 @@ pub fn park(tx: &Tx, cart: &CartInput, label: &str) -> Result<String> {
 
 pub fn parked(conn: &Connection, device_id: &str) -> Result<Vec<ParkedCart>> {
     let mut stmt = conn.prepare(
-        "SELECT id, label, parked_at, cart FROM parked_cart WHERE device_id = ?1 ORDER BY parked_at",
+        "SELECT c.id, c.label, c.parked_at, c.cart, coalesce(p.name, c.parked_by)
+         FROM parked_cart c LEFT JOIN person p ON p.id = c.parked_by
+         WHERE c.device_id = ?1 ORDER BY c.parked_at",
     )?;
     let rows = stmt.query_map([device_id], |r| {
         Ok((
@@ -63,17 +67,19 @@ pub fn parked(conn: &Connection, device_id: &str) -> Result<Vec<ParkedCart>> {
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, label, parked_at, text) = row?;
+        let (id, label, parked_at, text, parked_by) = row?;
         let cart = serde_json::from_str(&text)
             .map_err(|e| Error::Integrity(format!("parked cart {id} cannot be read: {e}")))?;
         out.push(ParkedCart {
             id,
             label,
             parked_at,
+            parked_by,
             cart,
         });
     }

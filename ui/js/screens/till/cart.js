@@ -63,9 +63,10 @@ export function createCart(till) {
 
   /** Quote `next` and make it the cart; on an error the cart stays as it was. */
   async function use(next) {
-    const quote = next.lines.length ? await call('quote_cart', { cart: next }) : null;
+    // An empty cart is quoted too: the core keeps the cart on the counter.
+    const quote = await call('quote_cart', { cart: next });
+    state.quote = next.lines.length ? quote : null;
     state.cart = next;
-    state.quote = quote;
     draw();
   }
 
@@ -223,7 +224,12 @@ export function createCart(till) {
     /** Put a cart (a resumed one) in place, with its quote. */
     load: (cart, quote) => { state.cart = cart; state.quote = quote; draw(); },
     /** Empty the cart (after a sale, parking or clearing). */
-    reset: () => { state.cart = EMPTY(); state.quote = null; draw(); },
+    reset: () => {
+      state.cart = EMPTY(); state.quote = null; draw();
+      // The core forgets the cart on the counter too (after a sale or
+      // parking it already has).
+      call('quote_cart', { cart: state.cart }).catch(() => {});
+    },
     editLast: () => editLine(state.cart.lines.length - 1),
     removeLast: () => removeLine(state.cart.lines.length - 1),
     saleDiscount,

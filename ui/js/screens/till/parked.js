@@ -23,6 +23,15 @@ export async function park(till) {
   till.focusScan();
 }
 
+/** Park the cart without asking, labelled with why (the person changes,
+ * the till locks, the screen is left); it waits in the parked list. */
+export async function parkAway(till, why) {
+  await till.cart.settled();
+  if (!till.cart.hasLines()) return;
+  await call('park_cart', { cart: till.cart.input(), label: why });
+  till.cart.reset();
+}
+
 async function resume(till, p) {
   if (till.cart.hasLines()) { till.showMessage('Finish or park the current cart first', 'error'); return; }
   try {
@@ -39,7 +48,7 @@ export function parkedList(till, parked) {
   if (!parked.length) return null;
   return h('section', { id: 'till-parked' }, h('h3', {}, 'Parked'),
     parked.map((p) => h('div', { class: 'parked' },
-      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label || localTime(p.parked_at, null, { date: false })} (${p.cart.lines.length})`),
+      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label ? `${p.label} · ` : ''}${localTime(p.parked_at, null, { date: false })} · ${p.parked_by} (${p.cart.lines.length})`),
       h('button', {
         type: 'button', class: 'cancel-parked', title: 'Cancel this parked cart',
         onclick: async () => { await call('cancel_parked_cart', { id: p.id }); await till.refreshSide(); till.focusScan(); },

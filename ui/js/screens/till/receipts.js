@@ -64,7 +64,7 @@ async function voidSale(till, sale) {
       try {
         return await voidWith(asked);
       } catch (err) {
-        if (err.code !== ErrorCode.unauthorized) throw err;
+        if (err.code !== ErrorCode.approvalNeeded) throw err;
       }
       const approval = await till.ctx.askPin(`Void ${sale.receipt_number}: the organizer approves.`);
       if (!approval) return undefined;

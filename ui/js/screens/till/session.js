@@ -7,27 +7,11 @@
 // The drawer can be counted by coins and notes: the faces are the shop
 // currency's, as the core lists them, and the core adds the count up.
 
-import { call, ErrorCode } from '../../api.js';
+import { call, callApproved } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { localTime } from '../../time.js';
 import { METHOD_LABEL, printSection } from './receipts.js';
-
-/**
- * Call `command` with `args`; when the core answers that an organizer's
- * approval is needed, ask for the PIN (with the core's words) and call
- * again with it. Null when the PIN was not given.
- */
-async function withApproval(askPin, command, args) {
-  try {
-    return await call(command, args);
-  } catch (err) {
-    if (err.code !== ErrorCode.unauthorized) throw err;
-    const approval = await askPin(err.message);
-    if (!approval) return null;
-    return call(command, { ...args, approval });
-  }
-}
 
 /** A fold-out grid to count the drawer by coins and notes. */
 function denominationGrid(prefix, faces) {
@@ -165,9 +149,9 @@ export function renderClosed(root, overview, reopen, ctx) {
     e.preventDefault();
     clearFormError(form);
     try {
-      const opened = await withApproval((why) => ctx.askPin(why), 'open_till_session', {
+      const opened = await callApproved('open_till_session', {
         input: { float: form.elements.float.value, denominations: countedPieces(form), practice: form.elements.practice.checked },
-      });
+      }, ctx.askPin);
       if (!opened) return;
       toast('Till open');
       await reopen();
@@ -193,7 +177,7 @@ export async function moveCash(till, kind, title) {
       field('Reason', h('input', { name: 'reason', id: 'cash-move-reason', maxlength: '200', autocomplete: 'off' }))),
     submitLabel: 'Record',
     submit: async (v) => {
-      const moved = await withApproval((why) => till.ctx.askPin(why), 'move_till_cash', { kind, amount: v.amount, reason: v.reason });
+      const moved = await callApproved('move_till_cash', { kind, amount: v.amount, reason: v.reason }, till.ctx.askPin);
       return moved ? 'ok' : undefined;
     },
   });
