@@ -209,9 +209,14 @@ fn run(n: usize) {
         start.elapsed().as_secs_f64()
     );
     let start = Instant::now();
-    let report_import =
-        spreadsheet::import(&mut store, &Actor::system("bench"), &text, &mut |_| {})
-            .expect("import");
+    let report_import = spreadsheet::import(
+        &mut store,
+        &Actor::system("bench"),
+        &popup_till_core::shop::people::Approval::file_holder(),
+        &text,
+        &mut |_| {},
+    )
+    .expect("import");
     assert!(report_import.applied && report_import.new == n);
     println!(
         "{n} products: CSV import of {:.1} MB in {:.2} s",

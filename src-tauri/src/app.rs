@@ -163,7 +163,10 @@ impl AppState {
                 store.write(&actor, |tx| parked::park(tx, &cart, "window closed"))
             });
             if let Err(err) = parked {
-                eprintln!("popup-till: the cart on the counter could not be parked: {}", err.message);
+                eprintln!(
+                    "popup-till: the cart on the counter could not be parked: {}",
+                    err.message
+                );
             }
         }
     }

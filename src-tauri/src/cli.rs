@@ -9,6 +9,7 @@ use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::reporting::export::{self, ExportOptions};
 use popup_till_core::reporting::report;
 use popup_till_core::reporting::scope::Scope;
+use popup_till_core::shop::people::Approval;
 use popup_till_core::{db::journal, demo, shop::events, tasks, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
@@ -359,12 +360,18 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 bom,
                 include_practice: practice,
             };
-            let result = export::export(&mut store, &Actor::system("cli"), &opts, &mut |p| {
-                if p.rows_total >= 100_000 && p.rows_done > 0 {
-                    eprintln!("{}: {} of {} rows", p.file, p.rows_done, p.rows_total);
-                }
-                true
-            })?;
+            let result = export::export(
+                &mut store,
+                &Actor::system("cli"),
+                &Approval::file_holder(),
+                &opts,
+                &mut |p| {
+                    if p.rows_total >= 100_000 && p.rows_done > 0 {
+                        eprintln!("{}: {} of {} rows", p.file, p.rows_done, p.rows_total);
+                    }
+                    true
+                },
+            )?;
             println!(
                 "exported {} sales (total {}) to {}",
                 result.sales, result.total, result.folder
@@ -401,7 +408,13 @@ fn import_catalog(store: &mut Store, file: &Path, dry_run: bool, json: bool) -> 
     let report = if dry_run {
         spreadsheet::preview(store.conn(), &text, &mut progress)?
     } else {
-        spreadsheet::import(store, &Actor::system("cli"), &text, &mut progress)?
+        spreadsheet::import(
+            store,
+            &Actor::system("cli"),
+            &Approval::file_holder(),
+            &text,
+            &mut progress,
+        )?
     };
     if show_progress {
         eprintln!();

@@ -10,6 +10,8 @@ mod cli;
 // The list is read by build.rs (permissions) and by the capability test.
 #[cfg_attr(not(test), allow(dead_code))]
 mod command_names;
+#[cfg(test)]
+mod command_roles;
 mod commands;
 
 use clap::Parser;

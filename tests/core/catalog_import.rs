@@ -37,7 +37,14 @@ pub fn shop() -> TestTill {
 }
 
 fn import(t: &mut TestTill, text: &str) -> ImportReport {
-    spreadsheet::import(&mut t.store, &Actor::system("test"), text, &mut |_| {}).unwrap()
+    spreadsheet::import(
+        &mut t.store,
+        &Actor::system("test"),
+        &popup_till_core::shop::people::Approval::file_holder(),
+        text,
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 fn products(t: &TestTill) -> i64 {
@@ -182,7 +189,12 @@ fn export_then_import_round_trips_the_catalog() {
                 },
             )?;
             let cup = catalog::find_by_code(tx, "CUP")?.unwrap();
-            catalog::set_archived(tx, &cup.id, true)
+            catalog::set_archived(
+                tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
+                &cup.id,
+                true,
+            )
         })
         .unwrap();
     let exported = spreadsheet::export(t.store.conn()).unwrap();
@@ -326,9 +338,13 @@ fn large_imports_report_progress() {
         text.push_str(&format!("S{i},Item number {i},1.{},20\n", i % 100));
     }
     let mut seen = Vec::new();
-    let report = spreadsheet::import(&mut t.store, &Actor::system("test"), &text, &mut |p| {
-        seen.push((p.phase, p.done, p.total))
-    })
+    let report = spreadsheet::import(
+        &mut t.store,
+        &Actor::system("test"),
+        &popup_till_core::shop::people::Approval::file_holder(),
+        &text,
+        &mut |p| seen.push((p.phase, p.done, p.total)),
+    )
     .unwrap();
     assert!(report.applied);
     assert_eq!(products(&t), 5000);

@@ -115,7 +115,13 @@ fn only_one_event_is_open_and_a_closed_event_stays_closed() {
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains("'A' is open"), "{err}");
     t.store
-        .write(&someone(), |tx| events::close(tx, &a.id))
+        .write(&someone(), |tx| {
+            events::close(
+                tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
+                &a.id,
+            )
+        })
         .unwrap();
     assert!(events::current(t.store.conn()).unwrap().is_none());
     let err = t

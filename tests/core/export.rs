@@ -31,7 +31,13 @@ fn options(scope: Scope, out: PathBuf) -> ExportOptions {
 
 fn run(s: &mut Shop, opts: &ExportOptions) -> popup_till_core::Result<export::ExportResult> {
     let actor = Actor::system("test");
-    export::export(&mut s.t.store, &actor, opts, &mut |_: &Progress| true)
+    export::export(
+        &mut s.t.store,
+        &actor,
+        &popup_till_core::shop::people::Approval::file_holder(),
+        opts,
+        &mut |_: &Progress| true,
+    )
 }
 
 /// A CSV file as a header and rows of maps, read by an RFC 4180 reader.
@@ -525,6 +531,7 @@ fn a_failure_midway_removes_the_temporary_folder_and_an_empty_target_is_used() {
     let err = export::export(
         &mut day.s.t.store,
         &actor,
+        &popup_till_core::shop::people::Approval::file_holder(),
         &options(Scope::Event(day.s.event.clone()), out.clone()),
         &mut |p: &Progress| {
             seen.push(p.file.clone());
@@ -549,6 +556,7 @@ fn a_failure_midway_removes_the_temporary_folder_and_an_empty_target_is_used() {
     export::export(
         &mut day.s.t.store,
         &actor,
+        &popup_till_core::shop::people::Approval::file_holder(),
         &options(Scope::Event(day.s.event.clone()), out.clone()),
         &mut |p: &Progress| {
             progress.push((p.file.clone(), p.rows_done, p.rows_total));

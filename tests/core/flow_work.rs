@@ -198,6 +198,7 @@ fn counting_stock_and_loading_out_complete_their_steps() {
         .write(&shop.cashier(), |tx| {
             flows::count(
                 tx,
+                Some(&popup_till_core::shop::people::Approval::file_holder()),
                 &CountInput {
                     location: Some(Location::Storage),
                     event_id: Some(event.clone()),

@@ -94,7 +94,7 @@ fn the_limits_have_defaults_and_are_saved_like_the_other_settings() {
 fn a_float_above_the_limit_needs_an_organizer() {
     let mut s = shop();
     let err = open(&mut s, "2000.01", &ApprovalRequest::none()).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded, "{err}");
     assert!(err.to_string().contains("2000.00"), "{err}");
     let approval = organizer(&s);
     assert!(open(&mut s, "2000.01", &approval).is_ok());
@@ -110,7 +110,7 @@ fn a_cash_movement_above_the_limit_needs_an_organizer() {
     for kind in [CashKind::PaidIn, CashKind::PaidOut, CashKind::Drop] {
         assert!(move_cash(&mut s, kind, "200", &ApprovalRequest::none()).is_ok());
         let err = move_cash(&mut s, kind, "200.01", &ApprovalRequest::none()).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::Unauthorized, "{err}");
+        assert_eq!(err.code(), ErrorCode::ApprovalNeeded, "{err}");
         let wrong = ApprovalRequest::new(&s.organizer, "999999");
         assert!(move_cash(&mut s, kind, "200.01", &wrong).is_err());
         let approval = organizer(&s);
@@ -259,7 +259,7 @@ fn line_and_sale_discounts_together_are_held_to_the_limit_of_the_list_price() {
         vec!["line 1: discounts together over 20% of the list price".to_string()]
     );
     let err = s.sell(&c, &[cash("")]).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     assert!(s.sell_approved(&c, &[cash("")], PIN).is_ok());
 
     // Exactly at the limit: 20 % of 12.50 as 2.50 off in two steps.

@@ -21,6 +21,7 @@ mod orders;
 mod people;
 mod pricing_props;
 mod reports;
+mod roles;
 mod settings;
 mod stock_ledger;
 mod store;

@@ -427,7 +427,13 @@ fn at_start_up_fulfilled_past_retention_and_stale_contacts_go_and_a_live_one_sta
         .unwrap();
     let event_id = s.event_id.clone();
     s.t.store
-        .write(&someone(), |tx| events::close(tx, &event_id))
+        .write(&someone(), |tx| {
+            events::close(
+                tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
+                &event_id,
+            )
+        })
         .unwrap();
 
     // Within the retention period (30 days by default) nothing is due, and

@@ -293,7 +293,11 @@ fn events_compare_side_by_side_with_the_same_figures() {
         .t
         .store
         .write(&actor, |tx| {
-            events::close(tx, &day.s.event)?;
+            events::close(
+                tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
+                &day.s.event,
+            )?;
             let e = events::create(
                 tx,
                 &EventInput {
@@ -463,7 +467,13 @@ fn only_an_event_that_has_opened_takes_visitor_counts_and_every_event_says_so() 
     assert!(open.accepts_visitors);
     let closed =
         s.t.store
-            .write(&actor, |tx| events::close(tx, &open.id))
+            .write(&actor, |tx| {
+                events::close(
+                    tx,
+                    &popup_till_core::shop::people::Approval::file_holder(),
+                    &open.id,
+                )
+            })
             .unwrap();
     assert!(
         closed.accepts_visitors,

@@ -41,7 +41,14 @@ struct Shop {
 
 fn stocked_shop() -> Shop {
     let mut t = shop();
-    spreadsheet::import(&mut t.store, &Actor::system("test"), CATALOG, &mut |_| {}).unwrap();
+    spreadsheet::import(
+        &mut t.store,
+        &Actor::system("test"),
+        &popup_till_core::shop::people::Approval::file_holder(),
+        CATALOG,
+        &mut |_| {},
+    )
+    .unwrap();
     let event = t
         .store
         .write(&someone(), |tx| {
@@ -149,6 +156,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
             // Two mugs broke; the shelf then holds 2, not the expected 3.
             flows::waste(
                 tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
                 &WasteInput {
                     product_id: s.mug.id.clone(),
                     location: Some(Location::Event),
@@ -159,6 +167,7 @@ fn receive_load_out_sell_load_in_and_count_give_the_event_picture() {
             )?;
             let counted = flows::count(
                 tx,
+                Some(&popup_till_core::shop::people::Approval::file_holder()),
                 &CountInput {
                     location: Some(Location::Event),
                     event_id: Some(ev.clone()),
@@ -282,6 +291,7 @@ fn a_count_keeps_the_counted_figures_on_its_document() {
             .write(&someone(), |tx| {
                 flows::count(
                     tx,
+                    Some(&popup_till_core::shop::people::Approval::file_holder()),
                     &CountInput {
                         location: Some(Location::Storage),
                         event_id: None,
@@ -315,6 +325,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
             .write(&someone(), |tx| {
                 flows::count(
                     tx,
+                    Some(&popup_till_core::shop::people::Approval::file_holder()),
                     &CountInput {
                         location: Some(Location::Storage),
                         event_id: None,
@@ -335,6 +346,7 @@ fn bad_stock_input_is_refused_naming_the_field_and_nothing_is_written() {
             .write(&someone(), |tx| {
                 flows::count(
                     tx,
+                    Some(&popup_till_core::shop::people::Approval::file_holder()),
                     &CountInput {
                         location: Some(Location::Storage),
                         event_id: None,
@@ -527,7 +539,13 @@ fn a_used_product_is_archived_not_deleted_and_an_unused_one_is_deleted() {
         .unwrap();
     let removed =
         s.t.store
-            .write(&someone(), |tx| catalog::remove(tx, &s.mug.id))
+            .write(&someone(), |tx| {
+                catalog::remove(
+                    tx,
+                    &popup_till_core::shop::people::Approval::file_holder(),
+                    &s.mug.id,
+                )
+            })
             .unwrap();
     assert_eq!(removed, Removal::Archived);
     let mug = catalog::get(s.t.store.conn(), &s.mug.id).unwrap();
@@ -548,7 +566,13 @@ fn a_used_product_is_archived_not_deleted_and_an_unused_one_is_deleted() {
     assert_eq!(archived.rows[0].on_hand, dec("1"));
     let removed =
         s.t.store
-            .write(&someone(), |tx| catalog::remove(tx, &s.oat.id))
+            .write(&someone(), |tx| {
+                catalog::remove(
+                    tx,
+                    &popup_till_core::shop::people::Approval::file_holder(),
+                    &s.oat.id,
+                )
+            })
             .unwrap();
     assert_eq!(removed, Removal::Deleted);
     assert_eq!(
@@ -705,7 +729,7 @@ proptest! {
                 Step::Count(p, at_event, q) => {
                     let (text, m) = if q == 0 { ("0".to_string(), 0) } else { qty(p, q) };
                     let location = if at_event { Location::Event } else { Location::Storage };
-                    s.t.store.write(&someone(), |tx| flows::count(tx, &CountInput {
+                    s.t.store.write(&someone(), |tx| flows::count(tx, Some(&popup_till_core::shop::people::Approval::file_holder()), &CountInput {
                         location: Some(location), event_id: Some(ev.clone()),
                         lines: vec![CountLine { product_id: products[p].id.clone(), counted: text.clone() }], note: String::new() })).unwrap();
                     expected[p][usize::from(at_event)] = m;
@@ -713,7 +737,7 @@ proptest! {
                 Step::Waste(p, at_event, q) => {
                     let (text, m) = qty(p, q);
                     let location = if at_event { Location::Event } else { Location::Storage };
-                    s.t.store.write(&someone(), |tx| flows::waste(tx, &WasteInput {
+                    s.t.store.write(&someone(), |tx| flows::waste(tx, &popup_till_core::shop::people::Approval::file_holder(), &WasteInput {
                         product_id: products[p].id.clone(), location: Some(location), event_id: Some(ev.clone()),
                         quantity: text.clone(), note: String::new() })).unwrap();
                     expected[p][usize::from(at_event)] -= m;

@@ -260,7 +260,11 @@ fn a_session_whose_event_was_closed_sells_nothing_more_but_can_be_closed() {
     let event = s.event.clone();
     s.t.store
         .write(&popup_till_core::Actor::system("test"), |tx| {
-            popup_till_core::shop::events::close(tx, &event)
+            popup_till_core::shop::events::close(
+                tx,
+                &popup_till_core::shop::people::Approval::file_holder(),
+                &event,
+            )
         })
         .unwrap();
     let err = s

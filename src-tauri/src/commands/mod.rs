@@ -11,6 +11,7 @@ use popup_till_core::demo::{self, DemoSummary};
 use popup_till_core::shop::at_till;
 use popup_till_core::shop::events::{self, Event, EventInput};
 use popup_till_core::shop::people::{self, ApprovalRequest, Person, PersonInput};
+use popup_till_core::shop::roles::{self, Action};
 use popup_till_core::shop::settings::{self, Settings, SettingsInput};
 use popup_till_core::shop::status::{self, ShopSetup, TillStatus};
 use popup_till_core::Error;
@@ -132,8 +133,17 @@ pub fn open_event(state: State<'_, AppState>, id: String) -> Reply<Event> {
 }
 
 #[tauri::command(async)]
-pub fn close_event(state: State<'_, AppState>, id: String) -> Reply<Event> {
-    state.write(|tx| events::close(tx, &id))
+pub fn close_event(
+    state: State<'_, AppState>,
+    id: String,
+    approval: Option<ApprovalRequest>,
+) -> Reply<Event> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::CloseEvent, &approval, |tx, ok| {
+            events::close(tx, ok, &id)
+        })
+    })
 }
 
 #[tauri::command(async)]

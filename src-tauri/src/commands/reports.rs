@@ -5,6 +5,8 @@ use popup_till_core::reporting::export::{self, ExportRequest, ExportResult, Prog
 use popup_till_core::reporting::report::{self, EventReport};
 use popup_till_core::reporting::scope::Scope;
 use popup_till_core::reporting::visitors;
+use popup_till_core::shop::people::ApprovalRequest;
+use popup_till_core::shop::roles::{self, Action};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -65,13 +67,21 @@ pub fn export_package(
     state: State<'_, AppState>,
     input: ExportRequest,
     on_progress: Channel<Progress>,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<ExportResult> {
-    let actor = state.actor()?;
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
     state.with_store(|store| {
-        export::export(store, &actor, &input.options()?, &mut |p: &Progress| {
-            // A closed window just stops hearing about progress.
-            let _ = on_progress.send(p.clone());
-            true
-        })
+        let ok = roles::approve(store, Action::Export, &approval)?;
+        export::export(
+            store,
+            &actor,
+            &ok,
+            &input.options()?,
+            &mut |p: &Progress| {
+                // A closed window just stops hearing about progress.
+                let _ = on_progress.send(p.clone());
+                true
+            },
+        )
     })
 }

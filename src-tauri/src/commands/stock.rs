@@ -6,6 +6,7 @@
 use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
 use popup_till_core::shop::people::ApprovalRequest;
+use popup_till_core::shop::roles::{self, Action};
 use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
     WasteInput,
@@ -49,8 +50,14 @@ pub fn save_product(
     state: State<'_, AppState>,
     id: Option<String>,
     input: ProductInput,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Product> {
-    state.write(|tx| catalog::save(tx, id.as_deref(), &input))
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::EditProduct, &approval, |tx, ok| {
+            catalog::save(tx, ok, id.as_deref(), &input)
+        })
+    })
 }
 
 #[tauri::command(async)]
@@ -58,13 +65,28 @@ pub fn set_product_archived(
     state: State<'_, AppState>,
     id: String,
     archived: bool,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<Product> {
-    state.write(|tx| catalog::set_archived(tx, &id, archived))
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::RemoveProduct, &approval, |tx, ok| {
+            catalog::set_archived(tx, ok, &id, archived)
+        })
+    })
 }
 
 #[tauri::command(async)]
-pub fn remove_product(state: State<'_, AppState>, id: String) -> Reply<Removal> {
-    state.write(|tx| catalog::remove(tx, &id))
+pub fn remove_product(
+    state: State<'_, AppState>,
+    id: String,
+    approval: Option<ApprovalRequest>,
+) -> Reply<Removal> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::RemoveProduct, &approval, |tx, ok| {
+            catalog::remove(tx, ok, &id)
+        })
+    })
 }
 
 #[tauri::command(async)]
@@ -86,10 +108,12 @@ pub fn import_catalog(
     state: State<'_, AppState>,
     text: String,
     on_progress: Channel<ImportProgress>,
+    approval: Option<ApprovalRequest>,
 ) -> Reply<ImportReport> {
-    let actor = state.actor()?;
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
     state.with_store(|store| {
-        spreadsheet::import(store, &actor, &text, &mut |p| {
+        let ok = roles::approve(store, Action::ImportCatalog, &approval)?;
+        spreadsheet::import(store, &actor, &ok, &text, &mut |p| {
             let _ = on_progress.send(p);
         })
     })
@@ -128,8 +152,13 @@ pub fn adjust_stock(
 }
 
 #[tauri::command(async)]
-pub fn count_stock(state: State<'_, AppState>, input: CountInput) -> Reply<CountResult> {
-    state.write(|tx| flows::count(tx, &input))
+pub fn count_stock(
+    state: State<'_, AppState>,
+    input: CountInput,
+    approval: Option<ApprovalRequest>,
+) -> Reply<CountResult> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| flows::count_with_pin(store, &actor, &approval, &input))
 }
 
 /// The running tally of one count line while counting (nothing is saved).
@@ -139,8 +168,17 @@ pub fn count_tally(line: TallyInput) -> Reply<CountTally> {
 }
 
 #[tauri::command(async)]
-pub fn waste_stock(state: State<'_, AppState>, input: WasteInput) -> Reply<StockDocument> {
-    state.write(|tx| flows::waste(tx, &input))
+pub fn waste_stock(
+    state: State<'_, AppState>,
+    input: WasteInput,
+    approval: Option<ApprovalRequest>,
+) -> Reply<StockDocument> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::WasteStock, &approval, |tx, ok| {
+            flows::waste(tx, ok, &input)
+        })
+    })
 }
 
 #[tauri::command(async)]

@@ -4,6 +4,7 @@
 use popup_till_core::orders::{self, Order};
 use popup_till_core::shop::events::{Event, EventInput};
 use popup_till_core::shop::people::ApprovalRequest;
+use popup_till_core::shop::roles::{self, Action};
 use popup_till_core::tasks::{self, Flow, SignInput, Step, StepEdit, Template, TemplateInput};
 use tauri::State;
 
@@ -35,8 +36,21 @@ pub fn duplicate_task_template(state: State<'_, AppState>, id: String) -> Reply<
 }
 
 #[tauri::command(async)]
-pub fn delete_task_template(state: State<'_, AppState>, id: String) -> Reply<()> {
-    state.write(|tx| tasks::delete_template(tx, &id))
+pub fn delete_task_template(
+    state: State<'_, AppState>,
+    id: String,
+    approval: Option<ApprovalRequest>,
+) -> Reply<()> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(
+            store,
+            &actor,
+            Action::DeleteTemplate,
+            &approval,
+            |tx, ok| tasks::delete_template(tx, ok, &id),
+        )
+    })
 }
 
 #[tauri::command(async)]

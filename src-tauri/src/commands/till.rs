@@ -129,8 +129,8 @@ pub fn complete_sale(
 ) -> Reply<Completed> {
     let actor = state.actor()?;
     let approval = state.approval(approval)?;
-    let done =
-        state.with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))?;
+    let done = state
+        .with_store(|store| sale::complete_with_pin(store, &actor, &cart, &payments, &approval))?;
     state.on_counter(None)?;
     Ok(done)
 }

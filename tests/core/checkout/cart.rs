@@ -17,7 +17,7 @@ fn discounts_over_the_limit_and_price_overrides_need_an_organizer_pin() {
     big.discount = percent("50");
     let before = s.ledger_rows();
     let err = s.sell(&cart(vec![big.clone()]), &[cash("")]).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(err.code(), ErrorCode::ApprovalNeeded);
     let err = s
         .sell_approved(&cart(vec![big.clone()]), &[cash("")], "000000")
         .unwrap_err();

@@ -3,7 +3,7 @@
 // big way into selling; below it, pick, create (from a task template),
 // edit, open and close pop-ups.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { progressBars, stepRow, recordText } from '../flow.js';
 import { visitorTally } from '../visitors.js';
@@ -53,7 +53,8 @@ function eventForm(ctx, editing, onSaved, templates) {
 function eventCard(ctx, ev, rerender, selected) {
   const act = async (command, verb) => {
     try {
-      await call(command, { id: ev.id });
+      // Closing needs an organizer: the core says when to ask for the PIN.
+      if (!await callApproved(command, { id: ev.id }, ctx.askPin)) return;
       toast(`${verb} “${ev.name}”`);
       await ctx.refresh();
       rerender();

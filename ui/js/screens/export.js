@@ -2,7 +2,7 @@
 // accountant into a new folder whose path is typed here, with progress and
 // the list of files (and their SHA-256) when it is done.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, field, showFormError, clearFormError, clear, toast } from '../dom.js';
 import { select } from '../select.js';
 
@@ -114,7 +114,8 @@ export async function render(root, ctx) {
     submit.disabled = true;
     submit.textContent = 'Exporting…';
     try {
-      const done = await call('export_package', { input, onProgress: channel });
+      const done = await callApproved('export_package', { input, onProgress: channel }, ctx.askPin);
+      if (!done) { barText.textContent = 'Not exported: an organizer did not approve.'; return; }
       barText.textContent = 'Done.';
       result.append(resultView(done));
       result.scrollIntoView({ block: 'start' });

@@ -3,7 +3,7 @@
 // weighed products take the quantity in their field. Saving records the
 // counted quantities; Rust writes the variance to the ledger.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, clear, showFormError, clearFormError, toast } from '../dom.js';
 import { select } from '../select.js';
 import { qty } from './stock.js';
@@ -112,14 +112,15 @@ export async function renderCount(root, ctx, show) {
     const ordered = await Promise.all(lines.values());
     await Promise.all(ordered.map((l) => l.pending));
     try {
-      const result = await call('count_stock', {
+      const result = await callApproved('count_stock', {
         input: {
           location: location.value,
           event_id: null,
           lines: ordered.map((l) => ({ product_id: l.row.id, counted: l.input.value })),
           note: '',
         },
-      });
+      }, ctx.askPin);
+      if (!result) return;
       toast(`Count saved: ${result.lines.length} product${result.lines.length === 1 ? '' : 's'}, ${result.differing} with a difference`);
       show.list();
     } catch (err) {

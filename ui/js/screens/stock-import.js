@@ -3,7 +3,7 @@
 // unchanged and rejected rows, every bad row with its line and field — and
 // only then import it, with progress for large files.
 
-import { call } from '../api.js';
+import { call, callApproved } from '../api.js';
 import { h, clear, toast } from '../dom.js';
 
 /** A channel Rust sends import progress on. */
@@ -81,7 +81,8 @@ export async function renderImport(root, ctx, show) {
     if (confirm) confirm.disabled = true;
     busy(true);
     try {
-      const report = await call('import_catalog', { text, onProgress: progressChannel(bar, barLabel) });
+      const report = await callApproved('import_catalog', { text, onProgress: progressChannel(bar, barLabel) }, ctx.askPin);
+      if (!report) { busy(false); if (confirm) confirm.disabled = false; return; }
       busy(false);
       clear(result);
       if (report.applied) {

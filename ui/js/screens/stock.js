@@ -150,7 +150,8 @@ function productForm(ctx, product, onSaved) {
     e.preventDefault();
     clearFormError(form);
     try {
-      const saved = await call('save_product', { id: product ? product.id : null, input: formValues(form) });
+      const saved = await callApproved('save_product', { id: product ? product.id : null, input: formValues(form) }, ctx.askPin);
+      if (!saved) return;
       toast(`Saved ${saved.name}`);
       onSaved(saved);
     } catch (err) { showFormError(form, err); }
@@ -208,9 +209,9 @@ async function flowForm(ctx, row, flow, onDone) {
       } else if (flow === 'load_out' || flow === 'load_in') {
         await call('transfer_stock', { input: { direction: flow, lines: [line], event_id, lot_code: v.lot_code || '', note: v.note } });
       } else if (flow === 'count') {
-        await call('count_stock', { input: { location: v.location, event_id, lines: [{ product_id: row.id, counted: v.counted }], note: v.note } });
+        if (!await callApproved('count_stock', { input: { location: v.location, event_id, lines: [{ product_id: row.id, counted: v.counted }], note: v.note } }, ctx.askPin)) return;
       } else if (flow === 'waste') {
-        await call('waste_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, note: v.note } });
+        if (!await callApproved('waste_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, note: v.note } }, ctx.askPin)) return;
       } else if (flow === 'adjust') {
         const done = await callApproved('adjust_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, reason: v.reason, note: v.note } }, ctx.askPin);
         if (!done) return;
@@ -251,7 +252,7 @@ async function renderProduct(root, ctx, show, id) {
     type: 'button', id: 'product-archive',
     onclick: async () => {
       try {
-        await call('set_product_archived', { id, archived: row.active });
+        if (!await callApproved('set_product_archived', { id, archived: row.active }, ctx.askPin)) return;
         toast(row.active ? `Archived ${row.name}` : `Restored ${row.name}`);
         renderProduct(root, ctx, show, id);
       } catch (err) { toast(err.message, 'error'); }
@@ -262,7 +263,8 @@ async function renderProduct(root, ctx, show, id) {
     title: 'Deletes a product that was never sold or moved; archives one that was',
     onclick: async () => {
       try {
-        const result = await call('remove_product', { id });
+        const result = await callApproved('remove_product', { id }, ctx.askPin);
+        if (!result) return;
         toast(result === 'deleted' ? `Deleted ${row.name}` : `${row.name} has stock history: archived instead of deleted`);
         show.list();
       } catch (err) { toast(err.message, 'error'); }

@@ -190,7 +190,7 @@ async function templatesSection(ctx, redraw, editingId) {
               h('button', { type: 'button', onclick: () => { const ta = document.getElementById('tpl-export-text'); ta.select(); document.execCommand('copy'); toast('Copied'); } }, 'Copy')));
         }),
       }, 'Export'),
-      t.builtin ? null : h('button', { type: 'button', class: 'tpl-delete', onclick: act(async () => { await call('delete_task_template', { id: t.id }); toast('Template deleted'); redraw(); }) }, 'Delete')))));
+      t.builtin ? null : h('button', { type: 'button', class: 'tpl-delete', onclick: act(async () => { if (!await callApproved('delete_task_template', { id: t.id }, ctx.askPin)) return; toast('Template deleted'); redraw(); }) }, 'Delete')))));
   section.append(list, exportBox);
 
   const text = h('textarea', { name: 'template file', id: 'tpl-import-text', rows: '4', placeholder: 'Paste a template file here, or choose one' });

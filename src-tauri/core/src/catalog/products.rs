@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::ProductKind;
 use crate::db::store::Tx;
 use crate::money::parse_decimal;
+use crate::shop::people::Approval;
 use crate::shop::settings::Settings;
 use crate::text::{clean, fold_for_search};
 use crate::{new_id, Error, Result};
@@ -521,7 +522,13 @@ pub fn update(tx: &Tx, settings: &Settings, id: &str, input: &ProductInput) -> R
 
 /// Create (no `id`) or change (an `id`) a product with the shop's current
 /// settings: what the product form saves.
-pub fn save(tx: &Tx, id: Option<&str>, input: &ProductInput) -> Result<Product> {
+/// An organizer's approval is the proof this needs (see `shop::roles`).
+pub fn save(
+    tx: &Tx,
+    _approval: &Approval,
+    id: Option<&str>,
+    input: &ProductInput,
+) -> Result<Product> {
     let settings = crate::shop::settings::load(tx)?;
     match id.filter(|i| !i.is_empty()) {
         Some(id) => update(tx, &settings, id, input),
@@ -567,7 +574,7 @@ pub fn in_use(conn: &Connection, id: &str) -> Result<bool> {
 }
 
 /// Archive a product (it leaves the till and search) or bring it back.
-pub fn set_archived(tx: &Tx, id: &str, archived: bool) -> Result<Product> {
+pub fn set_archived(tx: &Tx, _approval: &Approval, id: &str, archived: bool) -> Result<Product> {
     let before = get(tx, id)?;
     tx.execute(
         "UPDATE product SET active = ?2, updated_at = ?3 WHERE id = ?1",
@@ -598,10 +605,10 @@ pub enum Removal {
 }
 
 /// Remove a product: delete it if it was never used, archive it otherwise.
-pub fn remove(tx: &Tx, id: &str) -> Result<Removal> {
+pub fn remove(tx: &Tx, approval: &Approval, id: &str) -> Result<Removal> {
     let product = get(tx, id)?;
     if in_use(tx, id)? {
-        set_archived(tx, id, true)?;
+        set_archived(tx, approval, id, true)?;
         return Ok(Removal::Archived);
     }
     tx.execute("DELETE FROM product WHERE id = ?1", [id])?;

@@ -407,6 +407,7 @@ fn sell_the_day(
         }
         crate::stock::flows::count(
             tx,
+            None,
             &crate::stock::flows::CountInput {
                 location: Some(Location::Event),
                 event_id: Some(event.id.clone()),
@@ -426,7 +427,7 @@ fn sell_the_day(
         )
     })?;
     clock.set(at(17, 30)?);
-    store.write(&demo, |tx| events::close(tx, &event.id))?;
+    store.write(&demo, |tx| events::close(tx, &approval, &event.id))?;
     // The next morning the organizer signs off the wrap-up; the work did
     // every other step of the day.
     sign_by_hand(
@@ -463,6 +464,7 @@ fn check_the_refill_bins(
     }
     crate::stock::flows::count(
         tx,
+        None,
         &crate::stock::flows::CountInput {
             location: Some(Location::Event),
             event_id: Some(event_id.to_string()),

@@ -80,6 +80,7 @@ fn count_storage_for(tx: &Tx, event_id: &str) -> Result<()> {
         .collect();
     flows::count(
         tx,
+        None,
         &CountInput {
             location: Some(Location::Storage),
             event_id: Some(event_id.to_string()),

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::Tx;
+use crate::shop::people::Approval;
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 
@@ -264,7 +265,8 @@ pub fn open(tx: &Tx, id: &str) -> Result<Event> {
 }
 
 /// Close the open event.
-pub fn close(tx: &Tx, id: &str) -> Result<Event> {
+/// An organizer's approval is the proof this needs (see `shop::roles`).
+pub fn close(tx: &Tx, _approval: &Approval, id: &str) -> Result<Event> {
     let event = get(tx, id)?;
     if event.status != EventStatus::Open {
         return Err(Error::Conflict(format!(

@@ -6,5 +6,6 @@
 pub mod at_till;
 pub mod events;
 pub mod people;
+pub mod roles;
 pub mod settings;
 pub mod status;

@@ -85,6 +85,16 @@ impl Approval {
         &self.organizer_id
     }
 
+    /// The approval of whoever runs the command line: they hold the till's
+    /// file itself (and could change it with any SQLite tool), so the
+    /// file's holder approves. The window never reaches this: its commands
+    /// go through `approve`. Journaled as `system:cli`.
+    pub fn file_holder() -> Approval {
+        Approval {
+            organizer_id: "system:cli".into(),
+        }
+    }
+
     /// An approval for the very first setup, when no organizer exists yet.
     pub(crate) fn bootstrap() -> Approval {
         Approval {

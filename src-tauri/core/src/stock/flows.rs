@@ -372,8 +372,9 @@ pub struct CountedLine {
 /// Record a stock count: the counted quantity per product is kept on the
 /// count document, and the ledger gets the variance (counted minus what it
 /// held), so on hand equals the count afterwards. A product counted twice
-/// in one count is refused.
-pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
+/// in one count is refused. A count that records a loss (fewer than the
+/// ledger holds) needs an organizer's approval (see `shop::roles`).
+pub fn count(tx: &Tx, approval: Option<&Approval>, input: &CountInput) -> Result<CountResult> {
     if input.lines.is_empty() {
         return Err(Error::validation("lines", "count at least one product"));
     }
@@ -416,6 +417,11 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
         }
         let expected = stock::on_hand_at(tx, &product.id, location)?;
         let variance = counted - expected;
+        if variance.is_sign_negative() && !variance.is_zero() && approval.is_none() {
+            return Err(Error::ApprovalNeeded(
+                "A stock count that records a loss needs an organizer's PIN".into(),
+            ));
+        }
         tx.execute(
             "INSERT INTO stock_count_line (count_id, product_id, expected_milli, counted_milli) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![count_id, product.id, to_milli(&field, expected)?, to_milli(&field, counted)?],
@@ -475,6 +481,18 @@ pub fn count(tx: &Tx, input: &CountInput) -> Result<CountResult> {
     })
 }
 
+/// Record a count; the approval is checked first when a PIN was given or
+/// an organizer is at the till.
+pub fn count_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    request: &ApprovalRequest,
+    input: &CountInput,
+) -> Result<CountResult> {
+    let approval = people::approve_if_given(store, request)?;
+    store.write(actor, |tx| count(tx, approval.as_ref(), input))
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WasteInput {
     pub product_id: String,
@@ -488,7 +506,8 @@ pub struct WasteInput {
 }
 
 /// Write off stock that was broken, spoiled or spilled.
-pub fn waste(tx: &Tx, input: &WasteInput) -> Result<StockDocument> {
+/// An organizer's approval is the proof this needs (see `shop::roles`).
+pub fn waste(tx: &Tx, _approval: &Approval, input: &WasteInput) -> Result<StockDocument> {
     let product = catalog::get(tx, &input.product_id)?;
     let q = positive_quantity("quantity", &input.quantity, &product)?;
     let note = optional_text("note", &input.note, 500)?;

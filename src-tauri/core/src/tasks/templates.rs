@@ -12,6 +12,7 @@ use super::due::{check_due_fits_phase, parse_due, Anchor, Due};
 use super::starter::{builtin_template, STARTER_ID};
 use super::{Action, Phase, Signoff};
 use crate::db::store::Tx;
+use crate::shop::people::Approval;
 use crate::text::clean;
 use crate::{new_id, Error, Result};
 
@@ -434,7 +435,8 @@ pub fn duplicate_template(tx: &Tx, id: &str) -> Result<Template> {
 
 /// Delete one of the organizer's templates. Flows made from it keep their
 /// own copy of its steps.
-pub fn delete_template(tx: &Tx, id: &str) -> Result<()> {
+/// An organizer's approval is the proof this needs (see `shop::roles`).
+pub fn delete_template(tx: &Tx, _approval: &Approval, id: &str) -> Result<()> {
     if id == STARTER_ID {
         return Err(Error::Conflict(
             "the built-in starter flow cannot be deleted".into(),

@@ -233,7 +233,7 @@ pub fn complete(
     let session = session::open_till(tx, tx.device_id)?;
     let p = cart::price(tx, cart)?;
     if !p.approval_reasons.is_empty() && approval.is_none() {
-        return Err(Error::Unauthorized(format!(
+        return Err(Error::ApprovalNeeded(format!(
             "an organizer's PIN is needed for: {}",
             p.approval_reasons.join(", ")
         )));

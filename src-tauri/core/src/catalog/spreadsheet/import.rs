@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::*;
 use crate::catalog::{self, Product, ValidProduct};
 use crate::db::store::{Actor, Store, Tx};
+use crate::shop::people::Approval;
 use crate::shop::settings::{self, Settings};
 use crate::{new_id, Error, Result};
 
@@ -447,6 +448,7 @@ pub fn preview(
 pub fn import(
     store: &mut Store,
     actor: &Actor,
+    _approval: &Approval,
     text: &str,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {

@@ -40,6 +40,7 @@ use crate::db::journal;
 use crate::db::store::{Actor, Store};
 use crate::reporting::report;
 use crate::reporting::scope::{Filter, Scope};
+use crate::shop::people::Approval;
 use crate::{new_id, shop::settings, Error, Result};
 pub use folder::suggested_folder;
 pub use package::manifest_head_hash;
@@ -194,6 +195,7 @@ fn with_filter(sql: &str, f: &Filter) -> String {
 pub fn export(
     store: &mut Store,
     actor: &Actor,
+    _approval: &Approval,
     opts: &ExportOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<ExportResult> {
