@@ -255,3 +255,33 @@ fn the_lockout_counts_tries_in_the_order_they_were_made_not_by_the_clock() {
     let err = take(&mut s, &cashier, CASHIER_PIN).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Locked, "{err}");
 }
+
+#[test]
+fn an_organizer_at_the_till_is_not_asked_for_a_pin_by_the_quote() {
+    use popup_till_core::till::cart::{CartInput, LineInput};
+    use popup_till_core::till::quote;
+    let mut s = shop();
+    let cashier = s.cashier.clone();
+    let organizer = s.organizer.clone();
+    // Half off the mug: above the discount limit.
+    let cart = CartInput {
+        lines: vec![LineInput {
+            product_id: s.mug.clone(),
+            quantity: "1".into(),
+            discount: crate::till_support::percent("50"),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let cashier_at = take(&mut s, &cashier, CASHIER_PIN).unwrap();
+    let organizer_at = take(&mut s, &organizer, PIN).unwrap();
+    let conn = s.t.store.conn();
+    let q = quote::quote_at_till(conn, &cart, Some(&cashier_at)).unwrap();
+    assert!(q.needs_approval && !q.approval_reasons.is_empty());
+    let q = quote::quote_at_till(conn, &cart, Some(&organizer_at)).unwrap();
+    assert!(!q.needs_approval);
+    assert!(
+        !q.approval_reasons.is_empty(),
+        "the reasons are still shown"
+    );
+}

@@ -59,6 +59,28 @@ fn the_demo_only_loads_into_an_empty_till() {
 }
 
 #[test]
+fn the_demo_does_not_load_into_a_till_that_only_has_a_team() {
+    let mut t = till();
+    // A shop set up by hand, with nothing but its first organizer.
+    popup_till_core::shop::status::set_up_shop(
+        &mut t.store,
+        &popup_till_core::shop::status::ShopSetup {
+            shop_name: "Corner".into(),
+            currency: "EUR".into(),
+            organizer_name: "Riley".into(),
+            pin: "135790".into(),
+        },
+    )
+    .unwrap();
+    let journal = t.journal_len();
+    let err = demo::load(&mut t.store).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("people"), "{err}");
+    assert_eq!(t.journal_len(), journal);
+    assert_eq!(t.count("SELECT count(*) FROM person"), 1);
+}
+
+#[test]
 fn the_demo_shop_has_received_stock_for_what_it_sells() {
     let mut t = till();
     demo::load(&mut t.store).unwrap();

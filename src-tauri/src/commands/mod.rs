@@ -72,7 +72,13 @@ pub struct AppStatus {
 
 #[tauri::command(async)]
 pub fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
-    let person_id = state.at_till()?.map(|at| at.person_id().to_string());
+    // A store that cannot be opened has nobody at the till; its error is
+    // shown below.
+    let person_id = state
+        .at_till()
+        .ok()
+        .flatten()
+        .map(|at| at.person_id().to_string());
     let db_path = state.db_path.display().to_string();
     match state.with_store_open(|store| status::till_status(store.conn())) {
         Ok(till) => Ok(AppStatus {

@@ -101,7 +101,9 @@ pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillP
 
 #[tauri::command(async)]
 pub fn quote_cart(state: State<'_, AppState>, cart: CartInput) -> Reply<Quote> {
-    let quote = state.with_store(|store| quote::quote(store.conn(), &cart))?;
+    let at_till = state.at_till()?;
+    let quote =
+        state.with_store(|store| quote::quote_at_till(store.conn(), &cart, at_till.as_ref()))?;
     state.on_counter(Some(&cart))?;
     Ok(quote)
 }

@@ -6,4 +6,5 @@ mod reports;
 mod stock;
 mod tasks;
 mod till;
+mod trust;
 mod wiring;

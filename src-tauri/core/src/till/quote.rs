@@ -68,6 +68,21 @@ pub struct Quote {
     pub warnings: Vec<String>,
 }
 
+/// The quote as the person at the till sees it: an organizer at the till
+/// approves what the cart needs, so no PIN is asked of them (the reasons
+/// are still shown).
+pub fn quote_at_till(
+    conn: &Connection,
+    cart: &CartInput,
+    at_till: Option<&crate::shop::at_till::AtTill>,
+) -> Result<Quote> {
+    let mut q = quote(conn, cart)?;
+    if at_till.is_some_and(|at| at.role() == crate::shop::people::Role::Organizer) {
+        q.needs_approval = false;
+    }
+    Ok(q)
+}
+
 /// Price the cart for the screen: lines, discounts, tax, the total and the
 /// cash total after rounding, whether a PIN is needed, and stock warnings.
 pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {

@@ -1,0 +1,79 @@
+//! Who is at the till, in the real window: the organizer cannot be chosen
+//! without her PIN, a cart with items survives a change of person (parked
+//! and offered back with who and when), and the Lock key hands the till
+//! back to the picker, which cannot be dismissed until someone gives a PIN.
+
+use std::path::Path;
+
+use popup_till_e2e::{fixtures, App};
+
+const ENTER: &str = "\u{E007}";
+const ESC: &str = "\u{E00C}";
+
+fn prepare_shop(db: &Path) {
+    fixtures::harbour_shop(
+        db,
+        "Olga",
+        "Carl",
+        &[("TEA", "", "Herbal tea", "4.00", "20", "each")],
+    );
+}
+
+#[tokio::test]
+async fn the_organizer_needs_her_pin_and_a_cart_survives_a_change_of_person() {
+    let app = App::launch_prepared(prepare_shop).await;
+
+    // One click on the organizer is not enough: a wrong PIN is refused and
+    // the picker stays.
+    app.pick_person("Olga").await;
+    app.type_into("#picker-pin", "000000").await;
+    app.click("#person-picker-ok").await;
+    app.wait_for_text("#person-picker .form-error", "wrong PIN")
+        .await;
+    app.screenshot("trust-picker-wrong-pin").await;
+    app.type_into("#picker-pin", "").await;
+    app.click("#person-picker-ok").await;
+    app.wait_for_text("#person-picker .form-error", "wrong PIN")
+        .await;
+    assert!(app
+        .text("#person-chip")
+        .await
+        .contains("Who is at the till"));
+
+    // Carl takes the till with his own PIN and starts a cart.
+    app.choose_person("Carl").await;
+    app.wait_for_text("#person-chip", "Carl").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("0{ENTER}")).await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "4.00").await;
+
+    // Olga takes over: Carl's cart is parked, labelled with who and why.
+    app.click("#person-chip").await;
+    app.choose_person("Olga").await;
+    app.wait_for_text("#person-chip", "Olga").await;
+    let parked = app.wait_for_text("#till-parked", "person changed").await;
+    assert!(parked.contains("Carl"), "{parked}");
+    assert!(app.text("#till-cart-lines").await.contains("Cart is empty"));
+    app.screenshot("trust-cart-parked").await;
+    app.click_settled("#till-parked .resume").await;
+    app.wait_for_text("#till-total", "4.00").await;
+
+    // The Lock key: the cart is parked again and the picker cannot be
+    // dismissed; nobody is at the till until a PIN is given.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys("\u{E009}l\u{E000}").await.unwrap();
+    app.find("#person-picker").await;
+    app.find("#picker-pin").await.send_keys(ESC).await.unwrap();
+    app.find("#person-picker").await;
+    assert!(app
+        .text("#person-chip")
+        .await
+        .contains("Who is at the till"));
+    app.choose_person("Carl").await;
+    app.wait_for_text("#till-parked", "till locked").await;
+
+    let data = app.close().await;
+    App::assert_journal_holds(&App::db_path_in(data.path()));
+}
