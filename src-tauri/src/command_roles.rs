@@ -75,7 +75,7 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         Action::DeleteTemplate,
         "Action::DeleteTemplate",
     ),
-    ("export_package", Action::Export, "Action::Export"),
+    ("export_package", Action::Export, "export::export_with_pin"),
 ];
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use popup_till_core::reporting::report::{self, EventReport};
 use popup_till_core::reporting::scope::Scope;
 use popup_till_core::reporting::visitors;
 use popup_till_core::shop::people::ApprovalRequest;
-use popup_till_core::shop::roles::{self, Action};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -71,11 +70,10 @@ pub fn export_package(
 ) -> Reply<ExportResult> {
     let (actor, approval) = (state.actor()?, state.approval(approval)?);
     state.with_store(|store| {
-        let ok = roles::approve(store, Action::Export, &approval)?;
-        export::export(
+        export::export_with_pin(
             store,
             &actor,
-            &ok,
+            &approval,
             &input.options()?,
             &mut |p: &Progress| {
                 // A closed window just stops hearing about progress.

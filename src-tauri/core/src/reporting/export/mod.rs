@@ -40,7 +40,8 @@ use crate::db::journal;
 use crate::db::store::{Actor, Store};
 use crate::reporting::report;
 use crate::reporting::scope::{Filter, Scope};
-use crate::shop::people::Approval;
+use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::roles::{self, Action};
 use crate::{new_id, shop::settings, Error, Result};
 pub use folder::suggested_folder;
 pub use package::manifest_head_hash;
@@ -192,6 +193,21 @@ fn with_filter(sql: &str, f: &Filter) -> String {
 
 /// Export `opts.scope` into the new folder `opts.out`, reporting progress,
 /// and journal that it was done. Returns what was written.
+/// The export as the window asks for it: the folder is checked first (a
+/// refusal names the field before any PIN is asked), then the approval
+/// (exports need an organizer, see `shop::roles`), then the export.
+pub fn export_with_pin(
+    store: &mut Store,
+    actor: &Actor,
+    request: &ApprovalRequest,
+    opts: &ExportOptions,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<ExportResult> {
+    folder::check_target(&opts.out)?;
+    let approval = roles::approve(store, Action::Export, request)?;
+    export(store, actor, &approval, opts, progress)
+}
+
 pub fn export(
     store: &mut Store,
     actor: &Actor,
