@@ -53,6 +53,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_task",
     "skip_task",
     "edit_task",
+    "erase_task_signer_names",
     "list_orders",
     "fulfil_order",
     "order_retention_days",

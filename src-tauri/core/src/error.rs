@@ -167,6 +167,7 @@ pub fn field_label(path: &str) -> String {
 fn words(name: &str) -> String {
     match name {
         "pin" => "PIN".into(),
+        "second_pin" => "their PIN".into(),
         "sku" => "SKU".into(),
         "starts_at" => "starts".into(),
         "ends_at" => "ends".into(),
@@ -213,6 +214,8 @@ mod tests {
         assert_eq!(field_label("signer_name"), "Signer name");
         assert_eq!(field_label("ends_at"), "Ends");
         assert_eq!(field_label("pin"), "PIN");
+        assert_eq!(field_label("second_pin"), "Their PIN");
+        assert_eq!(field_label("second_person_id"), "Second person");
         assert_eq!(field_label("event_id"), "Event");
         assert_eq!(field_label("contact.phone"), "Contact, phone");
         assert_eq!(field_label("template file"), "Template file");

@@ -286,6 +286,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         tasks::sign_task,
         tasks::skip_task,
         tasks::edit_task,
+        tasks::erase_task_signer_names,
         tasks::list_orders,
         tasks::fulfil_order,
         tasks::order_retention_days,

@@ -1,5 +1,6 @@
 //! Commands of the task flows and pre-orders: templates, an event's flow,
-//! sign-offs and skips, and handing over orders. One core call each.
+//! sign-offs and skips, erasing signers' names, and handing over orders.
+//! One core call each.
 
 use popup_till_core::orders::{self, Order};
 use popup_till_core::shop::events::{Event, EventInput};
@@ -94,6 +95,9 @@ pub fn task_flow(state: State<'_, AppState>, event_id: String) -> Reply<Flow> {
     state.with_store(|store| tasks::flow(store, &event_id))
 }
 
+/// Sign a step as the person at the till; a two-person step's second
+/// person comes with their PIN in `input`. Without `approval` an
+/// organizer-PIN step answers `approval_needed`.
 #[tauri::command(async)]
 pub fn sign_task(
     state: State<'_, AppState>,
@@ -102,7 +106,7 @@ pub fn sign_task(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    let approval = state.approval(approval)?;
+    let approval = state.approval(approval.unwrap_or_default())?;
     state.with_store(|store| tasks::sign_with_pin(store, &actor, &task_id, &input, &approval))
 }
 
@@ -114,8 +118,23 @@ pub fn skip_task(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    let approval = state.approval(approval)?;
+    let approval = state.approval(approval.unwrap_or_default())?;
     state.with_store(|store| tasks::skip_with_pin(store, &actor, &task_id, &reason, &approval))
+}
+
+/// Erase the signers' names of a closed event; answers `approval_needed`
+/// until an organizer approves. Returns how many names were erased.
+#[tauri::command(async)]
+pub fn erase_task_signer_names(
+    state: State<'_, AppState>,
+    event_id: String,
+    approval: Option<ApprovalRequest>,
+) -> Reply<usize> {
+    let actor = state.actor()?;
+    let approval = state.approval(approval.unwrap_or_default())?;
+    state.with_store(|store| {
+        tasks::erase_signer_names_with_pin(store, &actor, &approval, &event_id)
+    })
 }
 
 #[tauri::command(async)]

@@ -5,8 +5,9 @@
 //! show. Every sale goes through the same core functions the till uses
 //! (`till::session`, `till::sale`), one transaction each, on a clock moved
 //! through that day. The market has the starter task flow: its work (the
-//! till opened, the first sale, a mid-day count, the close) completes its
-//! steps, and the team signs the rest on the days they fell due.
+//! till opened, the first sale, a mid-day count, the close) signs its
+//! steps, the organizer signs second on the two-person ones, and the team
+//! signs the rest on the days they fell due.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use rust_decimal::Decimal;
@@ -86,6 +87,23 @@ const RUN_UP: &[HandSignature] = &[
         by: "Maya",
     },
 ];
+
+/// Opening and closing the till are two-person steps: the cashier's work
+/// signs once, and the organizer, who watched the float and the cash being
+/// counted, signs second.
+const TILL_OPENED: &[HandSignature] = &[HandSignature {
+    key: "open-till",
+    day: 0,
+    at: (9, 45),
+    by: "Maya",
+}];
+
+const TILL_CLOSED: &[HandSignature] = &[HandSignature {
+    key: "close-till",
+    day: 0,
+    at: (17, 20),
+    by: "Maya",
+}];
 
 const AFTER_THE_DAY: &[HandSignature] = &[HandSignature {
     key: "wrap-up",
@@ -221,6 +239,14 @@ fn sell_the_day(
             },
         )
     })?;
+    sign_by_hand(
+        store,
+        clock,
+        &event.id,
+        start.date_naive(),
+        organizer_pin,
+        TILL_OPENED,
+    )?;
 
     let sellable: Vec<&catalog::Product> = products.iter().filter(|p| p.active).collect();
     let mut dice = Dice(0x5eed_2026_0a11_u64);
@@ -380,6 +406,14 @@ fn sell_the_day(
     store.write(&Actor::person(cashier), |tx| {
         session::give_reason(tx, &z.session_id, "a 50 cent coin went missing")
     })?;
+    sign_by_hand(
+        store,
+        clock,
+        &event.id,
+        start.date_naive(),
+        organizer_pin,
+        TILL_CLOSED,
+    )?;
     // After the market: count what is left at the stall (a miscounted few
     // found more than the ledger said) and load it back into storage.
     clock.set(at(17, 25)?);

@@ -109,6 +109,7 @@ pub fn sign_by_hand(
             &SignInput {
                 signer_name: person.name.clone(),
                 signer_person_id: Some(person.id.clone()),
+                ..SignInput::default()
             },
             &approval,
         )?;

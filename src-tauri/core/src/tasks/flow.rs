@@ -1,7 +1,9 @@
 //! An event's flow: the copy of a template's steps an event gets, and each
 //! step's state derived on read from its sign-off records: done, skipped
-//! or open, overdue against the clock, waiting for open prerequisites.
-//! Also what may be edited on a step of an event (assignee, notes, due).
+//! or open (and then what it still awaits: a second signature, an
+//! organizer's approval), overdue against the clock, waiting for open
+//! prerequisites. Also what may be edited on a step of an event (assignee,
+//! notes, due).
 
 use std::collections::HashMap;
 
@@ -30,7 +32,14 @@ pub enum StepStatus {
 pub struct SignoffRecord {
     pub id: String,
     pub kind: String,
+    /// The signer's name; empty once erased (`name_erased`).
     pub signer_name: String,
+    /// The signer's team id, when they are on the team (kept when the name
+    /// is erased).
+    pub signer_person_id: Option<String>,
+    /// The name was erased (`tasks::erase_signer_names`): the record still
+    /// shows that someone signed, and their id, but no longer who by name.
+    pub name_erased: bool,
     /// The name of the organizer whose PIN approved it, if any.
     pub approved_by: Option<String>,
     pub reason: String,
@@ -38,6 +47,18 @@ pub struct SignoffRecord {
     pub source_id: Option<String>,
     pub at_utc: String,
     pub utc_offset_minutes: i64,
+}
+
+/// What an open step still needs after the first part of it was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Awaiting {
+    /// A two-person step with one signature (a person's, or the work's):
+    /// a second, different team member still signs with their own PIN.
+    SecondSignature,
+    /// An organizer-PIN step whose work was done: an organizer still
+    /// approves it.
+    OrganizerApproval,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +84,9 @@ pub struct Step {
     pub waiting_for: Vec<String>,
     pub assignee: String,
     pub status: StepStatus,
+    /// What an open step still awaits once part of it is done; None when
+    /// it is done, skipped, or nothing of it is done yet.
+    pub awaiting: Option<Awaiting>,
     pub records: Vec<SignoffRecord>,
 }
 
@@ -83,6 +107,9 @@ pub struct Flow {
     /// Ids of the open steps that can be signed now, in order.
     pub next: Vec<String>,
     pub overdue: usize,
+    /// How many sign-off records still carry the signer's name (see
+    /// `tasks::erase_signer_names`).
+    pub signer_names: usize,
 }
 
 /// Make an event's flow from a template: a copy of its steps.
@@ -213,25 +240,32 @@ fn records_of_event(
     event_id: &str,
 ) -> Result<HashMap<String, Vec<SignoffRecord>>> {
     let mut stmt = conn.prepare(
-        "SELECT s.task_id, s.id, s.kind, coalesce(n.name, ''), p.name, s.reason, s.source_type, s.source_id, s.at_utc, s.utc_offset_minutes
+        // In the order they were written: two signatures of one
+        // transaction share their time.
+        "SELECT s.task_id, s.id, s.kind, n.name, s.signer_person_id, p.name, s.reason, s.source_type, s.source_id, s.at_utc, s.utc_offset_minutes
          FROM task_signoff s JOIN task t ON t.id = s.task_id
          LEFT JOIN task_signer_name n ON n.signoff_id = s.id
          LEFT JOIN person p ON p.id = s.approved_by
-         WHERE t.event_id = ?1 ORDER BY s.at_utc, s.id",
+         WHERE t.event_id = ?1 ORDER BY s.at_utc, s.rowid",
     )?;
     let rows = stmt.query_map([event_id], |r| {
+        // Every sign-off gets its name row when written; only erasing
+        // removes it.
+        let name: Option<String> = r.get(3)?;
         Ok((
             r.get::<_, String>(0)?,
             SignoffRecord {
                 id: r.get(1)?,
                 kind: r.get(2)?,
-                signer_name: r.get(3)?,
-                approved_by: r.get(4)?,
-                reason: r.get(5)?,
-                source_type: r.get(6)?,
-                source_id: r.get(7)?,
-                at_utc: r.get(8)?,
-                utc_offset_minutes: r.get(9)?,
+                name_erased: name.is_none(),
+                signer_name: name.unwrap_or_default(),
+                signer_person_id: r.get(4)?,
+                approved_by: r.get(5)?,
+                reason: r.get(6)?,
+                source_type: r.get(7)?,
+                source_id: r.get(8)?,
+                at_utc: r.get(9)?,
+                utc_offset_minutes: r.get(10)?,
             },
         ))
     })?;
@@ -243,24 +277,31 @@ fn records_of_event(
     Ok(out)
 }
 
-/// A step's status from its records: skipped if skipped; done when the
-/// work completed it or enough people signed.
-fn derive_status(signoff: Signoff, records: &[SignoffRecord]) -> StepStatus {
+/// The signatures of a step: people's and the work's (whoever did the work
+/// signs with it); a skip is none.
+pub(super) fn signatures(records: &[SignoffRecord]) -> impl Iterator<Item = &SignoffRecord> {
+    records.iter().filter(|r| r.kind == "sign" || r.kind == "work")
+}
+
+/// A step's status from its records, and what an open one still awaits:
+/// skipped if skipped; a one-person step is done by one signature or its
+/// work; a two-person step by two signatures (the work counts as one, by
+/// whoever did it); an organizer-PIN step by a signature an organizer
+/// approved (its work alone leaves it awaiting that approval).
+fn derive_status(signoff: Signoff, records: &[SignoffRecord]) -> (StepStatus, Option<Awaiting>) {
     if records.iter().any(|r| r.kind == "skip") {
-        return StepStatus::Skipped;
+        return (StepStatus::Skipped, None);
     }
-    if records.iter().any(|r| r.kind == "work") {
-        return StepStatus::Done;
-    }
-    let signs = records.iter().filter(|r| r.kind == "sign").count();
-    let needed = match signoff {
-        Signoff::TwoPeople => 2,
-        Signoff::One | Signoff::OrganizerPin => 1,
-    };
-    if signs >= needed {
-        StepStatus::Done
-    } else {
-        StepStatus::Open
+    let signed = signatures(records).count();
+    let worked = records.iter().any(|r| r.kind == "work");
+    let approved = records.iter().any(|r| r.kind == "sign");
+    match signoff {
+        Signoff::One if signed >= 1 => (StepStatus::Done, None),
+        Signoff::TwoPeople if signed >= 2 => (StepStatus::Done, None),
+        Signoff::TwoPeople if signed == 1 => (StepStatus::Open, Some(Awaiting::SecondSignature)),
+        Signoff::OrganizerPin if approved => (StepStatus::Done, None),
+        Signoff::OrganizerPin if worked => (StepStatus::Open, Some(Awaiting::OrganizerApproval)),
+        _ => (StepStatus::Open, None),
     }
 }
 
@@ -285,7 +326,7 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
             .transpose()?;
         let due = stored_due(row.anchor.as_deref(), row.offset)?;
         let due_at = due.and_then(|d| d.at(&event));
-        let status = derive_status(signoff, &recs);
+        let (status, awaiting) = derive_status(signoff, &recs);
         steps.push(Step {
             id: row.id,
             event_id: row.event_id,
@@ -305,6 +346,7 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
             waiting_for: Vec::new(),
             assignee: row.assignee,
             status,
+            awaiting,
             records: recs,
         });
     }
@@ -347,6 +389,11 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
             .filter(|s| s.status != StepStatus::Open)
             .count(),
         overdue: steps.iter().filter(|s| s.overdue).count(),
+        signer_names: steps
+            .iter()
+            .flat_map(|s| &s.records)
+            .filter(|r| !r.name_erased)
+            .count(),
         phases,
         next,
         event,
@@ -359,18 +406,24 @@ pub fn flow(store: &Store, event_id: &str) -> Result<Flow> {
     flow_at(store.conn(), event_id, store.now_local().naive_local())
 }
 
-pub(super) fn step_of(tx: &Tx, task_id: &str) -> Result<Step> {
-    let event_id: String = tx
+/// One step of an event's flow as of the local time `now`.
+pub(super) fn step_at(conn: &Connection, task_id: &str, now: NaiveDateTime) -> Result<Step> {
+    let event_id: String = conn
         .query_row("SELECT event_id FROM task WHERE id = ?1", [task_id], |r| {
             r.get(0)
         })
         .optional()?
         .ok_or_else(|| Error::not_found("task", task_id))?;
-    flow_at(tx, &event_id, now_local(tx))?
+    flow_at(conn, &event_id, now)?
         .steps
         .into_iter()
         .find(|s| s.id == task_id)
         .ok_or_else(|| Error::not_found("task", task_id))
+}
+
+/// One step as the transaction sees it.
+pub(super) fn step_of(tx: &Tx, task_id: &str) -> Result<Step> {
+    step_at(tx, task_id, now_local(tx))
 }
 
 /// What may change on an event's step: who does it, notes, when it is due.

@@ -8,33 +8,40 @@
 //! - `due`: due times relative to the event, as people write them;
 //! - `flow`: an event's flow made from a template, its steps and their
 //!   status, overdue and waiting computed on read;
-//! - `signoff`: the append-only sign-offs, skips and completions by the
-//!   work itself (`complete_by_action`);
+//! - `signoff`: the append-only sign-offs and skips by hand;
+//!   `two_people`: the second person of a two-person step, a team member
+//!   with their own PIN; `by_work`: the work itself signing its step
+//!   (`complete_by_action`);
+//! - `erase`: erasing the signers' names of a closed event;
 //! - `tasks_csv`: the one `tasks.csv` writer.
 //!
 //! Callers use the re-exports below (`tasks::sign`, `tasks::Flow`), so the
 //! split into files is this folder's own business.
 
+mod by_work;
 mod due;
+mod erase;
 mod flow;
 mod signoff;
 mod starter;
 mod tasks_csv;
 mod template_file;
 mod templates;
+mod two_people;
 
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
+pub use by_work::{complete_by_action, WorkSource};
 pub use due::{parse_due, Anchor, Due, MAX_DUE_DAYS};
+pub use erase::{erase_signer_names, erase_signer_names_with_pin};
 pub use flow::{
-    create_event_with_flow, create_flow, edit_step, flow, flow_at, Flow, PhaseProgress,
+    create_event_with_flow, create_flow, edit_step, flow, flow_at, Awaiting, Flow, PhaseProgress,
     SignoffRecord, Step, StepEdit, StepStatus,
 };
-pub use signoff::{
-    complete_by_action, sign, sign_with_pin, skip, skip_with_pin, SignInput, WorkSource,
-};
+pub use signoff::{sign, sign_with_pin, skip, skip_with_pin, SignInput};
+pub use two_people::Cosigner;
 pub use starter::{starter, STARTER_ID};
 pub use tasks_csv::{csv_columns, write_csv, write_csv_into, PersonalData};
 pub use template_file::{
@@ -141,15 +148,19 @@ impl Action {
     }
 }
 
-/// Who must sign a step off.
+/// Who must sign a step off. The work of a step (the till opened, a count
+/// saved) is one signature, by whoever did it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signoff {
-    /// One named person.
+    /// One named person (or the work).
     One,
-    /// Two different people (e.g. counting the float).
+    /// Two different people of the team (e.g. counting the float): the
+    /// person at the till and a second team member with their own PIN; or
+    /// whoever did the work and one more person.
     TwoPeople,
-    /// A named person, approved by an organizer's PIN.
+    /// A named person, approved by an organizer's PIN; the work alone
+    /// still awaits that approval.
     OrganizerPin,
 }
 

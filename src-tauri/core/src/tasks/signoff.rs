@@ -1,18 +1,20 @@
-//! Signing steps off: the append-only records that make a step done or
-//! skipped. A person signs (two different people where the step needs
-//! them, an organizer's PIN where it needs one) or skips with a reason; or
-//! the work itself completes the step that asked for it
-//! ([`complete_by_action`]), called by the till, stock, order and export
-//! code inside their own transaction.
+//! Signing steps off by hand: the append-only records that make a step done
+//! or skipped. A person signs (a one-person step with their name; an
+//! organizer-PIN step with an organizer's approval; a two-person step, the
+//! person at the till and a second team member with their own PIN — see
+//! `two_people`) or skips with a reason. The record writer and who the
+//! person at the till is are shared with the work's own completions
+//! (`by_work`).
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::flow::{flow_at, now_local, step_of, SignoffRecord, Step, StepStatus};
-use super::{Action, Signoff};
+use super::flow::{step_at, step_of, Step, StepStatus};
+use super::two_people::{self, Cosigner};
+use super::Signoff;
 use crate::db::store::{Actor, Tx};
-use crate::shop::people::{self, Approval, ApprovalRequest};
-use crate::text::{clean, fold_for_search};
+use crate::shop::people::{self, Approval, ApprovalRequest, Person};
+use crate::text::clean;
 use crate::{new_id, Error, Result, Store};
 
 fn must_be_open(step: &Step) -> Result<()> {
@@ -26,76 +28,9 @@ fn must_be_open(step: &Step) -> Result<()> {
     }
 }
 
-/// Who signs: the name a volunteer gives (and their team id when they are
-/// on the team).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct SignInput {
-    pub signer_name: String,
-    #[serde(default)]
-    pub signer_person_id: Option<String>,
-}
-
-/// Names compared as people mean them: case, accents and spacing aside.
-fn same_person(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        fold_for_search(s)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    norm(a) == norm(b)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn insert_record(
-    tx: &Tx,
-    task_id: &str,
-    kind: &str,
-    signer_name: &str,
-    signer_person_id: Option<&str>,
-    approved_by: Option<&str>,
-    reason: &str,
-    source: (Option<&str>, Option<&str>),
-) -> Result<String> {
-    let id = new_id();
-    tx.execute(
-        "INSERT INTO task_signoff (id, device_id, task_id, kind, signer_person_id, approved_by, reason, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        rusqlite::params![
-            id,
-            tx.device_id,
-            task_id,
-            kind,
-            signer_person_id,
-            approved_by,
-            reason,
-            source.0,
-            source.1,
-            tx.actor.id,
-            tx.now.utc,
-            tx.now.offset_minutes
-        ],
-    )?;
-    // The name is personal data: kept beside the append-only ledger row, where
-    // it can be erased (migration 0010).
-    tx.execute(
-        "INSERT INTO task_signer_name (signoff_id, name) VALUES (?1, ?2)",
-        (&id, signer_name),
-    )?;
-    Ok(id)
-}
-
-/// Sign a step off (or one half of a two-person step). Refused before its
-/// prerequisites are done, twice by the same person, and without an
-/// organizer's approval when the step needs one.
-pub fn sign(
-    tx: &Tx,
-    task_id: &str,
-    input: &SignInput,
-    approval: Option<&Approval>,
-) -> Result<Step> {
-    let step = step_of(tx, task_id)?;
-    must_be_open(&step)?;
+/// A step that may be signed now: open, its prerequisites done.
+pub(super) fn ready_to_sign(step: &Step) -> Result<()> {
+    must_be_open(step)?;
     if !step.waiting_for.is_empty() {
         return Err(Error::Conflict(format!(
             "'{}' cannot be signed yet: first finish {}",
@@ -107,38 +42,153 @@ pub fn sign(
                 .join(", ")
         )));
     }
+    Ok(())
+}
+
+/// Who signs. A one-person or organizer-PIN step: the name a volunteer
+/// gives (and their team id when they are on the team). A two-person step:
+/// the person at the till signs, and the second signature is another team
+/// member chosen by id who types their own PIN; no name is typed.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct SignInput {
+    #[serde(default)]
+    pub signer_name: String,
+    #[serde(default)]
+    pub signer_person_id: Option<String>,
+    /// A two-person step: the team member who signs second.
+    #[serde(default)]
+    pub second_person_id: Option<String>,
+    /// Their own PIN; checked, never stored or journaled.
+    #[serde(default)]
+    pub second_pin: Option<String>,
+}
+
+impl std::fmt::Debug for SignInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInput")
+            .field("signer_name", &self.signer_name)
+            .field("signer_person_id", &self.signer_person_id)
+            .field("second_person_id", &self.second_person_id)
+            .field("second_pin", &self.second_pin.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+impl SignInput {
+    /// The second person chosen, if any.
+    pub(super) fn second_person(&self) -> Option<&str> {
+        self.second_person_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+    }
+}
+
+/// One record of a step: its kind, who (the name kept apart, where it can
+/// be erased), the approving organizer, a skip's reason, the work's
+/// document.
+pub(super) struct Record<'a> {
+    pub kind: &'a str,
+    pub signer_name: &'a str,
+    pub signer_person_id: Option<&'a str>,
+    pub approved_by: Option<&'a str>,
+    pub reason: &'a str,
+    pub source: (Option<&'a str>, Option<&'a str>),
+}
+
+pub(super) fn insert_record(tx: &Tx, task_id: &str, record: &Record) -> Result<String> {
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO task_signoff (id, device_id, task_id, kind, signer_person_id, approved_by, reason, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        rusqlite::params![
+            id,
+            tx.device_id,
+            task_id,
+            record.kind,
+            record.signer_person_id,
+            record.approved_by,
+            record.reason,
+            record.source.0,
+            record.source.1,
+            tx.actor.id,
+            tx.now.utc,
+            tx.now.offset_minutes
+        ],
+    )?;
+    // The name is personal data: kept beside the append-only ledger row, where
+    // it can be erased (migration 0010).
+    tx.execute(
+        "INSERT INTO task_signer_name (signoff_id, name) VALUES (?1, ?2)",
+        (&id, record.signer_name),
+    )?;
+    Ok(id)
+}
+
+/// The team member making a change, when the actor is one (a system actor
+/// such as the command line or the demo's setup is not).
+pub(super) fn team_member(conn: &Connection, actor: &Actor) -> Result<Option<Person>> {
+    let on_team: Option<String> = conn
+        .query_row("SELECT id FROM person WHERE id = ?1", [&actor.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    on_team.map(|id| people::get(conn, &id)).transpose()
+}
+
+/// Who makes this change, as a record names them: a team member's id and
+/// name, or a system actor's id as its name.
+pub(super) fn actor_signer(tx: &Tx) -> Result<(Option<String>, String)> {
+    Ok(match team_member(tx, tx.actor)? {
+        Some(person) => (Some(person.id), person.name),
+        None => (None, tx.actor.id.clone()),
+    })
+}
+
+/// Sign a step off. Refused before its prerequisites are done and once it
+/// is done or skipped. A one-person step takes the signer's name; an
+/// organizer-PIN step also an organizer's approval (without it the answer
+/// is `ApprovalNeeded`); a two-person step is signed by the person at the
+/// till and, when a second signature is still needed, by the `second` team
+/// member who confirmed with their PIN (see `two_people`).
+pub fn sign(
+    tx: &Tx,
+    task_id: &str,
+    input: &SignInput,
+    approval: Option<&Approval>,
+    second: Option<&Cosigner>,
+) -> Result<Step> {
+    let step = step_of(tx, task_id)?;
+    ready_to_sign(&step)?;
+    if step.signoff == Signoff::TwoPeople {
+        two_people::sign(tx, &step, second, approval)?;
+        return step_of(tx, task_id);
+    }
+    if second.is_some() || input.second_person().is_some() {
+        return Err(two_people::not_asked(&step));
+    }
     let name = clean("signer_name", &input.signer_name, true, 80)?;
     let person_id = match input.signer_person_id.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => Some(people::get(tx, p)?.id),
         None => None,
     };
     if step.signoff == Signoff::OrganizerPin && approval.is_none() {
-        return Err(Error::Unauthorized(format!(
+        return Err(Error::ApprovalNeeded(format!(
             "'{}' needs an organizer's PIN",
             step.title
         )));
     }
-    let earlier: Vec<&SignoffRecord> = step.records.iter().filter(|r| r.kind == "sign").collect();
-    if step.signoff == Signoff::TwoPeople {
-        if let Some(first) = earlier.iter().find(|r| same_person(&r.signer_name, &name)) {
-            return Err(Error::validation(
-                "signer_name",
-                format!(
-                    "{} already signed the first half of '{}'; a second, different person must sign",
-                    first.signer_name, step.title
-                ),
-            ));
-        }
-    }
     let record_id = insert_record(
         tx,
         task_id,
-        "sign",
-        &name,
-        person_id.as_deref(),
-        approval.map(|a| a.organizer_id()),
-        "",
-        (None, None),
+        &Record {
+            kind: "sign",
+            signer_name: &name,
+            signer_person_id: person_id.as_deref(),
+            approved_by: approval.map(|a| a.organizer_id()),
+            reason: "",
+            source: (None, None),
+        },
     )?;
     tx.journal(
         "task.signed",
@@ -147,7 +197,7 @@ pub fn sign(
         serde_json::json!({
             "event_id": step.event_id,
             "signoff_id": record_id,
-            "signature": earlier.len() + 1,
+            "signature": super::flow::signatures(&step.records).count() + 1,
             "signer_person_id": person_id,
             "approved_by": approval.map(|a| a.organizer_id()),
         }),
@@ -155,8 +205,11 @@ pub fn sign(
     step_of(tx, task_id)
 }
 
-/// Sign a step that may need an organizer's PIN: the PIN is checked (and
-/// its try recorded) first, then the sign-off is written.
+/// Sign a step as the person at the till (`actor`). A two-person step's
+/// second person confirms with their own PIN first (checked with the
+/// lockout, the try journaled under the actor); an organizer's approval is
+/// checked when given (or an organizer is at the till); then the sign-off
+/// is written.
 pub fn sign_with_pin(
     store: &mut Store,
     actor: &Actor,
@@ -164,8 +217,20 @@ pub fn sign_with_pin(
     input: &SignInput,
     request: &ApprovalRequest,
 ) -> Result<Step> {
+    let second = match input.second_person() {
+        Some(person_id) => Some(two_people::confirm(
+            store,
+            actor,
+            task_id,
+            person_id,
+            input.second_pin.as_deref().unwrap_or(""),
+        )?),
+        None => None,
+    };
     let approval = people::approve_if_given(store, request)?;
-    store.write(actor, |tx| sign(tx, task_id, input, approval.as_ref()))
+    store.write(actor, |tx| {
+        sign(tx, task_id, input, approval.as_ref(), second.as_ref())
+    })
 }
 
 /// Skip a step, with the reason. A step that needs an organizer's PIN
@@ -175,27 +240,33 @@ pub fn skip(tx: &Tx, task_id: &str, reason: &str, approval: Option<&Approval>) -
     must_be_open(&step)?;
     let reason = clean("reason", reason, true, 500)?;
     if step.signoff == Signoff::OrganizerPin && approval.is_none() {
-        return Err(Error::Unauthorized(format!(
+        return Err(Error::ApprovalNeeded(format!(
             "skipping '{}' needs an organizer's PIN",
             step.title
         )));
     }
-    let (person, who) = actor_person(tx)?;
+    let (person, who) = actor_signer(tx)?;
     let record_id = insert_record(
         tx,
         task_id,
-        "skip",
-        &who,
-        person.as_deref(),
-        approval.map(|a| a.organizer_id()),
-        &reason,
-        (None, None),
+        &Record {
+            kind: "skip",
+            signer_name: &who,
+            signer_person_id: person.as_deref(),
+            approved_by: approval.map(|a| a.organizer_id()),
+            reason: &reason,
+            source: (None, None),
+        },
     )?;
     tx.journal(
         "task.skipped",
         "task",
         task_id,
-        serde_json::json!({"event_id": step.event_id, "signoff_id": record_id}),
+        serde_json::json!({
+            "event_id": step.event_id,
+            "signoff_id": record_id,
+            "approved_by": approval.map(|a| a.organizer_id()),
+        }),
     )?;
     step_of(tx, task_id)
 }
@@ -211,92 +282,7 @@ pub fn skip_with_pin(
     store.write(actor, |tx| skip(tx, task_id, reason, approval.as_ref()))
 }
 
-/// The person making this change, when it is a person on the team (a
-/// system actor such as the command line has no name to sign with).
-fn actor_person(tx: &Tx) -> Result<(Option<String>, String)> {
-    let name: Option<String> = tx
-        .query_row(
-            "SELECT name FROM person WHERE id = ?1",
-            [&tx.actor.id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(match name {
-        Some(name) => (Some(tx.actor.id.clone()), name),
-        None => (None, tx.actor.id.clone()),
-    })
-}
-
-/// The kind of document whose work completed a step. Stored with the
-/// sign-off record, so the step links to it (the export's `done_by` is
-/// `kind:id`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkSource {
-    TillSession,
-    Sale,
-    Transfer,
-    Count,
-    Order,
-    Export,
-}
-
-impl WorkSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkSource::TillSession => "till_session",
-            WorkSource::Sale => "sale",
-            WorkSource::Transfer => "transfer",
-            WorkSource::Count => "count",
-            WorkSource::Order => "order",
-            WorkSource::Export => "export",
-        }
-    }
-}
-
-/// The work itself completes the step that asked for it: called by the
-/// stock, till, order and export code inside their own transaction (a till
-/// session opened, a count saved, the first sale), with the document that
-/// did the work. Completes the first open step of the event with that
-/// action and returns its id; does nothing (and returns None) when the
-/// flow has no such open step. The work is the proof, so prerequisites do
-/// not hold it back: a till that opened, opened.
-pub fn complete_by_action(
-    tx: &Tx,
-    event_id: &str,
-    action: Action,
-    source: WorkSource,
-    source_id: &str,
-) -> Result<Option<String>> {
-    let flow = flow_at(tx, event_id, now_local(tx))?;
-    let Some(step) = flow
-        .steps
-        .iter()
-        .find(|s| s.action == Some(action) && s.status == StepStatus::Open)
-    else {
-        return Ok(None);
-    };
-    let (person, who) = actor_person(tx)?;
-    let record_id = insert_record(
-        tx,
-        &step.id,
-        "work",
-        &who,
-        person.as_deref(),
-        None,
-        "",
-        (Some(source.as_str()), Some(source_id)),
-    )?;
-    tx.journal(
-        "task.completed_by_work",
-        "task",
-        &step.id,
-        serde_json::json!({
-            "event_id": event_id,
-            "signoff_id": record_id,
-            "action": action.as_str(),
-            "source_type": source.as_str(),
-            "source_id": source_id,
-        }),
-    )?;
-    Ok(Some(step.id.clone()))
+/// The step as of the store's clock (for checks made before a write).
+pub(super) fn step_now(store: &Store, task_id: &str) -> Result<Step> {
+    step_at(store.conn(), task_id, store.now_local().naive_local())
 }

@@ -45,6 +45,9 @@ const COLUMNS: [(&str, bool); 15] = [
 /// Lists inside one cell (several signatures) are separated by this.
 const LIST_SEPARATOR: &str = ";";
 
+/// A signer whose name was erased (`tasks::erase_signer_names`).
+const ERASED_NAME: &str = "(name erased)";
+
 fn wanted(names_a_person: bool, personal: PersonalData) -> bool {
     !names_a_person || personal == PersonalData::Included
 }
@@ -98,7 +101,16 @@ fn cells(step: &Step) -> [Cow<'_, str>; 15] {
         status.into(),
         signed.len().to_string().into(),
         inert(&join(
-            signed.iter().map(|r| r.signer_name.as_str()).collect(),
+            signed
+                .iter()
+                .map(|r| {
+                    if r.name_erased {
+                        ERASED_NAME
+                    } else {
+                        r.signer_name.as_str()
+                    }
+                })
+                .collect(),
         ))
         .into_owned()
         .into(),
