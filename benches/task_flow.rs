@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use popup_till_core::shop::events::EventInput;
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
+use popup_till_core::shop::status::{self, ShopSetup};
 use popup_till_core::tasks::{self, DueInput, SignInput, StepInput, TemplateInput};
 use popup_till_core::{Actor, Store};
 
@@ -98,30 +100,55 @@ fn main() {
             Ok(ev.id)
         })
         .expect("set up");
+    // Two-person steps are signed by Riley at the till and Sam with their
+    // own PIN; the others by a volunteer's name.
+    let (_, organizer) = status::set_up_shop(
+        &mut store,
+        &ShopSetup {
+            shop_name: "Bench".into(),
+            currency: "EUR".into(),
+            organizer_name: "Maya".into(),
+            pin: "246810".into(),
+        },
+    )
+    .expect("set up the shop");
+    let mut cashier = |name: &str| {
+        people::add_with_pin(
+            &mut store,
+            &Actor::person(&organizer.id),
+            &ApprovalRequest::new(&organizer.id, "246810"),
+            &PersonInput {
+                name: name.into(),
+                role: "cashier".into(),
+                pin: Some("1357".into()),
+            },
+        )
+        .expect("a cashier")
+    };
+    let riley = Actor::person(cashier("Riley").id);
+    let sam = cashier("Sam");
     let flow = tasks::flow(&store, &event_id).expect("flow");
     for step in &flow.steps {
-        for name in ["Riley", "Sam"]
-            .iter()
-            .take(if step.signoff == tasks::Signoff::TwoPeople {
-                2
-            } else {
-                1
-            })
-        {
-            store
-                .write(&actor, |tx| {
-                    tasks::sign(
-                        tx,
-                        &step.id,
-                        &SignInput {
-                            signer_name: (*name).into(),
-                            signer_person_id: None,
-                        },
-                        None,
-                    )
-                })
-                .expect("sign");
-        }
+        let input = if step.signoff == tasks::Signoff::TwoPeople {
+            SignInput {
+                second_person_id: Some(sam.id.clone()),
+                second_pin: Some("1357".into()),
+                ..SignInput::default()
+            }
+        } else {
+            SignInput {
+                signer_name: "Riley".into(),
+                ..SignInput::default()
+            }
+        };
+        tasks::sign_with_pin(
+            &mut store,
+            &riley,
+            &step.id,
+            &input,
+            &ApprovalRequest::none(),
+        )
+        .expect("sign");
     }
     let now = NaiveDateTime::parse_from_str("2026-12-05T12:00", "%Y-%m-%dT%H:%M").expect("time");
 
@@ -133,8 +160,9 @@ fn main() {
     let baseline = measure(|| {
         let mut stmt = raw
             .prepare_cached(
-                "SELECT t.id, t.phase, t.title, t.requires, t.due_anchor, t.due_offset_minutes, s.kind, s.signer_name, s.at_utc
+                "SELECT t.id, t.phase, t.title, t.requires, t.due_anchor, t.due_offset_minutes, s.kind, n.name, s.at_utc
                  FROM task t LEFT JOIN task_signoff s ON s.task_id = t.id
+                 LEFT JOIN task_signer_name n ON n.signoff_id = s.id
                  WHERE t.event_id = ?1 ORDER BY t.position, s.at_utc",
             )
             .expect("prepare");

@@ -1,13 +1,15 @@
 //! The flow's steps done by the work itself: opening the till, the first
-//! sale and closing the till sign their steps off in the same transaction.
+//! sale and closing the till sign their steps in the same transaction (the
+//! two-person ones once, awaiting a second person).
 
 use popup_till_core::shop::people::ApprovalRequest;
-use popup_till_core::tasks::{self, Action, StepStatus, STARTER_ID};
+use popup_till_core::tasks::{self, Action, Awaiting, SignInput, StepStatus, STARTER_ID};
 use popup_till_core::till::session::{self, CloseInput};
+use popup_till_core::Actor;
 
 use crate::till_support::{cart, cash, line, shop};
 
-fn status_of(shop: &crate::till_support::Shop, action: Action) -> StepStatus {
+fn step_of(shop: &crate::till_support::Shop, action: Action) -> tasks::Step {
     let flow = tasks::flow_at(
         shop.t.store.conn(),
         &shop.event,
@@ -15,10 +17,13 @@ fn status_of(shop: &crate::till_support::Shop, action: Action) -> StepStatus {
     )
     .unwrap();
     flow.steps
-        .iter()
+        .into_iter()
         .find(|s| s.action == Some(action))
-        .map(|s| s.status)
         .expect("the starter flow has this step")
+}
+
+fn status_of(shop: &crate::till_support::Shop, action: Action) -> StepStatus {
+    step_of(shop, action).status
 }
 
 #[test]
@@ -51,7 +56,14 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
     let _ = practice;
 
     shop.open_session("100", false);
-    assert_eq!(status_of(&shop, Action::OpenTill), StepStatus::Done);
+    // Opening the till takes two people: the cashier's work signs once.
+    let open_till = step_of(&shop, Action::OpenTill);
+    assert_eq!(open_till.status, StepStatus::Open);
+    assert_eq!(open_till.awaiting, Some(Awaiting::SecondSignature));
+    assert_eq!(
+        open_till.records[0].signer_person_id.as_deref(),
+        Some(shop.cashier.as_str())
+    );
     assert_eq!(status_of(&shop, Action::Sell), StepStatus::Open);
 
     let mug = shop.mug.clone();
@@ -80,7 +92,31 @@ fn opening_the_till_selling_and_closing_it_complete_their_steps() {
             )
         })
         .unwrap();
-    assert_eq!(status_of(&shop, Action::CloseTill), StepStatus::Done);
+    let close_till = step_of(&shop, Action::CloseTill);
+    assert_eq!(close_till.awaiting, Some(Awaiting::SecondSignature));
+
+    // The organizer, at the till, signs second on both (the float first).
+    let organizer = Actor::person(&shop.organizer);
+    let float = tasks::flow(&shop.t.store, &event)
+        .unwrap()
+        .steps
+        .into_iter()
+        .find(|s| s.key == "float")
+        .unwrap();
+    for step in [&float, &open_till, &close_till] {
+        let signed = tasks::sign_with_pin(
+            &mut shop.t.store,
+            &organizer,
+            &step.id,
+            &SignInput {
+                signer_name: "Maya".into(),
+                ..SignInput::default()
+            },
+            &ApprovalRequest::none(),
+        )
+        .unwrap();
+        assert_eq!(signed.status, StepStatus::Done, "{}", step.key);
+    }
 }
 
 #[test]

@@ -23,6 +23,7 @@ mod pricing_props;
 mod reports;
 mod roles;
 mod settings;
+mod sign_offs;
 mod stock_ledger;
 mod store;
 mod tasks;

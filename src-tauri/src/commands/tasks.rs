@@ -132,9 +132,8 @@ pub fn erase_task_signer_names(
 ) -> Reply<usize> {
     let actor = state.actor()?;
     let approval = state.approval(approval.unwrap_or_default())?;
-    state.with_store(|store| {
-        tasks::erase_signer_names_with_pin(store, &actor, &approval, &event_id)
-    })
+    state
+        .with_store(|store| tasks::erase_signer_names_with_pin(store, &actor, &approval, &event_id))
 }
 
 #[tauri::command(async)]

@@ -280,7 +280,9 @@ fn records_of_event(
 /// The signatures of a step: people's and the work's (whoever did the work
 /// signs with it); a skip is none.
 pub(super) fn signatures(records: &[SignoffRecord]) -> impl Iterator<Item = &SignoffRecord> {
-    records.iter().filter(|r| r.kind == "sign" || r.kind == "work")
+    records
+        .iter()
+        .filter(|r| r.kind == "sign" || r.kind == "work")
 }
 
 /// A step's status from its records, and what an open one still awaits:

@@ -41,7 +41,6 @@ pub use flow::{
     SignoffRecord, Step, StepEdit, StepStatus,
 };
 pub use signoff::{sign, sign_with_pin, skip, skip_with_pin, SignInput};
-pub use two_people::Cosigner;
 pub use starter::{starter, STARTER_ID};
 pub use tasks_csv::{csv_columns, write_csv, write_csv_into, PersonalData};
 pub use template_file::{
@@ -53,6 +52,7 @@ pub use templates::{
     save_template, validate_template, DueInput, StepInput, Template, TemplateInput, TemplateStep,
     MAX_STEPS,
 };
+pub use two_people::Cosigner;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
