@@ -1,9 +1,11 @@
 // An event's flow as the Event and Tasks screens show it: step rows with
-// their status, who signed and when, and the dialogs that sign, skip and
-// edit a step. The rules (prerequisites, two different people, the
-// organizer PIN) are the core's: these only collect and show.
+// their status (and what an open step still awaits), who signed and when,
+// and the dialogs that sign, skip and edit a step. The rules
+// (prerequisites, two different people of the team, the organizer PIN)
+// are the core's: these only collect and show. An organizer's PIN is
+// asked for only when the core answers that approval is needed.
 
-import { call } from './api.js';
+import { call, ErrorCode, TillError } from './api.js';
 import { h, field, toast } from './dom.js';
 import { openDialog } from './dialog.js';
 import { localTime } from './time.js';
@@ -27,57 +29,149 @@ export const ACTION_LABELS = {
 
 export const SIGNOFF_LABELS = {
   one: 'one person signs',
-  two_people: 'two different people sign',
+  two_people: 'two people of the team sign',
   organizer_pin: 'organizer PIN',
 };
+
+/** Who a record names: the signer, or a team member whose name was erased. */
+function who(rec) {
+  return rec.name_erased ? 'a team member (name erased)' : rec.signer_name;
+}
 
 /** "Signed by Riley 10:02 · Sam 10:04" */
 export function recordText(rec) {
   const when = localTime(rec.at_utc, rec.utc_offset_minutes);
-  if (rec.kind === 'skip') return `Skipped by ${rec.signer_name} at ${when}: ${rec.reason}`;
-  if (rec.kind === 'work') return `Done by the work (${rec.source_type || 'till'}) · ${rec.signer_name} at ${when}`;
-  return `Signed by ${rec.signer_name} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;
+  if (rec.kind === 'skip') return `Skipped by ${who(rec)} at ${when}: ${rec.reason}`;
+  if (rec.kind === 'work') return `Done by the work (${rec.source_type || 'till'}) · ${who(rec)} at ${when}`;
+  return `Signed by ${who(rec)} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;
 }
 
-/** Ask for an organizer's PIN when the step needs one. */
-async function approvalFor(ctx, step, verb) {
-  if (step.signoff !== 'organizer_pin') return { organizer_id: null, pin: null };
-  return ctx.askPin(`${verb} “${step.title}” needs an organizer's PIN.`);
+/**
+ * Run `attempt(approval)` without an approval first; when the core answers
+ * that an organizer's approval is needed, ask for the PIN (with the core's
+ * message) and try once more with it. Resolves to undefined when the PIN
+ * dialog is cancelled.
+ */
+export async function withApproval(ctx, attempt) {
+  try {
+    return await attempt(null);
+  } catch (err) {
+    if (err.code !== ErrorCode.approvalNeeded) throw err;
+    const approval = await ctx.askPin(err.message);
+    if (!approval) return undefined;
+    return attempt(approval);
+  }
+}
+
+/** A step's signatures so far: people's and the work's. */
+function signaturesOf(step) {
+  return step.records.filter((r) => r.kind === 'sign' || r.kind === 'work');
+}
+
+/** "Riley did the work" / "Riley signed first". */
+function firstText(rec) {
+  return rec.kind === 'work' ? `${who(rec)} did the work` : `${who(rec)} signed first`;
+}
+
+/**
+ * The body of the sign dialog of a two-person step: who signs first (the
+ * person at the till, or whoever did the work), and — when the second
+ * signature is someone else's — the other active team members to choose
+ * from and a PIN field for them. Returns the body and what to send.
+ */
+function twoPersonBody(ctx, step) {
+  const me = ctx.person();
+  const signed = signaturesOf(step);
+  const signedIds = new Set(signed.map((r) => r.signer_person_id).filter(Boolean));
+  const iSigned = Boolean(me && signedIds.has(me.id));
+  const asksSecond = signed.length === 0 || iSigned;
+  const myName = me ? me.name : 'The person at the till';
+  if (!asksSecond) {
+    return {
+      body: h('p', { class: 'notice', id: 'sign-who' }, `${firstText(signed[0])}. ${myName}, you sign as the second person.`),
+      submitLabel: `Sign as ${myName}`,
+      read: () => ({}),
+    };
+  }
+  const others = (ctx.status.people || []).filter((p) => p.active && (!me || p.id !== me.id) && !signedIds.has(p.id));
+  const notice = signed.length
+    ? `${firstText(signed[0])}. A second, different person of the team signs now with their own PIN.`
+    : `${myName} signs first, at the till. A second, different person of the team signs with their own PIN.`;
+  const choices = others.map((p, i) => h('label', { class: 'choice', dataset: { personId: p.id } },
+    h('input', { type: 'radio', name: 'second_person_id', value: p.id, id: `sign-second-${i}`, checked: others.length === 1 }),
+    h('span', { class: 'choice-name' }, p.name),
+    h('span', { class: 'muted' }, p.role)));
+  const picker = h('fieldset', { class: 'field choice-fieldset', id: 'sign-second', dataset: { field: 'second_person_id' } },
+    h('legend', { class: 'field-label' }, 'Second person'),
+    others.length
+      ? h('div', { class: 'choice-grid' }, choices)
+      : h('p', { class: 'muted' }, 'Nobody else on the team can sign: an organizer adds people on the People screen.'),
+    h('span', { class: 'field-error', role: 'alert' }));
+  const pin = h('input', {
+    type: 'password', name: 'second_pin', id: 'sign-second-pin', inputmode: 'numeric',
+    autocomplete: 'off', maxlength: '12',
+  });
+  return {
+    body: h('div', {}, h('p', { class: 'notice', id: 'sign-who' }, notice), picker,
+      field('Their PIN', pin, 'The second person types their own PIN')),
+    submitLabel: 'Sign together',
+    focus: others.length === 1 ? pin : null,
+    read: (form) => {
+      const chosen = form.querySelector('input[name=second_person_id]:checked');
+      return { second_person_id: chosen ? chosen.value : null, second_pin: pin.value };
+    },
+    // A wrong PIN (or a lockout) is about the PIN field: shown next to it.
+    onError: (err) => {
+      pin.value = '';
+      if (err.field || ![ErrorCode.unauthorized, ErrorCode.locked].includes(err.code)) return err;
+      return new TillError({ code: err.code, message: err.message, field: 'second_pin' });
+    },
+  };
+}
+
+/** The body of the sign dialog of a one-person or organizer-PIN step. */
+function namedBody(ctx, step) {
+  const me = ctx.person();
+  const names = h('datalist', { id: 'sign-people' }, (ctx.status.people || []).filter((p) => p.active).map((p) => h('option', { value: p.name })));
+  const name = h('input', { name: 'signer_name', id: 'sign-name', list: 'sign-people', maxlength: '80', autocomplete: 'off', value: me ? me.name : '' });
+  const work = step.records.find((r) => r.kind === 'work');
+  return {
+    body: h('div', {},
+      step.signoff === 'organizer_pin'
+        ? h('p', { class: 'notice' }, work ? `${firstText(work)}. An organizer approves this step with their PIN.` : 'An organizer approves this step with their PIN.')
+        : null,
+      field('Who signs', name, 'Your own name, as the team knows you'),
+      names),
+    submitLabel: 'Sign',
+    read: () => {
+      const signerName = name.value;
+      const person = (ctx.status.people || []).find((p) => p.name === signerName.trim());
+      return { signer_name: signerName, signer_person_id: person ? person.id : null };
+    },
+  };
 }
 
 /** The sign-off dialog; calls `done()` after a successful signature. */
 export async function signStep(ctx, step, done) {
-  const signed = step.records.filter((r) => r.kind === 'sign');
-  const me = ctx.person();
-  const defaultName = me && !signed.some((r) => r.signer_name === me.name) ? me.name : '';
-  const names = h('datalist', { id: 'sign-people' }, (ctx.status.people || []).filter((p) => p.active).map((p) => h('option', { value: p.name })));
-  const name = h('input', { name: 'signer_name', id: 'sign-name', list: 'sign-people', maxlength: '80', autocomplete: 'off', value: defaultName });
+  const form = step.signoff === 'two_people' ? twoPersonBody(ctx, step) : namedBody(ctx, step);
   const after = await openDialog({
     id: 'sign-dialog',
     title: `Sign off: ${step.title}`,
-    body: h('div', {},
-      step.signoff === 'two_people'
-        ? h('p', { class: 'notice' }, signed.length ? `${signed[0].signer_name} signed the first half. A second, different person signs now.` : 'Two different people sign this step: this is the first of them.')
-        : null,
-      step.signoff === 'organizer_pin' ? h('p', { class: 'notice' }, 'An organizer approves this step with their PIN.') : null,
-      field('Who signs', name, 'Your own name, as the team knows you'),
-      names),
-    submitLabel: 'Sign',
+    body: form.body,
+    submitLabel: form.submitLabel,
     submitId: 'sign-ok',
-    submit: async (values) => {
-      const signerName = values.signer_name;
-      const person = (ctx.status.people || []).find((p) => p.name === signerName.trim());
-      const approval = await approvalFor(ctx, step, 'Signing');
-      if (!approval) return undefined;
-      return call('sign_task', {
-        taskId: step.id,
-        input: { signer_name: signerName, signer_person_id: person ? person.id : null },
-        approval,
-      });
+    focus: form.focus || null,
+    submit: async (_values, dialog) => {
+      const input = form.read(dialog);
+      try {
+        return await withApproval(ctx, (approval) => call('sign_task', { taskId: step.id, input, approval }));
+      } catch (err) {
+        throw form.onError ? form.onError(err) : err;
+      }
     },
   });
   if (!after) return;
-  toast(after.status === 'done' ? `Done: ${after.title}` : `First half signed: ${after.title}`);
+  toast(after.status === 'done' ? `Done: ${after.title}` : `Signed, still open: ${after.title}`);
   done(after);
 }
 
@@ -89,11 +183,7 @@ export async function skipStep(ctx, step, done) {
     body: field('Why is it skipped?', h('input', { name: 'reason', id: 'skip-reason', maxlength: '500', autocomplete: 'off' })),
     submitLabel: 'Skip the step',
     submitId: 'skip-ok',
-    submit: async (values) => {
-      const approval = await approvalFor(ctx, step, 'Skipping');
-      if (!approval) return undefined;
-      return call('skip_task', { taskId: step.id, reason: values.reason, approval });
-    },
+    submit: (values) => withApproval(ctx, (approval) => call('skip_task', { taskId: step.id, reason: values.reason, approval })),
   });
   if (!after) return;
   toast(`Skipped: ${after.title}`);
@@ -117,12 +207,21 @@ export async function editStep(ctx, step, done) {
   if (after) done(after);
 }
 
+/** What an open step still awaits, in words (the core says which). */
+function awaitingText(step) {
+  const worked = step.records.some((r) => r.kind === 'work');
+  if (step.awaiting === 'second_signature') return worked ? 'work done · second signature needed' : '1 of 2 signed';
+  if (step.awaiting === 'organizer_approval') return 'work done · organizer PIN needed';
+  return null;
+}
+
 function statusBadge(step) {
   if (step.status === 'done') return h('span', { class: 'badge badge-done' }, 'done');
   if (step.status === 'skipped') return h('span', { class: 'badge badge-skipped' }, 'skipped');
-  if (step.overdue) return h('span', { class: 'badge badge-overdue' }, 'overdue');
-  const half = step.signoff === 'two_people' && step.records.some((r) => r.kind === 'sign');
-  return h('span', { class: 'badge' }, half ? '1 of 2 signed' : 'open');
+  const overdue = step.overdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : null;
+  const awaiting = awaitingText(step);
+  if (awaiting) return [h('span', { class: 'badge badge-awaiting' }, awaiting), overdue ? ' ' : null, overdue];
+  return overdue || h('span', { class: 'badge' }, 'open');
 }
 
 /**

@@ -1,10 +1,12 @@
 // The Tasks screen: an event's whole flow by phase (sign, skip, edit,
-// open the screen doing a step's work), the pre-orders to hand over, and
-// the task templates (edit, duplicate, share as a JSON file).
+// open the screen doing a step's work), erasing the signers' names once
+// the event is closed, the pre-orders to hand over, and the task templates
+// (edit, duplicate, share as a JSON file).
 
 import { call, callApproved } from '../api.js';
 import { h, clear, field, showFormError, clearFormError, toast } from '../dom.js';
-import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow } from '../flow.js';
+import { openDialog } from '../dialog.js';
+import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow, withApproval } from '../flow.js';
 import { select } from '../select.js';
 
 function eventPicker(ctx, events, redraw) {
@@ -28,7 +30,40 @@ async function flowSection(ctx, eventId, redraw) {
     section.append(h('h2', { class: 'phase-head' }, label),
       h('ol', { class: 'step-list', dataset: { phase } }, steps.map((s) => stepRow(ctx, s, redraw))));
   }
+  if (flow.event.status === 'closed') section.append(signerNames(ctx, flow, redraw));
   return section;
+}
+
+/**
+ * A closed event's signers' names: erased on request (an organizer
+ * approves; the PIN is asked for only when the core says so). The steps
+ * stay signed.
+ */
+function signerNames(ctx, flow, redraw) {
+  const box = h('div', { class: 'signer-names', id: 'signer-names' }, h('h2', {}, 'Signers’ names'));
+  if (flow.signer_names === 0) {
+    box.append(h('p', { class: 'muted', id: 'signer-names-erased' },
+      'The names of the people who signed are erased. The steps stay signed, by “a team member (name erased)”.'));
+    return box;
+  }
+  const erase = async () => {
+    const erased = await openDialog({
+      id: 'erase-names-dialog',
+      title: `Erase the signers’ names of ${flow.event.name}?`,
+      body: h('p', {}, `${flow.signer_names} sign-offs still name who signed, skipped or did the work. `
+        + 'Erased names cannot be brought back; every step stays signed, and the journal keeps only the count.'),
+      submitLabel: 'Erase the names',
+      submitId: 'erase-names-ok',
+      submit: () => withApproval(ctx, (approval) => call('erase_task_signer_names', { eventId: flow.event.id, approval })),
+    });
+    if (erased === null) return;
+    toast(`Erased ${erased} ${erased === 1 ? 'name' : 'names'}`);
+    redraw();
+  };
+  box.append(
+    h('p', {}, `The event is closed. ${flow.signer_names} sign-offs still name the person who signed: personal data you can erase now.`),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'erase-signer-names', onclick: erase }, 'Erase signers’ names')));
+  return box;
 }
 
 async function ordersSection(ctx, eventId, redraw) {
