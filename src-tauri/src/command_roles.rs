@@ -76,6 +76,11 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         "Action::DeleteTemplate",
     ),
     ("export_package", Action::Export, "export::export_with_pin"),
+    (
+        "erase_task_signer_names",
+        Action::EraseSignerNames,
+        "tasks::erase_signer_names_with_pin",
+    ),
 ];
 
 #[cfg(test)]

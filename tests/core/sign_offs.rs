@@ -460,7 +460,7 @@ fn an_organizer_erases_the_signer_names_of_a_closed_event_and_its_steps_stay_sig
     t.store
         .write(&someone(), |tx| {
             events::open(tx, &event_id)?;
-            events::close(tx, &event_id)
+            events::close(tx, &people::Approval::file_holder(), &event_id)
         })
         .unwrap();
     let err = tasks::erase_signer_names_with_pin(

@@ -5,7 +5,7 @@
 // are the core's: these only collect and show. An organizer's PIN is
 // asked for only when the core answers that approval is needed.
 
-import { call, ErrorCode, TillError } from './api.js';
+import { call, callApproved, ErrorCode, TillError } from './api.js';
 import { h, field, toast } from './dom.js';
 import { openDialog } from './dialog.js';
 import { localTime } from './time.js';
@@ -44,23 +44,6 @@ export function recordText(rec) {
   if (rec.kind === 'skip') return `Skipped by ${who(rec)} at ${when}: ${rec.reason}`;
   if (rec.kind === 'work') return `Done by the work (${rec.source_type || 'till'}) · ${who(rec)} at ${when}`;
   return `Signed by ${who(rec)} at ${when}${rec.approved_by ? ` · approved by ${rec.approved_by}` : ''}`;
-}
-
-/**
- * Run `attempt(approval)` without an approval first; when the core answers
- * that an organizer's approval is needed, ask for the PIN (with the core's
- * message) and try once more with it. Resolves to undefined when the PIN
- * dialog is cancelled.
- */
-export async function withApproval(ctx, attempt) {
-  try {
-    return await attempt(null);
-  } catch (err) {
-    if (err.code !== ErrorCode.approvalNeeded) throw err;
-    const approval = await ctx.askPin(err.message);
-    if (!approval) return undefined;
-    return attempt(approval);
-  }
 }
 
 /** A step's signatures so far: people's and the work's. */
@@ -164,7 +147,7 @@ export async function signStep(ctx, step, done) {
     submit: async (_values, dialog) => {
       const input = form.read(dialog);
       try {
-        return await withApproval(ctx, (approval) => call('sign_task', { taskId: step.id, input, approval }));
+        return await callApproved('sign_task', { taskId: step.id, input }, ctx.askPin);
       } catch (err) {
         throw form.onError ? form.onError(err) : err;
       }
@@ -183,7 +166,7 @@ export async function skipStep(ctx, step, done) {
     body: field('Why is it skipped?', h('input', { name: 'reason', id: 'skip-reason', maxlength: '500', autocomplete: 'off' })),
     submitLabel: 'Skip the step',
     submitId: 'skip-ok',
-    submit: (values) => withApproval(ctx, (approval) => call('skip_task', { taskId: step.id, reason: values.reason, approval })),
+    submit: (values) => callApproved('skip_task', { taskId: step.id, reason: values.reason }, ctx.askPin),
   });
   if (!after) return;
   toast(`Skipped: ${after.title}`);

@@ -96,8 +96,7 @@ pub fn task_flow(state: State<'_, AppState>, event_id: String) -> Reply<Flow> {
 }
 
 /// Sign a step as the person at the till; a two-person step's second
-/// person comes with their PIN in `input`. Without `approval` an
-/// organizer-PIN step answers `approval_needed`.
+/// person comes with their own PIN in `input`.
 #[tauri::command(async)]
 pub fn sign_task(
     state: State<'_, AppState>,
@@ -106,7 +105,7 @@ pub fn sign_task(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    let approval = state.approval(approval.unwrap_or_default())?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| tasks::sign_with_pin(store, &actor, &task_id, &input, &approval))
 }
 
@@ -118,7 +117,7 @@ pub fn skip_task(
     approval: Option<ApprovalRequest>,
 ) -> Reply<Step> {
     let actor = state.actor()?;
-    let approval = state.approval(approval.unwrap_or_default())?;
+    let approval = state.approval(approval)?;
     state.with_store(|store| tasks::skip_with_pin(store, &actor, &task_id, &reason, &approval))
 }
 
@@ -131,7 +130,7 @@ pub fn erase_task_signer_names(
     approval: Option<ApprovalRequest>,
 ) -> Reply<usize> {
     let actor = state.actor()?;
-    let approval = state.approval(approval.unwrap_or_default())?;
+    let approval = state.approval(approval)?;
     state
         .with_store(|store| tasks::erase_signer_names_with_pin(store, &actor, &approval, &event_id))
 }

@@ -6,7 +6,7 @@
 import { call, callApproved } from '../api.js';
 import { h, clear, field, showFormError, clearFormError, toast } from '../dom.js';
 import { openDialog } from '../dialog.js';
-import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow, withApproval } from '../flow.js';
+import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow } from '../flow.js';
 import { select } from '../select.js';
 
 function eventPicker(ctx, events, redraw) {
@@ -54,7 +54,7 @@ function signerNames(ctx, flow, redraw) {
         + 'Erased names cannot be brought back; every step stays signed, and the journal keeps only the count.'),
       submitLabel: 'Erase the names',
       submitId: 'erase-names-ok',
-      submit: () => withApproval(ctx, (approval) => call('erase_task_signer_names', { eventId: flow.event.id, approval })),
+      submit: () => callApproved('erase_task_signer_names', { eventId: flow.event.id }, ctx.askPin),
     });
     if (erased === null) return;
     toast(`Erased ${erased} ${erased === 1 ? 'name' : 'names'}`);

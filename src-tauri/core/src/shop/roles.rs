@@ -35,6 +35,7 @@ pub enum Action {
     Export,
     OrderRetention,
     OrganizerStep,
+    EraseSignerNames,
 }
 
 /// When an organizer is needed for an action.
@@ -128,6 +129,10 @@ pub const ROLES: &[Permission] = &[
         "signing or skipping a task step",
         "when the step asks for an organizer's PIN",
     ),
+    always(
+        Action::EraseSignerNames,
+        "erasing the signers' names of a closed event",
+    ),
 ];
 
 /// The row of an action.
@@ -196,6 +201,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::Export => "export",
         Action::OrderRetention => "order_retention",
         Action::OrganizerStep => "organizer_step",
+        Action::EraseSignerNames => "erase_signer_names",
     }
 }
 

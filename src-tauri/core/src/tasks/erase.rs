@@ -8,7 +8,8 @@
 
 use crate::db::store::{Actor, Tx};
 use crate::shop::events::{self, Event, EventStatus};
-use crate::shop::people::{self, Approval, ApprovalRequest};
+use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::roles::{self, Action};
 use crate::{Error, Result, Store};
 
 /// Names are erased once the event is over.
@@ -63,6 +64,6 @@ pub fn erase_signer_names_with_pin(
     event_id: &str,
 ) -> Result<usize> {
     must_be_closed(&events::get(store.conn(), event_id)?)?;
-    let approval = people::approve(store, request)?;
+    let approval = roles::approve(store, Action::EraseSignerNames, request)?;
     store.write(actor, |tx| erase_signer_names(tx, &approval, event_id))
 }

@@ -70,13 +70,15 @@ fn signers<'a>(step: &Step, me: &'a Person, second: Option<&'a Person>) -> Resul
         now.push(me);
     }
     match second {
-        Some(p) if p.id == me.id => return Err(Error::validation(
-            "second_person_id",
-            format!(
+        Some(p) if p.id == me.id => {
+            return Err(Error::validation(
+                "second_person_id",
+                format!(
                 "{} is at the till and signs first; the second signature is a different person's",
                 me.name
             ),
-        )),
+            ))
+        }
         Some(p) if has_signed(&earlier, p) => {
             return Err(Error::validation(
                 "second_person_id",
