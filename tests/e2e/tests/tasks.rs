@@ -1,9 +1,20 @@
 //! Task flows in the real window: an event created from the starter
-//! template, its steps signed by named people (a two-person step by two
-//! different people, an organizer step with the PIN), the till opened from
-//! its step, the flow walked to its end, and templates shared as files.
+//! template, its steps signed by named people (a two-person step by the
+//! person at the till and a second team member with their own PIN, an
+//! organizer step with the PIN the core asks for), the till opened from its
+//! step, the flow walked to its end, the signers' names of a closed event
+//! erased, and templates shared as files.
 
-use popup_till_e2e::App;
+use std::path::Path;
+
+use popup_till_core::shop::events;
+use popup_till_core::shop::people::{self, ApprovalRequest, PersonInput};
+use popup_till_core::shop::status::{self, ShopSetup};
+use popup_till_core::{Actor, Store};
+use popup_till_e2e::fantoccini::Locator;
+use popup_till_e2e::{fixtures, App};
+
+const ENTER: &str = "\u{E007}";
 
 const PIN: &str = "135790";
 
@@ -33,10 +44,61 @@ async fn sign_done(app: &App, key: &str, name: &str) {
         .await;
 }
 
+/// The team of the flow's run: Riley the organizer, Sam and Jo cashiers,
+/// each with their own PIN (the fixtures').
+fn team_without_events(db: &Path) {
+    let mut store = Store::open(db).unwrap();
+    let (_, riley) = status::set_up_shop(
+        &mut store,
+        &ShopSetup {
+            shop_name: "Harbour Pop-up".into(),
+            currency: "EUR".into(),
+            organizer_name: "Riley".into(),
+            pin: fixtures::PIN.into(),
+        },
+    )
+    .unwrap();
+    for name in ["Sam", "Jo"] {
+        people::add_with_pin(
+            &mut store,
+            &Actor::person(&riley.id),
+            &ApprovalRequest::new(&riley.id, fixtures::PIN),
+            &PersonInput {
+                name: name.into(),
+                role: "cashier".into(),
+                pin: Some(fixtures::CASHIER_PIN.into()),
+            },
+        )
+        .unwrap();
+    }
+}
+
+/// Choose `name` among the second people the sign dialog offers.
+async fn choose_second(app: &App, name: &str) {
+    app.find("#sign-second .choice").await;
+    let choices = app
+        .client
+        .find_all(Locator::Css("#sign-second .choice"))
+        .await
+        .unwrap();
+    for choice in choices {
+        let text = choice
+            .prop("textContent")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if text.contains(name) {
+            choice.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("{name} is not offered as the second person");
+}
+
 #[tokio::test]
-async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
-    let app = App::launch().await;
-    set_up_shop(&app).await;
+async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together() {
+    let app = App::launch_prepared(team_without_events).await;
+    app.choose_person("Sam").await;
 
     // The event form makes the flow from the starter template.
     app.type_into("#event-name", "Harbour Market").await;
@@ -53,18 +115,20 @@ async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
         .await;
     app.screenshot("tasks-event-home").await;
 
-    // The organizer step is signed from the event's home, with the PIN.
+    // The organizer step, signed by a cashier from the event's home: the
+    // core asks for an organizer's PIN, and the window then does.
     app.click("#flow-next .step[data-key=\"venue\"] .step-sign")
         .await;
-    app.type_into("#sign-name", "Riley").await;
     app.click("#sign-ok").await;
     app.find("#pin-dialog").await;
-    app.enter_pin(PIN).await;
+    app.enter_pin(fixtures::PIN).await;
     let signed = app
         .wait_for_text("#flow-signed", "Confirm venue and permits")
         .await;
-    assert!(signed.contains("Signed by Riley"), "{signed}");
+    assert!(signed.contains("Signed by Sam"), "{signed}");
     assert!(signed.contains("approved by Riley"), "{signed}");
+    app.click_settled(".event-card .open-event").await;
+    app.find(".event-card .close-event").await;
 
     // The whole flow on the Tasks screen.
     app.click("#open-flow").await;
@@ -74,40 +138,64 @@ async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
         waiting.contains("Waiting for: Prepare catalog and prices"),
         "{waiting}"
     );
-    sign_done(&app, "catalog", "Riley").await;
+    sign_done(&app, "catalog", "Sam").await;
     sign_done(&app, "receive", "Jo").await;
     sign_done(&app, "load-out", "Jo").await;
-    sign_done(&app, "float", "Riley").await;
+    sign_done(&app, "float", "Sam").await;
 
-    // The open-till step opens the till.
+    // The open-till step opens the till; opening it is the work, one
+    // signature: the step waits for a second person.
     app.click(&format!("{} .step-go", step("open-till"))).await;
     app.find("#screen[data-screen=\"till\"]").await;
+    app.type_into("#till-float", &format!("0{ENTER}")).await;
+    app.find("#till-scan").await;
     app.screenshot("tasks-open-till-from-step").await;
     app.click("#nav-tasks").await;
-
-    // Two different people sign the float count.
-    sign(&app, "open-till", "Riley").await;
     app.wait_for_text(
         &format!("{} .step-title", step("open-till")),
-        "1 of 2 signed",
+        "work done · second signature needed",
     )
     .await;
-    sign(&app, "open-till", " riley").await;
+
+    // Sam did the work; the second person is someone else, with their PIN.
+    app.click(&format!("{} .step-sign", step("open-till")))
+        .await;
+    app.wait_for_text("#sign-who", "Sam did the work").await;
+    let offered = app.text("#sign-second").await;
+    assert!(
+        offered.contains("Riley") && offered.contains("Jo") && !offered.contains("Sam"),
+        "{offered}"
+    );
+    app.click("#sign-ok").await;
     app.wait_for_text(
-        "#sign-dialog [data-field=signer_name] .field-error",
+        "#sign-dialog [data-field=second_person_id] .field-error",
         "a second, different person",
     )
     .await;
-    app.screenshot("tasks-same-person-twice").await;
-    app.type_into("#sign-name", "Sam").await;
+    choose_second(&app, "Jo").await;
+    app.type_into("#sign-second-pin", "0000").await;
+    app.click("#sign-ok").await;
+    app.wait_for_text(
+        "#sign-dialog [data-field=second_pin] .field-error",
+        "wrong PIN",
+    )
+    .await;
+    app.screenshot("tasks-two-person-sign").await;
+    app.type_into("#sign-second-pin", fixtures::CASHIER_PIN)
+        .await;
     app.click("#sign-ok").await;
     let records = app
-        .wait_for_text(&format!("{} .step-records", step("open-till")), "Sam")
+        .wait_for_text(
+            &format!("{} .step-records", step("open-till")),
+            "Signed by Jo",
+        )
         .await;
     assert!(
-        records.contains("Signed by Riley") && records.contains("Signed by Sam"),
+        records.contains("Done by the work (till_session) · Sam"),
         "{records}"
     );
+    app.wait_for_text(&format!("{} .step-title", step("open-till")), "done")
+        .await;
 
     sign_done(&app, "sell", "Sam").await;
     // A skip needs its reason.
@@ -125,22 +213,30 @@ async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
     let skipped = app
         .wait_for_text(
             &format!("{} .step-records", step("mid-count")),
-            "Skipped by Riley",
+            "Skipped by Sam",
         )
         .await;
     assert!(skipped.contains("the rush never stopped"), "{skipped}");
-    sign(&app, "close-till", "Sam").await;
-    app.wait_for_text(
-        &format!("{} .step-title", step("close-till")),
-        "1 of 2 signed",
-    )
-    .await;
-    sign_done(&app, "close-till", "Riley").await;
+
+    // Counting the cash: Sam at the till, Riley beside with her own PIN.
+    app.click(&format!("{} .step-sign", step("close-till")))
+        .await;
+    app.wait_for_text("#sign-who", "Sam signs first").await;
+    choose_second(&app, "Riley").await;
+    app.type_into("#sign-second-pin", fixtures::PIN).await;
+    app.click("#sign-ok").await;
+    let records = app
+        .wait_for_text(
+            &format!("{} .step-records", step("close-till")),
+            "Signed by Riley",
+        )
+        .await;
+    assert!(records.contains("Signed by Sam"), "{records}");
 
     // The fulfil step shows the orders to hand over: none today.
     app.click(&format!("{} .step-go", step("wrap-up"))).await;
     app.wait_for_text("#orders-panel", "No open orders").await;
-    sign_done(&app, "wrap-up", "Riley").await;
+    sign_done(&app, "wrap-up", "Sam").await;
     app.screenshot("tasks-flow-done").await;
 
     app.click("#nav-event").await;
@@ -151,7 +247,92 @@ async fn an_organizer_runs_a_pop_up_from_its_flow_to_the_end() {
     app.find("#screen[data-screen=\"till\"]").await;
 
     let data = app.close().await;
-    App::assert_journal_holds(&App::db_path_in(data.path()));
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    // The second signatures name team members by id; no PIN is journaled.
+    let store = Store::open(&db).unwrap();
+    let second: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'task.signed'
+             AND json_extract(details, '$.signed_as') = 'second_with_pin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(second, 2);
+    let pins: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE details LIKE ?1",
+            [format!("%{}%", fixtures::PIN)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pins, 0);
+}
+
+#[tokio::test]
+async fn the_signer_names_of_a_closed_event_are_erased_with_an_organizers_pin() {
+    use popup_till_core::demo;
+
+    let mut market = String::new();
+    let app = App::launch_prepared(|db| {
+        let mut store = Store::open(db).unwrap();
+        demo::load(&mut store).unwrap();
+        market = events::list(store.conn())
+            .unwrap()
+            .into_iter()
+            .find(|e| e.status == events::EventStatus::Closed)
+            .expect("the demo's past market")
+            .id;
+    })
+    .await;
+    app.choose_person("Jonas").await;
+    app.click("#nav-tasks").await;
+    app.find(&format!("#tasks-event option[value=\"{market}\"]"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let names = app.wait_for_text("#signer-names", "still name").await;
+    assert!(names.contains("personal data"), "{names}");
+    let before = app.text("#flow").await;
+    assert!(before.contains("Signed by Maya Okafor"), "{before}");
+
+    // A cashier asks; the core wants an organizer, so the window asks for
+    // Maya's PIN after the confirmation.
+    app.click("#erase-signer-names").await;
+    app.click("#erase-names-ok").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin(fixtures::PIN).await;
+    app.wait_for_text("#toast", "Erased").await;
+    app.find("#signer-names-erased").await;
+    let after = app
+        .wait_for_text(&step("open-till"), "a team member (name erased)")
+        .await;
+    assert!(after.contains("done"), "{after}");
+    let flow = app.text("#flow").await;
+    assert!(
+        !flow.contains("Signed by Maya") && !flow.contains("Jonas"),
+        "{flow}"
+    );
+    app.screenshot("tasks-signer-names-erased").await;
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    let store = Store::open(&db).unwrap();
+    let kept: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM task_signer_name n JOIN task_signoff s ON s.id = n.signoff_id
+             JOIN task t ON t.id = s.task_id WHERE t.event_id = ?1",
+            [&market],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 0);
 }
 
 #[tokio::test]
