@@ -213,6 +213,8 @@ function statusBadge(step) {
  */
 export function stepRow(ctx, step, refresh, { compact = false } = {}) {
   const open = step.status === 'open';
+  // Once the work is recorded, what is left is a signature, not the work.
+  const worked = step.records.some((r) => r.kind === 'work');
   const blocked = step.waiting_for.length > 0;
   const classes = ['step', `step-${step.status}`];
   if (step.overdue) classes.push('overdue');
@@ -230,7 +232,7 @@ export function stepRow(ctx, step, refresh, { compact = false } = {}) {
       !compact && step.notes ? h('div', { class: 'step-notes' }, step.notes) : null,
       step.records.length ? h('ul', { class: 'step-records' }, step.records.map((r) => h('li', {}, recordText(r)))) : null),
     h('div', { class: 'step-actions' },
-      step.action && open ? h('button', {
+      step.action && open && !worked ? h('button', {
         type: 'button', class: 'step-go primary',
         onclick: () => goToWork(ctx, step),
       }, ACTION_LABELS[step.action] || step.action) : null,
