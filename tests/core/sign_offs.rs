@@ -332,7 +332,7 @@ fn the_work_signs_a_two_person_step_once_and_a_second_person_completes_it() {
 
 #[test]
 fn the_work_of_an_organizer_pin_step_awaits_an_organizers_approval() {
-    let (mut t, _, organizer) = till_with_flow();
+    let (mut t, winter_fair, organizer) = till_with_flow();
     let (riley, _) = team(&mut t, &organizer);
     let event_id = t
         .store
@@ -393,12 +393,25 @@ fn the_work_of_an_organizer_pin_step_awaits_an_organizers_approval() {
         &Actor::person(&organizer),
         &open.id,
         &signer("Maya Okafor"),
-        &ApprovalRequest::none().from_till(Some(at)),
+        &ApprovalRequest::none().from_till(Some(at.clone())),
     )
     .unwrap();
     assert_eq!(done.status, StepStatus::Done);
     assert_eq!(done.records[0].kind, "work");
     assert_eq!(done.records[1].approved_by.as_deref(), Some("Maya Okafor"));
+
+    // A step that asks for no organizer keeps no approval, even when an
+    // organizer at the till signs it.
+    let catalog = step_id(&t, &winter_fair, "catalog");
+    let signed = tasks::sign_with_pin(
+        &mut t.store,
+        &Actor::person(&organizer),
+        &catalog,
+        &signer("Maya Okafor"),
+        &ApprovalRequest::none().from_till(Some(at)),
+    )
+    .unwrap();
+    assert_eq!(signed.records[0].approved_by, None);
 }
 
 /// The names kept for an event's sign-offs, read from the raw table.

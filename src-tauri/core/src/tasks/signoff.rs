@@ -145,6 +145,13 @@ pub(super) fn actor_signer(tx: &Tx) -> Result<(Option<String>, String)> {
     })
 }
 
+/// The approval a step's records keep: only an organizer-PIN step's (an
+/// organizer at the till approves everything they do, which is no
+/// approval of a step that asks for none).
+fn needed<'a>(step: &Step, approval: Option<&'a Approval>) -> Option<&'a Approval> {
+    approval.filter(|_| step.signoff == Signoff::OrganizerPin)
+}
+
 /// Sign a step off. Refused before its prerequisites are done and once it
 /// is done or skipped. A one-person step takes the signer's name; an
 /// organizer-PIN step also an organizer's approval (without it the answer
@@ -160,6 +167,7 @@ pub fn sign(
 ) -> Result<Step> {
     let step = step_of(tx, task_id)?;
     ready_to_sign(&step)?;
+    let approval = needed(&step, approval);
     if step.signoff == Signoff::TwoPeople {
         two_people::sign(tx, &step, second, approval)?;
         return step_of(tx, task_id);
@@ -238,6 +246,7 @@ pub fn sign_with_pin(
 pub fn skip(tx: &Tx, task_id: &str, reason: &str, approval: Option<&Approval>) -> Result<Step> {
     let step = step_of(tx, task_id)?;
     must_be_open(&step)?;
+    let approval = needed(&step, approval);
     let reason = clean("reason", reason, true, 500)?;
     if step.signoff == Signoff::OrganizerPin && approval.is_none() {
         return Err(Error::ApprovalNeeded(format!(
