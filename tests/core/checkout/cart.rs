@@ -40,7 +40,7 @@ fn discounts_over_the_limit_and_price_overrides_need_an_organizer_pin() {
         s.sell(&cart(vec![cheap.clone()]), &[cash("")])
             .unwrap_err()
             .code(),
-        ErrorCode::Unauthorized
+        ErrorCode::ApprovalNeeded
     );
     let done = s
         .sell_approved(&cart(vec![cheap]), &[cash("")], PIN)
