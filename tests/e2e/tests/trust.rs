@@ -73,3 +73,32 @@ async fn the_organizer_needs_her_pin_and_a_cart_survives_a_change_of_person() {
     let data = app.close().await;
     App::assert_journal_holds(&App::db_path_in(data.path()));
 }
+
+#[tokio::test]
+async fn closing_the_window_parks_the_cart_on_the_counter() {
+    let app = App::launch_prepared(prepare_shop).await;
+    app.choose_person("Carl").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("0{ENTER}")).await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "4.00").await;
+    // The window's close button, as a person would: the app goes away.
+    let _ = app.client.clone().close_window().await;
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    let store = popup_till_core::Store::open(&db).unwrap();
+    let (label, by, cart): (String, String, String) = store
+        .conn()
+        .query_row(
+            "SELECT c.label, p.name, c.cart FROM parked_cart c JOIN person p ON p.id = c.parked_by",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("the cart on the counter was parked");
+    assert_eq!((label.as_str(), by.as_str()), ("window closed", "Carl"));
+    assert!(cart.contains("\"quantity\":\"1\""), "{cart}");
+    assert!(popup_till_core::db::journal::verify(store.conn())
+        .unwrap()
+        .holds());
+}
