@@ -183,19 +183,49 @@ impl AppState {
 
 pub fn run(db_path: PathBuf) {
     let state = AppState::open(db_path);
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         // The native folder chooser of the Export screen (capability: open only).
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { .. } = event {
+            // The window is closing (its close button, the window manager):
+            // a cart still on the counter is parked before it goes.
+            if let tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed = event
+            {
                 window.state::<AppState>().park_counter();
             }
         })
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("popup-till: the window could not start: {err}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            keep_the_counter_on_signals(app.handle().clone());
+            app.run(|app, event| {
+                // However the app ends, the cart on the counter is kept.
+                if let tauri::RunEvent::Exit = event {
+                    app.state::<AppState>().park_counter();
+                }
+            })
+        }
+        Err(err) => {
+            eprintln!("popup-till: the window could not start: {err}");
+            std::process::exit(1);
+        }
     }
+}
+
+/// A till asked to stop (SIGTERM when the laptop shuts down or the session
+/// ends, SIGINT, SIGHUP) parks the cart on the counter, then exits.
+fn keep_the_counter_on_signals(handle: tauri::AppHandle) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+        eprintln!("popup-till: cannot listen for stop signals");
+        return;
+    };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            handle.state::<AppState>().park_counter();
+            handle.exit(0);
+        }
+    });
 }

@@ -12,6 +12,8 @@ mod cli;
 mod command_names;
 #[cfg(test)]
 mod command_roles;
+#[cfg(test)]
+mod command_walk;
 mod commands;
 
 use clap::Parser;

@@ -233,7 +233,8 @@ pub fn list_products(state: State<'_, AppState>) -> Reply<Vec<Product>> {
     state.with_store(|store| catalog::list(store.conn()))
 }
 
-pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         app_status,
         choose_person,

@@ -114,7 +114,11 @@ pub fn cart_add(
     cart: CartInput,
     addition: Addition,
 ) -> Reply<AddedToCart> {
-    state.with_store(|store| quote::add_to_cart(store.conn(), &cart, &addition))
+    let at_till = state.at_till()?;
+    let added = state
+        .with_store(|store| quote::add_to_cart(store.conn(), &cart, &addition, at_till.as_ref()))?;
+    state.on_counter(Some(&added.cart))?;
+    Ok(added)
 }
 
 #[tauri::command(async)]

@@ -296,6 +296,39 @@ impl App {
         self.click("#pin-ok").await;
     }
 
+    /// The till's own process (a descendant of the driver), from /proc.
+    pub fn till_pid(&self) -> Option<u32> {
+        let parent_of = |pid: u32| -> Option<u32> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (comm) state ppid ...": the comm may hold spaces.
+            stat.rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        };
+        let driver = self.driver.id();
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .find_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+                if comm.trim() != "popup-till" {
+                    return None;
+                }
+                let mut up = parent_of(pid);
+                while let Some(p) = up {
+                    if p == driver {
+                        return Some(pid);
+                    }
+                    up = parent_of(p).filter(|&q| q != p && q > 1);
+                }
+                None
+            })
+    }
+
     /// End the session and stop the driver with SIGTERM (a killed driver
     /// leaves WebKitWebDriver running on its port).
     pub async fn close(mut self) -> TempDir {

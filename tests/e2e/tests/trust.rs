@@ -2,6 +2,7 @@
 //! without her PIN, a cart with items survives a change of person (parked
 //! and offered back with who and when), and the Lock key hands the till
 //! back to the picker, which cannot be dismissed until someone gives a PIN.
+//! A till told to stop (the laptop shutting down) parks the cart first.
 
 use std::path::Path;
 
@@ -61,7 +62,11 @@ async fn the_organizer_needs_her_pin_and_a_cart_survives_a_change_of_person() {
     let scan = app.find("#till-scan").await;
     scan.send_keys("\u{E009}l\u{E000}").await.unwrap();
     app.find("#person-picker").await;
-    app.find("#picker-pin").await.send_keys(ESC).await.unwrap();
+    app.find("#person-picker .person-button")
+        .await
+        .send_keys(ESC)
+        .await
+        .unwrap();
     app.find("#person-picker").await;
     assert!(app
         .text("#person-chip")
@@ -75,7 +80,7 @@ async fn the_organizer_needs_her_pin_and_a_cart_survives_a_change_of_person() {
 }
 
 #[tokio::test]
-async fn closing_the_window_parks_the_cart_on_the_counter() {
+async fn a_till_told_to_stop_parks_the_cart_on_the_counter() {
     let app = App::launch_prepared(prepare_shop).await;
     app.choose_person("Carl").await;
     app.click_settled("#nav-till").await;
@@ -83,8 +88,22 @@ async fn closing_the_window_parks_the_cart_on_the_counter() {
     let scan = app.find("#till-scan").await;
     scan.send_keys(&format!("TEA{ENTER}")).await.unwrap();
     app.wait_for_text("#till-total", "4.00").await;
-    // The window's close button, as a person would: the app goes away.
-    let _ = app.client.clone().close_window().await;
+    // The laptop shuts down (SIGTERM to the till): the app goes away and
+    // the cart is kept.
+    let pid = app.till_pid().expect("the till's process");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the till did not stop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let data = app.close().await;
     let db = App::db_path_in(data.path());
     let store = popup_till_core::Store::open(&db).unwrap();

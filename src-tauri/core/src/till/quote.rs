@@ -174,12 +174,14 @@ pub struct AddedToCart {
 /// Add an item to the cart (see `cart::add` for when it joins a line) and
 /// quote the result, in one call: what the till does on every scan. A cart
 /// that cannot be quoted is refused, and the till keeps the one it had.
+/// The quote is the one the person at the till sees (see `quote_at_till`).
 pub fn add_to_cart(
     conn: &Connection,
     cart: &CartInput,
     addition: &Addition,
+    at_till: Option<&crate::shop::at_till::AtTill>,
 ) -> Result<AddedToCart> {
     let cart = cart::add(conn, cart, addition)?;
-    let quote = quote(conn, &cart)?;
+    let quote = quote_at_till(conn, &cart, at_till)?;
     Ok(AddedToCart { cart, quote })
 }
