@@ -48,7 +48,7 @@ export function parkedList(till, parked) {
   if (!parked.length) return null;
   return h('section', { id: 'till-parked' }, h('h3', {}, 'Parked'),
     parked.map((p) => h('div', { class: 'parked' },
-      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label ? `${p.label} · ` : ''}${localTime(p.parked_at, null, { date: false })} · ${p.parked_by} (${p.cart.lines.length})`),
+      h('button', { type: 'button', class: 'resume', onclick: () => resume(till, p) }, `Resume ${p.label || 'cart'} · ${localTime(p.parked_at, null, { date: false })} · ${p.parked_by} · ${p.cart.lines.length} ${p.cart.lines.length === 1 ? 'line' : 'lines'}`),
       h('button', {
         type: 'button', class: 'cancel-parked', title: 'Cancel this parked cart',
         onclick: async () => { await call('cancel_parked_cart', { id: p.id }); await till.refreshSide(); till.focusScan(); },
