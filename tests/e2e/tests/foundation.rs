@@ -7,6 +7,14 @@ use popup_till_e2e::App;
 async fn set_up_a_shop_create_an_event_and_the_journal_verifies() {
     let app = App::launch().await;
     app.find("#welcome").await;
+    // Before the shop has a team there is nobody to choose: no picker, and
+    // the chip that opens it is hidden.
+    assert!(!app.find("#person-chip").await.is_displayed().await.unwrap());
+    assert!(app
+        .client
+        .find(fantoccini::Locator::Css("#person-picker"))
+        .await
+        .is_err());
     app.type_into("#setup-shop", "Corner Pop-up").await;
     app.type_into("#setup-name", "Riley").await;
     app.type_into("#setup-pin", "12345").await;
