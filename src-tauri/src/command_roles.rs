@@ -77,6 +77,11 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
     ),
     ("export_package", Action::Export, "export::export_with_pin"),
     (
+        "enter_organizer_screen",
+        Action::OrganizerScreen,
+        "roles::open_screen",
+    ),
+    (
         "erase_task_signer_names",
         Action::EraseSignerNames,
         "tasks::erase_signer_names_with_pin",

@@ -52,7 +52,12 @@ pub struct HandClock(Arc<Mutex<DateTime<FixedOffset>>>);
 
 impl HandClock {
     pub fn install(store: &mut Store) -> HandClock {
-        let start = DateTime::parse_from_rfc3339("2026-12-05T10:00:00+01:00").unwrap();
+        Self::install_at(store, "2026-12-05T10:00:00+01:00")
+    }
+
+    /// A clock that starts at `rfc3339` (with its offset).
+    pub fn install_at(store: &mut Store, rfc3339: &str) -> HandClock {
+        let start = DateTime::parse_from_rfc3339(rfc3339).unwrap();
         let clock = HandClock(Arc::new(Mutex::new(start)));
         let inner = clock.0.clone();
         store.set_clock(Box::new(move || *inner.lock().unwrap()));

@@ -15,7 +15,7 @@ use popup_till_core::tasks::{
 use popup_till_core::{Actor, ErrorCode};
 
 use crate::sign_offs::{sign_two, team, SAM_PIN};
-use crate::support::{someone, till, TestTill};
+use crate::support::{someone, till, HandClock, TestTill};
 
 pub(crate) const PIN: &str = "482916";
 
@@ -231,7 +231,27 @@ fn sign_offs_and_skips_are_append_only() {
 
 #[test]
 fn steps_past_their_due_time_stand_out_until_they_are_done() {
-    let (mut t, event_id, _) = till_with_flow();
+    // The flow is made two months ahead, so every due time comes after it.
+    let mut t = till();
+    HandClock::install_at(&mut t.store, "2026-10-01T09:00:00+02:00");
+    people::add_with_pin(
+        &mut t.store,
+        &Actor::system("test"),
+        &ApprovalRequest::none(),
+        &PersonInput {
+            name: "Maya Okafor".into(),
+            role: "organizer".into(),
+            pin: Some(PIN.into()),
+        },
+    )
+    .unwrap();
+    let event_id = t
+        .store
+        .write(&someone(), |tx| {
+            tasks::create_event_with_flow(tx, &event_input("Winter Fair"), Some(STARTER_ID))
+        })
+        .unwrap()
+        .id;
     let early = tasks::flow_at(t.store.conn(), &event_id, at("2026-11-01T09:00")).unwrap();
     assert_eq!(early.overdue, 0);
     // On the morning of the event every step before it is late.

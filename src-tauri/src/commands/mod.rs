@@ -213,6 +213,18 @@ pub fn save_settings(
     state.with_store_open(|store| settings::save_with_pin(store, &actor, &approval, &input))
 }
 
+/// Opening the People, Settings or Export screen: the core answers
+/// `approval_needed` for a cashier without an organizer's PIN.
+#[tauri::command(async)]
+pub fn enter_organizer_screen(
+    state: State<'_, AppState>,
+    screen: String,
+    approval: Option<ApprovalRequest>,
+) -> Reply<()> {
+    let approval = state.approval(approval)?;
+    state.with_store(|store| roles::open_screen(store, &screen, &approval))
+}
+
 #[tauri::command(async)]
 pub fn load_demo(state: State<'_, AppState>) -> Reply<DemoSummary> {
     state.with_store_open(demo::load)
@@ -251,6 +263,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         change_own_pin,
         reset_pin,
         save_settings,
+        enter_organizer_screen,
         load_demo,
         verify_journal,
         recent_journal,
@@ -308,6 +321,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         stock::adjust_stock,
         stock::count_stock,
         stock::count_tally,
+        stock::preview_stock_count,
         stock::waste_stock,
         stock::adjust_reasons,
         stock::product_history,

@@ -11,7 +11,7 @@ use popup_till_core::stock::flows::{
     self, AdjustInput, CountInput, CountResult, ReceiveInput, StockDocument, TransferInput,
     WasteInput,
 };
-use popup_till_core::stock::tally::{self, CountTally, TallyInput};
+use popup_till_core::stock::tally::{self, CountPreview, CountTally, TallyInput};
 use popup_till_core::stock::views::{
     self, EventStockLine, HistoryLine, SourceDocument, StockFilter, StockList, StockRow,
 };
@@ -159,6 +159,13 @@ pub fn count_stock(
 ) -> Reply<CountResult> {
     let (actor, approval) = (state.actor()?, state.approval(approval)?);
     state.with_store(|store| flows::count_with_pin(store, &actor, &approval, &input))
+}
+
+/// What saving a count would record, and whether it records a loss
+/// (nothing is saved).
+#[tauri::command(async)]
+pub fn preview_stock_count(state: State<'_, AppState>, input: CountInput) -> Reply<CountPreview> {
+    state.with_store(|store| tally::preview(store.conn(), &input))
 }
 
 /// The running tally of one count line while counting (nothing is saved).

@@ -6,12 +6,12 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::ProductKind;
+use crate::catalog::validate::validate;
+use crate::catalog::{ProductKind, ValidProduct};
 use crate::db::store::Tx;
-use crate::money::parse_decimal;
 use crate::shop::people::Approval;
 use crate::shop::settings::Settings;
-use crate::text::{clean, fold_for_search};
+use crate::text::fold_for_search;
 use crate::{new_id, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,136 +51,6 @@ pub struct ProductInput {
 }
 
 pub const UNITS: [&str; 3] = ["each", "kg", "l"];
-
-/// The GS1 check digit for the digits before it (EAN-8, UPC-A, EAN-13).
-pub fn gs1_check_digit(body: &str) -> u32 {
-    let sum: u32 = body
-        .chars()
-        .rev()
-        .filter_map(|c| c.to_digit(10))
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { d })
-        .sum();
-    (10 - sum % 10) % 10
-}
-
-/// Validate a barcode. Codes of 8, 12 or 13 digits are EAN-8, UPC-A or
-/// EAN-13 and must carry the right check digit; other codes (a shop's own
-/// labels) are taken as they are.
-pub fn validate_barcode(text: &str) -> Result<Option<String>> {
-    let code = text.trim();
-    if code.is_empty() {
-        return Ok(None);
-    }
-    if code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(Error::validation(
-            "barcode",
-            format!("'{code}' is not a barcode: use up to 32 letters, digits or dashes"),
-        ));
-    }
-    if matches!(code.len(), 8 | 12 | 13) && code.chars().all(|c| c.is_ascii_digit()) {
-        let (body, check) = code.split_at(code.len() - 1);
-        let expected = gs1_check_digit(body);
-        if check.parse::<u32>().ok() != Some(expected) {
-            return Err(Error::validation(
-                "barcode",
-                format!("'{code}' has a wrong check digit (expected {expected})"),
-            ));
-        }
-    }
-    Ok(Some(code.to_string()))
-}
-
-pub struct ValidProduct {
-    pub sku: String,
-    pub barcode: Option<String>,
-    pub name: String,
-    pub unit_price: Decimal,
-    pub tax_rate: Decimal,
-    pub unit: String,
-    pub kind: ProductKind,
-    pub category: String,
-    pub low_stock_threshold: Option<Decimal>,
-}
-
-pub(crate) fn validate(settings: &Settings, input: &ProductInput) -> Result<ValidProduct> {
-    let sku = clean("sku", &input.sku, true, 64)?;
-    let barcode = validate_barcode(&input.barcode)?;
-    let name = clean("name", &input.name, true, 200)?;
-    let unit_price = parse_decimal("unit_price", &input.unit_price)?.normalize();
-    if unit_price.is_sign_negative() && !unit_price.is_zero() {
-        return Err(Error::validation(
-            "unit_price",
-            format!("'{}' is negative", input.unit_price.trim()),
-        ));
-    }
-    if unit_price > settings.limits.unit_price_max {
-        return Err(Error::validation(
-            "unit_price",
-            format!(
-                "'{}' is more than the largest unit price (at most {})",
-                input.unit_price.trim(),
-                settings.limits.unit_price_max
-            ),
-        ));
-    }
-    if unit_price.scale() > 4 {
-        return Err(Error::validation("unit_price", "has more than 4 decimals"));
-    }
-    let tax_rate =
-        parse_decimal("tax_rate", input.tax_rate.trim().trim_end_matches('%'))?.normalize();
-    if !settings.tax_rates.contains(&tax_rate) {
-        return Err(Error::validation(
-            "tax_rate",
-            format!(
-                "{}% is not one of the shop's tax rates ({})",
-                input.tax_rate.trim().trim_end_matches('%'),
-                settings
-                    .tax_rates
-                    .iter()
-                    .map(|r| format!("{r}%"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    let unit = match input.unit.trim() {
-        "" => "each".to_string(),
-        u if UNITS.contains(&u) => u.to_string(),
-        u => {
-            return Err(Error::validation(
-                "unit",
-                format!("'{u}' is not a unit (each, kg or l)"),
-            ))
-        }
-    };
-    let kind = ProductKind::parse(&input.kind)?;
-    let category = clean("category", &input.category, false, 80)?;
-    let low_stock_threshold = match input.low_stock_threshold.trim() {
-        "" => None,
-        t => {
-            let v = parse_decimal("low_stock_threshold", t)?.normalize();
-            if v.is_sign_negative() {
-                return Err(Error::validation(
-                    "low_stock_threshold",
-                    "must be 0 or more",
-                ));
-            }
-            Some(v)
-        }
-    };
-    Ok(ValidProduct {
-        sku,
-        barcode,
-        name,
-        unit_price,
-        tax_rate,
-        unit,
-        kind,
-        category,
-        low_stock_threshold,
-    })
-}
 
 pub fn read_product(r: &rusqlite::Row) -> rusqlite::Result<Product> {
     let price: String = r.get(4)?;
@@ -619,31 +489,4 @@ pub fn remove(tx: &Tx, approval: &Approval, id: &str) -> Result<Removal> {
         serde_json::json!({"before": journal_fields(&product)}),
     )?;
     Ok(Removal::Deleted)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gs1_check_digits_match_known_codes() {
-        assert_eq!(gs1_check_digit("400638133393"), 1); // EAN-13 4006381333931
-        assert_eq!(gs1_check_digit("9638507"), 4); // EAN-8 96385074
-        assert_eq!(gs1_check_digit("03600029145"), 2); // UPC-A 036000291452
-    }
-
-    #[test]
-    fn barcodes_with_a_wrong_check_digit_are_refused() {
-        assert!(validate_barcode("4006381333931").unwrap().is_some());
-        let err = validate_barcode("4006381333932").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "Barcode: '4006381333932' has a wrong check digit (expected 1)"
-        );
-        assert_eq!(
-            validate_barcode("SHOP-0001").unwrap().as_deref(),
-            Some("SHOP-0001")
-        );
-        assert_eq!(validate_barcode("  ").unwrap(), None);
-    }
 }

@@ -24,6 +24,8 @@ pub struct ComparisonRow {
     pub average_basket: Money,
     pub visitors: i64,
     pub conversion: Option<String>,
+    /// The conversion is above 100 %: the visitor count looks low.
+    pub visitors_look_low: bool,
     pub cash_variance: Money,
 }
 
@@ -60,6 +62,7 @@ pub fn compare(
             average_basket: s.average_basket,
             visitors: r.visitors,
             conversion: r.conversion,
+            visitors_look_low: r.visitors_look_low,
             cash_variance: r.cash.variance,
         });
     }

@@ -47,6 +47,12 @@ pub fn conversion(sales: i64, visitors: i64) -> Option<String> {
     Some(rounded.to_string())
 }
 
+/// More sales than visitors were counted (a conversion above 100 %): the
+/// visitor count looks low, and the screens say so beside the figure.
+pub fn visitors_look_low(sales: i64, visitors: i64) -> bool {
+    visitors > 0 && sales > visitors
+}
+
 /// Total ÷ sales, rounded to the minor unit; 0 without sales.
 pub fn average_basket(currency: &Currency, total: i64, sales: i64) -> Result<Money> {
     if sales <= 0 {

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::money::Currency;
 use crate::reporting::figures::{
-    cash_figures, conversion, milli_text, sales_figures, CashFigures, Money, SalesFigures,
-    SummaryRow,
+    cash_figures, conversion, milli_text, sales_figures, visitors_look_low, CashFigures, Money,
+    SalesFigures, SummaryRow,
 };
 use crate::reporting::scope::{Filter, Scope};
 use crate::shop::events::Event;
@@ -78,6 +78,8 @@ pub struct EventReport {
     pub visitors: i64,
     /// sales_count ÷ visitors, in percent.
     pub conversion: Option<String>,
+    /// The conversion is above 100 %: fewer visitors were counted than sales.
+    pub visitors_look_low: bool,
     pub tasks: Option<TaskFigures>,
 }
 
@@ -123,6 +125,7 @@ pub fn report_with(
         currency: currency.code.clone(),
         include_practice,
         conversion: conversion(sales.sales_count, visitors),
+        visitors_look_low: visitors_look_low(sales.sales_count, visitors),
         sales,
         by_hour,
         top_products,

@@ -36,6 +36,7 @@ pub enum Action {
     OrderRetention,
     OrganizerStep,
     EraseSignerNames,
+    OrganizerScreen,
 }
 
 /// When an organizer is needed for an action.
@@ -133,7 +134,32 @@ pub const ROLES: &[Permission] = &[
         Action::EraseSignerNames,
         "erasing the signers' names of a closed event",
     ),
+    always(
+        Action::OrganizerScreen,
+        "opening the People, Settings or Export screen",
+    ),
 ];
+
+/// The screens a cashier does not use: an organizer opens them (at the
+/// till, or with their PIN). A cashier's own PIN is changed elsewhere on
+/// the People screen, which stays reachable without it.
+pub const ORGANIZER_SCREENS: [&str; 3] = ["people", "settings", "export"];
+
+/// Whoever is at the till may open `screen`: answered `ApprovalNeeded` for
+/// a cashier without an organizer's PIN, nothing for an organizer at the
+/// till. Writes nothing but the PIN's try (as every PIN check does).
+pub fn open_screen(store: &mut Store, screen: &str, request: &ApprovalRequest) -> Result<()> {
+    if !ORGANIZER_SCREENS.contains(&screen) {
+        return Err(Error::validation(
+            "screen",
+            format!(
+                "'{screen}' is not a screen an organizer opens ({})",
+                ORGANIZER_SCREENS.join(", ")
+            ),
+        ));
+    }
+    approve(store, Action::OrganizerScreen, request).map(|_| ())
+}
 
 /// The row of an action.
 pub fn permission(action: Action) -> &'static Permission {
@@ -202,6 +228,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::OrderRetention => "order_retention",
         Action::OrganizerStep => "organizer_step",
         Action::EraseSignerNames => "erase_signer_names",
+        Action::OrganizerScreen => "organizer_screen",
     }
 }
 

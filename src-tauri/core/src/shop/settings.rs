@@ -1,8 +1,11 @@
 //! Shop settings: shop name, currency, tax mode, tax rates, cash rounding,
-//! this till's code and the till's limits (the discount limit, the largest
-//! opening float and cash movement without an organizer, the largest
-//! quantity and unit price). Read with defaults; every change is validated
-//! as a whole and journaled with before and after.
+//! this till's code, the locale dates and times are shown in, and the
+//! till's limits (the discount limit, the largest opening float and cash
+//! movement without an organizer, the largest quantity and unit price).
+//! Read with defaults; every change is validated as a whole, checked
+//! against what the till already holds (no tax rate a product uses is
+//! removed, no currency changed once anything was sold) and journaled with
+//! before and after.
 
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -51,7 +54,38 @@ pub struct Settings {
     pub tax_rates: Vec<Decimal>,
     pub cash_rounding: CashStep,
     pub till_code: String,
+    /// How dates and times are shown (`en-GB`, `en-US`, `de-DE`, `fr-FR`).
+    pub locale: String,
     pub limits: Limits,
+}
+
+/// The locales dates and times can be shown in; the first is the default.
+pub const LOCALES: [(&str, &str); 4] = [
+    ("en-GB", "English (UK): 5 Dec 2026, 14:30"),
+    ("en-US", "English (US): Dec 5, 2026, 2:30 PM"),
+    ("de-DE", "Deutsch: 05.12.2026, 14:30"),
+    ("fr-FR", "Français : 5 déc. 2026, 14:30"),
+];
+
+/// A locale as chosen: one of `LOCALES` (empty means the default).
+pub fn parse_locale(text: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(LOCALES[0].0.to_string());
+    }
+    LOCALES
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(t))
+        .map(|(code, _)| code.to_string())
+        .ok_or_else(|| {
+            Error::validation(
+                "locale",
+                format!(
+                    "'{t}' is not a locale the till knows ({})",
+                    LOCALES.map(|(c, _)| c).join(", ")
+                ),
+            )
+        })
 }
 
 /// The till's limits. Above the discount limit, the float limit or the
@@ -161,6 +195,9 @@ pub struct SettingsInput {
     pub tax_rates: String,
     pub cash_rounding: String,
     pub till_code: String,
+    /// `en-GB`, `en-US`, `de-DE` or `fr-FR`; empty means the default.
+    #[serde(default)]
+    pub locale: String,
     /// The limits as typed; empty means the default.
     #[serde(default)]
     pub discount_limit_percent: String,
@@ -198,6 +235,12 @@ pub fn load(conn: &Connection) -> Result<Settings> {
     let till_code: String = conn
         .prepare_cached("SELECT till_code FROM device WHERE is_local = 1")?
         .query_row([], |r| r.get(0))?;
+    let locale = match get_value(conn, "locale")? {
+        Some(text) => parse_locale(&text).map_err(|_| {
+            Error::Integrity(format!("the setting locale holds '{text}', not a locale"))
+        })?,
+        None => LOCALES[0].0.to_string(),
+    };
     let mut limits = DEFAULT_LIMITS;
     for (key, _) in LIMIT_KEYS {
         if let Some(text) = get_value(conn, key)? {
@@ -216,6 +259,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         tax_rates,
         cash_rounding,
         till_code,
+        locale,
         limits,
     })
 }
@@ -267,6 +311,7 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
             ),
         ));
     }
+    let locale = parse_locale(&input.locale)?;
     let mut limits = DEFAULT_LIMITS;
     for (key, words) in LIMIT_KEYS {
         let text = match key {
@@ -288,6 +333,7 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
         tax_rates,
         cash_rounding,
         till_code,
+        locale,
         limits,
     })
 }
@@ -300,8 +346,59 @@ fn as_json(s: &Settings) -> serde_json::Value {
         "tax_rates": s.tax_rates.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
         "cash_rounding": s.cash_rounding.as_str(),
         "till_code": s.till_code,
+        "locale": s.locale,
         "limits": LIMIT_KEYS.iter().map(|(k, _)| (k.to_string(), serde_json::json!(s.limits.get(k).to_string()))).collect::<serde_json::Map<_, _>>(),
     })
+}
+
+/// Refuse settings that would change what the till already holds behind
+/// its back: a tax rate products still use cannot be removed (they would
+/// be re-taxed unseen on their next edit), and the currency cannot change
+/// once anything was sold (the amounts on record are in the old one).
+fn check_against_the_till(conn: &Connection, before: &Settings, after: &Settings) -> Result<()> {
+    if before.currency.code != after.currency.code {
+        let sold: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM sale)", [], |r| r.get(0))?;
+        if sold {
+            return Err(Error::validation(
+                "currency",
+                format!(
+                    "stays {}: the till has sold in it, and its sales, floats and reports are in {}",
+                    before.currency.code, before.currency.code
+                ),
+            ));
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT tax_rate, count(*), group_concat(name, ', ') FROM
+           (SELECT tax_rate, name FROM product ORDER BY search_name)
+         GROUP BY tax_rate",
+    )?;
+    let used: Vec<(String, i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (rate, products, names) in used {
+        let Ok(rate) = rate.parse::<Decimal>() else {
+            continue;
+        };
+        let rate = rate.normalize();
+        if after.tax_rates.contains(&rate) {
+            continue;
+        }
+        let mut shown: Vec<&str> = names.split(", ").take(3).collect();
+        if products > 3 {
+            shown.push("…");
+        }
+        return Err(Error::validation(
+            "tax_rates",
+            format!(
+                "{rate}% is still the rate of {products} product{} ({}): give {} another rate on the Stock screen first, or keep {rate}%",
+                if products == 1 { "" } else { "s" },
+                shown.join(", "),
+                if products == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Validate and save the settings as a whole, approved by an organizer;
@@ -309,6 +406,7 @@ fn as_json(s: &Settings) -> serde_json::Value {
 pub fn save(tx: &Tx, approval: &Approval, input: &SettingsInput) -> Result<Settings> {
     let before = load(tx)?;
     let after = validate(input)?;
+    check_against_the_till(tx, &before, &after)?;
     let values = [
         ("shop_name", after.shop_name.clone()),
         ("currency", after.currency.code.clone()),
@@ -323,6 +421,7 @@ pub fn save(tx: &Tx, approval: &Approval, input: &SettingsInput) -> Result<Setti
                 .join(";"),
         ),
         ("cash_rounding", after.cash_rounding.as_str().to_string()),
+        ("locale", after.locale.clone()),
     ];
     let limits = LIMIT_KEYS.map(|(key, _)| (key, after.limits.get(key).to_string()));
     for (key, value) in values.into_iter().chain(limits) {
@@ -364,6 +463,7 @@ impl SettingsInput {
                 .join("; "),
             cash_rounding: s.cash_rounding.as_str().to_string(),
             till_code: s.till_code.clone(),
+            locale: s.locale.clone(),
             discount_limit_percent: s.limits.discount_limit_percent.to_string(),
             float_max: s.limits.float_max.to_string(),
             cash_move_max: s.limits.cash_move_max.to_string(),
@@ -382,8 +482,10 @@ pub fn save_with_pin(
     request: &ApprovalRequest,
     input: &SettingsInput,
 ) -> Result<Settings> {
-    // Check the input before asking for the PIN, so a typo costs no PIN try.
-    validate(input)?;
+    // Check the input (and what it would change) before asking for the
+    // PIN, so a typo or a refused change costs no PIN try.
+    let wanted = validate(input)?;
+    check_against_the_till(store.conn(), &load(store.conn())?, &wanted)?;
     let approval = people::approve_setup(store, request)?;
     store.write(actor, |tx| save(tx, &approval, input))
 }

@@ -1,6 +1,8 @@
 //! The till at a glance, as the window needs it on start: shop settings,
-//! the team, the open event, whether first-run setup is still to do, and
-//! who a setup step is made by (the person at the till, or the setup itself
+//! the team, the open event, whether first-run setup is still to do, the
+//! first-run checklist (what a new shop does before its first sale, each
+//! item ticked by doing it), whether this till has a session open, and who
+//! a setup step is made by (the person at the till, or the setup itself
 //! while the team is empty).
 
 use rusqlite::Connection;
@@ -23,6 +25,49 @@ pub struct TillStatus {
     pub product_count: i64,
     /// Nobody is on the team yet: offer the demo pop-up or a first organizer.
     pub needs_setup: bool,
+    /// What a new shop still has to do before it sells.
+    pub checklist: Checklist,
+    /// This till has a session open: the person who takes it goes to the till.
+    pub till_open: bool,
+}
+
+/// The first-run checklist: each item is ticked by doing it, read from
+/// what the till holds (nothing is stored about the list itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Checklist {
+    /// An event exists.
+    pub event: bool,
+    /// The catalog has a product.
+    pub products: bool,
+    /// Stock was loaded out to an event.
+    pub stock_loaded: bool,
+    /// Someone besides the first organizer is on the team.
+    pub team: bool,
+    /// A till session was opened (a real one, not practice).
+    pub till_opened: bool,
+    /// Every item is done: the list is no longer shown.
+    pub done: bool,
+}
+
+/// The checklist as the till holds it now.
+pub fn checklist(conn: &Connection) -> Result<Checklist> {
+    let exists = |sql: &str| -> Result<bool> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let event = exists("SELECT EXISTS (SELECT 1 FROM event)")?;
+    let products = exists("SELECT EXISTS (SELECT 1 FROM product)")?;
+    let stock_loaded = exists(
+        "SELECT EXISTS (SELECT 1 FROM stock_movement
+                        WHERE kind = 'transfer' AND location = 'event' AND quantity_milli > 0)",
+    )?;
+    let team = exists("SELECT (SELECT count(*) FROM person) > 1")?;
+    let till_opened = exists("SELECT EXISTS (SELECT 1 FROM till_session WHERE practice = 0)")?;
+    Ok(Checklist {
+        event,
+        products,
+        stock_loaded,
+        team,
+        till_opened,
+        done: event && products && stock_loaded && team && till_opened,
+    })
 }
 
 pub fn till_status(conn: &Connection) -> Result<TillStatus> {
@@ -31,7 +76,6 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
         conn.query_row("SELECT id FROM device WHERE is_local = 1", [], |r| r.get(0))?;
     Ok(TillStatus {
         settings: settings::load(conn)?,
-        device_id,
         has_organizer: people::organizer_count(conn)? > 0,
         needs_setup: people.is_empty(),
         people,
@@ -42,6 +86,9 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
             [],
             |r| r.get(0),
         )?,
+        checklist: checklist(conn)?,
+        till_open: crate::till::session::current(conn, &device_id)?.is_some(),
+        device_id,
     })
 }
 

@@ -96,7 +96,7 @@ fn event_at(tx: &Tx, location: Location, event_id: Option<&str>) -> Result<Optio
     }
 }
 
-fn lines_field(i: usize, name: &str, many: bool) -> String {
+pub(crate) fn lines_field(i: usize, name: &str, many: bool) -> String {
     if many {
         format!("lines[{}].{name}", i + 1)
     } else {

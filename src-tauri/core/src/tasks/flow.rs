@@ -1,8 +1,8 @@
 //! An event's flow: the copy of a template's steps an event gets, and each
 //! step's state derived on read from its sign-off records: done, skipped
 //! or open (and then what it still awaits: a second signature, an
-//! organizer's approval), overdue against the clock, waiting for open
-//! prerequisites. Also what may be edited on a step of an event (assignee,
+//! organizer's approval), overdue against the clock (or a late start: due
+//! before the flow was even made), waiting for open prerequisites. Also what may be edited on a step of an event (assignee,
 //! notes, due).
 
 use std::collections::HashMap;
@@ -77,7 +77,11 @@ pub struct Step {
     pub due_text: String,
     /// Local wall-clock time the step is due, `YYYY-MM-DDTHH:MM`.
     pub due_at: Option<String>,
+    /// Open and past its due time, which came after the flow was made.
     pub overdue: bool,
+    /// Open and due before the flow was made (an event created late): not
+    /// overdue, since nobody could have done it in time.
+    pub late_start: bool,
     pub signoff: Signoff,
     pub requires: Vec<String>,
     /// Titles of prerequisites still open.
@@ -107,6 +111,8 @@ pub struct Flow {
     /// Ids of the open steps that can be signed now, in order.
     pub next: Vec<String>,
     pub overdue: usize,
+    /// Open steps that were due before the flow was made.
+    pub late_start: usize,
     /// How many sign-off records still carry the signer's name (see
     /// `tasks::erase_signer_names`).
     pub signer_names: usize,
@@ -213,9 +219,11 @@ struct TaskRow {
     signoff: String,
     requires: String,
     assignee: String,
+    created_at: String,
+    created_offset: i64,
 }
 
-const TASK_COLUMNS: &str = "id, event_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, assignee";
+const TASK_COLUMNS: &str = "id, event_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, assignee, created_at, utc_offset_minutes";
 
 fn read_task(r: &rusqlite::Row) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
@@ -232,7 +240,16 @@ fn read_task(r: &rusqlite::Row) -> rusqlite::Result<TaskRow> {
         signoff: r.get(10)?,
         requires: r.get(11)?,
         assignee: r.get(12)?,
+        created_at: r.get(13)?,
+        created_offset: r.get(14)?,
     })
+}
+
+/// The local wall-clock time a step was made (with its flow), in the
+/// offset it was made in.
+fn made_at(row: &TaskRow) -> Option<NaiveDateTime> {
+    crate::db::clock::parse_utc(&row.created_at)
+        .map(|t| (t + Duration::minutes(row.created_offset)).naive_utc())
 }
 
 fn records_of_event(
@@ -329,6 +346,11 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
         let due = stored_due(row.anchor.as_deref(), row.offset)?;
         let due_at = due.and_then(|d| d.at(&event));
         let (status, awaiting) = derive_status(signoff, &recs);
+        let open_and_due = |before: NaiveDateTime| {
+            status == StepStatus::Open && due_at.is_some_and(|t| t < before)
+        };
+        let late_start = made_at(&row).is_some_and(open_and_due);
+        let overdue = !late_start && open_and_due(now);
         steps.push(Step {
             id: row.id,
             event_id: row.event_id,
@@ -342,7 +364,8 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
             due_text: due.map(|d| d.describe()).unwrap_or_default(),
             due,
             due_at: due_at.map(|t| t.format("%Y-%m-%dT%H:%M").to_string()),
-            overdue: status == StepStatus::Open && due_at.is_some_and(|t| t < now),
+            overdue,
+            late_start,
             signoff,
             requires: parse_list(&row.requires)?,
             waiting_for: Vec::new(),
@@ -391,6 +414,7 @@ pub fn flow_at(conn: &Connection, event_id: &str, now: NaiveDateTime) -> Result<
             .filter(|s| s.status != StepStatus::Open)
             .count(),
         overdue: steps.iter().filter(|s| s.overdue).count(),
+        late_start: steps.iter().filter(|s| s.late_start).count(),
         signer_names: steps
             .iter()
             .flat_map(|s| &s.records)

@@ -118,6 +118,9 @@ pub struct Completed {
     pub total: String,
     pub change: String,
     pub change_minor: i64,
+    /// Part of it was paid in cash: the change is worth showing (a card
+    /// sale gives none).
+    pub cash_paid: bool,
     pub practice: bool,
     pub warnings: Vec<String>,
 }
@@ -136,7 +139,8 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
     let row = conn
         .prepare_cached(
             "SELECT s.id, s.receipt_number, s.practice, s.currency, s.total_minor, s.stock_warning,
-                    (SELECT coalesce(sum(p.change_minor), 0) FROM payment p WHERE p.sale_id = s.id)
+                    (SELECT coalesce(sum(p.change_minor), 0) FROM payment p WHERE p.sale_id = s.id),
+                    EXISTS (SELECT 1 FROM payment p WHERE p.sale_id = s.id AND p.method = 'cash')
              FROM sale s WHERE s.cart_id = ?1",
         )?
         .query_row([cart_id], |r| {
@@ -148,10 +152,13 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
                 r.get::<_, i64>(4)?,
                 r.get::<_, bool>(5)?,
                 r.get::<_, i64>(6)?,
+                r.get::<_, bool>(7)?,
             ))
         })
         .optional()?;
-    let Some((sale_id, receipt_number, practice, code, total, stock_warning, change)) = row else {
+    let Some((sale_id, receipt_number, practice, code, total, stock_warning, change, cash_paid)) =
+        row
+    else {
         return Ok(None);
     };
     let currency = Currency::from_code(&code)?;
@@ -166,6 +173,7 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
         total: currency.format(currency.from_minor(total)),
         change: currency.format(currency.from_minor(change)),
         change_minor: change,
+        cash_paid,
         practice,
         warnings,
     }))
@@ -455,6 +463,7 @@ pub fn complete(
         total: currency.format(currency.from_minor(settled.total)),
         change: currency.format(currency.from_minor(settled.change)),
         change_minor: settled.change,
+        cash_paid: settled.parts.iter().any(|p| p.method == Method::Cash),
         practice: session.practice,
         warnings,
     })

@@ -1,5 +1,6 @@
 //! Importing a catalog file: every row is read and checked against the
-//! catalog first (`plan`), with each bad row named by line and field, and
+//! catalog first (`plan`), with every problem of each bad row named by line
+//! and field and, for each good row, what it changes (field: old → new);
 //! only a file without a bad row is written, whole, in one transaction
 //! (`apply`). The file's format (columns, decoding, separators) is the
 //! parent module's.
@@ -26,6 +27,72 @@ struct PlannedRow {
 struct Plan {
     report: ImportReport,
     rows: Vec<PlannedRow>,
+}
+
+/// A product's fields as the catalog export writes them.
+fn shown_fields(p: &ValidProduct, active: bool) -> [(&'static str, String); 10] {
+    [
+        ("sku", p.sku.clone()),
+        ("barcode", p.barcode.clone().unwrap_or_default()),
+        ("name", p.name.clone()),
+        ("unit_price", p.unit_price.to_string()),
+        ("tax_rate", p.tax_rate.to_string()),
+        ("unit", p.unit.clone()),
+        ("kind", p.kind.as_str().to_string()),
+        ("category", p.category.clone()),
+        (
+            "low_stock_threshold",
+            p.low_stock_threshold
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        ),
+        ("active", if active { "yes" } else { "no" }.to_string()),
+    ]
+}
+
+/// What a row does to its product: every field that differs, old → new.
+fn product_change(line: u64, row: &PlannedRow) -> ProductChange {
+    let fields = match &row.existing {
+        None => shown_fields(&row.valid, row.active.unwrap_or(true))
+            .into_iter()
+            .filter(|(field, _)| ["unit_price", "tax_rate"].contains(field))
+            .map(|(field, new)| FieldChange {
+                field: field.into(),
+                old: String::new(),
+                new,
+            })
+            .collect(),
+        Some(old) => {
+            let before = ValidProduct {
+                sku: old.sku.clone(),
+                barcode: old.barcode.clone(),
+                name: old.name.clone(),
+                unit_price: old.unit_price,
+                tax_rate: old.tax_rate,
+                unit: old.unit.clone(),
+                kind: old.kind,
+                category: old.category.clone(),
+                low_stock_threshold: old.low_stock_threshold,
+            };
+            shown_fields(&before, old.active)
+                .into_iter()
+                .zip(shown_fields(&row.valid, row.active.unwrap_or(old.active)))
+                .filter(|((_, a), (_, b))| a != b)
+                .map(|((field, old), (_, new))| FieldChange {
+                    field: field.into(),
+                    old,
+                    new,
+                })
+                .collect()
+        }
+    };
+    ProductChange {
+        line,
+        sku: row.valid.sku.clone(),
+        name: row.valid.name.clone(),
+        new: row.existing.is_none(),
+        fields,
+    }
 }
 
 fn row_error(line: u64, err: Error) -> RowError {
@@ -243,48 +310,60 @@ fn plan(
                     .unwrap_or_default();
             }
         }
+        // Every problem of the row is named, not only the first.
+        let mut problems: Vec<RowError> = Vec::new();
         let active = if index.contains_key("active") {
             match parse_active(&cell(&record, "active")) {
                 Ok(a) => Some(a),
                 Err(message) => {
-                    reject(RowError {
+                    problems.push(RowError {
                         line,
                         field: "active".into(),
                         message,
                     });
-                    continue;
+                    None
                 }
             }
         } else {
             None
         };
-        let valid = match catalog::validate(settings, &input) {
-            Ok(v) => v,
-            Err(e) => {
-                reject(row_error(line, e));
-                continue;
-            }
-        };
-        if let Some(first) = sku_lines.get(&valid.sku) {
-            reject(RowError {
+        let sku = input.sku.trim().to_string();
+        if let Some(first) = sku_lines.get(&sku).filter(|_| !sku.is_empty()) {
+            problems.push(RowError {
                 line,
                 field: "sku".into(),
-                message: format!("'{}' is also on line {first}", valid.sku),
+                message: format!("'{sku}' is also on line {first}"),
             });
-            continue;
+        } else if !sku.is_empty() {
+            sku_lines.insert(sku, line);
         }
-        sku_lines.insert(valid.sku.clone(), line);
-        if let Some(code) = &valid.barcode {
+        let valid = match catalog::validate_all(settings, &input) {
+            Ok(v) => Some(v),
+            Err(errors) => {
+                problems.extend(errors.into_iter().map(|e| row_error(line, e)));
+                None
+            }
+        };
+        if let Some(code) = valid.as_ref().and_then(|v| v.barcode.as_ref()) {
             if let Some(first) = barcode_lines.get(code) {
-                reject(RowError {
+                problems.push(RowError {
                     line,
                     field: "barcode".into(),
                     message: format!("'{code}' is also on line {first}"),
                 });
+            } else {
+                barcode_lines.insert(code.clone(), line);
+            }
+        }
+        let valid = match valid {
+            Some(v) if problems.is_empty() => v,
+            _ => {
+                for problem in problems {
+                    reject(problem);
+                }
                 continue;
             }
-            barcode_lines.insert(code.clone(), line);
-        }
+        };
         let old = existing.remove(&valid.sku);
         let changed = old
             .as_ref()
@@ -329,11 +408,17 @@ fn plan(
     }
     report.errors.sort_by_key(|e| e.line);
     report.rejected = rejected_lines.len();
-    let rows: Vec<PlannedRow> = rows
+    let rows: Vec<(u64, PlannedRow)> = rows
         .into_iter()
         .filter(|(line, _)| !rejected_lines.contains(line))
-        .map(|(_, r)| r)
         .collect();
+    report.changes = rows
+        .iter()
+        .filter(|(_, r)| r.existing.is_none() || r.changed)
+        .take(MAX_CHANGES_LISTED)
+        .map(|(line, r)| product_change(*line, r))
+        .collect();
+    let rows: Vec<PlannedRow> = rows.into_iter().map(|(_, r)| r).collect();
     for r in &rows {
         match (&r.existing, r.changed) {
             (None, _) => report.new += 1,

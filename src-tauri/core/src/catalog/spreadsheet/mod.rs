@@ -74,6 +74,31 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// One field a row changes on a product already in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    /// The value now, as the catalog export writes it.
+    pub old: String,
+    pub new: String,
+}
+
+/// What importing one row does to its product: a new product, or the
+/// fields it changes (old → new).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductChange {
+    pub line: u64,
+    pub sku: String,
+    pub name: String,
+    /// Not in the catalog yet.
+    pub new: bool,
+    /// The fields that change (for a new product: its price and tax rate).
+    pub fields: Vec<FieldChange>,
+}
+
+/// At most this many product changes are listed (the counts cover all).
+pub const MAX_CHANGES_LISTED: usize = 1000;
+
 /// What an import will do (a preview) or did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
@@ -82,8 +107,12 @@ pub struct ImportReport {
     pub changed: usize,
     pub unchanged: usize,
     pub rejected: usize,
-    /// Every bad row, in file order. Non-empty means nothing was written.
+    /// Every problem of every bad row, in file order. Non-empty means
+    /// nothing was written.
     pub errors: Vec<RowError>,
+    /// What each new or changed product gets, in file order (the first
+    /// `MAX_CHANGES_LISTED`).
+    pub changes: Vec<ProductChange>,
     /// The separator found: `,`, `;` or a tab.
     pub separator: String,
     /// Header cells that match no column (left alone).
