@@ -32,6 +32,7 @@ unit:
 # The end-to-end tests drive the built app; they fail (never skip) without a
 # display, so they always run under Xvfb here.
 e2e:
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
 	cargo build -p popup-till
 	$(XVFB) cargo test -p popup-till-e2e -- --test-threads=1
 

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Install what building, running and testing Popup Till needs, only when it is
-# missing: Debian/Ubuntu packages, the Rust lint components, and tauri-driver.
+# missing: Debian/Ubuntu packages, the Rust lint components, tauri-driver,
+# and the npm packages the end-to-end tests use (axe-core, pinned in
+# package-lock.json).
 # Usage: scripts/ensure-deps.sh [build|test]
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 mode="${1:-test}"
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev)
 if [ "$mode" = "test" ] || [ "$mode" = "run" ]; then
   # xvfb/xauth: a display for the window when there is none;
   # webkit2gtk-driver: WebKitWebDriver for the end-to-end tests;
-  # imagemagick: screenshots of the whole screen; sqlite3: benchmark baseline.
+  # imagemagick: screenshots of the whole screen; sqlite3: benchmark baseline;
+  # nodejs/npm: installs axe-core, which the end-to-end tests run in the window.
   packages+=(xvfb xauth webkit2gtk-driver imagemagick sqlite3)
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -39,6 +44,10 @@ if [ "$mode" = "test" ]; then
   if ! command -v tauri-driver >/dev/null; then
     echo "Installing tauri-driver"
     cargo install tauri-driver --locked
+  fi
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    echo "Installing the end-to-end tests' npm packages (axe-core)"
+    npm ci --no-audit --no-fund
   fi
   if ! command -v WebKitWebDriver >/dev/null && [ ! -x /usr/bin/WebKitWebDriver ]; then
     echo "WebKitWebDriver is missing after installing webkit2gtk-driver" >&2

@@ -1,5 +1,9 @@
-// The shell: loads the till's status, asks who is at the till, and switches
-// between screens. Screens are modules with `render(root, ctx)`.
+// The shell: loads the till's status (and with it the shop's locale for
+// dates), asks who is at the till — and takes a person who chose
+// themselves to the till when it is open, the cursor in the scan field —
+// and switches between screens. Screens are modules with
+// `render(root, ctx)`. An organizer's PIN given to open a screen is kept
+// for that screen only (`ctx.screenApproval`) and forgotten on leaving it.
 
 import { call, onNobodyAtTill } from './api.js';
 import { h, clear, toast } from './dom.js';
@@ -14,7 +18,7 @@ import * as tasksScreen from './screens/tasks.js';
 import * as tillScreen from './screens/till.js';
 import * as reportsScreen from './screens/reports.js';
 import * as exportScreen from './screens/export.js';
-import { placeholder } from './screens/placeholder.js';
+import { setLocale } from './time.js';
 
 const SCREENS = [
   { id: 'event', label: 'Event', module: eventScreen },
@@ -32,6 +36,7 @@ const ctx = {
   current: 'event',
   async refresh() {
     ctx.status = await call('app_status');
+    if (ctx.status.settings) setLocale(ctx.status.settings.locale);
     renderChrome();
     return ctx.status;
   },
@@ -40,7 +45,10 @@ const ctx = {
     ctx.current = id;
     renderScreen();
   },
+  /** The organizer's PIN given to open this screen, while on it. */
+  screenApproval: null,
   askPin(reason) {
+    if (ctx.screenApproval) return Promise.resolve(ctx.screenApproval);
     return askOrganizerPin(ctx.status, reason);
   },
   person() {
@@ -127,6 +135,18 @@ export async function choosePerson(message) {
     },
   }, h('strong', {}, p.name), h('span', { class: 'muted' }, p.role)));
   const buttonOf = (p) => buttons[people.indexOf(p)];
+  // Arrow keys move between the people; Enter (or Space) chooses one.
+  const grid = h('div', {
+    class: 'person-grid', role: 'group', 'aria-label': 'The team',
+    onkeydown: (e) => {
+      const i = buttons.indexOf(document.activeElement);
+      if (i < 0) return;
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+      if (!step) return;
+      e.preventDefault();
+      buttons[(i + step + buttons.length) % buttons.length].focus();
+    },
+  }, buttons);
   await openDialog({
     id: 'person-picker',
     title: 'Who is at the till?',
@@ -135,7 +155,7 @@ export async function choosePerson(message) {
     submitLabel: 'Take the till',
     body: h('div', {},
       message ? h('p', { class: 'notice', id: 'picker-message' }, message) : null,
-      h('div', { class: 'person-grid' }, buttons),
+      grid,
       h('label', { class: 'field' }, pinLabel, pin)),
     submit: async (values) => {
       if (!chosen) throw new Error('Choose who you are first.');
@@ -151,6 +171,7 @@ export async function choosePerson(message) {
 /** Leave the current screen: a screen may keep something first (the Till
  * parks a cart with items in it). */
 async function leaveScreen(why) {
+  ctx.screenApproval = null;
   const screen = SCREENS.find((s) => s.id === ctx.current);
   if (screen && screen.module.leave) {
     try { await screen.module.leave(why); } catch (err) { toast(err.message, 'error'); }
@@ -210,6 +231,8 @@ async function start() {
   } else if (!ctx.person()) {
     await choosePerson();
   }
+  // A till already open is where the person who took it sells.
+  if (ctx.status.till_open && ctx.person()) ctx.current = 'till';
   renderScreen();
 }
 

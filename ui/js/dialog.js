@@ -1,10 +1,12 @@
 // Dialogs: every overlay of the window opens here, so they all behave the
 // same way. A dialog is a form in #overlay: the focus goes into its first
-// field and back where it was when it closes, Esc closes it, Enter submits
-// it (from a select or a checkbox too, not only from a text field), and an
-// error its submit throws is shown on it. Dialogs stack: one opened from
-// another (the organizer PIN over a void) hides the one below until it
-// closes.
+// field (or, in a dialog that only shows something, onto its Close button)
+// and back where it was when it closes, Esc closes it, Enter submits it
+// from anywhere in it — a text field, a select, a checkbox, a radio button;
+// in a text area Ctrl+Enter does, Enter there starts a new line — and an
+// error its submit throws is shown on it. `confirmDialog` asks a yes-or-no
+// question the same way. Dialogs stack: one opened from another (the
+// organizer PIN over a void) hides the one below until it closes.
 
 import { h, formValues, showFormError, clearFormError } from './dom.js';
 
@@ -33,13 +35,14 @@ document.addEventListener('keydown', (e) => {
     if (dialog.cancellable) dialog.close(null);
     return;
   }
-  // Text fields submit on Enter by themselves; selects and checkboxes do not.
+  // Enter submits from every field; a button does what it says, a text
+  // area takes Ctrl+Enter (Enter there is a new line), a fold-out opens.
   const t = e.target;
-  if (e.key === 'Enter' && dialog.submits && dialog.form.contains(t)
-    && (t.tagName === 'SELECT' || (t.tagName === 'INPUT' && ['checkbox', 'radio'].includes(t.type)))) {
-    e.preventDefault();
-    dialog.form.requestSubmit();
-  }
+  if (e.key !== 'Enter' || !dialog.submits || !dialog.form.contains(t) || e.isComposing) return;
+  if (['BUTTON', 'A', 'SUMMARY'].includes(t.tagName)) return;
+  if (t.tagName === 'TEXTAREA' && !e.ctrlKey) return;
+  e.preventDefault();
+  dialog.form.requestSubmit();
 }, true);
 
 function firstField(form) {
@@ -122,10 +125,24 @@ export function openDialog({
     open.push(dialog);
     overlay.append(form);
     overlay.hidden = false;
-    const start = focus || firstField(form);
+    // A dialog that only shows something: Enter closes it.
+    const closeButton = submit ? null : form.querySelector(`#${CSS.escape(cancelId)}`);
+    const start = focus || closeButton || firstField(form);
     if (start) {
       start.focus();
       if (start.select && start.tagName === 'INPUT') start.select();
     }
   });
+}
+
+/**
+ * Ask before something that cannot be taken back (clearing a cart,
+ * recording a loss). Resolves true when confirmed (Enter or the button),
+ * false when cancelled (Esc).
+ */
+export async function confirmDialog({ id, title, body, confirmLabel, cancelLabel = 'Cancel (Esc)' }) {
+  const answer = await openDialog({
+    id, title, body, submitLabel: confirmLabel, cancelLabel, submit: () => 'yes',
+  });
+  return answer === 'yes';
 }

@@ -3,12 +3,14 @@
 // and the dialogs that sign, skip and edit a step. The rules
 // (prerequisites, two different people of the team, the organizer PIN)
 // are the core's: these only collect and show. An organizer's PIN is
-// asked for only when the core answers that approval is needed.
+// asked for only when the core answers that approval is needed. A step due
+// before its flow was made is a "late start", never overdue (the core
+// says which).
 
 import { call, callApproved, ErrorCode, TillError } from './api.js';
 import { h, field, toast } from './dom.js';
 import { openDialog } from './dialog.js';
-import { localTime } from './time.js';
+import { localTime, wallTime } from './time.js';
 
 export const PHASES = [
   ['before', 'Before the event'],
@@ -201,7 +203,8 @@ function awaitingText(step) {
 function statusBadge(step) {
   if (step.status === 'done') return h('span', { class: 'badge badge-done' }, 'done');
   if (step.status === 'skipped') return h('span', { class: 'badge badge-skipped' }, 'skipped');
-  const overdue = step.overdue ? h('span', { class: 'badge badge-overdue' }, 'overdue') : null;
+  const overdue = step.overdue ? h('span', { class: 'badge badge-overdue' }, 'overdue')
+    : step.late_start ? h('span', { class: 'badge badge-late', title: 'Due before this flow was made' }, 'late start') : null;
   const awaiting = awaitingText(step);
   if (awaiting) return [h('span', { class: 'badge badge-awaiting' }, awaiting), overdue ? ' ' : null, overdue];
   return overdue || h('span', { class: 'badge' }, 'open');
@@ -218,9 +221,10 @@ export function stepRow(ctx, step, refresh, { compact = false } = {}) {
   const blocked = step.waiting_for.length > 0;
   const classes = ['step', `step-${step.status}`];
   if (step.overdue) classes.push('overdue');
+  if (step.late_start) classes.push('late-start');
   if (blocked && open) classes.push('blocked');
   const meta = [
-    step.due_at ? `Due ${step.due_at.replace('T', ' ')} (${step.due_text})` : null,
+    step.due_at ? `Due ${wallTime(step.due_at)} (${step.due_text})` : null,
     step.assignee ? `Assigned to ${step.assignee}` : null,
     SIGNOFF_LABELS[step.signoff],
   ].filter(Boolean).join(' · ');
@@ -252,7 +256,8 @@ export function goToWork(ctx, step) {
 export function progressBars(flow) {
   return h('div', { class: 'flow-progress', id: 'flow-progress' },
     h('div', { class: 'progress-total' }, h('strong', { class: 'big-figure' }, `${flow.done} / ${flow.total}`), ' steps done',
-      flow.overdue ? h('span', { class: 'badge badge-overdue' }, `${flow.overdue} overdue`) : null),
+      flow.overdue ? h('span', { class: 'badge badge-overdue' }, `${flow.overdue} overdue`) : null,
+      flow.late_start ? h('span', { class: 'badge badge-late' }, `${flow.late_start} late start`) : null),
     PHASES.map(([phase, label]) => {
       const p = flow.phases.find((x) => x.phase === phase) || { done: 0, total: 0 };
       const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;

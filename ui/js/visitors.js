@@ -1,9 +1,11 @@
 // The footfall tally: a large "+1 visitor" button and a field for a counted
-// number or a correction (e.g. -2). A small module so the Event and Till
-// screens can mount the same control as the Reports screen.
+// number or a correction (e.g. -2), the total shown as "1 visitor" or
+// "12 visitors". A small module so the Event and Till screens can mount the
+// same control as the Reports screen (the till's F5 presses its button).
 
 import { call } from './api.js';
 import { h, field, showFormError, clearFormError, toast } from './dom.js';
+import { noun } from './words.js';
 
 /**
  * The tally for `event` ({id, name, accepts_visitors}, as the core sends
@@ -15,7 +17,11 @@ import { h, field, showFormError, clearFormError, toast } from './dom.js';
  */
 export function visitorTally(event, onChange = () => {}, { compact = false } = {}) {
   const count = h('strong', { class: 'visitor-count', id: 'visitor-count' }, '…');
-  const show = (total) => { count.textContent = String(total); };
+  const word = h('span', { class: 'muted visitor-noun' }, ' visitors');
+  const show = (total) => {
+    count.textContent = String(total);
+    word.textContent = ` ${noun(total, 'visitor')}`;
+  };
   const canCount = event.accepts_visitors !== false;
 
   const plus = h('button', {
@@ -63,12 +69,12 @@ export function visitorTally(event, onChange = () => {}, { compact = false } = {
 
   if (compact) {
     return h('div', { class: 'visitor-compact', id: 'visitor-tally' },
-      plus, h('span', { class: 'visitor-total' }, count, h('span', { class: 'muted' }, ' visitors')));
+      plus, h('span', { class: 'visitor-total', 'aria-live': 'polite' }, count, word));
   }
   return h('section', { class: 'panel visitor-tally', id: 'visitor-tally' },
     h('h2', {}, 'Visitors'),
     h('div', { class: 'visitor-row' },
-      h('div', { class: 'visitor-total' }, count, h('span', { class: 'muted' }, ' visitors')),
+      h('div', { class: 'visitor-total', 'aria-live': 'polite' }, count, word),
       plus),
     canCount ? null : h('p', { class: 'muted' }, 'Count visitors once the event is open.'),
     compact ? null : form);

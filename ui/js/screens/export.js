@@ -1,10 +1,14 @@
 // The Export screen: an event or a date range written as CSV files for the
 // accountant into a new folder whose path is typed here, with progress and
-// the list of files (and their SHA-256) when it is done.
+// the list of files (and their SHA-256) when it is done. A cashier does not
+// use it: an organizer opens it (see gate.js).
 
 import { call, callApproved } from '../api.js';
 import { h, field, showFormError, clearFormError, clear, toast } from '../dom.js';
 import { select } from '../select.js';
+import { organizerGate, organizerOnly } from '../gate.js';
+import { wallDate } from '../time.js';
+import { plural } from '../words.js';
 
 function kib(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -12,7 +16,7 @@ function kib(bytes) {
 
 function resultView(result) {
   return h('section', { class: 'panel ok-panel', id: 'export-result' },
-    h('p', { class: 'ok-banner' }, `Exported ${result.sales} sales (total ${result.total}) to ${result.folder}`),
+    h('p', { class: 'ok-banner' }, `Exported ${plural(result.sales, 'sale')} (total ${result.total}) to ${result.folder}`),
     h('table', { class: 'table compact', id: 'export-files' },
       h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Size'), h('th', {}, 'SHA-256'))),
       h('tbody', {}, result.files.map((f) => h('tr', { dataset: { file: f.path } },
@@ -25,6 +29,10 @@ function resultView(result) {
 }
 
 export async function render(root, ctx) {
+  if (!await organizerGate(ctx, 'export')) {
+    root.append(organizerOnly(ctx, 'export', 'Export', 'The export is the organizer\'s: an organizer opens this screen with their PIN.'));
+    return;
+  }
   const events = await call('list_events');
   const current = ctx.status.current_event;
   const withSales = events.filter((e) => e.status !== 'planned');
@@ -33,7 +41,7 @@ export async function render(root, ctx) {
   const scopeEvent = h('input', { type: 'radio', name: 'scope', id: 'export-scope-event', value: 'event', checked: true });
   const scopeRange = h('input', { type: 'radio', name: 'scope', id: 'export-scope-range', value: 'range' });
   const eventSelect = select({ name: 'event', id: 'export-event' },
-    events.map((e) => [e.id, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`]), preferred);
+    events.map((e) => [e.id, `${e.name} · ${wallDate(e.starts_at)} · ${e.status}`]), preferred);
   const from = h('input', { name: 'from', id: 'export-from', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const to = h('input', { name: 'to', id: 'export-to', placeholder: 'YYYY-MM-DD', autocomplete: 'off' });
   const out = h('input', { name: 'out', id: 'export-out', placeholder: '/home/you/Exports/market-2026-12-05', autocomplete: 'off', spellcheck: 'false' });

@@ -1,12 +1,14 @@
 // The People screen: the team of cashiers and organizers, each with their
-// own PIN. Adding, deactivating and setting someone's PIN need an
-// organizer (the core asks for the PIN when it is needed); anyone changes
-// their own PIN with the old one.
+// own PIN. An organizer opens it (see gate.js); adding, deactivating and
+// setting someone's PIN need an organizer too (the PIN given on entry
+// serves them). Anyone changes their own PIN with the old one: a cashier
+// without an organizer still gets that part of the screen.
 
 import { call, callApproved } from '../api.js';
 import { h, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { openDialog } from '../dialog.js';
 import { select } from '../select.js';
+import { organizerGate } from '../gate.js';
 
 const pinInput = (name, id) => h('input', { name, id, type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '12' });
 
@@ -47,6 +49,18 @@ function changeOwnPin(ctx) {
 }
 
 export async function render(root, ctx) {
+  if (!await organizerGate(ctx, 'people')) {
+    root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'People')),
+      h('div', { class: 'two-col' },
+        h('section', { class: 'panel organizer-only', id: 'people-locked' },
+          h('h2', {}, 'The team'),
+          h('p', {}, 'An organizer looks after the team: they open this part with their PIN.'),
+          h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'people-unlock', onclick: () => ctx.go('people') }, 'An organizer opens it'))),
+        changeOwnPin(ctx)));
+    const own = root.querySelector('#own-pin-old');
+    if (own) own.focus();
+    return;
+  }
   const draw = async () => {
     const people = await call('list_people');
     root.replaceChildren();

@@ -1,11 +1,14 @@
 // The Reports screen: an event's figures as the core computed them (every
 // amount arrives as text Rust formatted), sales by hour as an SVG chart, the
-// footfall tally, and all events side by side.
+// footfall tally, and all events side by side. A conversion above 100 %
+// comes with the core's flag that the visitor count looks low, and says so.
 
 import { call } from '../api.js';
 import { h, clear } from '../dom.js';
 import { select } from '../select.js';
 import { visitorTally } from '../visitors.js';
+import { wallDate } from '../time.js';
+import { plural } from '../words.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -48,7 +51,7 @@ export function hourChart(hours, currency) {
     const barH = Math.round((x.total.minor / max) * plotH);
     const cx = pad.left + slot * i + slot / 2;
     const g = s('g', { class: 'chart-bar', 'data-hour': x.hour });
-    g.append(s('title', {}, `${String(x.hour).padStart(2, '0')}:00 – ${x.sales} sales, ${x.total.text} ${currency}, ${x.visitors} visitors`));
+    g.append(s('title', {}, `${String(x.hour).padStart(2, '0')}:00 – ${plural(x.sales, 'sale')}, ${x.total.text} ${currency}, ${plural(x.visitors, 'visitor')}`));
     g.append(s('rect', { x: cx - barW / 2, y: pad.top + plotH - barH, width: barW, height: Math.max(barH, x.sales ? 1 : 0), rx: 3 }));
     g.append(s('text', { x: cx, y: pad.top + plotH - barH - 6, 'text-anchor': 'middle', class: 'chart-value' }, x.sales ? x.total.text : ''));
     g.append(s('text', { x: cx, y: height - pad.bottom + 18, 'text-anchor': 'middle', class: 'chart-label' }, `${String(x.hour).padStart(2, '0')}h`));
@@ -59,8 +62,17 @@ export function hourChart(hours, currency) {
 
 const pct = (c) => (c == null ? '–' : `${c} %`);
 
-function bigFigure(label, value, id) {
-  return h('div', { class: 'figure' }, h('span', { class: 'figure-label' }, label), h('strong', { class: 'figure-value', id }, value));
+/** The hint beside a conversion above 100 % (the core flags it). */
+const LOW_VISITORS = 'more sales than visitors: the visitor count looks low';
+
+/** A conversion, with the hint when the visitor count looks low. */
+function conversionText(c, low) {
+  return low ? `${pct(c)} (${LOW_VISITORS})` : pct(c);
+}
+
+function bigFigure(label, value, id, note = null) {
+  return h('div', { class: 'figure' }, h('span', { class: 'figure-label' }, label), h('strong', { class: 'figure-value', id }, value),
+    note ? h('span', { class: 'figure-note', id: `${id}-note` }, note) : null);
 }
 
 function table(id, head, rows, numeric = []) {
@@ -88,7 +100,7 @@ function money(r) {
       row('Items', 'items', r.items),
       row('Average basket', 'average_basket', r.average_basket.text),
       row('Visitors', 'visitors', String(r.visitors)),
-      row('Conversion', 'conversion', pct(r.conversion)),
+      row('Conversion', 'conversion', conversionText(r.conversion, r.visitors_look_low)),
       r.tasks ? row('Tasks done', 'tasks_done', `${r.tasks.done} of ${r.tasks.total}`) : null));
 }
 
@@ -101,7 +113,8 @@ function reportBody(r, ctx, redraw) {
       bigFigure('Sales', String(r.sales_count), 'report-sales'),
       bigFigure('Average basket', r.average_basket.text, 'report-basket'),
       bigFigure('Visitors', String(r.visitors), 'report-visitors'),
-      bigFigure('Conversion', pct(r.conversion), 'report-conversion')),
+      bigFigure('Conversion', pct(r.conversion), 'report-conversion',
+        r.visitors_look_low ? `More sales than visitors: the visitor count looks low. Add the visitors not counted below.` : null)),
     h('div', { class: 'report-grid' },
       h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur),
         table('report-hours', ['Hour', 'Sales', `Total ${cur}`, 'Visitors', 'Conversion'],
@@ -129,8 +142,8 @@ function reportBody(r, ctx, redraw) {
 function comparison(rows) {
   return h('section', { class: 'panel wide' }, h('h2', {}, 'Events side by side'),
     table('compare-table', ['Event', 'Date', 'Sales', 'Total', 'Net', 'Tax', 'Discounts', 'Voids', 'Avg basket', 'Visitors', 'Conversion', 'Cash variance'],
-      rows.map((c) => [c.event.name, c.event.starts_at.slice(0, 10), String(c.sales_count), c.total.text, c.net.text, c.tax.text,
-        c.discounts.text, String(c.voids.count), c.average_basket.text, String(c.visitors), pct(c.conversion), c.cash_variance.text]),
+      rows.map((c) => [c.event.name, wallDate(c.event.starts_at), String(c.sales_count), c.total.text, c.net.text, c.tax.text,
+        c.discounts.text, String(c.voids.count), c.average_basket.text, String(c.visitors), conversionText(c.conversion, c.visitors_look_low), c.cash_variance.text]),
       [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
 }
 
@@ -143,7 +156,7 @@ export async function render(root, ctx) {
     practice: false,
   };
   const picked = select({ id: 'report-event', name: 'event' },
-    events.map((e) => [e.id, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`]), state.eventId);
+    events.map((e) => [e.id, `${e.name} · ${wallDate(e.starts_at)} · ${e.status}`]), state.eventId);
   const practice = h('input', { type: 'checkbox', id: 'report-practice' });
   const body = h('div', { id: 'report-body' });
   const compare = h('div', { id: 'report-compare' });

@@ -1,11 +1,15 @@
 // The Settings screen: shop name, currency, tax mode and rates, cash
-// rounding, till code, the till's limits (saving needs an organizer's PIN),
-// and the journal check.
+// rounding, till code, the locale dates and times are shown in, the till's
+// limits (saving needs an organizer's PIN), and the journal check. A
+// cashier does not use it: an organizer opens it (see gate.js). Removing a
+// tax rate products use, or changing the currency once anything was sold,
+// is refused by the core next to its field.
 
 import { call, callApproved } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
 import { select } from '../select.js';
 import { localTime } from '../time.js';
+import { organizerGate, organizerOnly } from '../gate.js';
 
 /** A limit's field, holding the value in force. */
 function limitInput(name, s) {
@@ -13,6 +17,10 @@ function limitInput(name, s) {
 }
 
 export async function render(root, ctx) {
+  if (!await organizerGate(ctx, 'settings')) {
+    root.append(organizerOnly(ctx, 'settings', 'Settings', 'The shop\'s settings are the organizer\'s: an organizer opens this screen with their PIN.'));
+    return;
+  }
   const s = ctx.status.settings;
   const form = h('form', { class: 'panel', id: 'settings-form', novalidate: true },
     h('h2', {}, 'Shop'),
@@ -20,6 +28,8 @@ export async function render(root, ctx) {
     h('div', { class: 'row' },
       field('Currency', h('input', { name: 'currency', id: 'settings-currency', value: s.currency.code, maxlength: '3' }), 'ISO code, e.g. EUR'),
       field('Till code', h('input', { name: 'till_code', id: 'settings-till', value: s.till_code, maxlength: '8' }), 'Printed on receipts, e.g. T1')),
+    field('Dates and times', select({ name: 'locale', id: 'settings-locale' }, ctx.status.locales.map(([code, words]) => [code, words]), s.locale),
+      'One format on every screen, receipt and Z report'),
     h('div', { class: 'row' },
       field('Prices', select({ name: 'tax_mode', id: 'settings-tax-mode' }, [['inclusive', 'include tax'], ['exclusive', 'exclude tax']], s.tax_mode)),
       field('Cash rounding', select({ name: 'cash_rounding', id: 'settings-rounding' },

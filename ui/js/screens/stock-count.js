@@ -1,12 +1,42 @@
 // Count mode: walk the shelves with a scanner. Each scan (the code and
 // Enter) adds one to that product's count; a typed name offers matches;
-// weighed products take the quantity in their field. Saving records the
-// counted quantities; Rust writes the variance to the ledger.
+// weighed products take the quantity in their field; each line shows its
+// difference from the ledger as it is counted. Saving first asks the core
+// what the count would record: when it records a loss (fewer than the
+// ledger holds) the screen lists the missing lines and asks before saving
+// (and the core then asks a cashier for an organizer's PIN). Rust writes
+// the variance to the ledger.
 
 import { call, callApproved } from '../api.js';
 import { h, clear, showFormError, clearFormError, toast } from '../dom.js';
+import { confirmDialog } from '../dialog.js';
 import { select } from '../select.js';
+import { plural } from '../words.js';
 import { qty } from './stock.js';
+
+/**
+ * Ask before a count that records a loss, from the core's preview (every
+ * line short of the ledger, with its difference). Resolves true to go on
+ * (nothing is lost, or the loss is confirmed), false to go back.
+ */
+export function confirmLoss(preview) {
+  if (!preview.records_loss) return Promise.resolve(true);
+  const short = preview.lines.filter((l) => l.short);
+  return confirmDialog({
+    id: 'count-loss-dialog',
+    title: 'Record a loss?',
+    body: h('div', {},
+      h('p', {}, `This count finds fewer than the stock ledger holds for ${plural(short.length, 'product')}. `
+        + 'Saving it records the difference as a loss.'),
+      h('table', { class: 'table compact', id: 'count-loss-lines' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Product'), h('th', { class: 'num' }, 'Expected'), h('th', { class: 'num' }, 'Counted'), h('th', { class: 'num' }, 'Difference'))),
+        h('tbody', {}, short.map((l) => h('tr', { dataset: { productId: l.product_id } },
+          h('td', {}, l.name), h('td', { class: 'num' }, qty(l.expected, l.unit)), h('td', { class: 'num' }, qty(l.counted, l.unit)),
+          h('td', { class: 'num negative' }, qty(l.difference, l.unit)))))),
+      h('p', { class: 'muted' }, 'A loss needs an organizer: a cashier is asked for an organizer\'s PIN next.')),
+    confirmLabel: 'Record the loss',
+  });
+}
 
 export async function renderCount(root, ctx, show) {
   clear(root);
@@ -16,7 +46,7 @@ export async function renderCount(root, ctx, show) {
     ['event', current ? `At the event (${current.name})` : 'At the event (no event open)', { disabled: !current }],
   ]);
   const scan = h('input', {
-    id: 'count-scan', autocomplete: 'off', placeholder: 'Scan a barcode, or type a name and press Enter',
+    id: 'count-scan', autocomplete: 'off', placeholder: 'Scan a barcode, or type a name and press Enter', 'aria-label': 'Scan or search a product to count',
   });
   const results = h('div', { class: 'search-results', id: 'count-results' });
   const body = h('tbody');
@@ -41,7 +71,7 @@ export async function renderCount(root, ctx, show) {
     return line.pending;
   };
   const updateStatus = () => {
-    status.textContent = `${lines.size} product${lines.size === 1 ? '' : 's'} counted.`;
+    status.textContent = `${plural(lines.size, 'product')} counted.`;
   };
 
   const newLine = async (productId) => {
@@ -111,17 +141,17 @@ export async function renderCount(root, ctx, show) {
     if (lines.size === 0) { showFormError(form, { message: 'Scan or add at least one product first.' }); return; }
     const ordered = await Promise.all(lines.values());
     await Promise.all(ordered.map((l) => l.pending));
+    const input = {
+      location: location.value,
+      event_id: null,
+      lines: ordered.map((l) => ({ product_id: l.row.id, counted: l.input.value })),
+      note: '',
+    };
     try {
-      const result = await callApproved('count_stock', {
-        input: {
-          location: location.value,
-          event_id: null,
-          lines: ordered.map((l) => ({ product_id: l.row.id, counted: l.input.value })),
-          note: '',
-        },
-      }, ctx.askPin);
+      if (!await confirmLoss(await call('preview_stock_count', { input }))) return;
+      const result = await callApproved('count_stock', { input }, ctx.askPin);
       if (!result) return;
-      toast(`Count saved: ${result.lines.length} product${result.lines.length === 1 ? '' : 's'}, ${result.differing} with a difference`);
+      toast(`Count saved: ${plural(result.lines.length, 'product')}, ${result.differing} with a difference`);
       show.list();
     } catch (err) {
       // "lines[3].counted" is the third line sent (counted from 1).

@@ -1,10 +1,37 @@
 // The catalog import wizard: choose a CSV file (read here with FileReader,
 // checked and written by Rust), see what it would do — new, changed,
-// unchanged and rejected rows, every bad row with its line and field — and
-// only then import it, with progress for large files.
+// unchanged and rejected rows; per product what changes (field: old →
+// new); every problem of every bad row with its line and field — and only
+// then import it, with progress for large files.
 
 import { call, callApproved } from '../api.js';
 import { h, clear, toast } from '../dom.js';
+import { plural } from '../words.js';
+
+/** The catalog's columns in words. */
+const FIELD_LABELS = {
+  sku: 'SKU', barcode: 'Barcode', name: 'Name', unit_price: 'Price', tax_rate: 'Tax rate',
+  unit: 'Unit', kind: 'Kind', category: 'Category', low_stock_threshold: 'Low stock at', active: 'Active',
+};
+
+/** What each new or changed product gets: one row per product. */
+function changesTable(r) {
+  if (!r.changes.length) return null;
+  const listed = r.changes.length;
+  const all = r.new + r.changed;
+  return h('section', { id: 'import-changes-section' },
+    h('h3', {}, 'What changes'),
+    listed < all ? h('p', { class: 'muted' }, `The first ${listed} of ${plural(all, 'product')} are listed.`) : null,
+    h('table', { class: 'table compact', id: 'import-changes' },
+      h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Line'), h('th', {}, 'Product'), h('th', {}, 'Change'))),
+      h('tbody', {}, r.changes.map((c) => h('tr', { dataset: { sku: c.sku } },
+        h('td', { class: 'num' }, String(c.line)),
+        h('td', {}, h('strong', {}, c.name), h('span', { class: 'muted' }, ` ${c.sku}`)),
+        h('td', {}, c.new
+          ? ['New product', ...c.fields.map((f) => ` · ${FIELD_LABELS[f.field] || f.field} ${f.new}`)]
+          : h('ul', { class: 'change-list' }, c.fields.map((f) => h('li', { dataset: { field: f.field } },
+            `${FIELD_LABELS[f.field] || f.field}: `, f.old === '' ? '(empty)' : f.old, ' → ', f.new === '' ? '(empty)' : f.new)))))))));
+}
 
 /** A channel Rust sends import progress on. */
 function progressChannel(bar, label) {
@@ -59,15 +86,16 @@ export async function renderImport(root, ctx, show) {
       const confirm = h('button', {
         type: 'button', class: 'primary huge', id: 'import-confirm', disabled: !ok,
         onclick: () => doImport(),
-      }, ok ? `Import ${report.new + report.changed} product change${report.new + report.changed === 1 ? '' : 's'}` : 'Fix the rows below first');
+      }, ok ? `Import ${plural(report.new + report.changed, 'product change')}` : 'Fix the rows below first');
       // DOM append would print a null: leave the absent parts out.
       result.append(...[
-        h('h2', {}, `${fileName}: ${report.rows} row${report.rows === 1 ? '' : 's'}`),
+        h('h2', {}, `${fileName}: ${plural(report.rows, 'row')}`),
         counts(report),
         report.ignored_columns.length ? h('p', { class: 'muted' }, `Columns left alone: ${report.ignored_columns.join(', ')}`) : null,
         ok ? h('p', { class: 'ok-banner', id: 'import-ok' }, 'Every row is good. Nothing is written until you import.')
-          : h('p', { class: 'error-banner', id: 'import-refused' }, `${report.errors.length} problem${report.errors.length === 1 ? '' : 's'}: nothing will be written until every row is fixed.`),
+          : h('p', { class: 'error-banner', id: 'import-refused' }, `${plural(report.errors.length, 'problem')} in ${plural(report.rejected, 'row')}: nothing will be written until every row is fixed.`),
         ok ? null : errorsTable(report),
+        changesTable(report),
         h('div', { class: 'actions' }, confirm)].filter(Boolean));
       if (ok) confirm.focus();
     } catch (err) {

@@ -1,7 +1,9 @@
-// The Stock screen: the stock list (search, filters, on hand, low stock),
-// a product's page (form, stock flows, movement history linked to source
-// documents), the per-event stock picture, and entry points to the catalog
-// import wizard and count mode. Figures come from Rust as strings.
+// The Stock screen: the stock list (search, filters, on hand, low stock;
+// an empty catalog says how to add or import products), a product's page
+// (form, stock flows, movement history linked to source documents), the
+// per-event stock picture, and entry points to the catalog import wizard
+// and count mode. Figures come from Rust as strings. A count shows its
+// difference as it is typed and asks before it records a loss.
 
 import { call, callApproved } from '../api.js';
 import { h, clear, field, formValues, showFormError, clearFormError, toast } from '../dom.js';
@@ -10,6 +12,8 @@ import { localTime } from '../time.js';
 import { renderImport } from './stock-import.js';
 import { renderCount } from './stock-count.js';
 import { openDialog } from '../dialog.js';
+import { confirmLoss } from './stock-count.js';
+import { plural } from '../words.js';
 
 const KIND_LABELS = {
   receive: 'Received', transfer: 'Transfer', sale: 'Sale', return: 'Return', void: 'Void',
@@ -38,7 +42,7 @@ export function qty(value, unit) {
 async function renderList(root, ctx, show) {
   clear(root);
   const search = h('input', {
-    type: 'search', id: 'stock-search', placeholder: 'Search name, SKU or scan a barcode',
+    type: 'search', id: 'stock-search', placeholder: 'Search name, SKU or scan a barcode', 'aria-label': 'Search products',
     value: filters.query, autocomplete: 'off',
   });
   const category = select({ id: 'stock-category', 'aria-label': 'Category' }, [['', 'All categories']]);
@@ -48,6 +52,19 @@ async function renderList(root, ctx, show) {
   archived.checked = filters.archived;
   const body = h('tbody');
   const summary = h('p', { class: 'muted', id: 'stock-summary' });
+  const empty = h('section', { class: 'panel empty-catalog', id: 'stock-empty', hidden: true },
+    h('h2', {}, 'No products yet'),
+    h('p', {}, 'Add your products one by one with ', h('strong', {}, 'New product'),
+      ', or bring them all in from a spreadsheet with ', h('strong', {}, 'Import catalog'),
+      ': a CSV file whose first line names the columns ', h('code', {}, 'sku, name, unit_price, tax_rate'),
+      '. You see what it would do before anything is written.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'empty-new-product', onclick: () => show.newProduct() }, 'New product'),
+      h('button', { type: 'button', id: 'empty-import', onclick: () => show.import() }, 'Import catalog')));
+  const hint = ctx.stockHint === 'load_out' && !ctx.status.checklist.stock_loaded
+    ? h('p', { class: 'notice', id: 'stock-load-out-hint' }, 'To load stock out to the event: open a product, then ',
+      h('strong', {}, 'Load out'), '. It moves the quantity from storage to the event.')
+    : null;
   const table = h('table', { class: 'table', id: 'product-table' },
     h('thead', {}, h('tr', {},
       h('th', {}, 'SKU'), h('th', {}, 'Name'), h('th', {}, 'Category'),
@@ -85,7 +102,11 @@ async function renderList(root, ctx, show) {
     h('td', { class: 'num on-hand' }, r.on_hand))));
     summary.textContent = list.matched > list.rows.length
       ? `Showing ${list.rows.length} of ${list.matched} products: search to narrow down.`
-      : `${list.matched} product${list.matched === 1 ? '' : 's'}`;
+      : plural(list.matched, 'product');
+    // Nothing in the catalog at all (not merely nothing matching).
+    const none = list.matched === 0 && !filters.query.trim() && !filters.category && !filters.low_only && !filters.archived;
+    empty.hidden = !none;
+    table.hidden = none;
   };
   let timer = null;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 80); });
@@ -108,14 +129,17 @@ async function renderList(root, ctx, show) {
         h('button', { type: 'button', id: 'open-import', onclick: () => show.import() }, 'Import catalog'),
         h('button', { type: 'button', id: 'export-catalog', onclick: () => exportCatalog() }, 'Export catalog'),
         h('button', { type: 'button', id: 'open-picture', onclick: () => show.picture() }, 'Event picture'))),
+    hint,
     h('div', { class: 'filter-bar' },
       search, category,
       h('label', { class: 'check' }, low, ' Low stock'),
       h('label', { class: 'check' }, archived, ' Archived')),
     summary,
+    empty,
     table);
   await load();
-  search.focus();
+  if (!empty.hidden) root.querySelector('#empty-new-product').focus();
+  else search.focus();
 }
 
 async function exportCatalog() {
@@ -123,6 +147,17 @@ async function exportCatalog() {
     const path = await call('export_catalog');
     toast(`Catalog exported to ${path}`);
   } catch (err) { toast(err.message, 'error'); }
+}
+
+/** The shop's tax rates, and the product's own rate when it is no longer
+ * one of them: shown as it is, never silently replaced (saving it names the
+ * problem, so the organizer picks the new rate). */
+function taxOptions(rates, current) {
+  const options = rates.map((r) => [String(r), `${r} %`]);
+  if (current !== undefined && current !== null && !rates.map(String).includes(String(current))) {
+    options.unshift([String(current), `${current} % (no longer a shop rate: choose another)`]);
+  }
+  return options;
 }
 
 function productForm(ctx, product, onSaved) {
@@ -136,7 +171,7 @@ function productForm(ctx, product, onSaved) {
     field('Name', h('input', { name: 'name', id: 'product-name', maxlength: '200', value: p.name || '' })),
     h('div', { class: 'row' },
       field('Price per unit', h('input', { name: 'unit_price', id: 'product-price', inputmode: 'decimal', value: p.unit_price || '' })),
-      field('Tax rate %', select({ name: 'tax_rate', id: 'product-tax' }, rates.map((r) => [String(r), `${r} %`]), p.tax_rate ? String(p.tax_rate) : String(rates[rates.length - 1] || '')))),
+      field('Tax rate %', select({ name: 'tax_rate', id: 'product-tax' }, taxOptions(rates, p.tax_rate), p.tax_rate ? String(p.tax_rate) : String(rates[rates.length - 1] || '')))),
     h('div', { class: 'row' },
       field('Unit', select({ name: 'unit', id: 'product-unit' }, [['each', 'each'], ['kg', 'kg'], ['l', 'litre']], p.unit || 'each')),
       field('Kind', select({ name: 'kind', id: 'product-kind' }, [['item', 'item'], ['refill', 'refill (by weight or volume)'], ['deposit', 'deposit'], ['service', 'service']], p.kind || 'item'))),
@@ -180,10 +215,25 @@ async function flowForm(ctx, row, flow, onDone) {
     ...others.map((e) => [e.id, `${e.name} (${e.status})`]),
   ]);
   const location = select({ name: 'location', id: 'flow-location' }, [['storage', 'Storage'], ['event', 'At the event']]);
-  const quantityLabel = { count: 'Counted quantity', adjust: 'Change (+ or −)', waste: 'Quantity thrown away' }[flow] || 'Quantity';
-  const fields = [field(`${quantityLabel} (${row.unit})`, h('input', {
+  const quantityLabel = { count: 'Counted quantity', adjust: 'Change (+ or -)', waste: 'Quantity thrown away' }[flow] || 'Quantity';
+  const quantity = h('input', {
     name: flow === 'count' ? 'counted' : 'quantity', id: 'flow-quantity', inputmode: 'decimal', autocomplete: 'off',
-  }))];
+  });
+  const fields = [field(`${quantityLabel} (${row.unit})`, quantity)];
+  if (flow === 'count') {
+    // The difference against what the ledger holds there, as it is typed.
+    const difference = h('output', { id: 'flow-difference', class: 'count-difference', 'aria-live': 'polite' });
+    const showDifference = async () => {
+      if (!quantity.value.trim()) { difference.textContent = ''; return; }
+      const here = location.value === 'event' ? row.at_event : row.in_storage;
+      const t = await call('count_tally', { line: { expected: String(here), counted: quantity.value, unit: row.unit, scanned: false } });
+      difference.textContent = t.difference ? `Difference: ${t.difference} ${row.unit} (the ledger holds ${qty(here, row.unit)})` : '';
+      difference.classList.toggle('negative', t.short);
+    };
+    quantity.addEventListener('input', showDifference);
+    location.addEventListener('change', showDifference);
+    fields.push(difference);
+  }
   if (flow === 'adjust') {
     const reasons = await call('adjust_reasons');
     fields.push(field('Reason', select({ name: 'reason', id: 'flow-reason' }, reasons.map((r) => [r, r]))));
@@ -209,7 +259,10 @@ async function flowForm(ctx, row, flow, onDone) {
       } else if (flow === 'load_out' || flow === 'load_in') {
         await call('transfer_stock', { input: { direction: flow, lines: [line], event_id, lot_code: v.lot_code || '', note: v.note } });
       } else if (flow === 'count') {
-        if (!await callApproved('count_stock', { input: { location: v.location, event_id, lines: [{ product_id: row.id, counted: v.counted }], note: v.note } }, ctx.askPin)) return;
+        const input = { location: v.location, event_id, lines: [{ product_id: row.id, counted: v.counted }], note: v.note };
+        // The core says whether this records a loss: then ask first.
+        if (!await confirmLoss(await call('preview_stock_count', { input }))) return;
+        if (!await callApproved('count_stock', { input }, ctx.askPin)) return;
       } else if (flow === 'waste') {
         if (!await callApproved('waste_stock', { input: { product_id: row.id, location: v.location, event_id, quantity: v.quantity, note: v.note } }, ctx.askPin)) return;
       } else if (flow === 'adjust') {
@@ -234,7 +287,7 @@ async function renderProduct(root, ctx, show, id) {
   }
   const row = await call('stock_product', { productId: id });
   const history = await call('product_history', { productId: id });
-  let flow = 'receive';
+  let flow = ctx.stockHint === 'load_out' && !ctx.status.checklist.stock_loaded ? 'load_out' : 'receive';
   const flowHost = h('div');
   const tabs = h('div', { class: 'tabs', role: 'tablist' });
   const drawFlow = async () => {

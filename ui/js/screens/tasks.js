@@ -8,6 +8,7 @@ import { h, clear, field, showFormError, clearFormError, toast } from '../dom.js
 import { openDialog } from '../dialog.js';
 import { PHASES, ACTION_LABELS, SIGNOFF_LABELS, progressBars, stepRow } from '../flow.js';
 import { select } from '../select.js';
+import { plural, noun } from '../words.js';
 
 function eventPicker(ctx, events, redraw) {
   return select({
@@ -50,7 +51,7 @@ function signerNames(ctx, flow, redraw) {
     const erased = await openDialog({
       id: 'erase-names-dialog',
       title: `Erase the signers’ names of ${flow.event.name}?`,
-      body: h('p', {}, `${flow.signer_names} sign-offs still name who signed, skipped or did the work. `
+      body: h('p', {}, `${plural(flow.signer_names, 'sign-off')} still ${noun(flow.signer_names, 'names', 'name')} who signed, skipped or did the work. `
         + 'Erased names cannot be brought back; every step stays signed, and the journal keeps only the count.'),
       submitLabel: 'Erase the names',
       submitId: 'erase-names-ok',
@@ -61,7 +62,7 @@ function signerNames(ctx, flow, redraw) {
     redraw();
   };
   box.append(
-    h('p', {}, `The event is closed. ${flow.signer_names} sign-offs still name the person who signed: personal data you can erase now.`),
+    h('p', {}, `The event is closed. ${plural(flow.signer_names, 'sign-off')} still ${noun(flow.signer_names, 'names', 'name')} the person who signed: personal data you can erase now.`),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'erase-signer-names', onclick: erase }, 'Erase signers’ names')));
   return box;
 }
@@ -208,7 +209,7 @@ async function templatesSection(ctx, redraw, editingId) {
   const act = (fn) => async () => { try { await fn(); } catch (err) { toast(err.message, 'error'); } };
   const list = h('ul', { class: 'template-list', id: 'template-list' }, templates.map((t) => h('li', { class: 'template-card', dataset: { templateId: t.id } },
     h('div', {}, h('strong', {}, t.name), t.builtin ? h('span', { class: 'badge' }, 'built-in') : null,
-      h('div', { class: 'muted' }, `${t.steps.length} steps`, t.description ? ` · ${t.description}` : '')),
+      h('div', { class: 'muted' }, plural(t.steps.length, 'step'), t.description ? ` · ${t.description}` : '')),
     h('div', { class: 'actions' },
       t.builtin ? null : h('button', { type: 'button', class: 'tpl-edit', onclick: () => redraw(t.id) }, 'Edit'),
       h('button', { type: 'button', class: 'tpl-duplicate', onclick: act(async () => { const copy = await call('duplicate_task_template', { id: t.id }); toast(`Made “${copy.name}”`); redraw(copy.id); }) }, 'Duplicate'),
@@ -246,7 +247,7 @@ async function templatesSection(ctx, redraw, editingId) {
   const form = h('form', { id: 'tpl-import', novalidate: true },
     h('h3', {}, 'Import a template'),
     field('Template file', text, 'A .json file another organizer shared'),
-    file,
+    h('label', { class: 'field', for: 'tpl-import-file' }, h('span', { class: 'field-label' }, 'Or choose the file'), file),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'tpl-import-ok' }, 'Import')));
   form.addEventListener('submit', async (e) => {

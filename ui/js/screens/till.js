@@ -4,11 +4,14 @@
 // and close with a blind count that produces the Z report.
 //
 // Keyboard first: focus lives in the scan field. A scanner types digits and
-// Enter; "3*code" sells three. F2 cash exact, F3 cash tendered, F4 card,
-// F6 split, F7 edit the last line, F8 sale discount, F9 park, Ctrl+Delete
-// clears the cart, Delete (empty field) removes the last line, Esc closes
-// a dialog. All money arithmetic is done in Rust: this screen shows what
-// it returns.
+// Enter; "3*code" sells three; ↑ and ↓ move through the search results and
+// Enter adds the highlighted one. F2 cash exact, F3 cash tendered, F4 card,
+// F5 +1 visitor, F6 split, F7 edit the last line, F8 sale discount, F9
+// park, F10 resume a parked cart, F11 void the last sale, Ctrl+P the last
+// sale's receipt, Ctrl+Delete clears the cart (after asking), Delete
+// (empty field) removes the last line, Ctrl+L locks the till, Esc closes a
+// dialog. The keys are listed on the screen. All money arithmetic is done
+// in Rust: this screen shows what it returns.
 //
 // This module lays the screen out and owns its shortcuts; the parts live
 // in till/: the cart and scan field, payments, parked carts, receipts and
@@ -16,12 +19,12 @@
 
 import { call } from '../api.js';
 import { h, fill } from '../dom.js';
-import { dialogOpen } from '../dialog.js';
+import { dialogOpen, confirmDialog } from '../dialog.js';
 import { visitorTally } from '../visitors.js';
 import { createCart } from './till/cart.js';
 import { createPayments } from './till/payments.js';
-import { park, parkAway, parkedList } from './till/parked.js';
-import { recentList } from './till/receipts.js';
+import { park, parkAway, parkedList, resumeKey } from './till/parked.js';
+import { recentList, showReceipt, voidSale } from './till/receipts.js';
 import { renderClosed, moveCash, closeTill } from './till/session.js';
 
 let keyHandler = null;
@@ -65,8 +68,14 @@ function renderSelling(root, ctx, overview) {
     showMessage: (text, kind = 'info', ...more) => fill(message, h('p', { class: `till-msg till-msg-${kind}` }, text), more),
     refreshSide: async () => {
       const o = await call('till_overview');
+      till.parked = o.parked;
+      till.recent = o.recent;
       fill(side, parkedList(till, o.parked), recentList(till, o.recent));
     },
+    parked: overview.parked,
+    recent: overview.recent,
+    /** The sale completed last on this screen (its receipt is Ctrl+P). */
+    lastSale: null,
     rerender: () => render(root, ctx),
   };
   const cart = createCart(till);
@@ -74,11 +83,41 @@ function renderSelling(root, ctx, overview) {
   selling = till;
   const pay = createPayments(till);
 
+  // Clearing a cart throws its items away: asked first.
   const clearCart = async () => {
     await cart.settled();
-    cart.reset();
-    till.showMessage('Cart cleared');
+    if (!cart.hasLines()) { till.showMessage('The cart is empty: there is nothing to clear', 'error'); till.focusScan(); return; }
+    const yes = await confirmDialog({
+      id: 'clear-cart-dialog', title: 'Clear the cart?',
+      body: h('p', {}, 'Every item in the cart is taken out. Park the cart instead (F9) to keep it for later.'),
+      confirmLabel: 'Clear the cart',
+    });
+    if (yes) {
+      cart.reset();
+      till.showMessage('Cart cleared');
+    }
     till.focusScan();
+  };
+
+  // F11: void the latest sale of this session that is not voided yet.
+  const voidLast = () => {
+    const sale = (till.recent || []).find((x) => !x.voided);
+    if (!sale) { till.showMessage('No sale of this session to void', 'error'); till.focusScan(); return; }
+    voidSale(till, sale);
+  };
+
+  // Ctrl+P: the receipt of the last sale (of this screen, else of the session).
+  const lastReceipt = () => {
+    const id = till.lastSale ? till.lastSale.sale_id : ((till.recent || [])[0] || {}).sale_id;
+    if (!id) { till.showMessage('No sale yet in this session', 'error'); till.focusScan(); return; }
+    showReceipt(id).then(till.focusScan);
+  };
+
+  // F5: one more visitor, counted by the tally's own button.
+  const plusVisitor = () => {
+    const plus = document.getElementById('visitor-plus');
+    if (plus && !plus.disabled) plus.click();
+    else till.showMessage('Visitors are not counted in practice mode', 'error');
   };
 
   const quick = h('div', { class: 'quick-keys', id: 'till-quick' },
@@ -117,7 +156,18 @@ function renderSelling(root, ctx, overview) {
           keyButton('cart-qty', 'Quantity', 'F7', cart.editLast),
           keyButton('cart-discount', 'Sale discount', 'F8', cart.saleDiscount),
           keyButton('cart-park', 'Park', 'F9', () => park(till)),
+          keyButton('cart-resume', 'Resume parked', 'F10', () => resumeKey(till)),
+          keyButton('sale-void-last', 'Void last sale', 'F11', voidLast),
           keyButton('cart-cancel', 'Clear cart', 'Ctrl+Del', clearCart)),
+        h('section', { class: 'key-help', id: 'till-keys', 'aria-labelledby': 'till-keys-title' },
+          h('h2', { id: 'till-keys-title' }, 'More keys'),
+          h('ul', {},
+            h('li', {}, h('kbd', {}, '↑'), ' ', h('kbd', {}, '↓'), ' ', h('kbd', {}, 'Enter'), ' pick a search result'),
+            h('li', {}, h('kbd', {}, 'F5'), ' +1 visitor'),
+            h('li', {}, h('kbd', {}, 'Ctrl+P'), ' last receipt'),
+            h('li', {}, h('kbd', {}, 'Del'), ' remove the last line'),
+            h('li', {}, h('kbd', {}, 'Ctrl+L'), ' lock the till'),
+            h('li', {}, h('kbd', {}, 'Alt+1…8'), ' screens'))),
         message)));
 
   const scan = cart.scan;
@@ -127,9 +177,13 @@ function renderSelling(root, ctx, overview) {
       return;
     }
     if (dialogOpen()) return;
-    const actions = { F2: pay.cashExact, F3: pay.cashTendered, F4: pay.card, F6: pay.split, F7: cart.editLast, F8: cart.saleDiscount, F9: () => park(till) };
-    if (actions[e.key]) { e.preventDefault(); actions[e.key](); return; }
+    const actions = {
+      F2: pay.cashExact, F3: pay.cashTendered, F4: pay.card, F5: plusVisitor, F6: pay.split, F7: cart.editLast,
+      F8: cart.saleDiscount, F9: () => park(till), F10: () => resumeKey(till), F11: voidLast,
+    };
+    if (actions[e.key] && !e.ctrlKey && !e.altKey) { e.preventDefault(); actions[e.key](); return; }
     if (e.key === 'Delete' && e.ctrlKey) { e.preventDefault(); clearCart(); return; }
+    if ((e.key === 'p' || e.key === 'P') && e.ctrlKey) { e.preventDefault(); lastReceipt(); return; }
     if (e.key === 'Delete' && document.activeElement === scan && !scan.value && cart.hasLines()) {
       e.preventDefault();
       cart.removeLast();

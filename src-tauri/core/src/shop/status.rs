@@ -29,6 +29,8 @@ pub struct TillStatus {
     pub checklist: Checklist,
     /// This till has a session open: the person who takes it goes to the till.
     pub till_open: bool,
+    /// The locales dates and times can be shown in: code and words.
+    pub locales: &'static [(&'static str, &'static str)],
 }
 
 /// The first-run checklist: each item is ticked by doing it, read from
@@ -88,6 +90,7 @@ pub fn till_status(conn: &Connection) -> Result<TillStatus> {
         )?,
         checklist: checklist(conn)?,
         till_open: crate::till::session::current(conn, &device_id)?.is_some(),
+        locales: &settings::LOCALES,
         device_id,
     })
 }

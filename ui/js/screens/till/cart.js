@@ -1,6 +1,7 @@
 // The cart on the Till screen: the scan field (a scanner's digits and
-// Enter, "3*code" sells three, search as you type), the cart lines and
-// totals, editing a line, the sale discount, and clearing. The core keeps
+// Enter, "3*code" sells three, search as you type: the arrow keys move
+// through the results and Enter adds the highlighted one), the cart lines
+// and totals, editing a line, the sale discount, and clearing. The core keeps
 // the rules: it decides whether a scanned item joins a line already in the
 // cart and what the quantities come to, prices the cart and says which
 // rows (discount, cash total) are worth showing. Changes to the cart run
@@ -8,6 +9,7 @@
 
 import { call } from '../../api.js';
 import { h, clear, fill, field } from '../../dom.js';
+import { MINUS } from '../../words.js';
 import { openDialog } from '../../dialog.js';
 import { select } from '../../select.js';
 
@@ -22,8 +24,13 @@ export function createCart(till) {
   const body = h('tbody', { id: 'till-cart-lines' });
   const totals = h('div', { class: 'till-totals', id: 'till-totals' });
   const warnings = h('div', { id: 'till-warnings' });
-  const scan = h('input', { id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three' });
-  const results = h('div', { class: 'till-results', id: 'till-results' });
+  const scan = h('input', {
+    id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three',
+    role: 'combobox', 'aria-label': 'Scan or search', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'till-results',
+  });
+  const results = h('div', { class: 'till-results', id: 'till-results', role: 'listbox', 'aria-label': 'Matching products' });
+  // The search results on show: for which text, and which one is highlighted.
+  let shown = { text: null, products: [], index: -1 };
 
   /** Run cart changes in the order they were asked for. */
   function queued(change) {
@@ -48,13 +55,13 @@ export function createCart(till) {
           l.overridden ? h('span', { class: 'badge' }, 'price override') : null),
         h('td', { class: 'num line-qty' }, l.unit === 'each' ? l.quantity : `${l.quantity} ${l.unit}`),
         h('td', { class: 'num' }, l.unit_price),
-        h('td', { class: 'num line-discount' }, l.has_discount ? `−${l.discount}` : ''),
+        h('td', { class: 'num line-discount' }, l.has_discount ? `${MINUS}${l.discount}` : ''),
         h('td', { class: 'num line-total' }, l.gross)));
     });
     q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
     fill(totals,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Items (excl. tax)' : 'Items'), h('span', { id: 'till-items' }, q.items_total)),
-      q.has_discount ? h('div', { class: 'total-row' }, h('span', {}, 'Discounts'), h('span', { id: 'till-discount' }, `−${q.discount}`)) : null,
+      q.has_discount ? h('div', { class: 'total-row' }, h('span', {}, 'Discounts'), h('span', { id: 'till-discount' }, `${MINUS}${q.discount}`)) : null,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Tax' : 'Incl. tax'), h('span', { id: 'till-tax' }, q.tax)),
       h('div', { class: 'total-big', id: 'till-total' }, q.total),
       q.cash_rounded ? h('div', { class: 'total-row', id: 'till-cash-total' }, h('span', {}, 'In cash'), h('span', {}, q.cash_total)) : null,
@@ -96,18 +103,60 @@ export function createCart(till) {
   }
 
   let searchTimer = null;
+
+  /** Mark the highlighted result (for the eye and for a screen reader). */
+  function highlight(index) {
+    shown.index = index;
+    [...results.children].forEach((el, i) => {
+      el.setAttribute('aria-selected', String(i === index));
+      el.classList.toggle('highlighted', i === index);
+      if (i === index) el.scrollIntoView({ block: 'nearest' });
+    });
+    if (index >= 0) scan.setAttribute('aria-activedescendant', `till-result-${index}`);
+    else scan.removeAttribute('aria-activedescendant');
+  }
+
+  function hideResults() {
+    shown = { text: null, products: [], index: -1 };
+    clear(results);
+    scan.setAttribute('aria-expanded', 'false');
+    scan.removeAttribute('aria-activedescendant');
+  }
+
+  function pick(p) {
+    scan.value = '';
+    hideResults();
+    return queued(() => addProduct(p, null));
+  }
+
+  function showResults(text, found) {
+    shown = { text, products: found, index: -1 };
+    fill(results, found.map((p, i) => h('div', {
+      role: 'option', id: `till-result-${i}`, class: 'result', 'aria-selected': 'false', dataset: { productId: p.id },
+      onclick: () => { pick(p); scan.focus(); },
+    }, h('strong', {}, p.name), h('span', { class: 'muted' }, ` ${p.sku} · ${p.price}${p.unit === 'each' ? '' : ' / ' + p.unit}`))));
+    scan.setAttribute('aria-expanded', String(found.length > 0));
+    // The first is highlighted: Enter adds what the screen shows.
+    highlight(found.length ? 0 : -1);
+  }
+
+  /** The text of the scan field as a search: without "3*". */
+  const searchText = () => scan.value.trim().replace(/^\d+(?:[.,]\d+)?\*/, '');
+
   async function onScanEnter() {
     let text = scan.value.trim();
     if (!text) return;
     let quantity = null;
     const m = text.match(/^(\d+(?:[.,]\d+)?)\*(.+)$/);
     if (m) { quantity = m[1]; text = m[2].trim(); }
+    // Results on show for this very text: the highlighted one is added.
+    const chosen = shown.text === text && shown.index >= 0 ? shown.products[shown.index] : null;
     scan.value = '';
     clearTimeout(searchTimer);
-    clear(results);
+    hideResults();
     await queued(async () => {
       try {
-        let product = await call('till_scan', { code: text });
+        let product = chosen || await call('till_scan', { code: text });
         if (!product) {
           const found = await call('till_search', { query: text });
           product = found[0] || null;
@@ -122,22 +171,28 @@ export function createCart(till) {
 
   scan.addEventListener('input', () => {
     clearTimeout(searchTimer);
-    const text = scan.value.trim().replace(/^\d+(?:[.,]\d+)?\*/, '');
-    if (text.length < 2 || /^\d{6,}$/.test(text)) { clear(results); return; }
+    const text = searchText();
+    if (text.length < 2 || /^\d{6,}$/.test(text)) { hideResults(); return; }
     searchTimer = setTimeout(async () => {
       try {
         const found = await call('till_search', { query: text });
-        // The cashier may have pressed Enter (or cleared the field) meanwhile.
-        if (!scan.value.includes(text)) return;
-        fill(results, found.map((p) => h('button', {
-          type: 'button', class: 'result', tabindex: '-1', dataset: { productId: p.id },
-          onclick: () => { scan.value = ''; clear(results); queued(() => addProduct(p, null)); },
-        }, h('strong', {}, p.name), h('span', { class: 'muted' }, ` ${p.sku} · ${p.price}${p.unit === 'each' ? '' : ' / ' + p.unit}`))));
+        // The cashier may have pressed Enter (or typed on) meanwhile.
+        if (searchText() !== text) return;
+        showResults(text, found);
       } catch (err) { till.showMessage(err.message, 'error'); }
     }, 120);
   });
   scan.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') { e.preventDefault(); onScanEnter(); }
+    if (e.key === 'Enter') { e.preventDefault(); onScanEnter(); return; }
+    const step = { ArrowDown: 1, ArrowUp: -1 }[e.key];
+    if (step && shown.products.length) {
+      e.preventDefault();
+      const n = shown.products.length;
+      highlight((shown.index + step + n) % n);
+    } else if (e.key === 'Escape' && shown.products.length) {
+      e.preventDefault();
+      hideResults();
+    }
   });
 
   function kindSelect(name, id, current) {
@@ -184,7 +239,7 @@ export function createCart(till) {
   }
 
   async function saleDiscount() {
-    if (!state.cart.lines.length) return;
+    if (!state.cart.lines.length) { till.showMessage('The cart is empty: add a product first', 'error'); return; }
     const current = state.cart.sale_discount;
     await openDialog({
       id: 'sale-discount-dialog', title: 'Discount on the whole sale',
@@ -230,7 +285,9 @@ export function createCart(till) {
       // parking it already has).
       call('quote_cart', { cart: state.cart }).catch(() => {});
     },
-    editLast: () => editLine(state.cart.lines.length - 1),
+    editLast: () => (state.cart.lines.length
+      ? editLine(state.cart.lines.length - 1)
+      : till.showMessage('The cart is empty: add a product first', 'error')),
     removeLast: () => removeLine(state.cart.lines.length - 1),
     saleDiscount,
     addProduct: (p) => queued(() => addProduct(p, null)),

@@ -1,12 +1,16 @@
 // Taking payment on the Till screen: cash exact (F2), cash tendered (F3,
 // typed or with the currency's coin and note buttons, added up by the
-// core), card (F4) and split (F6), then the change shown large. The
-// organizer's PIN is asked for first when the quote says the sale needs it.
+// core; an empty Tendered field is never taken as exact cash — the dialog
+// says so, and offers the exact amount as its own button), card (F4) and
+// split (F6), then the change shown large when cash was paid (a card sale
+// shows what was paid, no change). A pay key on an empty cart says the
+// cart is empty. The organizer's PIN is asked for first when the quote
+// says the sale needs it.
 // While one payment is under way the pay keys and buttons do nothing (a
 // second F2 or a double click); the core still answers a cart completed
 // twice with its first sale, so this only spares a needless call.
 
-import { call } from '../../api.js';
+import { call, ErrorCode, TillError } from '../../api.js';
 import { h, field, showFormError, clearFormError } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { showReceipt } from './receipts.js';
@@ -38,10 +42,13 @@ export function createPayments(till) {
   };
 
   // The cart as it is once every scan so far has been added, or null
-  // when there is nothing to pay.
+  // (having said so) when there is nothing to pay.
   async function readyQuote() {
     await cart.settled();
-    return cart.hasLines() ? cart.quote() : null;
+    if (cart.hasLines()) return cart.quote();
+    till.showMessage('The cart is empty: scan or search a product first', 'error');
+    till.focusScan();
+    return null;
   }
 
   // Ask for the organizer's PIN before a payment dialog opens. Resolves
@@ -57,12 +64,16 @@ export function createPayments(till) {
     if (!cart.hasLines()) { till.showMessage('The cart is empty', 'error'); return null; }
     const done = await call('complete_sale', { cart: cart.input(), payments, approval });
     cart.reset();
+    till.lastSale = done;
+    // Change only when cash was paid: a card sale has none to give.
     const big = h('div', { class: 'change-panel', id: 'till-change-panel' },
-      h('div', { class: 'change-label' }, 'Change'),
-      h('div', { class: 'change-big', id: 'till-change' }, done.change),
+      done.cash_paid
+        ? [h('div', { class: 'change-label' }, 'Change'), h('div', { class: 'change-big', id: 'till-change' }, done.change)]
+        : [h('div', { class: 'change-label' }, 'Paid'), h('div', { class: 'change-big', id: 'till-paid' }, done.total)],
       h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) }, 'Receipt')));
+        h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) },
+          'Receipt ', h('kbd', {}, 'Ctrl+P'))));
     till.showMessage(`Sale complete: ${done.receipt_number}`, 'ok', big,
       done.warnings.map((w) => h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
     await till.refreshSide();
@@ -72,7 +83,7 @@ export function createPayments(till) {
 
   async function cashExact() {
     const quote = await readyQuote();
-    if (!quote) { till.showMessage('The cart is empty', 'error'); return; }
+    if (!quote) return;
     const approval = await approvalFor(quote);
     if (!approval) return;
     try {
@@ -110,10 +121,27 @@ export function createPayments(till) {
       id: 'cash-dialog', title: 'Cash',
       body: h('div', {},
         h('p', { class: 'due-big' }, 'Due ', h('strong', { id: 'cash-due' }, quote.cash_total)),
-        field('Tendered', tendered),
+        field('Tendered', tendered, 'What the customer hands over'),
         faceButtons(tendered)),
       submitLabel: 'Take cash',
-      submit: (v) => complete([{ method: 'cash', tendered: v.tendered }], approval),
+      extraButtons: [{
+        id: 'cash-exact-instead', label: `Exact cash (${quote.cash_total})`,
+        onclick: async (close) => {
+          try {
+            close(await complete([{ method: 'cash' }], approval));
+          } catch (err) { showFormError(tendered.form, err); }
+        },
+      }],
+      submit: (v) => {
+        // Nothing typed is not "exact": say so, and let the cashier choose.
+        if (!v.tendered.trim()) {
+          throw new TillError({
+            code: ErrorCode.validation, field: 'tendered',
+            message: `Type what the customer hands over, or choose “Exact cash” for ${quote.cash_total}.`,
+          });
+        }
+        return complete([{ method: 'cash', tendered: v.tendered }], approval);
+      },
     });
     till.focusScan();
   }
@@ -151,7 +179,8 @@ export function createPayments(till) {
         h('div', { class: 'row' },
           field('Mobile amount', h('input', { name: 'mobile', id: 'split-mobile', inputmode: 'decimal', autocomplete: 'off' })),
           field('Other amount', h('input', { name: 'other', id: 'split-other', inputmode: 'decimal', autocomplete: 'off' }))),
-        field('Cash tendered', h('input', { name: 'tendered', id: 'split-tendered', inputmode: 'decimal', autocomplete: 'off' }))),
+        field('Cash tendered', h('input', { name: 'tendered', id: 'split-tendered', inputmode: 'decimal', autocomplete: 'off' }),
+          'Empty: cash pays the rest exactly')),
       submitLabel: 'Take payment',
       submit: (v) => {
         const payments = [];

@@ -8,6 +8,7 @@ import { call, ErrorCode } from '../../api.js';
 import { h, clear, field, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { localTime } from '../../time.js';
+import { MINUS } from '../../words.js';
 
 export const METHOD_LABEL = { cash: 'Cash', card: 'Card', mobile: 'Mobile', other: 'Other' };
 
@@ -21,10 +22,10 @@ function receiptView(r) {
     h('table', { class: 'receipt-lines' },
       h('tbody', {}, r.lines.map((l) => h('tr', {},
         h('td', {}, l.name, h('br'), h('small', {}, `${l.quantity} ${l.unit === 'each' ? '×' : l.unit + ' ×'} ${l.unit_price}`,
-          l.has_discount ? ` − ${l.discount}` : '', l.handover_later ? ' · hand over later' : '')),
+          l.has_discount ? ` ${MINUS} ${l.discount}` : '', l.handover_later ? ' · hand over later' : '')),
         h('td', { class: 'num' }, l.gross))))),
     h('table', { class: 'receipt-totals' }, h('tbody', {},
-      r.has_discount ? h('tr', {}, h('td', {}, 'Discounts'), h('td', { class: 'num' }, `−${r.discount}`)) : null,
+      r.has_discount ? h('tr', {}, h('td', {}, 'Discounts'), h('td', { class: 'num' }, `${MINUS}${r.discount}`)) : null,
       r.tax_mode === 'exclusive' ? h('tr', {}, h('td', {}, 'Subtotal (excl. tax)'), h('td', { class: 'num' }, r.subtotal)) : null,
       r.taxes.map((t) => h('tr', { class: 'receipt-tax' }, h('td', {}, `Tax ${t.rate}% on ${t.net}`), h('td', { class: 'num' }, t.tax))),
       r.has_rounding ? h('tr', {}, h('td', {}, 'Cash rounding'), h('td', { class: 'num' }, r.rounding)) : null,
@@ -52,8 +53,9 @@ export async function showReceipt(saleId) {
   });
 }
 
-/** Void a sale: the reason first; the organizer's PIN when the core asks for it. */
-async function voidSale(till, sale) {
+/** Void a sale: the reason first; the organizer's PIN when the core asks
+ * for it. The Void buttons and F11 (the last sale) open it. */
+export async function voidSale(till, sale) {
   const asked = { organizer_id: null, pin: null };
   const voided = await openDialog({
     id: 'void-dialog', title: `Void ${sale.receipt_number} (${sale.total})`,

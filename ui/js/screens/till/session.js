@@ -11,6 +11,7 @@ import { call, callApproved } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { localTime } from '../../time.js';
+import { MINUS } from '../../words.js';
 import { METHOD_LABEL, printSection } from './receipts.js';
 
 /** A fold-out grid to count the drawer by coins and notes. */
@@ -36,7 +37,7 @@ function zReportView(z) {
   const f = z.figures;
   const c = f.cash;
   const count = z.count;
-  const minus = (m) => (m.minor === 0 ? m.text : `−${m.text}`);
+  const minus = (m) => (m.minor === 0 ? m.text : `${MINUS}${m.text}`);
   const row = (label, value, id) => h('tr', id ? { id } : {}, h('th', {}, label), h('td', { class: 'num' }, value));
   // Every count of the drawer when there was a recount: the first is the
   // one frozen on this Z, the latest is the one that stands.
