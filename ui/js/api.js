@@ -53,15 +53,17 @@ export async function call(command, args = {}) {
  * Call a command that may need an organizer's approval. The core decides:
  * when it answers `approval_needed`, `askPin` collects an organizer's PIN
  * (showing the core's words) and the call is made again with it. Resolves
- * null when no PIN was given.
+ * null only when no PIN was given; a command that answers nothing (a PIN
+ * reset) resolves true once done.
  */
 export async function callApproved(command, args, askPin) {
+  const done = (result) => (result === null || result === undefined ? true : result);
   try {
-    return await call(command, args);
+    return done(await call(command, args));
   } catch (err) {
     if (err.code !== ErrorCode.approvalNeeded) throw err;
     const approval = await askPin(err.message);
     if (!approval) return null;
-    return call(command, { ...args, approval });
+    return done(await call(command, { ...args, approval }));
   }
 }

@@ -2,8 +2,14 @@
 //! tauri-driver (WebKitWebDriver) on a scratch data folder, and gives tests a
 //! small vocabulary to drive it: find, click, type, read text, wait.
 //!
-//! Needs a display (run under `xvfb-run`), `tauri-driver` on PATH and the app
-//! built (`cargo build -p popup-till`). Without them the tests fail, never skip.
+//! Needs a display (run under `xvfb-run`), `tauri-driver` on PATH, the app
+//! built (`cargo build -p popup-till`) and axe-core installed (`npm ci`, which
+//! `make test` runs). Without them the tests fail, never skip.
+//!
+//! `App::assert_accessible` runs axe-core inside the real window (the page's
+//! CSP allows no script from anywhere else, so the test hands axe's own text
+//! to the page through WebDriver) with the WCAG 2.2 AA rules, and fails with
+//! every violation listed.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -32,6 +38,11 @@ pub fn app_binary() -> PathBuf {
         app.display()
     );
     app
+}
+
+/// axe-core as `npm ci` installs it at the top of the repository.
+pub fn axe_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/axe-core/axe.min.js")
 }
 
 async fn text_of(el: &Element) -> String {
@@ -176,13 +187,25 @@ impl App {
     /// Click, retrying while the screen redraws under the pointer (a freshly
     /// rendered element replaces the one found a moment ago).
     pub async fn click_settled(&self, css: &str) {
+        let mut last = String::new();
         for _ in 0..20 {
-            if self.find(css).await.click().await.is_ok() {
-                return;
+            let el = self.find(css).await;
+            match el.click().await {
+                Ok(_) => return,
+                Err(e) => last = e.to_string(),
             }
+            // An element inside a scrolled screen part is brought to view.
+            let _ = self
+                .client
+                .execute(
+                    "const el = document.querySelector(arguments[0]); if (el) el.scrollIntoView({ block: 'center' });",
+                    vec![serde_json::json!(css)],
+                )
+                .await;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("could not click {css}");
+        let shot = self.screenshot("failure").await;
+        panic!("could not click {css}: {last} (screen: {})", shot.display());
     }
 
     pub async fn click(&self, css: &str) {
@@ -256,6 +279,97 @@ impl App {
         let path = self.artifacts.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write screenshot");
         path
+    }
+
+    /// Run axe-core on the page as it is now (every screen part and any open
+    /// dialog) with the WCAG 2.0, 2.1 and 2.2 A and AA rules, and fail with
+    /// a readable list when anything violates them. `what` names the state
+    /// checked in the message.
+    pub async fn assert_accessible(&self, what: &str) {
+        let violations = self.axe_violations().await;
+        if !violations.is_empty() {
+            let shot = self
+                .screenshot(&format!("axe-{}", what.replace(' ', "-")))
+                .await;
+            panic!(
+                "axe-core finds {} WCAG 2.2 AA violation(s) on {what} (screen: {}):
+{}",
+                violations.len(),
+                shot.display(),
+                violations.join("\n")
+            );
+        }
+    }
+
+    /// The WCAG 2.2 AA violations axe-core finds on the page now, one line
+    /// per rule and element: `rule (impact): help — element: what fails`.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let loaded = self
+            .client
+            .execute("return typeof window.axe === 'object';", vec![])
+            .await
+            .expect("ask whether axe is loaded");
+        if loaded != serde_json::Value::Bool(true) {
+            let source = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
+                panic!(
+                    "{} cannot be read ({e}): install the test tools with `npm ci` (make deps does)",
+                    axe_path().display()
+                )
+            });
+            self.client
+                .execute(&source, vec![])
+                .await
+                .expect("load axe-core into the page");
+        }
+        let answer = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                 window.axe.run(document, {
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+                   resultTypes: ['violations'],
+                 }).then((r) => done(r.violations.flatMap((v) => v.nodes.map((n) =>
+                   `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')}: ${(n.failureSummary || '').replace(/\s+/g, ' ')}`))),
+                   (e) => done(['axe could not run: ' + e]));"#,
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        answer
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|v| v.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("axe answered {answer}")])
+    }
+
+    /// Press keys as a person at the keyboard would, wherever the focus is.
+    pub async fn keys(&self, keys: &str) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("the focused element");
+        focused
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+    }
+
+    /// The id of the element that has the focus (empty when it has none).
+    pub async fn focused_id(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement ? document.activeElement.id : '';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 
     /// Take the till on the start dialog as `name`, with the fixture PIN

@@ -2,6 +2,7 @@
 //! time (`--test-threads=1`): each starts its own app and WebKit.
 
 mod foundation;
+mod journeys;
 mod reports;
 mod stock;
 mod tasks;

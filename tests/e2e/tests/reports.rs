@@ -136,7 +136,13 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let busy = target_parent.path().join("busy");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("mine.txt"), "keep").unwrap();
+    // Carl is a cashier: the Export screen asks for an organizer's PIN on
+    // entry (the core answers that it needs one), and that PIN then serves
+    // the export itself.
     app.click_settled("#nav-export").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin("246810").await;
+    app.wait_gone("#pin-dialog").await;
     app.type_into("#export-out", busy.to_str().unwrap()).await;
     app.click("#export-submit").await;
     app.wait_for_text("#export-form [data-field=out] .field-error", "not empty")
@@ -144,9 +150,6 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let out = target_parent.path().join("harbour-market");
     app.type_into("#export-out", out.to_str().unwrap()).await;
     app.click("#export-submit").await;
-    // Carl is a cashier: an export needs an organizer's PIN.
-    app.find("#pin-dialog").await;
-    app.enter_pin("246810").await;
     app.wait_for_text("#export-result", "Exported 2 sales")
         .await;
     app.wait_for_text("#export-files", "summary.csv").await;
