@@ -129,7 +129,8 @@ async function renderList(root, ctx, show) {
         h('button', { type: 'button', id: 'open-import', onclick: () => show.import() }, 'Import catalog'),
         h('button', { type: 'button', id: 'export-catalog', onclick: () => exportCatalog() }, 'Export catalog'),
         h('button', { type: 'button', id: 'open-picture', onclick: () => show.picture() }, 'Event picture'))),
-    hint,
+    // DOM append would print a null: an absent hint is left out.
+    ...[hint].filter(Boolean),
     h('div', { class: 'filter-bar' },
       search, category,
       h('label', { class: 'check' }, low, ' Low stock'),
