@@ -208,12 +208,10 @@ impl App {
         panic!("could not click {css}: {last} (screen: {})", shot.display());
     }
 
+    /// Click `css` (brought into view first when it sits outside the
+    /// scrolled part of the screen).
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.click_settled(css).await;
     }
 
     /// Clear a field and type `text` into it, as a person (or a scanner) would.
