@@ -170,6 +170,7 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
             ),
             ("reset_pin", json!({"personId": dana, "pin": "9999"})),
             ("save_settings", json!({"input": settings_input})),
+            ("enter_organizer_screen", json!({"screen": "settings"})),
             (
                 "move_till_cash",
                 json!({"kind": "paid_in", "amount": "500", "reason": "change"}),
