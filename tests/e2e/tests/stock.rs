@@ -25,7 +25,7 @@ async fn wait_for_exact(app: &App, css: &str, expected: &str) {
 
 const BAD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
 HON-LAV;4006381333931;Lavender honey 250 g;8,4,0;5,5;each;item;Food;2\n\
-CRA-MUG;;Stoneware mug;19,00;7;each;item;Crafts;3\n";
+CRA-MUG;;Stoneware mug;19,00;7;box;item;Crafts;3\n";
 
 const GOOD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
 HON-LAV;4006381333931;Lavender honey 250 g;8,40;5,5;each;item;Food;2\n\
@@ -59,8 +59,8 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
         .await;
     assert_ne!(mug_row.trim(), "0", "the demo received stock");
 
-    // A bad file: every bad row is listed with its line and field, and the
-    // import button stays disabled.
+    // A bad file: every problem of every bad row is listed with its line and
+    // field (line 3 has two), and the import button stays disabled.
     app.click("#open-import").await;
     let input = app.find("#import-file").await;
     input.send_keys(bad.to_str().unwrap()).await.unwrap();
@@ -73,7 +73,8 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
         ))
         .await
         .unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 3);
+    assert!(errors.contains("unit"), "{errors}");
     assert_eq!(
         app.text("#import-errors tbody tr:first-child td:first-child")
             .await,
@@ -97,6 +98,14 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     assert_eq!(app.text("[data-count=new] strong").await, "1");
     assert_eq!(app.text("[data-count=changed] strong").await, "1");
     assert_eq!(app.text("[data-count=rejected] strong").await, "0");
+    // Per product, what changes: the new honey, and the mug's price.
+    let changes = app.wait_for_text("#import-changes", "New product").await;
+    assert!(changes.contains("Lavender honey"), "{changes}");
+    assert_eq!(
+        app.text("#import-changes tr[data-sku=CRA-MUG] [data-field=unit_price]")
+            .await,
+        "Price: 18 → 19"
+    );
     app.screenshot("stock-import-preview").await;
     app.click("#import-confirm").await;
     app.wait_for_text("#import-done", "1 new, 1 changed").await;
