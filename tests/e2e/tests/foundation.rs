@@ -112,6 +112,25 @@ async fn the_demo_pop_up_shows_and_settings_need_the_organizer_pin() {
         .find(popup_till_e2e::fantoccini::Locator::Css("#pin-dialog"))
         .await
         .is_err());
+    // Dates follow the shop's locale: German shows 05.12.2026-style dates
+    // on every screen, the Event screen's included.
+    app.find("#settings-locale")
+        .await
+        .select_by_value("de-DE")
+        .await
+        .expect("choose German dates");
+    app.click("#settings-save").await;
+    app.wait_for_text("#toast", "Settings saved").await;
+    app.click_settled("#nav-event").await;
+    let card = app.wait_for_text("#event-list", "Winter Craft Fair").await;
+    let german = card
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|w| w.len() == 10 && w.chars().nth(2) == Some('.') && w.chars().nth(5) == Some('.'));
+    assert!(german, "no dd.mm.yyyy date in {card}");
+    app.click_settled("#nav-settings").await;
+    app.find("#pin-dialog").await;
+    app.enter_pin("246810").await;
+    app.wait_gone("#pin-dialog").await;
     app.click("#verify-journal").await;
     app.wait_for_text("#journal-result", "The journal holds")
         .await;
