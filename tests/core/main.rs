@@ -6,6 +6,7 @@ mod support;
 mod till_support;
 
 mod at_till;
+mod attendees;
 mod catalog_import;
 mod checkout;
 mod demo;
@@ -22,6 +23,7 @@ mod money_props;
 mod orders;
 mod people;
 mod pricing_props;
+mod privacy;
 mod reports;
 mod roles;
 mod settings;

@@ -1,7 +1,15 @@
+-- index attendee_by_contact
+CREATE INDEX attendee_by_contact ON attendee (contact_id);
 -- index cash_count_reason_by_count
 CREATE INDEX cash_count_reason_by_count ON cash_count_reason (count_id, at_utc);
 -- index cash_movement_by_session
 CREATE INDEX cash_movement_by_session ON cash_movement (session_id, kind, amount_minor);
+-- index consent_by_contact
+CREATE INDEX consent_by_contact ON consent (contact_id, channel, at_utc);
+-- index consent_by_sale
+CREATE INDEX consent_by_sale ON consent (sale_id) WHERE sale_id IS NOT NULL;
+-- index contact_by_activity
+CREATE INDEX contact_by_activity ON contact (last_active_at) WHERE erased_at IS NULL;
 -- index customer_order_by_event
 CREATE INDEX customer_order_by_event ON customer_order (event_id, at_utc);
 -- index device_one_local
@@ -63,6 +71,21 @@ CREATE INDEX till_session_by_event ON till_session (event_id, opened_at);
 CREATE UNIQUE INDEX till_session_one_open ON till_session (device_id) WHERE closed_at IS NULL;
 -- index visitor_tally_by_event
 CREATE INDEX visitor_tally_by_event ON visitor_tally (event_id, at_utc, utc_offset_minutes, delta);
+-- table attendee
+CREATE TABLE attendee (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    contact_id          TEXT NOT NULL REFERENCES contact (id),
+    source              TEXT NOT NULL CHECK (source IN ('typed', 'import', 'door')),
+    signed_up_at        TEXT,
+    signed_up_offset    INTEGER,
+    signed_up_by        TEXT,
+    checked_in_at       TEXT,
+    checked_in_offset   INTEGER,
+    checked_in_by       TEXT,
+    UNIQUE (event_id, contact_id)
+) STRICT;
 -- table audit_log
 CREATE TABLE audit_log (
     seq                 INTEGER PRIMARY KEY NOT NULL,
@@ -120,6 +143,59 @@ CREATE TABLE cash_movement (
     actor_id            TEXT NOT NULL,
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table consent
+CREATE TABLE consent (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    contact_id          TEXT NOT NULL REFERENCES contact (id),
+    channel             TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    wording_id          TEXT NOT NULL REFERENCES consent_wording (id),
+    how                 TEXT NOT NULL CHECK (how IN ('till', 'sign_up', 'check_in', 'attendee_list')),
+    event_id            TEXT REFERENCES event (id),
+    sale_id             TEXT REFERENCES sale (id),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table consent_withdrawal
+CREATE TABLE consent_withdrawal (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    consent_id          TEXT NOT NULL UNIQUE REFERENCES consent (id),
+    how                 TEXT NOT NULL CHECK (how IN ('attendee_list', 'receipt_code', 'erasure', 'inactive')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table consent_wording
+CREATE TABLE consent_wording (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    version             INTEGER NOT NULL UNIQUE CHECK (version >= 1),
+    text                TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1000),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table contact
+CREATE TABLE contact (
+    id              TEXT PRIMARY KEY NOT NULL,
+    device_id       TEXT NOT NULL REFERENCES device (id),
+    name            TEXT NOT NULL DEFAULT '',
+    email           TEXT NOT NULL DEFAULT '',
+    phone           TEXT NOT NULL DEFAULT '',
+    -- 8 characters of Crockford base 32; NULL once erased
+    code            TEXT UNIQUE,
+    created_at      TEXT NOT NULL,
+    -- the latest sign-up, check-in, consent or withdrawal: the start-up
+    -- purge erases contacts inactive for longer than the retention period
+    last_active_at  TEXT NOT NULL,
+    erased_at       TEXT,
+    -- 'request': an erasure asked for; 'inactive': purged at start-up
+    erased_how      TEXT CHECK (erased_how IN ('request', 'inactive')),
+    CHECK ((erased_at IS NULL) = (erased_how IS NULL)),
+    CHECK (erased_at IS NULL OR (name = '' AND email = '' AND phone = '' AND code IS NULL))
 ) STRICT;
 -- table customer_order
 CREATE TABLE customer_order (
@@ -382,6 +458,12 @@ CREATE TABLE stock_movement (
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
+-- table suppressed_address
+CREATE TABLE suppressed_address (
+    hash        TEXT PRIMARY KEY NOT NULL CHECK (length(hash) = 64),
+    channel     TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+    at_utc      TEXT NOT NULL
+) STRICT;
 -- table task
 CREATE TABLE task (
     id                  TEXT PRIMARY KEY NOT NULL,
@@ -533,6 +615,24 @@ BEGIN SELECT RAISE(ABORT, 'cash_movement is append-only'); END;
 -- trigger cash_movement_is_append_only_update
 CREATE TRIGGER cash_movement_is_append_only_update BEFORE UPDATE ON cash_movement
 BEGIN SELECT RAISE(ABORT, 'cash_movement is append-only'); END;
+-- trigger consent_is_append_only_delete
+CREATE TRIGGER consent_is_append_only_delete BEFORE DELETE ON consent
+BEGIN SELECT RAISE(ABORT, 'consent is append-only'); END;
+-- trigger consent_is_append_only_update
+CREATE TRIGGER consent_is_append_only_update BEFORE UPDATE ON consent
+BEGIN SELECT RAISE(ABORT, 'consent is append-only'); END;
+-- trigger consent_withdrawal_is_append_only_delete
+CREATE TRIGGER consent_withdrawal_is_append_only_delete BEFORE DELETE ON consent_withdrawal
+BEGIN SELECT RAISE(ABORT, 'consent_withdrawal is append-only'); END;
+-- trigger consent_withdrawal_is_append_only_update
+CREATE TRIGGER consent_withdrawal_is_append_only_update BEFORE UPDATE ON consent_withdrawal
+BEGIN SELECT RAISE(ABORT, 'consent_withdrawal is append-only'); END;
+-- trigger consent_wording_is_append_only_delete
+CREATE TRIGGER consent_wording_is_append_only_delete BEFORE DELETE ON consent_wording
+BEGIN SELECT RAISE(ABORT, 'consent_wording is append-only'); END;
+-- trigger consent_wording_is_append_only_update
+CREATE TRIGGER consent_wording_is_append_only_update BEFORE UPDATE ON consent_wording
+BEGIN SELECT RAISE(ABORT, 'consent_wording is append-only'); END;
 -- trigger customer_order_is_append_only_delete
 CREATE TRIGGER customer_order_is_append_only_delete BEFORE DELETE ON customer_order
 BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
@@ -613,6 +713,12 @@ BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
 -- trigger stock_movement_is_append_only_update
 CREATE TRIGGER stock_movement_is_append_only_update BEFORE UPDATE ON stock_movement
 BEGIN SELECT RAISE(ABORT, 'stock_movement is append-only'); END;
+-- trigger suppressed_address_is_append_only_delete
+CREATE TRIGGER suppressed_address_is_append_only_delete BEFORE DELETE ON suppressed_address
+BEGIN SELECT RAISE(ABORT, 'suppressed_address is append-only'); END;
+-- trigger suppressed_address_is_append_only_update
+CREATE TRIGGER suppressed_address_is_append_only_update BEFORE UPDATE ON suppressed_address
+BEGIN SELECT RAISE(ABORT, 'suppressed_address is append-only'); END;
 -- trigger task_signoff_is_append_only_delete
 CREATE TRIGGER task_signoff_is_append_only_delete BEFORE DELETE ON task_signoff
 BEGIN SELECT RAISE(ABORT, 'task_signoff is append-only'); END;

@@ -2,6 +2,7 @@
 //! that keeps its ledger. Nothing here knows about Tauri or any window; the
 //! desktop commands and the organizer's command line both call into this crate.
 
+pub mod attendees;
 pub mod catalog;
 pub mod csv_cell;
 pub mod db;
@@ -35,11 +36,16 @@ pub fn open_till(path: impl AsRef<std::path::Path>) -> Result<(Store, Option<Err
 }
 
 /// The work of a start: purge the pre-order contacts the till no longer
-/// needs (`orders::purge_due_contacts`). Writes nothing when nothing is due,
-/// so starting the till twice does not grow the journal.
+/// needs (`orders::purge_due_contacts`) and the contacts with no activity
+/// for the retention period (`attendees::rights::purge_inactive`). Writes
+/// nothing when nothing is due, so starting the till twice does not grow
+/// the journal. Each purge runs even when the other fails; the first
+/// failure is returned.
 pub fn at_start(store: &mut Store) -> Result<()> {
-    orders::purge_due_contacts(store, &Actor::system(START_UP))?;
-    Ok(())
+    let actor = Actor::system(START_UP);
+    let orders = orders::purge_due_contacts(store, &actor).map(|_| ());
+    let contacts = attendees::rights::purge_inactive(store, &actor).map(|_| ());
+    orders.and(contacts)
 }
 
 /// A new time-ordered unique id (UUID v7, lower-case hyphenated text).

@@ -37,6 +37,10 @@ pub enum Action {
     OrganizerStep,
     EraseSignerNames,
     OrganizerScreen,
+    ConsentWording,
+    MarketingExport,
+    EraseContact,
+    ContactRetention,
 }
 
 /// When an organizer is needed for an action.
@@ -138,6 +142,19 @@ pub const ROLES: &[Permission] = &[
         Action::OrganizerScreen,
         "opening the People, Settings or Export screen",
     ),
+    always(
+        Action::ConsentWording,
+        "writing a new version of the consent wording",
+    ),
+    always(
+        Action::MarketingExport,
+        "exporting the contacts who agreed to news",
+    ),
+    always(Action::EraseContact, "erasing a contact's personal data"),
+    always(
+        Action::ContactRetention,
+        "changing how long inactive contacts are kept",
+    ),
 ];
 
 /// The screens a cashier does not use: an organizer opens them (at the
@@ -229,6 +246,10 @@ pub fn action_name(action: Action) -> &'static str {
         Action::OrganizerStep => "organizer_step",
         Action::EraseSignerNames => "erase_signer_names",
         Action::OrganizerScreen => "organizer_screen",
+        Action::ConsentWording => "consent_wording",
+        Action::MarketingExport => "marketing_export",
+        Action::EraseContact => "erase_contact",
+        Action::ContactRetention => "contact_retention",
     }
 }
 

@@ -89,6 +89,9 @@ pub struct Receipt {
     /// journal entry (`sale.completed`): a short check code anyone can look
     /// up in the journal (`docs/journal.md`).
     pub check_code: Option<String>,
+    /// The code that finds the customer's contact to withdraw a consent
+    /// (`attendees`): only when this sale recorded one.
+    pub withdrawal_code: Option<String>,
 }
 
 /// How many hexadecimal characters of the sale's journal hash a receipt shows.
@@ -264,6 +267,7 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
         has_change: change != 0,
         voided,
         check_code,
+        withdrawal_code: crate::attendees::consent::receipt_code(conn, sale_id)?,
     })
 }
 

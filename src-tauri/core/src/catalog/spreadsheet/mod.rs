@@ -189,7 +189,7 @@ fn check_text(text: &str) -> std::result::Result<&str, RowError> {
 
 /// The separator the header line uses most: `;` (spreadsheets in
 /// decimal-comma countries), a tab (a "tab delimited" text file), else `,`.
-fn detect_separator(text: &str) -> u8 {
+pub(crate) fn detect_separator(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     let commas = header.matches(',').count();
     let semicolons = header.matches(';').count();
