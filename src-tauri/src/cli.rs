@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use popup_till_core::attendees::{contacts, mailing, rights, Channel};
 use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::reporting::export::{self, ExportOptions};
 use popup_till_core::reporting::report;
@@ -110,6 +111,35 @@ pub enum Command {
         #[arg(long)]
         event: String,
         file: PathBuf,
+    },
+    /// List the contacts (attendees and people who agreed to news): id,
+    /// withdrawal code, active consents, name and addresses.
+    Contacts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the contacts with an active consent for one channel, with the
+    /// proof (when, how, wording version), to a new CSV FILE for a mailing.
+    ConsentExport {
+        #[arg(long, value_parser = ["email", "sms"])]
+        channel: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write everything the till holds about one contact to a new JSON FILE
+    /// (to answer an access request).
+    ContactData {
+        /// The contact's id (see `contacts`).
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Erase one contact's personal data everywhere (contact, attendee
+    /// rows, pre-order contacts with their address); sales and the journal
+    /// stay whole.
+    EraseContact {
+        /// The contact's id (see `contacts`).
+        id: String,
     },
 }
 
@@ -309,6 +339,75 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             dry_run,
             json,
         } => import_catalog(&mut store, &file, dry_run, json),
+        Command::Contacts { json } => {
+            let list = contacts::list(store.conn(), "")?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
+            } else if list.is_empty() {
+                println!("no contacts");
+            } else {
+                for c in list {
+                    let consents = match (c.email_consent, c.sms_consent) {
+                        (true, true) => "email+sms",
+                        (true, false) => "email",
+                        (false, true) => "sms",
+                        (false, false) => "-",
+                    };
+                    println!(
+                        "{}  {}  {:<9}  {}  {}  {}",
+                        c.id,
+                        c.code.as_deref().unwrap_or("-"),
+                        consents,
+                        if c.name.is_empty() {
+                            "(no name)"
+                        } else {
+                            &c.name
+                        },
+                        c.email,
+                        c.phone
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::ConsentExport { channel, out } => {
+            let done = mailing::export_file(
+                &mut store,
+                &Actor::system("cli"),
+                &Approval::file_holder(),
+                Channel::parse(&channel)?,
+                &out,
+            )?;
+            println!(
+                "exported {} contacts who agreed to news by {} to {} (sha256 {})",
+                done.count,
+                done.channel.label(),
+                done.path,
+                done.sha256
+            );
+            Ok(0)
+        }
+        Command::ContactData { id, out } => {
+            let path = rights::write_contact_data(&mut store, &Actor::system("cli"), &id, &out)?;
+            println!("wrote contact {id}'s data to {}", path.display());
+            Ok(0)
+        }
+        Command::EraseContact { id } => {
+            let erased = rights::erase_as(
+                &mut store,
+                &Actor::system("cli"),
+                &Approval::file_holder(),
+                &id,
+            )?;
+            println!(
+                "erased contact {id}: {} attendee rows, {} pre-order contacts, {} consents ended",
+                erased.attendee_rows, erased.order_contacts, erased.consents_ended
+            );
+            Ok(0)
+        }
         Command::ExportCatalog { file } => {
             let text = spreadsheet::export(store.conn())?;
             // Never overwrite: a slip of the tab key could name the database.

@@ -86,6 +86,26 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         Action::EraseSignerNames,
         "tasks::erase_signer_names_with_pin",
     ),
+    (
+        "save_consent_wording",
+        Action::ConsentWording,
+        "consent::write_wording_with_pin",
+    ),
+    (
+        "export_marketing",
+        Action::MarketingExport,
+        "mailing::export_with_pin",
+    ),
+    (
+        "erase_contact",
+        Action::EraseContact,
+        "rights::erase_with_pin",
+    ),
+    (
+        "save_contact_retention",
+        Action::ContactRetention,
+        "rights::set_retention_with_pin",
+    ),
 ];
 
 #[cfg(test)]

@@ -225,6 +225,16 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
                 json!({"input": {"event_id": market, "out": out}, "onProgress": CHANNEL}),
             ),
             ("erase_task_signer_names", json!({"eventId": past})),
+            (
+                "save_consent_wording",
+                json!({"text": "Yes, send me news of the next market."}),
+            ),
+            (
+                "export_marketing",
+                json!({"channel": "email", "folder": dir.path()}),
+            ),
+            ("erase_contact", json!({"contactId": "someone"})),
+            ("save_contact_retention", json!({"days": "365"})),
         ]
     };
 

@@ -236,3 +236,93 @@ fn verify_anchor_finds_a_head_hash_or_a_manifest_and_exits_1_after_a_deleted_tai
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["anchor"]["found"], false);
 }
+
+#[test]
+fn contacts_consent_export_contact_data_and_erase_contact_work_on_the_file_as_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+
+    let out = popup_till(&db, &["contacts", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lena = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Lena Fischer")
+        .expect("the demo's Lena")
+        .clone();
+    assert_eq!(lena["email_consent"], true);
+    let id = lena["id"].as_str().unwrap().to_string();
+    let out = popup_till(&db, &["contacts"]);
+    assert!(stdout(&out).contains("Lena Fischer"));
+
+    let csv = dir.path().join("mailing.csv");
+    let out = popup_till(
+        &db,
+        &[
+            "consent-export",
+            "--channel",
+            "email",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("lena.fischer@example.org"), "{text}");
+    let again = popup_till(
+        &db,
+        &[
+            "consent-export",
+            "--channel",
+            "email",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    let bad = popup_till(
+        &db,
+        &["consent-export", "--channel", "fax", "--out", "x.csv"],
+    );
+    assert!(!bad.status.success());
+
+    let json = dir.path().join("lena.json");
+    let out = popup_till(&db, &["contact-data", &id, "--out", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(data["contact"]["email"], "lena.fischer@example.org");
+
+    let out = popup_till(&db, &["erase-contact", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut bytes = std::fs::read(&db).unwrap();
+    let wal = db.with_extension("sqlite-wal");
+    if wal.exists() {
+        bytes.extend(std::fs::read(&wal).unwrap());
+    }
+    for needle in ["Lena Fischer", "lena.fischer@"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} is still in the database file"
+        );
+    }
+    let out = popup_till(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&popup_till(&db, &["contacts"])).contains("Lena"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let by_cli: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE actor_id = 'system:cli'
+               AND action IN ('consent.exported', 'contact.data_written', 'contact.erased')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(by_cli, 3);
+}

@@ -376,3 +376,49 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
         sold.warnings
     );
 }
+
+#[test]
+fn the_demo_has_attendees_for_both_events_consents_in_both_channels_and_one_withdrawn() {
+    use popup_till_core::attendees::{consent, contacts, mailing, register, Channel};
+
+    let mut t = till();
+    let summary = demo::load(&mut t.store).unwrap();
+    let conn = t.store.conn();
+    let evs = events::list(conn).unwrap();
+    let market = evs.iter().find(|e| e.id != summary.event_id).unwrap();
+    let market_list = register::list(conn, &market.id).unwrap();
+    let fair_list = register::list(conn, &summary.event_id).unwrap();
+    assert!(market_list.signed_up >= 5 && market_list.checked_in >= 5);
+    assert!(
+        market_list
+            .attendees
+            .iter()
+            .any(|a| a.source == "door" && a.checked_in_at.is_some()),
+        "a walk-in"
+    );
+    assert!(fair_list.signed_up >= 3 && fair_list.checked_in == 0);
+    assert!(consent::wordings(conn).unwrap().len() >= 2);
+    for channel in Channel::ALL {
+        assert!(
+            mailing::rows(conn, channel).unwrap().len() >= 2,
+            "{channel:?}"
+        );
+    }
+    let withdrawn = t.count("SELECT count(*) FROM consent_withdrawal WHERE how = 'receipt_code'");
+    assert_eq!(withdrawn, 1);
+    assert!(t.count("SELECT count(*) FROM consent WHERE how = 'till'") >= 2);
+    assert!(!contacts::list(conn, "").unwrap().is_empty());
+    // A till consent prints its code on that sale's receipt.
+    let sale: String = conn
+        .query_row(
+            "SELECT sale_id FROM consent WHERE how = 'till' AND channel = 'email'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(popup_till_core::till::receipt::receipt(conn, &sale)
+        .unwrap()
+        .withdrawal_code
+        .is_some());
+    assert!(journal::verify(conn).unwrap().holds());
+}

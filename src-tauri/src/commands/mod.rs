@@ -20,6 +20,7 @@ use tauri::State;
 
 use crate::app::AppState;
 
+mod attendees;
 pub mod reports;
 mod stock;
 pub mod tasks;
@@ -334,6 +335,25 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         reports::enter_visitors,
         reports::suggest_export_folder,
         reports::export_package,
+        attendees::attendee_list,
+        attendees::sign_up_attendee,
+        attendees::check_in_attendee,
+        attendees::check_in_walk_in,
+        attendees::preview_attendee_import,
+        attendees::import_attendees,
+        attendees::list_contacts,
+        attendees::contact_page,
+        attendees::find_contact_by_code,
+        attendees::consent_wordings,
+        attendees::save_consent_wording,
+        attendees::give_consent_at_till,
+        attendees::give_consent,
+        attendees::withdraw_consent,
+        attendees::save_contact_data,
+        attendees::erase_contact,
+        attendees::export_marketing,
+        attendees::contact_retention_days,
+        attendees::save_contact_retention,
     ]
 }
 

@@ -1,9 +1,11 @@
 //! The demo pop-up: a realistic small shop (about forty products), a team of
 //! four, last week's finished market and tomorrow's fair, both with the
 //! starter task flow (the market's done, the fair's under way, its stock
-//! loaded out), so a newcomer sees a working till at once. Everything is
-//! made through the same core functions the screens use, and journaled.
+//! loaded out), both with attendees and consents (`attendees`), so a
+//! newcomer sees a working till at once. Everything is made through the
+//! same core functions the screens use, and journaled.
 
+mod attendees;
 pub mod past_market;
 mod run_up;
 mod upcoming_fair;
@@ -545,8 +547,10 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
     })?;
     // Last week's finished market with its day of sales (see demo_sales);
     // its leftovers go back to storage, from where the fair is stocked.
-    past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
+    let market = past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
     upcoming_fair::prepare(store, &summary.event_id, DEMO_ORGANIZER_PIN)?;
+    // The attendee lists and consents after the market (see demo::attendees).
+    attendees::after_the_market(store, market.opening, &summary.event_id, DEMO_ORGANIZER_PIN)?;
     Ok(summary)
 }
 

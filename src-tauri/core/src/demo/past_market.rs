@@ -32,6 +32,8 @@ pub const PAST_DAY_SALES: usize = 320;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastDay {
     pub event_id: String,
+    /// When the market opened, on the till's clock then.
+    pub opening: DateTime<FixedOffset>,
     pub session_id: String,
     pub sales: usize,
     pub z_number: i64,
@@ -191,6 +193,7 @@ fn sell_the_day(
         organizer_pin,
         RUN_UP,
     )?;
+    super::attendees::sign_ups_for_the_market(store, clock, &event.id, start, organizer_pin)?;
 
     clock.set(at(8, 30)?);
     store.write(&demo, |tx| {
@@ -247,6 +250,7 @@ fn sell_the_day(
         organizer_pin,
         TILL_OPENED,
     )?;
+    super::attendees::at_the_door(store, clock, &event.id, start)?;
 
     let sellable: Vec<&catalog::Product> = products.iter().filter(|p| p.active).collect();
     let mut dice = Dice(0x5eed_2026_0a11_u64);
@@ -379,6 +383,8 @@ fn sell_the_day(
         sale_ids.push(done.sale_id);
     }
 
+    super::attendees::at_the_till(store, clock, &sale_ids, cashier)?;
+
     // One void: a customer changed their mind; the organizer approves.
     clock.set(at(16, 20)?);
     let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
@@ -474,6 +480,7 @@ fn sell_the_day(
     )?;
     Ok(PastDay {
         event_id: event.id,
+        opening: start,
         session_id: session.id,
         sales: sale_ids.len(),
         z_number: z.number,
