@@ -19,11 +19,13 @@ import * as tillScreen from './screens/till.js';
 import * as reportsScreen from './screens/reports.js';
 import * as exportScreen from './screens/export.js';
 import { setLocale } from './time.js';
+import * as attendeesScreen from './screens/attendees.js';
 
 const SCREENS = [
   { id: 'event', label: 'Event', module: eventScreen },
   { id: 'tasks', label: 'Tasks', module: tasksScreen },
   { id: 'till', label: 'Till', module: tillScreen },
+  { id: 'attendees', label: 'Attendees', module: attendeesScreen },
   { id: 'stock', label: 'Stock', module: stockScreen },
   { id: 'people', label: 'People', module: peopleScreen },
   { id: 'reports', label: 'Reports', module: reportsScreen },

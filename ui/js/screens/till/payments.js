@@ -14,6 +14,7 @@ import { call, ErrorCode, TillError } from '../../api.js';
 import { h, field, showFormError, clearFormError } from '../../dom.js';
 import { openDialog } from '../../dialog.js';
 import { showReceipt } from './receipts.js';
+import { consentOffer } from './consent.js';
 
 const PAY_BUTTONS = ['pay-cash-exact', 'pay-cash', 'pay-card', 'pay-split'];
 
@@ -73,7 +74,8 @@ export function createPayments(till) {
       h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) },
-          'Receipt ', h('kbd', {}, 'Ctrl+P'))));
+          'Receipt ', h('kbd', {}, 'Ctrl+P'))),
+      consentOffer(till, done));
     till.showMessage(`Sale complete: ${done.receipt_number}`, 'ok', big,
       done.warnings.map((w) => h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
     await till.refreshSide();

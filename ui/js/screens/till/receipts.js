@@ -34,7 +34,8 @@ function receiptView(r) {
         p.card_last_four ? ` •••• ${p.card_last_four}` : '', p.auth_code ? ` auth ${p.auth_code}` : '',
         p.method === 'cash' ? ` (tendered ${p.tendered})` : ''), h('td', { class: 'num' }, p.amount))),
       r.has_change ? h('tr', {}, h('td', {}, 'Change'), h('td', { class: 'num' }, r.change)) : null)),
-    h('p', { class: 'receipt-thanks' }, 'Thank you!'));
+    h('p', { class: 'receipt-thanks' }, 'Thank you!'),
+    r.withdrawal_code ? h('p', { class: 'receipt-withdraw', id: 'receipt-withdrawal-code' }, 'No more news from us? Quote ', h('strong', {}, r.withdrawal_code)) : null);
 }
 
 /** Print one section of the page (a receipt, a Z report) and nothing else. */
