@@ -230,3 +230,85 @@ async fn someone_signed_up_is_checked_in_at_the_door_and_a_walk_in_too() {
         .unwrap();
     assert_eq!(check_ins, 2);
 }
+
+#[tokio::test]
+async fn an_organizer_writes_a_new_wording_exports_a_mailing_and_answers_an_access_request() {
+    let app = App::launch_prepared(|db| {
+        prepare(db);
+        let mut store = Store::open(db).unwrap();
+        let event = events::current(store.conn()).unwrap().unwrap();
+        store
+            .write(&Actor::system("test"), |tx| {
+                register::sign_up(
+                    tx,
+                    &event.id,
+                    &SignUpInput {
+                        name: "Ada Byron".into(),
+                        email: "ada.byron@example.org".into(),
+                        email_consent: true,
+                        ..SignUpInput::default()
+                    },
+                )
+            })
+            .unwrap();
+    })
+    .await;
+    let folder = app.data_home.path().to_str().unwrap().to_string();
+    app.choose_person("Olga").await;
+    app.click_settled("#nav-attendees").await;
+    app.click_settled("#attendees-tab-privacy").await;
+    app.wait_for_text("#wording-versions", "Version 1").await;
+    app.type_into(
+        "#wording-text",
+        "Yes, Harbour Stall may send me news of its markets and workshops, at most twice a month.",
+    )
+    .await;
+    app.click("#wording-save").await;
+    app.wait_for_text("#wording-versions", "Version 2").await;
+
+    app.type_into("#mailing-folder", &folder).await;
+    app.click("#mailing-export").await;
+    let done = app
+        .wait_for_text("#mailing-done", "Exported 1 contact")
+        .await;
+    app.screenshot("attendees-privacy").await;
+    let path = done.rsplit(" to ").next().unwrap().trim().to_string();
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        csv.contains("ada.byron@example.org") && csv.contains(",1,sign_up,"),
+        "{csv}"
+    );
+
+    // Her data as one file, from her page.
+    app.click_settled("#attendees-tab-contacts").await;
+    app.type_into("#contact-search", "byron").await;
+    app.wait_for_text("#contacts-table", "Ada Byron").await;
+    app.click_settled("#contacts-table tr[data-contact-id] td")
+        .await;
+    app.wait_for_text("#channel-email", "agreed").await;
+    app.type_into("#contact-data-folder", &folder).await;
+    app.click("#contact-data-save").await;
+    let written = app.wait_for_text("#contact-data-done", ".json").await;
+    let file = written.trim_start_matches("Written: ").trim().to_string();
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(data["contact"]["name"], "Ada Byron");
+    assert_eq!(data["consents"][0]["wording_version"], 1);
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    let store = Store::open(&db).unwrap();
+    let exported: String = store
+        .conn()
+        .query_row(
+            "SELECT details FROM audit_log WHERE action = 'consent.exported'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        exported.contains("\"count\":1") && !exported.contains('@'),
+        "{exported}"
+    );
+}
