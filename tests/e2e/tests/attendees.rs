@@ -92,6 +92,7 @@ async fn consent_given_at_the_till_in_two_taps_is_withdrawn_from_the_contacts_pa
         .await;
     assert_eq!(wording, WORDING);
     app.screenshot("attendees-till-consent").await;
+    app.assert_accessible("the till's consent dialog").await;
     // Tap two: the address typed, confirmed.
     app.type_into("#till-consent-address", "ada.lovelace@example.org")
         .await;
@@ -122,6 +123,7 @@ async fn consent_given_at_the_till_in_two_taps_is_withdrawn_from_the_contacts_pa
     assert!(news.contains("ada.lovelace@example.org"), "{news}");
     app.wait_for_text("#consent-history", "version 1").await;
     app.screenshot("attendees-contact-page").await;
+    app.assert_accessible("a contact's page").await;
     app.click("#withdraw-email").await;
     app.wait_for_text("#channel-email", "withdrawn").await;
     let history = app
@@ -132,6 +134,8 @@ async fn consent_given_at_the_till_in_two_taps_is_withdrawn_from_the_contacts_pa
 
     // Erasure needs an organizer: Carl is asked for Olga's PIN.
     app.click("#contact-erase").await;
+    app.find("#erase-dialog").await;
+    app.assert_accessible("the erase dialog").await;
     app.click("#erase-dialog-ok").await;
     app.find("#pin-input").await;
     app.enter_pin(fixtures::PIN).await;
@@ -211,6 +215,7 @@ async fn someone_signed_up_is_checked_in_at_the_door_and_a_walk_in_too() {
     let list = app.wait_for_text("#attendee-list", "Sam").await;
     assert!(list.contains("walk-in") && list.contains("SMS"), "{list}");
     app.screenshot("attendees-door").await;
+    app.assert_accessible("the attendee list").await;
 
     let data = app.close().await;
     let db = App::db_path_in(data.path());
@@ -256,6 +261,32 @@ async fn an_organizer_writes_a_new_wording_exports_a_mailing_and_answers_an_acce
     let folder = app.data_home.path().to_str().unwrap().to_string();
     app.choose_person("Olga").await;
     app.click_settled("#nav-attendees").await;
+
+    // Sign-ups from the form's spreadsheet: previewed, then imported. Ada
+    // is already on the list; Bo said no to email, so it is left out.
+    let file = app.data_home.path().join("sign-ups.csv");
+    std::fs::write(
+        &file,
+        "Name;Email;News by email\nAda Byron;ada.byron@example.org;yes\nBo;bo@example.org;no\nCy;;\n",
+    )
+    .unwrap();
+    app.click_settled("#attendee-import").await;
+    app.find("#attendee-import-file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    app.wait_for_text("#attendee-import-notes", "no consent to news by email")
+        .await;
+    assert_eq!(app.text("[data-count=new_contacts] strong").await, "2");
+    assert_eq!(app.text("[data-count=already_listed] strong").await, "1");
+    app.screenshot("attendees-import").await;
+    app.assert_accessible("the sign-up import").await;
+    app.click("#attendee-import-confirm").await;
+    app.wait_for_text("#attendee-import-done", "Imported").await;
+    app.click("#attendee-import-back").await;
+    app.wait_for_text("#attendee-counts", "3 signed up").await;
+
     app.click_settled("#attendees-tab-privacy").await;
     app.wait_for_text("#wording-versions", "Version 1").await;
     app.type_into(
@@ -272,6 +303,7 @@ async fn an_organizer_writes_a_new_wording_exports_a_mailing_and_answers_an_acce
         .wait_for_text("#mailing-done", "Exported 1 contact")
         .await;
     app.screenshot("attendees-privacy").await;
+    app.assert_accessible("consent and privacy").await;
     let path = done.rsplit(" to ").next().unwrap().trim().to_string();
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -281,6 +313,8 @@ async fn an_organizer_writes_a_new_wording_exports_a_mailing_and_answers_an_acce
 
     // Her data as one file, from her page.
     app.click_settled("#attendees-tab-contacts").await;
+    app.find("#contacts-table").await;
+    app.assert_accessible("the contacts").await;
     app.type_into("#contact-search", "byron").await;
     app.wait_for_text("#contacts-table", "Ada Byron").await;
     app.click_settled("#contacts-table tr[data-contact-id] td")

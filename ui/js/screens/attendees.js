@@ -8,6 +8,7 @@
 import { call } from '../api.js';
 import { h, clear } from '../dom.js';
 import { select } from '../select.js';
+import { wallDate } from '../time.js';
 import { renderList } from './attendees/list.js';
 import { renderContacts } from './attendees/contacts.js';
 import { renderContact } from './attendees/contact.js';
@@ -39,7 +40,7 @@ export async function render(root, ctx) {
   const body = h('div', { id: 'attendees-body' });
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Attendees' });
   const eventSelect = events.length ? select({ id: 'attendees-event', 'aria-label': 'Event' },
-    events.map((e) => [e.id, `${e.name} · ${e.starts_at.slice(0, 10)} · ${e.status}`]), view.eventId) : null;
+    events.map((e) => [e.id, `${e.name} · ${wallDate(e.starts_at)} · ${e.status}`]), view.eventId) : null;
 
   const show = {
     tab(id) {

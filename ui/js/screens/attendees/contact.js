@@ -6,8 +6,9 @@
 
 import { call, callApproved } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
-import { openDialog } from '../../dialog.js';
-import { localTime } from '../../time.js';
+import { openDialog, confirmDialog } from '../../dialog.js';
+import { localTime, wallDate } from '../../time.js';
+import { plural } from '../../words.js';
 import { wordingQuote } from './wording.js';
 import { nameOf } from './list.js';
 
@@ -121,19 +122,18 @@ function accessForm(page) {
 }
 
 async function erase(ctx, page, redraw) {
-  const sure = await openDialog({
+  const sure = await confirmDialog({
     id: 'erase-dialog', title: `Erase ${nameOf(page.contact)}?`,
     body: h('div', {},
       h('p', {}, 'Their name, addresses and code are removed from the till, with their place on every attendee list and any pre-order contact holding their address. Their consents end, and their addresses go on the suppression list so no import brings them back.'),
       h('p', {}, 'Sales, the consent records (without anything personal) and the journal stay whole. This cannot be undone.')),
-    submitLabel: 'Erase',
-    submit: () => true,
+    confirmLabel: 'Erase',
   });
   if (!sure) return;
   try {
     const done = await callApproved('erase_contact', { contactId: page.contact.id }, ctx.askPin);
     if (!done) return;
-    toast(`Personal data erased (${done.attendee_rows} attendee rows, ${done.order_contacts} pre-order contacts)`);
+    toast(`Personal data erased (${plural(done.attendee_rows, 'attendee row')}, ${plural(done.order_contacts, 'pre-order contact')})`);
     await redraw();
   } catch (err) {
     toast(err.message, 'error');
@@ -177,7 +177,7 @@ export async function renderContact(host, ctx, show, contactId, how = 'attendee_
         h('section', { class: 'panel' },
           h('h2', {}, 'Events'),
           page.attendance.length ? h('ul', { id: 'contact-events' }, page.attendance.map((a) => h('li', {},
-            `${a.event_name} · ${a.starts_at.slice(0, 10)} · `,
+            `${a.event_name} · ${wallDate(a.starts_at)} · `,
             a.checked_in_at ? `came in ${localTime(a.checked_in_at, a.checked_in_offset)}` : 'signed up',
             a.source === 'import' ? ' (imported)' : ''))) : h('p', { class: 'muted' }, 'On no attendee list.')),
         erased ? null : h('section', { class: 'panel section-title rights-actions', 'aria-labelledby': 'contact-rights-title' },

@@ -5,6 +5,7 @@
 
 import { call } from '../../api.js';
 import { h, clear, toast } from '../../dom.js';
+import { plural } from '../../words.js';
 
 function readFile(file) {
   return new Promise((resolve, reject) => {
@@ -40,18 +41,18 @@ export async function renderImport(host, ctx, show, eventId) {
         try {
           const after = await call('import_attendees', { eventId, text });
           report(after, true);
-          if (after.applied) toast(`Imported ${after.rows} sign-ups`);
+          if (after.applied) toast(`Imported ${plural(after.rows, 'sign-up')}`);
         } catch (err) {
           result.append(h('p', { class: 'error-banner' }, err.message));
         }
       },
-    }, ok ? `Import ${r.rows - r.already_listed} sign-up${r.rows - r.already_listed === 1 ? '' : 's'}` : 'Fix the rows below first');
+    }, ok ? `Import ${plural(r.rows - r.already_listed, 'sign-up')}` : 'Fix the rows below first');
     result.append(...[
       counts(r),
       r.wording_version ? h('p', { class: 'muted' }, `Consents are recorded under wording version ${r.wording_version}, as given on the sign-up form.`) : null,
       r.ignored_columns.length ? h('p', { class: 'muted' }, `Columns left alone (not collected): ${r.ignored_columns.join(', ')}`) : null,
       done && r.applied ? h('p', { class: 'ok-banner', id: 'attendee-import-done' }, 'Imported.') : null,
-      !ok ? h('p', { class: 'error-banner', id: 'attendee-import-refused' }, `${r.errors.length} problem${r.errors.length === 1 ? '' : 's'}: nothing is written until every row is fixed.`) : null,
+      !ok ? h('p', { class: 'error-banner', id: 'attendee-import-refused' }, `${plural(r.errors.length, 'problem')}: nothing is written until every row is fixed.`) : null,
       !ok ? rowsTable('attendee-import-errors', r.errors) : null,
       r.notes.length ? h('h3', {}, 'Done differently from the file') : null,
       r.notes.length ? rowsTable('attendee-import-notes', r.notes) : null,

@@ -8,6 +8,7 @@ import { call, callApproved } from '../../api.js';
 import { h, field, showFormError, clearFormError, toast } from '../../dom.js';
 import { select } from '../../select.js';
 import { localTime } from '../../time.js';
+import { plural } from '../../words.js';
 
 function wordingPanel(ctx, wordings, redraw) {
   const text = h('textarea', { name: 'text', id: 'wording-text', rows: '4', maxlength: '1000' }, wordings[0] ? wordings[0].text : '');
@@ -68,7 +69,7 @@ function mailingPanel(ctx) {
       const result = await callApproved('export_marketing',
         { channel: form.elements.channel.value, folder: form.elements.folder.value }, ctx.askPin);
       if (!result) return;
-      done.append(h('p', { class: 'ok-banner' }, `Exported ${result.count} contact${result.count === 1 ? '' : 's'} to ${result.path}`));
+      done.append(h('p', { class: 'ok-banner' }, `Exported ${plural(result.count, 'contact')} to ${result.path}`));
     } catch (err) { showFormError(form, err); }
   });
   return form;
