@@ -167,7 +167,7 @@ function renderSelling(root, ctx, overview) {
             h('li', {}, h('kbd', {}, 'Ctrl+P'), ' last receipt'),
             h('li', {}, h('kbd', {}, 'Del'), ' remove the last line'),
             h('li', {}, h('kbd', {}, 'Ctrl+L'), ' lock the till'),
-            h('li', {}, h('kbd', {}, 'Alt+1…8'), ' screens'))),
+            h('li', {}, h('kbd', {}, 'Alt+1…9'), ' screens'))),
         message)));
 
   const scan = cart.scan;
