@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::db::clock::parse_utc;
+pub use crate::db::ledger_check::LedgerMismatch;
 use crate::db::store::Tx;
 use crate::{new_id, Result};
 
@@ -112,7 +114,29 @@ fn write_canonical(value: &Value, out: &mut String) {
     }
 }
 
+/// How far behind the journal's last entry a new write's clock may be
+/// before the move is journaled (`clock.moved_back`) and `verify` warns:
+/// one minute, in milliseconds.
+pub const CLOCK_BACK_TOLERANCE_MS: i64 = 60_000;
+
+/// How many milliseconds `at` is before `previous` (both stored UTC
+/// stamps), when that is more than `CLOCK_BACK_TOLERANCE_MS`.
+pub fn moved_back(previous: &str, at: &str) -> Option<i64> {
+    // Stamps share one fixed-width format: text order is time order, so
+    // the common case (time went forward) parses nothing.
+    if at >= previous {
+        return None;
+    }
+    let back = (parse_utc(previous)? - parse_utc(at)?).num_milliseconds();
+    (back > CLOCK_BACK_TOLERANCE_MS).then_some(back)
+}
+
 /// Append one entry for the change `tx` is making. Returns its `seq`.
+///
+/// When the till's clock now reads more than a minute before the last
+/// entry's time, a `clock.moved_back` entry is appended first (in the same
+/// transaction): the journal keeps its order by `seq`, and says why a time
+/// goes backwards.
 pub(crate) fn append(
     tx: &Tx,
     action: &str,
@@ -122,13 +146,58 @@ pub(crate) fn append(
 ) -> Result<i64> {
     // Statements are cached: every sale journals, and preparing them anew
     // each time was a measurable part of a sale's commit.
-    let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+    let last: Option<(i64, String, String)> = tx
+        .prepare_cached("SELECT seq, hash, at_utc FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+    let (mut last_seq, mut prev_hash) = match &last {
+        Some((seq, hash, _)) => (*seq, hash.clone()),
+        None => (0, GENESIS_HASH.to_string()),
+    };
+    if let Some((seq, _, previous_at)) = &last {
+        if let Some(back) = moved_back(previous_at, &tx.now.utc) {
+            let details = serde_json::json!({
+                "seconds_back": back / 1000,
+                "previous_seq": seq,
+                "previous_at_utc": previous_at,
+                "at_utc": tx.now.utc,
+            });
+            let clock = insert(
+                tx,
+                last_seq + 1,
+                prev_hash,
+                "clock.moved_back",
+                "device",
+                tx.device_id,
+                &details,
+            )?;
+            (last_seq, prev_hash) = (clock.seq, clock.hash);
+        }
+    }
+    let entry = insert(
+        tx,
+        last_seq + 1,
+        prev_hash,
+        action,
+        entity,
+        entity_id,
+        details,
+    )?;
+    Ok(entry.seq)
+}
+
+/// Hash and insert one entry after `prev_hash`.
+fn insert(
+    tx: &Tx,
+    seq: i64,
+    prev_hash: String,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    details: &Value,
+) -> Result<Entry> {
     let mut entry = Entry {
-        seq: last_seq + 1,
+        seq,
         id: new_id(),
         device_id: tx.device_id.to_string(),
         at_utc: tx.now.utc.clone(),
@@ -160,7 +229,7 @@ pub(crate) fn append(
             entry.prev_hash,
             entry.hash
         ])?;
-    Ok(entry.seq)
+    Ok(entry)
 }
 
 /// What `verify` found.
@@ -172,6 +241,19 @@ pub struct Verification {
     pub head_hash: String,
     /// The first entry that does not hold, if any.
     pub problem: Option<Problem>,
+    /// Ledger rows (sales, their lines and payments, stock and cash
+    /// movements) compared with the journal entries that wrote them.
+    pub ledger_rows: i64,
+    /// Of those, rows written before journal entries listed them one by one
+    /// (older files): only their entry's presence is checked.
+    pub ledger_rows_older: i64,
+    /// How many ledger rows disagree with the journal.
+    pub ledger_mismatch_count: i64,
+    /// The first of them (at most `ledger_check::MAX_LISTED`), by table and id.
+    pub ledger_mismatches: Vec<LedgerMismatch>,
+    /// Entries stamped more than a minute before the entry before them: the
+    /// till's clock moved back. A warning, not a broken chain.
+    pub clock_warnings: Vec<ClockWarning>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -193,8 +275,28 @@ pub enum ProblemKind {
     BrokenLink,
 }
 
+/// An entry stamped more than a minute before its predecessor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockWarning {
+    pub seq: i64,
+    pub action: String,
+    pub at_utc: String,
+    pub previous_seq: i64,
+    pub previous_at_utc: String,
+    /// Whole seconds `at_utc` is before `previous_at_utc`.
+    pub seconds_back: i64,
+    pub message: String,
+}
+
 impl Verification {
+    /// The chain holds and every ledger row agrees with its journal entry.
+    /// Clock warnings do not count against it.
     pub fn holds(&self) -> bool {
+        self.chain_holds() && self.ledger_mismatch_count == 0
+    }
+
+    /// The hash chain alone holds (no gap, link or altered entry).
+    pub fn chain_holds(&self) -> bool {
         self.problem.is_none()
     }
 }
@@ -218,19 +320,37 @@ fn read_entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
 
 const ENTRY_COLUMNS: &str = "seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash";
 
-/// Walk the whole journal from the first entry and stop at the first one that
-/// does not hold.
+/// Everything `verify` checks: the chain (`verify_chain`), the clock, and
+/// every ledger row against the journal entry that wrote it
+/// (`ledger_check`).
 pub fn verify(conn: &Connection) -> Result<Verification> {
+    let mut v = verify_chain(conn)?;
+    let ledger = crate::db::ledger_check::check(conn)?;
+    v.ledger_rows = ledger.rows;
+    v.ledger_rows_older = ledger.older_rows;
+    v.ledger_mismatch_count = ledger.mismatch_count;
+    v.ledger_mismatches = ledger.mismatches;
+    Ok(v)
+}
+
+/// Walk the whole journal from the first entry and stop at the first one
+/// that does not hold; note every entry stamped more than a minute before
+/// the one before it. The ledger is not read (the ledger fields stay at
+/// zero): the export's manifest records the chain alone.
+pub fn verify_chain(conn: &Connection) -> Result<Verification> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
     ))?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_string();
+    let mut prev_at = String::new();
     let mut checked = 0;
+    let mut clock_warnings = Vec::new();
+    let mut problem = None;
     while let Some(row) = rows.next()? {
         let entry = read_entry(row)?;
-        let problem = if entry.seq != expected_seq {
+        problem = if entry.seq != expected_seq {
             Some(Problem {
                 seq: expected_seq,
                 kind: ProblemKind::Gap,
@@ -263,20 +383,39 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             None
         };
         if problem.is_some() {
-            return Ok(Verification {
-                entries: checked,
-                head_hash: prev_hash,
-                problem,
+            break;
+        }
+        if let Some(back) = moved_back(&prev_at, &entry.at_utc) {
+            clock_warnings.push(ClockWarning {
+                message: format!(
+                    "entry {} ({}) is stamped {} s before entry {}: the till's clock moved back",
+                    entry.seq,
+                    entry.action,
+                    back / 1000,
+                    entry.seq - 1
+                ),
+                seq: entry.seq,
+                action: entry.action.clone(),
+                at_utc: entry.at_utc.clone(),
+                previous_seq: entry.seq - 1,
+                previous_at_utc: std::mem::take(&mut prev_at),
+                seconds_back: back / 1000,
             });
         }
         checked += 1;
         expected_seq += 1;
         prev_hash = entry.hash;
+        prev_at = entry.at_utc;
     }
     Ok(Verification {
         entries: checked,
         head_hash: prev_hash,
-        problem: None,
+        problem,
+        ledger_rows: 0,
+        ledger_rows_older: 0,
+        ledger_mismatch_count: 0,
+        ledger_mismatches: Vec::new(),
+        clock_warnings,
     })
 }
 

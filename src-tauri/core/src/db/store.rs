@@ -2,7 +2,7 @@
 //! the embedded migrations, knowing which device this is, and running every
 //! write as one IMMEDIATE transaction that also writes its journal entry.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -85,6 +85,10 @@ pub struct Tx<'a> {
     pub now: Stamp,
     journaled: Cell<u32>,
     already_done: Cell<bool>,
+    /// Stock movements recorded since the last journal entry: the next
+    /// entry lists them (`stock_movements`), so `verify` can hold each
+    /// movement against the entry that wrote it.
+    movements: RefCell<Vec<serde_json::Value>>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -96,6 +100,8 @@ impl std::ops::Deref for Tx<'_> {
 
 impl Tx<'_> {
     /// Append the journal entry for this change (see `journal::append`).
+    /// The stock movements recorded since the last entry are added to its
+    /// details as `stock_movements` (id, kind, location, product, quantity).
     pub fn journal(
         &self,
         action: &str,
@@ -103,6 +109,19 @@ impl Tx<'_> {
         entity_id: &str,
         details: serde_json::Value,
     ) -> Result<i64> {
+        let mut details = details;
+        let movements = self.movements.take();
+        if !movements.is_empty() {
+            let Some(map) = details.as_object_mut() else {
+                return Err(Error::Integrity(
+                    "a journal entry with stock movements must have details as an object; nothing was written".into(),
+                ));
+            };
+            map.insert(
+                "stock_movements".into(),
+                serde_json::Value::Array(movements),
+            );
+        }
         let seq = journal::append(self, action, entity, entity_id, &details)?;
         self.journaled.set(self.journaled.get() + 1);
         Ok(seq)
@@ -113,6 +132,12 @@ impl Tx<'_> {
     /// rolls the transaction back instead of asking for a journal entry.
     pub fn already_done(&self) {
         self.already_done.set(true);
+    }
+
+    /// A stock movement this write recorded (`stock::record`): its figures
+    /// go into the next journal entry.
+    pub(crate) fn note_movement(&self, figures: serde_json::Value) {
+        self.movements.borrow_mut().push(figures);
     }
 }
 
@@ -333,6 +358,7 @@ impl Store {
             now,
             journaled: Cell::new(0),
             already_done: Cell::new(false),
+            movements: RefCell::new(Vec::new()),
         };
         let value = work(&tx)?;
         if tx.already_done.get() {
@@ -345,7 +371,7 @@ impl Store {
             // Nothing of this transaction is kept (dropping it rolls back).
             return Ok(value);
         }
-        if tx.journaled.get() == 0 {
+        if tx.journaled.get() == 0 || !tx.movements.borrow().is_empty() {
             return Err(Error::Integrity(
                 "a change was about to be saved without its journal entry; nothing was written"
                     .into(),

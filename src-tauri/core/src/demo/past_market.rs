@@ -197,6 +197,8 @@ fn sell_the_day(
 
     clock.set(at(8, 30)?);
     store.write(&demo, |tx| {
+        // Opened first, so the day's own entry lists the stock brought.
+        events::open(tx, &event.id)?;
         for p in products {
             if !p.kind.is_stocked() {
                 continue;
@@ -222,7 +224,6 @@ fn sell_the_day(
                 },
             )?;
         }
-        events::open(tx, &event.id)?;
         tx.journal(
             "demo.past_day",
             "event",

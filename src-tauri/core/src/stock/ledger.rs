@@ -96,7 +96,8 @@ pub fn from_milli(milli: i64) -> Decimal {
     Decimal::new(milli, QUANTITY_DECIMALS).normalize()
 }
 
-/// Record one movement in the caller's transaction; returns its id.
+/// Record one movement in the caller's transaction; returns its id. The
+/// caller's next journal entry lists it (`Tx::journal`).
 pub fn record(tx: &Tx, m: &Movement) -> Result<String> {
     let milli = to_milli("quantity", m.quantity)?;
     if milli == 0 && m.kind != MovementKind::Count {
@@ -125,6 +126,13 @@ pub fn record(tx: &Tx, m: &Movement) -> Result<String> {
             tx.now.utc,
             tx.now.offset_minutes
         ])?;
+    tx.note_movement(serde_json::json!({
+        "id": id,
+        "kind": m.kind.as_str(),
+        "location": m.location.as_str(),
+        "product_id": m.product_id,
+        "quantity_milli": milli,
+    }));
     Ok(id)
 }
 

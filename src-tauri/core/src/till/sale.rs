@@ -309,6 +309,9 @@ pub fn complete(
         _ => e.into(),
     })?;
     let mut handover_lines = Vec::new();
+    // Each line's figures, for the journal entry (`verify` holds the lines
+    // against them).
+    let mut line_figures = Vec::with_capacity(p.lines.len());
     {
         let mut insert_line = tx.prepare_cached(
             "INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, list_unit_price, quantity, quantity_milli,
@@ -317,6 +320,15 @@ pub fn complete(
         )?;
         for (i, (l, pl)) in p.lines.iter().zip(&p.cart.lines).enumerate() {
             let line_id = new_id();
+            line_figures.push(serde_json::json!({
+                "id": line_id,
+                "product_id": l.product.id,
+                "quantity_milli": l.quantity_milli,
+                "amount_minor": pl.amount,
+                "net_minor": pl.net,
+                "tax_minor": pl.tax,
+                "gross_minor": pl.gross,
+            }));
             if l.handover_later {
                 handover_lines.push((line_id.clone(), l.product.id.clone(), l.quantity));
             }
@@ -406,6 +418,10 @@ pub fn complete(
         "event_id": session.event_id,
         "practice": session.practice,
         "lines": p.lines.len(),
+        "sale_lines": line_figures,
+        "subtotal_minor": subtotal,
+        "discount_minor": p.cart.discount,
+        "tax_minor": p.cart.tax,
         "total_minor": settled.total,
         "rounding_minor": settled.rounding,
         "payments": settled.parts.iter().map(|s| serde_json::json!([s.method.as_str(), s.amount])).collect::<Vec<_>>(),
