@@ -18,6 +18,7 @@ mod first_run;
 mod flow_work;
 mod guards;
 mod journal;
+mod journal_ledger;
 mod limits;
 mod money_props;
 mod orders;
