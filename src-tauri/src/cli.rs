@@ -36,7 +36,10 @@ pub struct Args {
 pub enum Command {
     /// Load the demo pop-up (a small shop, an event, a few people) into an empty till.
     Demo,
-    /// Check that the audit journal holds; exit 1 naming the first bad entry.
+    /// Check that the audit journal holds and that every sale, line, payment,
+    /// stock and cash movement agrees with its journal entry; exit 1 naming
+    /// the first bad entry and each row that does not match. Warns of
+    /// entries stamped more than a minute before the one before them.
     /// With --anchor, also check that a head hash recorded earlier (a Z
     /// report's, an export's) is still in the chain; exit 1 when it is not.
     Verify {
@@ -176,6 +179,61 @@ pub fn default_db_path() -> PathBuf {
         .join("till.sqlite")
 }
 
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+/// What `verify` found, in words: the chain and the ledger on stdout (unless
+/// `--json` printed them), what does not hold and the clock's warnings on
+/// stderr.
+fn tell_verification(v: &journal::Verification, json: bool) {
+    match &v.problem {
+        None if !json => println!(
+            "journal holds: {} entries, head hash {}",
+            v.entries, v.head_hash
+        ),
+        None => {}
+        Some(problem) => eprintln!(
+            "popup-till: journal does not hold at entry {}: {}",
+            problem.seq, problem.message
+        ),
+    }
+    if v.ledger_mismatch_count == 0 {
+        if !json {
+            let older = if v.ledger_rows_older > 0 {
+                format!(
+                    " ({} written before entries listed them: checked for their entry)",
+                    v.ledger_rows_older
+                )
+            } else {
+                String::new()
+            };
+            println!(
+                "ledger agrees with the journal: {} rows{older}",
+                v.ledger_rows
+            );
+        }
+    } else {
+        eprintln!(
+            "popup-till: {} ledger rows do not match the journal:",
+            v.ledger_mismatch_count
+        );
+        for m in &v.ledger_mismatches {
+            eprintln!("  {}", m.message);
+        }
+        let unlisted = v.ledger_mismatch_count - v.ledger_mismatches.len() as i64;
+        if unlisted > 0 {
+            eprintln!("  … and {unlisted} more");
+        }
+    }
+    for w in &v.clock_warnings {
+        eprintln!("popup-till: warning: {}", w.message);
+    }
+}
+
 /// Run one command; returns the process exit code.
 pub fn run(db: &Path, command: Command) -> i32 {
     match run_inner(db, command) {
@@ -209,65 +267,40 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             );
             Ok(0)
         }
-        Command::Verify {
-            anchor: Some(anchor),
-            json,
-        } => {
-            let hash = anchor_hash(&anchor)?;
-            let report = journal::verify_anchor(store.conn(), &hash)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            }
-            if let Some(problem) = &report.verification.problem {
-                eprintln!(
-                    "popup-till: journal does not hold at entry {}: {}",
-                    problem.seq, problem.message
-                );
-            }
-            if !report.anchor.found {
-                eprintln!("popup-till: {}", report.anchor.message);
-            }
-            if !report.holds() {
-                return Ok(1);
-            }
-            if !json {
-                println!(
-                    "journal holds: {} entries, head hash {}",
-                    report.verification.entries, report.verification.head_hash
-                );
-                println!("{}", report.anchor.message);
-            }
-            Ok(0)
-        }
-        Command::Verify { anchor: None, json } => {
-            let report = journal::verify(store.conn())?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            }
-            match &report.problem {
-                None => {
-                    if !json {
-                        println!(
-                            "journal holds: {} entries, head hash {}",
-                            report.entries, report.head_hash
-                        );
+        Command::Verify { anchor, json } => {
+            let (verification, anchor) = match anchor {
+                Some(anchor) => {
+                    let hash = anchor_hash(&anchor)?;
+                    let report = journal::verify_anchor(store.conn(), &hash)?;
+                    if json {
+                        print_json(&report);
                     }
-                    Ok(0)
+                    (report.verification, Some(report.anchor))
                 }
-                Some(problem) => {
-                    eprintln!(
-                        "popup-till: journal does not hold at entry {}: {}",
-                        problem.seq, problem.message
-                    );
-                    Ok(1)
+                None => {
+                    let report = journal::verify(store.conn())?;
+                    if json {
+                        print_json(&report);
+                    }
+                    (report, None)
+                }
+            };
+            tell_verification(&verification, json);
+            if let Some(anchor) = &anchor {
+                if anchor.found {
+                    if !json {
+                        println!("{}", anchor.message);
+                    }
+                } else {
+                    eprintln!("popup-till: {}", anchor.message);
                 }
             }
+            let anchored = anchor.is_none_or(|a| a.found);
+            Ok(if verification.holds() && anchored {
+                0
+            } else {
+                1
+            })
         }
         Command::Backup { file } => {
             store.backup_to(&file)?;

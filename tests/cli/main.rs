@@ -89,6 +89,61 @@ fn verify_exits_non_zero_naming_the_first_tampered_entry() {
 }
 
 #[test]
+fn verify_names_a_sale_line_edited_behind_the_tills_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let out = popup_till(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("ledger agrees with the journal"),
+        "{}",
+        stdout(&out)
+    );
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let line: String = conn
+        .query_row(
+            "SELECT id FROM sale_line WHERE quantity_milli = 1000 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER sale_line_is_append_only_update;
+         UPDATE sale_line SET quantity = '5', quantity_milli = 5000 WHERE id = '{line}';"
+    ))
+    .unwrap();
+    drop(conn);
+    let out = popup_till(&db, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("journal holds"),
+        "the chain itself holds"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "sale_line {line}: quantity_milli is 5000, journal entry"
+        )),
+        "{err}"
+    );
+
+    let out = popup_till(&db, &["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["problem"].is_null());
+    assert_eq!(report["ledger_mismatch_count"], 1);
+    let m = &report["ledger_mismatches"][0];
+    assert_eq!(m["table"], "sale_line");
+    assert_eq!(m["row_id"], line.as_str());
+    assert_eq!(m["figure"], "quantity_milli");
+    assert_eq!(m["row_value"], "5000");
+    assert_eq!(m["journal_value"], "1000");
+    assert!(m["seq"].as_i64().unwrap() > 0);
+}
+
+#[test]
 fn backup_writes_a_copy_that_verifies_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.sqlite");
@@ -214,10 +269,18 @@ fn verify_anchor_finds_a_head_hash_or_a_manifest_and_exits_1_after_a_deleted_tai
     ))
     .unwrap();
     drop(conn);
+    // The chain alone holds; the stock the demo's last entries moved no
+    // longer has its entries, which the ledger check names.
     let out = popup_till(&db, &["verify"]);
     assert!(
-        out.status.success(),
-        "the chain alone holds: {}",
+        stdout(&out).starts_with("journal holds"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has no journal entry"),
+        "{}",
         stderr(&out)
     );
     let out = popup_till(&db, &["verify", "--anchor", &head]);
