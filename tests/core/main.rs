@@ -13,6 +13,7 @@ mod demo;
 mod demo_sales;
 mod events;
 mod export;
+mod export_journal;
 mod figures;
 mod first_run;
 mod flow_work;

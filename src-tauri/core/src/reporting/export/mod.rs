@@ -20,12 +20,14 @@
 //!
 //! Its parts: `tables` (every file's columns and query), `cells` (cell text
 //! at speed), `writer` (hashing, counting, syncing files), `package`
-//! (`datapackage.json`, `manifest.json`) and `folder` (the target, the
-//! temporary folder, the proposed folder name).
+//! (`datapackage.json`, `manifest.json`), `span` (which journal entries,
+//! by `seq`) and `folder` (the target, the temporary folder, the proposed
+//! folder name).
 
 mod cells;
 mod folder;
 mod package;
+mod span;
 mod tables;
 mod writer;
 
@@ -300,11 +302,16 @@ pub fn write_package(
     let sessions = opts.scope.sessions(opts.include_practice);
     let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
     let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
-    let journal_params = match journal_window(&snapshot, opts) {
-        Ok((from, to)) => vec![
-            rusqlite::types::Value::Text(from),
-            rusqlite::types::Value::Text(to),
-        ],
+    let journal_params = match span::journal_span(
+        &snapshot,
+        &span::Records {
+            sales: &sales,
+            sessions: &sessions,
+            stock: &stock,
+            visitors: &visitors,
+        },
+    ) {
+        Ok(span) => span,
         Err(e) => {
             let _ = fs::remove_dir_all(&temp);
             return Err(e);
@@ -394,7 +401,9 @@ pub fn write_package(
                         opts.include_practice,
                         report::Detail::Totals,
                     )?;
-                    let journal = journal::verify(&snapshot)?;
+                    // The chain: the manifest records its head (the ledger check is
+                    // `verify`'s, and not the export's to wait for).
+                    let journal = journal::verify_chain(&snapshot)?;
                     let mut jobs: Vec<&Job> = main_jobs.iter().collect();
                     if helper.is_none() {
                         jobs.extend(helper_jobs.iter());
@@ -474,44 +483,4 @@ pub fn write_package(
         sales: report.sales.sales_count,
         total: report.sales.total.text,
     })
-}
-
-/// The journal entries of the period: from the first to the last moment a
-/// record in scope was written (a range: its local days, widened by the
-/// largest offsets).
-fn journal_window(conn: &Connection, opts: &ExportOptions) -> Result<(String, String)> {
-    match &opts.scope {
-        Scope::Range { from, to } => {
-            let lo = from.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(14);
-            let hi = to.and_hms_opt(23, 59, 59).unwrap_or_default() + chrono::Duration::hours(12);
-            Ok((
-                lo.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                hi.format("%Y-%m-%dT%H:%M:%S.999Z").to_string(),
-            ))
-        }
-        Scope::Session(id) => {
-            let (lo, hi): (Option<String>, Option<String>) = conn.query_row(
-                "SELECT opened_at, closed_at FROM till_session WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            // A session still open: up to whatever comes after.
-            Ok((lo.unwrap_or_default(), hi.unwrap_or_else(|| "9999".into())))
-        }
-        Scope::Event(id) => {
-            let (lo, hi): (Option<String>, Option<String>) = conn.query_row(
-                "SELECT min(t), max(t) FROM (
-                    SELECT min(at_utc) AS t FROM sale WHERE event_id = ?1
-                    UNION ALL SELECT max(at_utc) FROM sale WHERE event_id = ?1
-                    UNION ALL SELECT min(opened_at) FROM till_session WHERE event_id = ?1
-                    UNION ALL SELECT max(coalesce(closed_at, opened_at)) FROM till_session WHERE event_id = ?1
-                    UNION ALL SELECT min(at_utc) FROM stock_movement WHERE event_id = ?1
-                    UNION ALL SELECT max(at_utc) FROM stock_movement WHERE event_id = ?1
-                    UNION ALL SELECT max(at_utc) FROM visitor_tally WHERE event_id = ?1)",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            Ok((lo.unwrap_or_default(), hi.unwrap_or_default()))
-        }
-    }
 }

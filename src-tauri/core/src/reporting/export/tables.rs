@@ -272,7 +272,7 @@ pub(super) const VISITORS_SQL: &str =
 
 pub(super) const JOURNAL: Table = Table {
     name: "journal",
-    title: "Audit journal entries of the period (hash-chained)",
+    title: "Audit journal entries of the period, contiguous by seq (hash-chained)",
     columns: &[
         col("seq", Integer, "Entry number"),
         col("id", Text, "Entry id"),
@@ -300,7 +300,7 @@ pub(super) const JOURNAL: Table = Table {
 };
 pub(super) const JOURNAL_SQL: &str = "SELECT j.seq, j.id, j.device_id, j.at_utc, j.utc_offset_minutes, j.actor_id, j.action, j.entity,
         j.entity_id, j.details, j.prev_hash, j.hash
- FROM audit_log j WHERE j.at_utc >= ? AND j.at_utc <= ? ORDER BY j.seq";
+ FROM audit_log j WHERE j.seq BETWEEN ? AND ? ORDER BY j.seq";
 
 pub(super) const SUMMARY: Table = Table {
     name: "summary",
