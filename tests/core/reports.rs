@@ -412,10 +412,66 @@ fn an_open_tills_drawer_is_shown_by_the_checkouts_own_formula() {
     let r = report::report(s.t.store.conn(), &Scope::Event(s.event.clone()), false).unwrap();
     assert_eq!(r.cash.open_sessions, 1);
     assert_eq!(
-        r.cash.expected_open.text, "62.50",
+        r.cash.expected_open.as_ref().unwrap().text,
+        "62.50",
         "50 float + 20 tendered − 7.50 change"
     );
     assert_eq!(r.cash.expected.text, "0.00", "nothing closed yet");
+}
+
+#[test]
+fn a_cashier_does_not_see_what_an_open_drawer_should_hold_and_an_organizer_does() {
+    let mut s = shop();
+    s.open_session("50", false);
+    let mug = s.mug.clone();
+    s.sell(&cart(vec![line(&mug, "1")]), &[cash("20")]).unwrap();
+    let conn = s.t.store.conn();
+    let scope = Scope::Event(s.event.clone());
+    let viewer = |id: Option<&str>| report::Viewer::of(conn, id).unwrap();
+    assert_eq!(viewer(Some(&s.cashier)), report::Viewer::Cashier);
+    assert_eq!(viewer(Some(&s.organizer)), report::Viewer::Organizer);
+    assert_eq!(viewer(None), report::Viewer::Cashier, "nobody chosen");
+    assert_eq!(viewer(Some("no-such-person")), report::Viewer::Cashier);
+
+    let cashier = report::report_seen_by(conn, &scope, false, viewer(Some(&s.cashier))).unwrap();
+    assert_eq!(cashier.cash.open_sessions, 1);
+    assert_eq!(cashier.cash.expected_open, None);
+    assert!(
+        !serde_json::to_string(&cashier).unwrap().contains("62.50"),
+        "the open drawer's figure is nowhere in what the screen gets"
+    );
+    let organizer =
+        report::report_seen_by(conn, &scope, false, viewer(Some(&s.organizer))).unwrap();
+    assert_eq!(
+        organizer
+            .cash
+            .expected_open
+            .as_ref()
+            .map(|m| m.text.as_str()),
+        Some("62.50")
+    );
+    // Everything else is the same report.
+    assert_eq!(cashier.sales, organizer.sales);
+    assert_eq!(cashier.cash.expected, organizer.cash.expected);
+
+    // Once closed, the Z's figures are everyone's: nothing is open to hide.
+    let actor = s.cashier();
+    s.t.store
+        .write(&actor, |tx| {
+            popup_till_core::till::session::close(
+                tx,
+                &popup_till_core::till::session::CloseInput {
+                    counted: "62.00".into(),
+                    denominations: None,
+                },
+            )
+        })
+        .unwrap();
+    let conn = s.t.store.conn();
+    let cashier = report::report_seen_by(conn, &scope, false, report::Viewer::Cashier).unwrap();
+    assert_eq!(cashier.cash.open_sessions, 0);
+    assert_eq!(cashier.cash.expected.text, "62.50");
+    assert_eq!(cashier.cash.variance.text, "-0.50");
 }
 
 #[test]

@@ -12,14 +12,24 @@ use tauri::State;
 use super::Reply;
 use crate::app::AppState;
 
+/// The event's report as the person at the till may see it (a cashier does
+/// not see what an open drawer should hold).
 #[tauri::command(async)]
 pub fn event_report(
     state: State<'_, AppState>,
     event_id: String,
     include_practice: bool,
 ) -> Reply<EventReport> {
-    state
-        .with_store(|store| report::report(store.conn(), &Scope::Event(event_id), include_practice))
+    let person = state.actor().ok().map(|actor| actor.id);
+    state.with_store(|store| {
+        let viewer = report::Viewer::of(store.conn(), person.as_deref())?;
+        report::report_seen_by(
+            store.conn(),
+            &Scope::Event(event_id),
+            include_practice,
+            viewer,
+        )
+    })
 }
 
 #[tauri::command(async)]

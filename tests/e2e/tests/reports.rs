@@ -113,6 +113,16 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     let tax = app.wait_for_text("#report-tax", "20").await;
     assert!(tax.contains("2.08"), "12.50 incl. 20 % holds 2.08: {tax}");
     app.find("#sales-chart .chart-bar rect").await;
+    // Carl, a cashier, is not shown what the open drawer should hold: he
+    // counts it blind at close.
+    let open = app
+        .wait_for_text("#report-cash-open", "counted at close")
+        .await;
+    assert!(!open.contains("119.10"), "{open}");
+    app.screenshot("reports-top-cashier").await;
+    // The organizer is.
+    app.click("#person-chip").await;
+    app.choose_person("Olga").await;
     // 100 float + 12.50 + 10 − 3.40 change + 4.00 − 4.00 given back by the void
     app.wait_for_text("#report-cash-open", "119.10").await;
     app.screenshot("reports-top").await;

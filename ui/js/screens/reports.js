@@ -129,7 +129,10 @@ function reportBody(r, ctx, redraw) {
         table('report-cash', ['Sessions', 'Float', 'Expected at close', 'Counted', 'Variance'],
           [[`${r.cash.sessions}`, r.cash.opening_float.text, r.cash.expected.text, r.cash.counted.text, r.cash.variance.text]], [1, 2, 3, 4]),
         r.cash.open_sessions
-          ? h('p', { class: 'notice', id: 'report-cash-open' }, `${r.cash.open_sessions} till still open: its drawer should hold ${r.cash.expected_open.text} ${cur} now; it is counted at close.`)
+          ? h('p', { class: 'notice', id: 'report-cash-open' }, r.cash.expected_open
+            ? `${r.cash.open_sessions} till still open: its drawer should hold ${r.cash.expected_open.text} ${cur} now; it is counted at close.`
+            // A cashier's report leaves the open drawer's figure out (the close is blind).
+            : `${r.cash.open_sessions} till still open: its drawer is counted at close.`)
           : null),
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),

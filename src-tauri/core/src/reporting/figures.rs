@@ -267,7 +267,9 @@ pub struct CashFigures {
     pub drops: Money,
     /// Of closed sessions only.
     pub expected: Money,
-    pub expected_open: Money,
+    /// What the drawers still open should hold now. `None` in a report a
+    /// cashier sees (`report::report_seen_by`): the close is blind.
+    pub expected_open: Option<Money>,
     pub counted: Money,
     /// counted − expected.
     pub variance: Money,
@@ -313,7 +315,7 @@ pub fn cash_figures(
         paid_out: m(parts.paid_out),
         drops: m(parts.drops),
         expected: m(expected),
-        expected_open: m(expected_open),
+        expected_open: Some(m(expected_open)),
         counted: m(counted),
         variance: m(variance),
     })

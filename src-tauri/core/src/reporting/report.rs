@@ -16,6 +16,7 @@ use crate::reporting::figures::{
 };
 use crate::reporting::scope::{Filter, Scope};
 use crate::shop::events::Event;
+use crate::shop::people::{self, Role};
 use crate::shop::settings;
 use crate::Result;
 
@@ -94,10 +95,58 @@ pub enum Detail {
     Totals,
 }
 
-/// The report of `scope`. Reads only; call it inside a read transaction for
+/// Who looks at a report. What a drawer still open should hold is for an
+/// organizer's eyes: a cashier counts the drawer blind at close, so the
+/// report a cashier sees leaves it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Cashier,
+    Organizer,
+}
+
+impl Viewer {
+    pub fn of_role(role: Role) -> Viewer {
+        match role {
+            Role::Organizer => Viewer::Organizer,
+            Role::Cashier => Viewer::Cashier,
+        }
+    }
+
+    /// The viewer the person at the till is: an organizer by their role;
+    /// anyone else (a cashier, nobody chosen, an id that is no person's)
+    /// sees what a cashier sees.
+    pub fn of(conn: &Connection, person_id: Option<&str>) -> Result<Viewer> {
+        let Some(id) = person_id else {
+            return Ok(Viewer::Cashier);
+        };
+        match people::get(conn, id) {
+            Ok(person) => Ok(Viewer::of_role(person.role)),
+            Err(crate::Error::NotFound { .. }) => Ok(Viewer::Cashier),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The report of `scope` as an organizer sees it (the command line, the
+/// export): every figure. Reads only; call it inside a read transaction for
 /// a snapshot consistent with other reads (the export does).
 pub fn report(conn: &Connection, scope: &Scope, include_practice: bool) -> Result<EventReport> {
     report_with(conn, scope, include_practice, Detail::Full)
+}
+
+/// The report of `scope` as `viewer` may see it (the Reports screen): for a
+/// cashier, without what the drawers still open should hold.
+pub fn report_seen_by(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+    viewer: Viewer,
+) -> Result<EventReport> {
+    let mut report = report(conn, scope, include_practice)?;
+    if viewer == Viewer::Cashier {
+        report.cash.expected_open = None;
+    }
+    Ok(report)
 }
 
 /// The report with only the `detail` asked for.

@@ -456,7 +456,7 @@ impl FormatOne {
                 paid_out: m(&self.paid_out)?,
                 drops: m(&self.drops)?,
                 expected: m(&self.expected_cash)?,
-                expected_open: Money::new(&currency, 0),
+                expected_open: Some(Money::new(&currency, 0)),
                 counted: m(&self.counted_cash)?,
                 variance: m(&self.variance)?,
             },
