@@ -63,7 +63,7 @@ export async function render(root, ctx) {
   const entries = h('tbody', {});
   const journal = h('section', { class: 'panel', id: 'journal-panel' },
     h('h2', {}, 'Audit journal'),
-    h('p', { class: 'muted' }, 'Every change is journaled and chained by SHA-256. Checking walks the whole chain.'),
+    h('p', { class: 'muted' }, 'Every change is journaled and chained by SHA-256. Checking walks the whole chain and holds every sale, payment, stock and cash movement against its entry.'),
     h('div', { class: 'actions' }, h('button', {
       type: 'button', id: 'verify-journal',
       onclick: async () => {
@@ -72,6 +72,19 @@ export async function render(root, ctx) {
         result.append(v.problem
           ? h('p', { class: 'error-banner' }, `The journal does not hold at entry ${v.problem.seq}: ${v.problem.message}`)
           : h('p', { class: 'ok-banner' }, `The journal holds: ${v.entries} entries. Head hash ${v.head_hash.slice(0, 16)}…`));
+        // Every sale, line, payment, stock and cash movement against the
+        // entry that wrote it.
+        result.append(v.ledger_mismatch_count
+          ? h('div', { class: 'error-banner', id: 'journal-ledger' },
+            h('p', {}, `${v.ledger_mismatch_count} ledger ${v.ledger_mismatch_count === 1 ? 'row does' : 'rows do'} not match the journal:`),
+            h('ul', {}, v.ledger_mismatches.slice(0, 20).map((m) => h('li', {}, m.message))),
+            v.ledger_mismatch_count > 20 ? h('p', {}, `… and ${v.ledger_mismatch_count - 20} more (popup-till verify lists them all).`) : null)
+          : h('p', { class: 'ok-banner', id: 'journal-ledger' }, `The ledger agrees with the journal: ${v.ledger_rows} rows${v.ledger_rows_older ? ` (${v.ledger_rows_older} older ones checked for their entry only)` : ''}.`));
+        if (v.clock_warnings.length) {
+          result.append(h('div', { class: 'notice', id: 'journal-clock' },
+            h('p', {}, 'The till\'s clock moved back:'),
+            h('ul', {}, v.clock_warnings.map((w) => h('li', {}, w.message)))));
+        }
       },
     }, 'Check the journal')),
     result,

@@ -131,6 +131,17 @@ pub fn moved_back(previous: &str, at: &str) -> Option<i64> {
     (back > CLOCK_BACK_TOLERANCE_MS).then_some(back)
 }
 
+/// A number of seconds as a person reads it: `90 s`, `12 min`, `3 h 5 min`,
+/// `21 days`.
+fn duration_text(seconds: i64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86_400 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
 /// Append one entry for the change `tx` is making. Returns its `seq`.
 ///
 /// When the till's clock now reads more than a minute before the last
@@ -388,10 +399,10 @@ pub fn verify_chain(conn: &Connection) -> Result<Verification> {
         if let Some(back) = moved_back(&prev_at, &entry.at_utc) {
             clock_warnings.push(ClockWarning {
                 message: format!(
-                    "entry {} ({}) is stamped {} s before entry {}: the till's clock moved back",
+                    "entry {} ({}) is stamped {} before entry {}: the till's clock moved back",
                     entry.seq,
                     entry.action,
-                    back / 1000,
+                    duration_text(back / 1000),
                     entry.seq - 1
                 ),
                 seq: entry.seq,

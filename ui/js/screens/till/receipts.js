@@ -1,4 +1,5 @@
-// Receipts on the Till screen: the receipt of a sale (shown and printed),
+// Receipts on the Till screen: the receipt of a sale (shown and printed,
+// with its check code: the start of the sale's journal entry hash),
 // the session's recent sales, and voiding one of them. Which rows a
 // receipt has (discount, cash rounding, change) is the core's answer, and
 // so is whether a void needs an organizer's PIN: the page asks for one
@@ -35,7 +36,10 @@ function receiptView(r) {
         p.method === 'cash' ? ` (tendered ${p.tendered})` : ''), h('td', { class: 'num' }, p.amount))),
       r.has_change ? h('tr', {}, h('td', {}, 'Change'), h('td', { class: 'num' }, r.change)) : null)),
     h('p', { class: 'receipt-thanks' }, 'Thank you!'),
-    r.withdrawal_code ? h('p', { class: 'receipt-withdraw', id: 'receipt-withdrawal-code' }, 'No more news from us? Quote ', h('strong', {}, r.withdrawal_code)) : null);
+    r.withdrawal_code ? h('p', { class: 'receipt-withdraw', id: 'receipt-withdrawal-code' }, 'No more news from us? Quote ', h('strong', {}, r.withdrawal_code)) : null,
+    // The start of the sale's own journal entry hash: anyone holding the
+    // receipt can ask for the entry it names.
+    r.check_code ? h('p', { class: 'receipt-check', id: 'receipt-check-code' }, 'Check code ', h('strong', {}, r.check_code)) : null);
 }
 
 /** Print one section of the page (a receipt, a Z report) and nothing else. */

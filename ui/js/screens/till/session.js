@@ -70,7 +70,13 @@ function zReportView(z) {
       counts,
       row(count.recounted ? 'Counted cash (latest recount)' : 'Counted cash', count.counted.text, 'z-counted'),
       row('Variance', count.variance.text, 'z-variance'),
-      reason ? row('Reason', reason, 'z-reason-given') : null)));
+      reason ? row('Reason', reason, 'z-reason-given') : null)),
+    // The journal's head when the Z was frozen: written down (printed), it
+    // shows later that no entry up to it was removed or rewritten.
+    f.journal_head
+      ? h('p', { class: 'z-journal-head', id: 'z-journal-head' },
+        `Journal head: entry ${f.journal_head.seq}`, h('br'), h('code', {}, f.journal_head.hash))
+      : null);
 }
 
 /**
