@@ -130,6 +130,12 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
         receipt.contains("Tax 20%") && receipt.contains("26.90"),
         "{receipt}"
     );
+    // Its check code: 8 hexadecimal characters, checked against the file below.
+    let check_code = app.text("#receipt-check-code strong").await;
+    assert!(
+        check_code.len() == 8 && check_code.chars().all(|c| c.is_ascii_hexdigit()),
+        "{check_code:?}"
+    );
     app.screenshot("till-receipt").await;
     app.click("#receipt-dialog-cancel").await;
 
@@ -150,13 +156,33 @@ async fn a_cashier_sells_by_keyboard_and_the_z_report_adds_up() {
         "the voided sale is not counted"
     );
     assert_eq!(app.text("#z-voids td").await, "1 (4.00)");
+    // The journal's head, frozen with the Z.
+    app.wait_for_text("#z-journal-head", "Journal head: entry")
+        .await;
+    let head = app.text("#z-journal-head code").await;
     app.screenshot("till-z-report").await;
     app.click("#z-dialog-cancel").await;
     app.wait_for_text("#z-list", "Z 1").await;
     app.screenshot("till-closed").await;
 
     let data = app.close().await;
-    App::assert_journal_holds(&App::db_path_in(data.path()));
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    // What the screen showed names entries of the journal: the receipt's
+    // check code starts its sale's entry hash, and the Z's head is in the chain.
+    let store = popup_till_core::Store::open(&db).unwrap();
+    let sale_hash: String = store
+        .conn()
+        .query_row(
+            "SELECT a.hash FROM audit_log a JOIN sale s ON s.id = a.entity_id
+             WHERE a.action = 'sale.completed' AND s.receipt_number = 'T1-000001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(check_code, sale_hash[..8]);
+    let anchored = popup_till_core::db::journal::verify_anchor(store.conn(), &head).unwrap();
+    assert!(anchored.holds(), "{anchored:?}");
 }
 
 /// A paid out of more than the drawer holds is refused without saying what
