@@ -1,6 +1,7 @@
 //! Which journal entries an export holds: by `seq`, never by time. The span
 //! runs from the first to the last entry that wrote a record the export's
-//! files hold, and takes every entry in between, so `journal.csv` is a
+//! files hold (found by the record's id, or in the entry's list of stock
+//! movements), and takes every entry in between, so `journal.csv` is a
 //! contiguous piece of the chain that verifies on its own (each row's
 //! `prev_hash` is the row before's `hash`), whatever its entries' clocks said.
 
@@ -40,7 +41,11 @@ pub(super) fn journal_span(conn: &Connection, r: &Records) -> Result<Vec<Value>>
            WHEN 'event' THEN a.action = 'visitors.counted'
                 AND EXISTS (SELECT 1 FROM visitor_tally t WHERE t.id = json_extract(a.details, '$.tally_id') AND {visitors})
            ELSE EXISTS (SELECT 1 FROM stock_movement m WHERE m.source_type = a.entity AND m.source_id = a.entity_id AND {stock})
-         END",
+         END
+         -- Movements of no document (stock brought by hand): the entry lists them.
+         OR (a.entity <> 'sale' AND instr(a.details, '\"stock_movements\":') > 0 AND json_valid(a.details)
+             AND EXISTS (SELECT 1 FROM json_each(a.details, '$.stock_movements') j
+                         JOIN stock_movement m ON m.id = json_extract(j.value, '$.id') WHERE {stock}))",
         sales = r.sales.sql,
         sessions = r.sessions.sql,
         visitors = r.visitors.sql,
@@ -48,7 +53,7 @@ pub(super) fn journal_span(conn: &Connection, r: &Records) -> Result<Vec<Value>>
     );
     // Parameters in the order their filters appear above.
     let params = [
-        r.sales, r.sessions, r.sessions, r.sessions, r.visitors, r.stock,
+        r.sales, r.sessions, r.sessions, r.sessions, r.visitors, r.stock, r.stock,
     ]
     .into_iter()
     .flat_map(|f| f.params.iter().cloned());
