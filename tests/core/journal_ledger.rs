@@ -208,6 +208,31 @@ fn verify_names_a_cash_movement_edited_and_rows_added_or_removed() {
         (m.table.as_str(), m.figure.as_str(), m.seq),
         ("stock_movement", "entry", None)
     );
+
+    // One slipped into the sale: its entry lists the sale's movements, not it.
+    let v = behind_the_tills_back(
+        &s,
+        "stock_movement",
+        &format!(
+            "INSERT INTO stock_movement (id, device_id, product_id, event_id, location, kind, quantity_milli, source_type, source_id, actor_id, at_utc, utc_offset_minutes)
+             SELECT 'slipped-into-sale', device_id, product_id, event_id, 'event', 'sale', -1000, 'sale', '{sale}', actor_id, at_utc, 60
+             FROM stock_movement WHERE source_id = '{sale}' LIMIT 1"
+        ),
+    );
+    let m = v
+        .ledger_mismatches
+        .iter()
+        .find(|m| m.row_id == "slipped-into-sale")
+        .expect("the added movement is named");
+    assert_eq!(
+        (m.table.as_str(), m.figure.as_str(), m.seq),
+        ("stock_movement", "entry", Some(sale_entry_seq(&s, &sale)))
+    );
+    assert!(
+        m.message.contains("is not in its journal entry"),
+        "{}",
+        m.message
+    );
 }
 
 #[test]
