@@ -88,6 +88,7 @@ fn journal_csv_holds_an_entry_stamped_in_the_past_and_its_rows_are_contiguous() 
     export::export(
         &mut s.t.store,
         &Actor::system("test"),
+        &popup_till_core::shop::people::Approval::file_holder(),
         &opts,
         &mut |_: &Progress| true,
     )

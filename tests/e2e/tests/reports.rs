@@ -126,6 +126,11 @@ async fn the_days_export_adds_up_to_the_report_on_screen() {
     // 100 float + 12.50 + 10 − 3.40 change + 4.00 − 4.00 given back by the void
     app.wait_for_text("#report-cash-open", "119.10").await;
     app.screenshot("reports-top").await;
+    // Carl takes the till back.
+    app.click("#person-chip").await;
+    app.choose_person("Carl").await;
+    app.wait_for_text("#report-cash-open", "counted at close")
+        .await;
 
     // The footfall tally: two taps and a counted 10, conversion follows.
     app.click("#visitor-plus").await;
