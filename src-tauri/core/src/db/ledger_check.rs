@@ -97,9 +97,10 @@ struct Compare<'a> {
     /// True when the row agrees with its entry as a whole (one comparison);
     /// only a row where it is not has its figures compared one by one.
     same: &'static str,
-    /// The sales' pass: true when the rows the entry lists are exactly the
-    /// sale's. A sale where it is not makes `check` compare every listed
-    /// row one by one, to name the ones that differ.
+    /// The sales' pass, for a sale that is not `same`: true when the rows
+    /// the entry lists are still proven to be the sale's. A sale where it is
+    /// not makes `check` compare every listed row one by one, to name the
+    /// ones that differ.
     proven: &'static str,
     /// A figure is compared only when the entry recorded it (not NULL).
     figures: &'a [Figure],
@@ -146,7 +147,7 @@ fn run(conn: &Connection, found: &mut LedgerCheck, q: &Compare) -> Result<usize>
         "{with} SELECT {id}, {seq}, {present}, {older}, {listed}, coalesce({proven}, 0){pairs}
          FROM {from}
          WHERE ({filter}) AND (NOT ({present}) OR ({seq}) IS NULL OR ({older}) OR NOT ({listed})
-                               OR NOT coalesce({same}, 0) OR NOT coalesce({proven}, 0))",
+                               OR NOT coalesce({same}, 0))",
         with = q.with,
         id = q.id,
         seq = q.seq,
@@ -249,40 +250,40 @@ const CASH_ENTRIES: &str = "WITH cash AS MATERIALIZED (
     SELECT entity_id AS id, seq, action, details
     FROM audit_log WHERE entity = 'cash_movement' AND json_valid(details))";
 
-/// A sale's figures as the till writes them into its entry's canonical
-/// JSON (keys sorted, no spaces), found in the entry's text. `tax_minor`,
-/// a key the listed lines have too, is found with `total_minor`, a key only
-/// the sale has, right after it. No JSON is parsed: text that differs
-/// (an older entry, a figure edited) only sends the sale to the comparison
-/// figure by figure.
-const SALE_SAME: &str = "instr(e.details, '\"discount_minor\":' || s.discount_minor || ',') > 0
-    AND instr(e.details, '\"event_id\":\"' || s.event_id || '\",') > 0
-    AND instr(e.details, '\"lines\":' || (SELECT count(*) FROM sale_line l WHERE l.sale_id = s.id) || ',') > 0
-    AND instr(e.details, '\"practice\":' || CASE s.practice WHEN 0 THEN 'false' ELSE 'true' END || ',') > 0
-    AND instr(e.details, '\"receipt_number\":\"' || s.receipt_number || '\",') > 0
-    AND instr(e.details, '\"rounding_minor\":' || s.rounding_minor || ',') > 0
-    AND instr(e.details, '\"session_id\":\"' || s.session_id || '\",') > 0
-    AND instr(e.details, '\"subtotal_minor\":' || s.subtotal_minor || ',') > 0
-    AND instr(e.details, ',\"tax_minor\":' || s.tax_minor || ',\"total_minor\":' || s.total_minor || '}') > 0";
-
-/// A sale's payments, and (when its entry lists them) its lines and stock
-/// movements, written as the till writes them into the entry, and found
-/// there whole: the entry lists exactly these rows with these figures.
-const SALE_LISTS: &str = "coalesce(instr(e.details, '\"payments\":[' || (
+/// A sale as the till writes it into its entry's canonical JSON (keys
+/// sorted, no spaces), found in the entry's text in two runs of keys: from
+/// `discount_minor` to `lines`, and from `payments` to the end, with its
+/// payments, lines and stock movements written out from the rows. (Only
+/// `approved_by` and `negative_stock` fall outside.) No JSON is parsed:
+/// text that differs (an older entry, a row edited) only sends the sale to
+/// the comparison figure by figure.
+const SALE_SAME: &str = "instr(e.details, '\"discount_minor\":' || s.discount_minor || ',\"event_id\":\"' || s.event_id
+        || '\",\"lines\":' || (SELECT count(*) FROM sale_line l WHERE l.sale_id = s.id) || ',') > 0
+    AND instr(e.details, '\"payments\":[' || coalesce((
             SELECT group_concat('[\"' || p.method || '\",' || p.amount_minor || ']', ',' ORDER BY p.seq)
-            FROM payment p WHERE p.sale_id = s.id) || '],') > 0,
-        instr(e.details, '\"payments\":[],') > 0)
-    AND (instr(e.details, '\"sale_lines\":') = 0 OR (
-        instr(e.details, '\"sale_lines\":[' || (
+            FROM payment p WHERE p.sale_id = s.id), '')
+        || '],\"practice\":' || CASE s.practice WHEN 0 THEN 'false' ELSE 'true' END
+        || ',\"receipt_number\":\"' || s.receipt_number || '\",\"rounding_minor\":' || s.rounding_minor
+        || ',\"sale_lines\":[' || (
             SELECT group_concat('{\"amount_minor\":' || l.amount_minor || ',\"gross_minor\":' || l.gross_minor
                 || ',\"id\":\"' || l.id || '\",\"net_minor\":' || l.net_minor || ',\"product_id\":\"' || l.product_id
                 || '\",\"quantity_milli\":' || l.quantity_milli || ',\"tax_minor\":' || l.tax_minor || '}', ',' ORDER BY l.line_no)
-            FROM sale_line l WHERE l.sale_id = s.id) || '],') > 0
-        AND coalesce(instr(e.details, '\"stock_movements\":[' || (
+            FROM sale_line l WHERE l.sale_id = s.id)
+        || '],\"session_id\":\"' || s.session_id || '\",' || coalesce('\"stock_movements\":[' || (
             SELECT group_concat('{\"id\":\"' || m.id || '\",\"kind\":\"' || m.kind || '\",\"location\":\"' || m.location
                 || '\",\"product_id\":\"' || m.product_id || '\",\"quantity_milli\":' || m.quantity_milli || '}', ',' ORDER BY m.rowid)
-            FROM stock_movement m WHERE m.source_type = 'sale' AND m.source_id = s.id) || '],') > 0,
-            instr(e.details, '\"stock_movements\":') = 0)))";
+            FROM stock_movement m WHERE m.source_type = 'sale' AND m.source_id = s.id) || '],', '')
+        || '\"subtotal_minor\":' || s.subtotal_minor || ',\"tax_minor\":' || s.tax_minor
+        || ',\"total_minor\":' || s.total_minor || '}') > 0";
+
+/// For a sale that is not the `SALE_SAME` text: an entry in the older
+/// format (no `sale_lines`) whose payments are the sale's still proves it;
+/// any other makes every listed row be compared one by one.
+const SALE_LISTS: &str = "instr(e.details, '\"sale_lines\":') = 0
+    AND coalesce(instr(e.details, '\"payments\":[' || (
+            SELECT group_concat('[\"' || p.method || '\",' || p.amount_minor || ']', ',' ORDER BY p.seq)
+            FROM payment p WHERE p.sale_id = s.id) || '],') > 0,
+        instr(e.details, '\"payments\":[],') > 0)";
 
 /// A listed line as the till wrote it (keys in canonical order), and its sale.
 const LINE_SAME: &str =
