@@ -363,7 +363,7 @@ pub fn retention_days(conn: &Connection) -> Result<i64> {
 }
 
 /// Change the retention period (an organizer's setting).
-pub fn set_retention_days(tx: &Tx, _approval: &Approval, days: &str) -> Result<i64> {
+pub fn set_retention_days(tx: &Tx, approval: &Approval, days: &str) -> Result<i64> {
     let days: i64 = days.trim().parse().map_err(|_| {
         Error::validation(
             "retention_days",
@@ -385,7 +385,7 @@ pub fn set_retention_days(tx: &Tx, _approval: &Approval, days: &str) -> Result<i
         "settings.saved",
         "setting",
         RETENTION_KEY,
-        serde_json::json!({"before": before, "after": days}),
+        serde_json::json!({"before": before, "after": days, "approved_by": approval.organizer_id()}),
     )?;
     Ok(days)
 }

@@ -461,6 +461,7 @@ pub fn count(tx: &Tx, approval: Option<&Approval>, input: &CountInput) -> Result
             "event_id": event_id,
             "products": lines.len(),
             "variance_milli": variance_milli,
+            "approved_by": approval.map(|a| a.organizer_id()),
         }),
     )?;
     // A count for an event is the work of its flow's next stock-count step.

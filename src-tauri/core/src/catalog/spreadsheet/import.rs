@@ -443,7 +443,12 @@ fn plan(
 
 /// Write a checked plan: new products, changed products (journaled with
 /// before and after), and one journal entry for the import.
-fn apply(tx: &Tx, plan: Plan, progress: &mut dyn FnMut(ImportProgress)) -> Result<ImportReport> {
+fn apply(
+    tx: &Tx,
+    approval: &Approval,
+    plan: Plan,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
     let Plan { mut report, rows } = plan;
     let total = rows.len();
     // Free barcodes that change hands first, so a swap between two products
@@ -507,6 +512,7 @@ fn apply(tx: &Tx, plan: Plan, progress: &mut dyn FnMut(ImportProgress)) -> Resul
             "changed": report.changed,
             "unchanged": report.unchanged,
             "sha256": report.sha256,
+            "approved_by": approval.organizer_id(),
         }),
     )?;
     progress(ImportProgress {
@@ -533,7 +539,7 @@ pub fn preview(
 pub fn import(
     store: &mut Store,
     actor: &Actor,
-    _approval: &Approval,
+    approval: &Approval,
     text: &str,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
@@ -551,7 +557,7 @@ pub fn import(
             refused = Some(plan.report);
             return Err(Error::validation("file", "the file has bad rows"));
         }
-        apply(tx, plan, progress)
+        apply(tx, approval, plan, progress)
     });
     store.conn().pragma_update(None, "cache_size", cache)?;
     match (result, refused) {

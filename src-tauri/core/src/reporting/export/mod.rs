@@ -213,7 +213,7 @@ pub fn export_with_pin(
 pub fn export(
     store: &mut Store,
     actor: &Actor,
-    _approval: &Approval,
+    approval: &Approval,
     opts: &ExportOptions,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<ExportResult> {
@@ -227,6 +227,7 @@ pub fn export(
             &export_id,
             json!({
                 "scope": opts.scope.label(),
+                "approved_by": approval.organizer_id(),
                 "journal_head_hash": result.journal_head_hash,
                 "sales": result.sales,
                 "total": result.total,
