@@ -11,6 +11,7 @@ pub mod error;
 pub mod money;
 pub mod orders;
 pub mod reporting;
+pub mod returns;
 pub mod shop;
 pub mod stock;
 pub mod tasks;

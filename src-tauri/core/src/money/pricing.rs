@@ -343,6 +343,9 @@ pub enum Method {
     Card,
     Mobile,
     Other,
+    /// Paid with the credit of goods returned in the same exchange: never
+    /// typed at the till, only written by an exchange (`returns`).
+    Exchange,
 }
 
 impl Method {
@@ -352,8 +355,10 @@ impl Method {
             Method::Card => "card",
             Method::Mobile => "mobile",
             Method::Other => "other",
+            Method::Exchange => "exchange",
         }
     }
+    /// A method as the till sends it (an exchange's credit is never sent).
     pub fn parse(text: &str) -> Result<Method> {
         match text.trim() {
             "cash" => Ok(Method::Cash),

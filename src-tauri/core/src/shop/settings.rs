@@ -103,6 +103,9 @@ pub struct Limits {
     pub quantity_max: Decimal,
     /// A unit price, in the catalog or as a price override.
     pub unit_price_max: Decimal,
+    /// One refund's total, in the shop currency (above it an organizer
+    /// approves).
+    pub refund_max: Decimal,
     /// Minutes without use after which the till locks itself.
     pub idle_lock_minutes: Decimal,
 }
@@ -114,6 +117,7 @@ pub const DEFAULT_LIMITS: Limits = Limits {
     cash_move_max: Decimal::from_parts(200, 0, 0, false, 0),
     quantity_max: Decimal::from_parts(999, 0, 0, false, 0),
     unit_price_max: Decimal::from_parts(10_000, 0, 0, false, 0),
+    refund_max: Decimal::from_parts(100, 0, 0, false, 0),
     idle_lock_minutes: Decimal::from_parts(10, 0, 0, false, 0),
 };
 
@@ -125,12 +129,13 @@ pub const LIMIT_CEILING_AMOUNT: i64 = 10_000_000;
 pub const IDLE_LOCK_CEILING_MINUTES: i64 = 720;
 
 /// Each limit: its setting key, its words, its default, its ceiling.
-const LIMIT_KEYS: [(&str, &str); 6] = [
+const LIMIT_KEYS: [(&str, &str); 7] = [
     ("discount_limit_percent", "the discount limit"),
     ("float_max", "the largest opening float"),
     ("cash_move_max", "the largest paid in, paid out or drop"),
     ("quantity_max", "the largest quantity of a line"),
     ("unit_price_max", "the largest unit price"),
+    ("refund_max", "the largest refund without an organizer"),
     (
         "idle_lock_minutes",
         "the minutes before the till locks itself",
@@ -145,6 +150,7 @@ impl Limits {
             "cash_move_max" => self.cash_move_max,
             "quantity_max" => self.quantity_max,
             "idle_lock_minutes" => self.idle_lock_minutes,
+            "refund_max" => self.refund_max,
             _ => self.unit_price_max,
         }
     }
@@ -155,6 +161,7 @@ impl Limits {
             "cash_move_max" => self.cash_move_max = value,
             "quantity_max" => self.quantity_max = value,
             "idle_lock_minutes" => self.idle_lock_minutes = value,
+            "refund_max" => self.refund_max = value,
             _ => self.unit_price_max = value,
         }
     }
@@ -209,6 +216,8 @@ pub struct SettingsInput {
     pub quantity_max: String,
     #[serde(default)]
     pub unit_price_max: String,
+    #[serde(default)]
+    pub refund_max: String,
     #[serde(default)]
     pub idle_lock_minutes: String,
 }
@@ -320,6 +329,7 @@ fn validate(input: &SettingsInput) -> Result<Settings> {
             "cash_move_max" => &input.cash_move_max,
             "quantity_max" => &input.quantity_max,
             "idle_lock_minutes" => &input.idle_lock_minutes,
+            "refund_max" => &input.refund_max,
             _ => &input.unit_price_max,
         };
         if !text.trim().is_empty() {
@@ -469,6 +479,7 @@ impl SettingsInput {
             cash_move_max: s.limits.cash_move_max.to_string(),
             quantity_max: s.limits.quantity_max.to_string(),
             unit_price_max: s.limits.unit_price_max.to_string(),
+            refund_max: s.limits.refund_max.to_string(),
             idle_lock_minutes: s.limits.idle_lock_minutes.to_string(),
         }
     }

@@ -40,14 +40,24 @@ pub struct PaymentInput {
     pub reference: String,
 }
 
-/// Payment parts in minor units; an empty non-cash amount takes what is left.
+/// Payment parts in minor units; an empty non-cash amount takes what is
+/// left. An exchange's `credit` (the goods returned with it) pays first.
 fn payment_parts(
     currency: &Currency,
     total: i64,
     payments: &[PaymentInput],
+    credit: i64,
 ) -> Result<Vec<PaymentPart>> {
-    let mut parts = Vec::with_capacity(payments.len());
-    let mut named = 0i64;
+    let mut parts = Vec::with_capacity(payments.len() + 1);
+    let mut named = credit;
+    if credit > 0 {
+        parts.push(PaymentPart {
+            method: Method::Exchange,
+            amount: credit,
+            tendered: None,
+        });
+    }
+    let first = parts.len();
     for p in payments {
         let method = Method::parse(&p.method)?;
         let amount = if method != Method::Cash && !p.amount.trim().is_empty() {
@@ -73,7 +83,7 @@ fn payment_parts(
         .iter()
         .enumerate()
         .filter(|(_, p)| p.method.trim() != "cash" && p.amount.trim().is_empty())
-        .map(|(i, _)| i)
+        .map(|(i, _)| first + i)
         .collect();
     let has_cash = parts.iter().any(|p| p.method == Method::Cash);
     if blanks.len() > 1 || (blanks.len() == 1 && has_cash) {
@@ -231,6 +241,18 @@ pub fn complete(
     payments: &[PaymentInput],
     approval: Option<&Approval>,
 ) -> Result<Completed> {
+    complete_paid(tx, cart, payments, approval, 0)
+}
+
+/// `complete`, with an exchange's `credit` paying the first part of the
+/// sale (`returns::exchange`; at most the sale's total).
+pub(crate) fn complete_paid(
+    tx: &Tx,
+    cart: &CartInput,
+    payments: &[PaymentInput],
+    approval: Option<&Approval>,
+    credit: i64,
+) -> Result<Completed> {
     let cart_id = cart::checked_cart_id(cart)?;
     if let Some(id) = cart_id {
         if let Some(done) = completed_before(tx, id)? {
@@ -254,9 +276,13 @@ pub fn complete(
         ));
     }
     let currency = &p.settings.currency;
-    let parts = payment_parts(currency, p.cart.total, payments)?;
+    let credit = credit.clamp(0, p.cart.total);
+    let parts = payment_parts(currency, p.cart.total, payments, credit)?;
     let settled = pricing::settle(currency, p.settings.cash_rounding, p.cart.total, &parts)?;
-    let mut details = Vec::with_capacity(payments.len());
+    let mut details = Vec::with_capacity(parts.len());
+    if credit > 0 {
+        details.push((None, None, None));
+    }
     for pay in payments {
         details.push(card_details(pay)?);
     }
