@@ -279,7 +279,7 @@ fn a_z_report_anchors_the_journal_head_and_an_intact_file_holds_it() {
     // The stored Z reads back with it.
     let z = popup_till_core::till::z_report::z_reports(conn).unwrap();
     assert_eq!(z[0].figures.journal_head.as_ref(), Some(&head));
-    assert_eq!(z[0].figures.version, 3);
+    assert_eq!(z[0].figures.version, 4);
 
     let checked = journal::verify_anchor(conn, &head.hash.to_uppercase()).unwrap();
     assert!(checked.holds(), "{checked:?}");

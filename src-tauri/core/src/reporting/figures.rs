@@ -12,11 +12,12 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
+pub use crate::reporting::refund_figures::RefundFigures;
 use crate::reporting::scope::Scope;
 use crate::Result;
 
 /// An amount: the exact minor units and the text `Currency::format` gives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     pub minor: i64,
     pub text: String,
@@ -115,6 +116,10 @@ pub struct SalesFigures {
     pub average_basket: Money,
     pub tax_by_rate: Vec<TaxRow>,
     pub payments: Vec<PaymentRow>,
+    /// The refunds paid out in the scope (of any day's sales).
+    pub refunds: RefundFigures,
+    /// total − refunds.total: what was taken, net of what was paid back.
+    pub takings: Money,
 }
 
 /// The sales figures of `scope`.
@@ -225,6 +230,11 @@ pub fn sales_figures(
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
 
+    let refunds =
+        crate::reporting::refund_figures::refund_figures(conn, scope, include_practice, currency)?;
+    let takings = total
+        .checked_sub(refunds.total.minor)
+        .ok_or_else(|| crate::Error::Integrity("the takings are too large to add up".into()))?;
     Ok(SalesFigures {
         sales_count: count,
         before_discounts: m(before_discounts),
@@ -243,6 +253,8 @@ pub fn sales_figures(
         average_basket: average_basket(currency, total, count)?,
         tax_by_rate,
         payments,
+        refunds,
+        takings: m(takings),
     })
 }
 
@@ -262,6 +274,10 @@ pub struct CashFigures {
     pub change_given: Money,
     /// Cash given back by voids made in these sessions.
     pub refunded: Money,
+    /// Cash paid out by refunds made in these sessions (0 in a Z report
+    /// written before refunds).
+    #[serde(default)]
+    pub refunds: Money,
     pub paid_in: Money,
     pub paid_out: Money,
     pub drops: Money,
@@ -311,6 +327,7 @@ pub fn cash_figures(
         taken: m(parts.taken),
         change_given: m(parts.change),
         refunded: m(parts.refunded),
+        refunds: m(parts.refunds),
         paid_in: m(parts.paid_in),
         paid_out: m(parts.paid_out),
         drops: m(parts.drops),
@@ -378,6 +395,7 @@ impl SalesFigures {
             SummaryRow::other("items", self.items.clone(), "quantity"),
             SummaryRow::count("weighed_lines", "", self.weighed_lines),
             amount("average_basket", &self.average_basket),
+            amount("takings", &self.takings),
         ];
         for t in &self.tax_by_rate {
             rows.push(SummaryRow::amount(
@@ -408,6 +426,7 @@ impl SalesFigures {
                 currency,
             ));
         }
+        rows.extend(self.refunds.summary_rows(currency));
         rows
     }
 }
@@ -423,6 +442,7 @@ impl CashFigures {
             amount("cash_taken", &self.taken),
             amount("cash_change_given", &self.change_given),
             amount("cash_refunded", &self.refunded),
+            amount("cash_refunds", &self.refunds),
             amount("cash_paid_in", &self.paid_in),
             amount("cash_paid_out", &self.paid_out),
             amount("cash_drops", &self.drops),

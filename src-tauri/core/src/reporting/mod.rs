@@ -1,6 +1,7 @@
 //! Reporting: every figure an organizer or an accountant sees, over one
 //! `Scope` (a till session, an event, a date range). `figures` defines the
-//! sales and cash figures once (`docs/figures.md`); `report` is the event
+//! sales and cash figures once (`docs/figures.md`), `refund_figures` the
+//! refunds' (in the scope of the session that paid them out); `report` is the event
 //! report, `compare` puts events side by side, `visitors` is the footfall
 //! tally and which events take it, and `export` writes the accountant's CSV
 //! package. The Z report (`till::z_report`) takes its figures from here too.
@@ -8,6 +9,7 @@
 pub mod compare;
 pub mod export;
 pub mod figures;
+pub mod refund_figures;
 pub mod report;
 pub mod scope;
 pub mod visitors;

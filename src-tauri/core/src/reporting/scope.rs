@@ -191,9 +191,25 @@ impl Scope {
         self.sales(include_practice).and(NOT_VOIDED)
     }
 
+    /// The refunds in scope (alias `r`): those the session paid out, those
+    /// the event's tills paid out (whatever the sale's event or day), or
+    /// those of local days in the range; practice ones only when asked.
+    pub(crate) fn refunds(&self, include_practice: bool) -> Filter {
+        let mut f = match self {
+            Scope::Session(id) => Filter {
+                sql: "r.session_id = ?".into(),
+                params: vec![Value::Text(id.clone())],
+            },
+            _ => self.filter("r", "at_utc", "utc_offset_minutes"),
+        };
+        f.sql.push_str(" AND r.practice <= ?");
+        f.params.push(Value::Integer(i64::from(include_practice)));
+        f
+    }
+
     /// The till sessions in scope (alias `t`). A range also takes the
-    /// sessions of its sales (a session opened the evening before), so every
-    /// sale's session is in the export too.
+    /// sessions of its sales and refunds (a session opened the evening
+    /// before), so every sale's and refund's session is in the export too.
     pub(crate) fn sessions(&self, include_practice: bool) -> Filter {
         let mut f = match self {
             Scope::Session(id) => Filter {
@@ -204,11 +220,13 @@ impl Scope {
         };
         if let Scope::Range { .. } = self {
             let sales = self.sales(include_practice);
+            let refunds = self.refunds(include_practice);
             f.sql = format!(
-                "(({}) OR t.id IN (SELECT s.session_id FROM sale s WHERE {}))",
-                f.sql, sales.sql
+                "(({}) OR t.id IN (SELECT s.session_id FROM sale s WHERE {}) OR t.id IN (SELECT r.session_id FROM refund r WHERE {}))",
+                f.sql, sales.sql, refunds.sql
             );
             f.params.extend(sales.params);
+            f.params.extend(refunds.params);
         }
         f.sql.push_str(" AND t.practice <= ?");
         f.params.push(Value::Integer(i64::from(include_practice)));

@@ -7,7 +7,9 @@
 //! re-exported here; it writes the Z report (`z_report`).
 //!
 //! Expected cash = float + cash taken − change given − cash refunded (voids
-//! of cash sales, in the session that voided them) + paid in − paid out − drops.
+//! of cash sales, in the session that voided them) − cash refunds (paid out
+//! by refunds in the session, whatever the sale's day) + paid in − paid out
+//! − drops.
 
 use std::collections::BTreeMap;
 
@@ -457,6 +459,8 @@ pub struct CashParts {
     pub taken: i64,
     pub change: i64,
     pub refunded: i64,
+    /// Cash paid out by refunds made in the session.
+    pub refunds: i64,
     pub paid_in: i64,
     pub paid_out: i64,
     pub drops: i64,
@@ -464,7 +468,7 @@ pub struct CashParts {
 
 impl CashParts {
     pub fn expected(&self) -> i64 {
-        self.float + self.taken - self.change - self.refunded + self.paid_in
+        self.float + self.taken - self.change - self.refunded - self.refunds + self.paid_in
             - self.paid_out
             - self.drops
     }
@@ -499,6 +503,9 @@ pub(crate) fn cash_parts_of(conn: &Connection, sessions: &Filter) -> Result<Cash
     let (refunded, _, _) = sum("SELECT coalesce(sum(p.amount_minor), 0), 0, 0
          FROM till_session t CROSS JOIN sale_void v ON v.session_id = t.id
          CROSS JOIN payment p ON p.sale_id = v.sale_id AND p.method = 'cash'")?;
+    let (refunds, _, _) = sum("SELECT coalesce(sum(p.amount_minor), 0), 0, 0
+         FROM till_session t CROSS JOIN refund r ON r.session_id = t.id
+         CROSS JOIN refund_payment p ON p.refund_id = r.id AND p.method = 'cash'")?;
     let (paid_in, paid_out, drops) = sum(
         "SELECT coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'paid_in'), 0),
                 coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'paid_out'), 0),
@@ -510,6 +517,7 @@ pub(crate) fn cash_parts_of(conn: &Connection, sessions: &Filter) -> Result<Cash
         taken,
         change,
         refunded,
+        refunds,
         paid_in,
         paid_out,
         drops,

@@ -1,6 +1,8 @@
 //! Voids: a completed sale is never edited; a void is a new record,
 //! approved by an organizer, that puts back exactly the stock the sale took
-//! out. Owns the rule that a void always needs an organizer's PIN.
+//! out. Owns the rule that a void always needs an organizer's PIN, and
+//! that a sale with refunds, or the new sale of an exchange, is refunded
+//! rather than voided (its money went back part by part).
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -34,6 +36,22 @@ fn voidable(conn: &Connection, session: &Session, sale_id: &str) -> Result<Voida
     )?;
     if already > 0 {
         return Err(Error::Conflict(format!("sale {receipt} is already voided")));
+    }
+    let (refunds, by_exchange): (bool, bool) = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM refund WHERE sale_id = ?1),
+                EXISTS (SELECT 1 FROM payment WHERE sale_id = ?1 AND method = 'exchange')",
+        [sale_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if refunds {
+        return Err(Error::Conflict(format!(
+            "sale {receipt} has refunds: refund what is left of it instead of voiding it"
+        )));
+    }
+    if by_exchange {
+        return Err(Error::Conflict(format!(
+            "sale {receipt} is the new sale of an exchange: refund it instead of voiding it"
+        )));
     }
     if practice != session.practice {
         return Err(Error::Conflict(format!(

@@ -22,14 +22,14 @@ use crate::db::journal::{self, Head};
 use crate::db::store::Tx;
 use crate::money::Currency;
 use crate::reporting::figures::{
-    self, CashFigures, Money, PaymentRow, SalesFigures, TaxRow, Voids,
+    self, CashFigures, Money, PaymentRow, RefundFigures, SalesFigures, TaxRow, Voids,
 };
 use crate::reporting::scope::Scope;
 use crate::till::session::Session;
 use crate::{new_id, Error, Result};
 
 /// The format a Z report's figures are stored in now.
-pub const Z_FORMAT: u32 = 3;
+pub const Z_FORMAT: u32 = 4;
 
 /// The frozen figures of a closed session. Each figure is the reporting
 /// figure of the same name over the session (`docs/figures.md`).
@@ -50,6 +50,10 @@ pub struct ZFigures {
     pub average_basket: Money,
     pub tax_by_rate: Vec<TaxRow>,
     pub payments: Vec<PaymentRow>,
+    /// The refunds the session paid out (format 4; none before).
+    pub refunds: RefundFigures,
+    /// total − refunds.total.
+    pub takings: Money,
     pub cash: CashFigures,
     pub first_receipt: Option<String>,
     pub last_receipt: Option<String>,
@@ -137,6 +141,8 @@ impl ZFigures {
             average_basket: sales.average_basket,
             tax_by_rate: sales.tax_by_rate,
             payments: sales.payments,
+            refunds: sales.refunds,
+            takings: sales.takings,
             cash,
             first_receipt: receipts.0,
             last_receipt: receipts.1,
@@ -327,8 +333,23 @@ pub fn read_figures(text: &str) -> std::result::Result<ZFigures, String> {
         None => serde_json::from_value::<FormatOne>(value)
             .map_err(|e| e.to_string())?
             .into_current(),
-        // Format 2 is format 3 without the journal's head.
-        Some(v) if v == 2 || v == u64::from(Z_FORMAT) => {
+        // Format 2 is format 3 without the journal's head; format 3 is
+        // format 4 without refunds (a till that had none).
+        Some(v) if v == 2 || v == 3 => {
+            let mut value = value;
+            let currency = value
+                .get("currency")
+                .and_then(serde_json::Value::as_str)
+                .ok_or("it names no currency")?;
+            let currency = Currency::from_code(currency).map_err(|e| e.to_string())?;
+            let zero = serde_json::to_value(Money::new(&currency, 0)).map_err(|e| e.to_string())?;
+            value["refunds"] = serde_json::to_value(RefundFigures::zero(&currency))
+                .map_err(|e| e.to_string())?;
+            value["takings"] = value.get("total").cloned().unwrap_or(zero.clone());
+            value["cash"]["refunds"] = zero;
+            serde_json::from_value(value).map_err(|e| e.to_string())
+        }
+        Some(v) if v == u64::from(Z_FORMAT) => {
             serde_json::from_value(value).map_err(|e| e.to_string())
         }
         Some(v) => Err(format!(
@@ -427,7 +448,7 @@ impl FormatOne {
         let total = m(&self.net_total)?;
         let average_basket = figures::average_basket(&currency, total.minor, sales_count)
             .map_err(|e| e.to_string())?;
-        Ok(ZFigures {
+        let mut z = ZFigures {
             version: 1,
             currency: currency.code.clone(),
             practice: self.practice,
@@ -445,6 +466,8 @@ impl FormatOne {
             average_basket,
             tax_by_rate,
             payments,
+            refunds: RefundFigures::zero(&currency),
+            takings: Money::new(&currency, 0),
             cash: CashFigures {
                 sessions: 1,
                 open_sessions: 0,
@@ -452,6 +475,7 @@ impl FormatOne {
                 taken: m(&self.cash_taken)?,
                 change_given: m(&self.change_given)?,
                 refunded: m(&self.cash_refunded)?,
+                refunds: Money::new(&currency, 0),
                 paid_in: m(&self.paid_in)?,
                 paid_out: m(&self.paid_out)?,
                 drops: m(&self.drops)?,
@@ -466,6 +490,8 @@ impl FormatOne {
             opened_at: self.opened_at,
             closed_at: self.closed_at,
             journal_head: None,
-        })
+        };
+        z.takings = z.total.clone();
+        Ok(z)
     }
 }

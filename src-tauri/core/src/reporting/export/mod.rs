@@ -301,6 +301,7 @@ pub fn write_package(
     let temp = folder::create_temporary(out)?;
 
     let sessions = opts.scope.sessions(opts.include_practice);
+    let refunds = opts.scope.refunds(opts.include_practice);
     let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
     let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
     let journal_params = match span::journal_span(
@@ -310,6 +311,7 @@ pub fn write_package(
             sessions: &sessions,
             stock: &stock,
             visitors: &visitors,
+            refunds: &refunds,
         },
     ) {
         Ok(span) => span,
@@ -331,6 +333,9 @@ pub fn write_package(
     ];
     let main_jobs = [
         job(&SALES, SALES_SQL, &sales),
+        job(&REFUNDS, REFUNDS_SQL, &refunds),
+        job(&REFUND_LINES, REFUND_LINES_SQL, &refunds),
+        job(&REFUND_PAYMENTS, REFUND_PAYMENTS_SQL, &refunds),
         job(&STOCK_MOVEMENTS, STOCK_MOVEMENTS_SQL, &stock),
         job(&TILL_SESSIONS, TILL_SESSIONS_SQL, &sessions),
         job(&CASH_MOVEMENTS, CASH_MOVEMENTS_SQL, &sessions),
@@ -345,6 +350,9 @@ pub fn write_package(
         &SALES,
         &SALE_LINES,
         &PAYMENTS,
+        &REFUNDS,
+        &REFUND_LINES,
+        &REFUND_PAYMENTS,
         &TILL_SESSIONS,
         &CASH_MOVEMENTS,
         &STOCK_MOVEMENTS,

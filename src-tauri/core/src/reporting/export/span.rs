@@ -22,6 +22,8 @@ pub(super) struct Records<'a> {
     pub stock: &'a Filter,
     /// Visitor tallies (alias `t`).
     pub visitors: &'a Filter,
+    /// Refunds (alias `r`).
+    pub refunds: &'a Filter,
 }
 
 /// The first and last `seq` of the export's journal entries, as the two
@@ -40,6 +42,7 @@ pub(super) fn journal_span(conn: &Connection, r: &Records) -> Result<Vec<Value>>
                                           WHERE k.id = a.entity_id AND {sessions})
            WHEN 'event' THEN a.action = 'visitors.counted'
                 AND EXISTS (SELECT 1 FROM visitor_tally t WHERE t.id = json_extract(a.details, '$.tally_id') AND {visitors})
+           WHEN 'refund' THEN EXISTS (SELECT 1 FROM refund r WHERE r.id = a.entity_id AND {refunds})
            ELSE EXISTS (SELECT 1 FROM stock_movement m WHERE m.source_type = a.entity AND m.source_id = a.entity_id AND {stock})
          END
          -- Movements of no document (stock brought by hand): the entry lists them.
@@ -49,11 +52,12 @@ pub(super) fn journal_span(conn: &Connection, r: &Records) -> Result<Vec<Value>>
         sales = r.sales.sql,
         sessions = r.sessions.sql,
         visitors = r.visitors.sql,
+        refunds = r.refunds.sql,
         stock = r.stock.sql,
     );
     // Parameters in the order their filters appear above.
     let params = [
-        r.sales, r.sessions, r.sessions, r.sessions, r.visitors, r.stock, r.stock,
+        r.sales, r.sessions, r.sessions, r.sessions, r.visitors, r.refunds, r.stock, r.stock,
     ]
     .into_iter()
     .flat_map(|f| f.params.iter().cloned());

@@ -145,7 +145,11 @@ pub(super) const PAYMENTS: Table = Table {
         col("id", Text, "Payment id"),
         col("sale_id", Text, "Sale id (sales.csv)"),
         col("seq", Integer, "Payment number within the sale"),
-        col("method", Text, "cash, card, mobile or other"),
+        col(
+            "method",
+            Text,
+            "cash, card, mobile, other, or exchange (paid with goods returned in the exchange)",
+        ),
         col(
             "amount",
             Amount,
@@ -160,6 +164,139 @@ pub(super) const PAYMENTS: Table = Table {
 };
 pub(super) const PAYMENTS_SQL: &str = "SELECT p.id, p.sale_id, p.seq, p.method, p.amount_minor, p.tendered_minor, p.change_minor, p.auth_code
  FROM sale s JOIN payment p ON p.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, p.seq";
+
+pub(super) const REFUNDS: Table = Table {
+    name: "refunds",
+    title: "Refunds, in the till session that paid them out",
+    columns: &[
+        col("id", Text, "Refund id"),
+        col("receipt_number", Text, "Printed refund receipt number"),
+        col(
+            "sale_id",
+            Text,
+            "Sale refunded (empty without a receipt; it may be of another event or day)",
+        ),
+        col(
+            "sale_receipt_number",
+            Text,
+            "Receipt number of the sale refunded",
+        ),
+        col(
+            "without_receipt",
+            Boolean,
+            "No receipt: priced at the price of the day",
+        ),
+        col(
+            "exchange_sale_id",
+            Text,
+            "The new sale of an exchange (sales.csv), if any",
+        ),
+        col("event_id", Text, "Event whose till paid it out"),
+        col("session_id", Text, "Till session that paid it out (till_sessions.csv)"),
+        col("device_id", Text, "Till (device) id"),
+        col("actor_id", Text, "Person id who made it"),
+        col("practice", Boolean, "A practice refund (not real)"),
+        col("currency", Text, "ISO 4217 currency code"),
+        col(
+            "tax_mode",
+            Text,
+            "Prices include tax (inclusive) or not (exclusive)",
+        ),
+        col(
+            "before_discounts",
+            Amount,
+            "Sum of the line amounts before discounts",
+        ),
+        col(
+            "discount",
+            Amount,
+            "Line and whole-sale discounts that came off",
+        ),
+        col("net", Amount, "Net (without tax) paid back"),
+        col("tax", Amount, "Tax paid back"),
+        col("gross", Amount, "Gross = net + tax"),
+        col("rounding", Amount, "Cash rounding of the cash part"),
+        col("total", Amount, "Paid back = gross + rounding"),
+        col(
+            "approved_by",
+            Text,
+            "Organizer id who approved it, if it needed one",
+        ),
+        col("at", Time, "Time of the refund, local with offset"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+pub(super) const REFUNDS_SQL: &str = "SELECT r.id, r.receipt_number, r.sale_id, r.sale_receipt_number, r.without_receipt, r.exchange_sale_id,
+        r.event_id, r.session_id, r.device_id, r.actor_id, r.practice, r.currency, r.tax_mode,
+        (SELECT coalesce(sum(l.amount_minor), 0) FROM refund_line l WHERE l.refund_id = r.id),
+        r.discount_minor, r.net_minor, r.tax_minor, r.gross_minor, r.rounding_minor, r.total_minor,
+        r.approved_by, r.at_utc, r.utc_offset_minutes
+ FROM refund r WHERE {f} ORDER BY r.at_utc, r.id";
+
+pub(super) const REFUND_LINES: Table = Table {
+    name: "refund_lines",
+    title: "Lines of the refunds",
+    columns: &[
+        col("id", Text, "Refund line id"),
+        col("refund_id", Text, "Refund id (refunds.csv)"),
+        col("line_no", Integer, "Line number on the refund receipt"),
+        col(
+            "sale_line_id",
+            Text,
+            "Sale line it comes from (empty without a receipt)",
+        ),
+        col("product_id", Text, "Product id"),
+        col("sku", Text, "Product code as sold"),
+        col("name", Text, "Product name as sold"),
+        col("unit", Text, "each, kg or l"),
+        col("unit_price", Dec, "Unit price as charged"),
+        col("quantity", Dec, "Quantity that came back"),
+        col("amount", Amount, "Its amount before discounts"),
+        col("line_discount", Amount, "Its share of the line discount"),
+        col(
+            "sale_discount",
+            Amount,
+            "Its share of the whole-sale discount",
+        ),
+        col("tax_rate", Dec, "Tax rate in percent"),
+        col("net", Amount, "Net paid back"),
+        col("tax", Amount, "Tax paid back"),
+        col("gross", Amount, "Gross = net + tax"),
+        col(
+            "restocked",
+            Boolean,
+            "Back to stock at the event (false: written off as damaged)",
+        ),
+        col("damage_reason", Text, "Why it was written off"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("refund_id", "refunds", "id")],
+};
+pub(super) const REFUND_LINES_SQL: &str = "SELECT l.id, l.refund_id, l.line_no, l.sale_line_id, l.product_id, l.sku, l.name, l.unit, l.unit_price,
+        l.quantity, l.amount_minor, l.line_discount_minor, l.sale_discount_minor, l.tax_rate,
+        l.net_minor, l.tax_minor, l.gross_minor, l.restock, l.damage_reason
+ FROM refund r JOIN refund_line l ON l.refund_id = r.id WHERE {f} ORDER BY r.at_utc, r.id, l.line_no";
+
+pub(super) const REFUND_PAYMENTS: Table = Table {
+    name: "refund_payments",
+    title: "Tenders the refunds were paid to",
+    columns: &[
+        col("id", Text, "Refund payment id"),
+        col("refund_id", Text, "Refund id (refunds.csv)"),
+        col("seq", Integer, "Payment number within the refund"),
+        col(
+            "method",
+            Text,
+            "cash, card, mobile, other, or exchange (credit to an exchange's new sale)",
+        ),
+        col("amount", Amount, "Amount paid back"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("refund_id", "refunds", "id")],
+};
+pub(super) const REFUND_PAYMENTS_SQL: &str = "SELECT p.id, p.refund_id, p.seq, p.method, p.amount_minor
+ FROM refund r JOIN refund_payment p ON p.refund_id = r.id WHERE {f} ORDER BY r.at_utc, r.id, p.seq";
 
 pub(super) const TILL_SESSIONS: Table = Table {
     name: "till_sessions",
