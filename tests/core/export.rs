@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::reports::market_day;
 use crate::till_support::*;
 
-fn options(scope: Scope, out: PathBuf) -> ExportOptions {
+pub(crate) fn options(scope: Scope, out: PathBuf) -> ExportOptions {
     ExportOptions {
         scope,
         out,
@@ -29,7 +29,10 @@ fn options(scope: Scope, out: PathBuf) -> ExportOptions {
     }
 }
 
-fn run(s: &mut Shop, opts: &ExportOptions) -> popup_till_core::Result<export::ExportResult> {
+pub(crate) fn run(
+    s: &mut Shop,
+    opts: &ExportOptions,
+) -> popup_till_core::Result<export::ExportResult> {
     let actor = Actor::system("test");
     export::export(
         &mut s.t.store,
@@ -41,7 +44,7 @@ fn run(s: &mut Shop, opts: &ExportOptions) -> popup_till_core::Result<export::Ex
 }
 
 /// A CSV file as a header and rows of maps, read by an RFC 4180 reader.
-fn read_csv(path: &Path, delimiter: u8) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
+pub(crate) fn read_csv(path: &Path, delimiter: u8) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .from_path(path)
@@ -61,11 +64,11 @@ fn read_csv(path: &Path, delimiter: u8) -> (Vec<String>, Vec<BTreeMap<String, St
     (header, rows)
 }
 
-fn dec(text: &str) -> Decimal {
+pub(crate) fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 
-fn sum(rows: &[BTreeMap<String, String>], col: &str) -> Decimal {
+pub(crate) fn sum(rows: &[BTreeMap<String, String>], col: &str) -> Decimal {
     rows.iter().map(|r| dec(&r[col])).sum()
 }
 

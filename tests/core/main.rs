@@ -26,6 +26,7 @@ mod orders;
 mod people;
 mod pricing_props;
 mod privacy;
+mod refunds;
 mod reports;
 mod roles;
 mod settings;

@@ -82,8 +82,18 @@ impl RefundFigures {
             SummaryRow::count("refunds_damaged_lines", "", self.damaged_lines),
         ];
         for t in &self.tax_by_rate {
-            rows.push(SummaryRow::amount("refund_tax_rate_net", &t.rate, &t.net, currency));
-            rows.push(SummaryRow::amount("refund_tax_rate_tax", &t.rate, &t.tax, currency));
+            rows.push(SummaryRow::amount(
+                "refund_tax_rate_net",
+                &t.rate,
+                &t.net,
+                currency,
+            ));
+            rows.push(SummaryRow::amount(
+                "refund_tax_rate_tax",
+                &t.rate,
+                &t.tax,
+                currency,
+            ));
             rows.push(SummaryRow::amount(
                 "refund_tax_rate_gross",
                 &t.rate,
@@ -92,7 +102,11 @@ impl RefundFigures {
             ));
         }
         for p in &self.payments {
-            rows.push(SummaryRow::count("refund_payment_count", &p.method, p.count));
+            rows.push(SummaryRow::count(
+                "refund_payment_count",
+                &p.method,
+                p.count,
+            ));
             rows.push(SummaryRow::amount(
                 "refund_payment_amount",
                 &p.method,

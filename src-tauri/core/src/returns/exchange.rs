@@ -78,8 +78,7 @@ pub fn quote(
     };
     let mut reasons = cart_reasons;
     reasons.extend(refund.approval_reasons.iter().cloned());
-    let organizer =
-        at_till.is_some_and(|at| at.role() == crate::shop::people::Role::Organizer);
+    let organizer = at_till.is_some_and(|at| at.role() == crate::shop::people::Role::Organizer);
     Ok(ExchangeQuote {
         sale_total: f(sale_total),
         credit: f(credit),

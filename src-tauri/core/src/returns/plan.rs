@@ -153,7 +153,10 @@ fn quantity(i: usize, text: &str, unit: &str, name: &str) -> Result<Option<(Deci
         return Ok(None);
     }
     if q < Decimal::ZERO {
-        return Err(Error::validation(&field, "the quantity must be more than 0"));
+        return Err(Error::validation(
+            &field,
+            "the quantity must be more than 0",
+        ));
     }
     if unit == "each" && !q.fract().is_zero() {
         return Err(Error::validation(
@@ -185,11 +188,7 @@ fn damage(i: usize, line: &RefundLineInput) -> Result<(bool, String)> {
 }
 
 /// The lines of a refund of `sale`, each at exactly its share of what was paid.
-fn sale_lines(
-    conn: &Connection,
-    sale: &SaleHead,
-    input: &RefundInput,
-) -> Result<Vec<PlannedLine>> {
+fn sale_lines(conn: &Connection, sale: &SaleHead, input: &RefundInput) -> Result<Vec<PlannedLine>> {
     let sold = find::sold_lines(conn, &sale.id)?;
     let mut planned: Vec<PlannedLine> = Vec::new();
     for (i, line) in input.lines.iter().enumerate() {
@@ -203,14 +202,21 @@ fn sale_lines(
         let Some((q, milli)) = quantity(i, &line.quantity, &s.unit, &s.name)? else {
             continue;
         };
-        if planned.iter().any(|p| p.sale_line_id.as_deref() == Some(id)) {
+        if planned
+            .iter()
+            .any(|p| p.sale_line_id.as_deref() == Some(id))
+        {
             return Err(Error::validation(
                 format!("lines[{i}].sale_line_id"),
                 format!("{} is listed twice", s.name),
             ));
         }
         if milli > s.refundable_milli() {
-            let unit = if s.unit == "each" { String::new() } else { format!(" {}", s.unit) };
+            let unit = if s.unit == "each" {
+                String::new()
+            } else {
+                format!(" {}", s.unit)
+            };
             let why = match s.handed_over_milli {
                 Some(given) => format!(
                     "{} was handed over later: {}{unit} of it so far",
@@ -355,7 +361,10 @@ fn asked_tenders(
         out.push((method, amount, (!reference.is_empty()).then_some(reference)));
     }
     if out.iter().filter(|(m, ..)| *m == Method::Cash).count() > 1 {
-        return Err(Error::validation("tenders", "pay cash back once per refund"));
+        return Err(Error::validation(
+            "tenders",
+            "pay cash back once per refund",
+        ));
     }
     let blanks = out
         .iter()
@@ -482,7 +491,9 @@ pub(crate) fn plan(
             ));
         }
         let has_cash = asked.iter().any(|(m, ..)| *m == Method::Cash);
-        let blank = asked.iter().any(|(m, a, _)| *m != Method::Cash && a.is_none());
+        let blank = asked
+            .iter()
+            .any(|(m, a, _)| *m != Method::Cash && a.is_none());
         if !has_cash && !blank && named != rest {
             return Err(Error::validation(
                 "tenders",
@@ -535,7 +546,10 @@ pub(crate) fn plan(
     if total > limit {
         approvals.push((
             Action::RefundAboveLimit,
-            format!("a refund above {}", currency.format(settings.limits.refund_max)),
+            format!(
+                "a refund above {}",
+                currency.format(settings.limits.refund_max)
+            ),
         ));
     }
     if sale.is_none() {

@@ -156,9 +156,8 @@ pub fn refund_receipt(conn: &Connection, refund_id: &str) -> Result<RefundReceip
         })?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
-    let check_code =
-        crate::db::journal::entry_hash(conn, "refund.completed", "refund", refund_id)?
-            .map(|hash| hash.chars().take(CHECK_CODE_LEN).collect());
+    let check_code = crate::db::journal::entry_hash(conn, "refund.completed", "refund", refund_id)?
+        .map(|hash| hash.chars().take(CHECK_CODE_LEN).collect());
     Ok(RefundReceipt {
         refund_id: refund_id.to_string(),
         receipt_number: number,

@@ -220,7 +220,10 @@ fn done_before(conn: &Connection, key: &str) -> Result<Option<RefundDone>> {
 
 /// Whether a refund with this key was made already (a second press of the
 /// refund key), answered as it was the first time.
-pub(crate) fn already_refunded(conn: &Connection, input: &RefundInput) -> Result<Option<RefundDone>> {
+pub(crate) fn already_refunded(
+    conn: &Connection,
+    input: &RefundInput,
+) -> Result<Option<RefundDone>> {
     match checked_key(input)? {
         Some(key) => done_before(conn, key),
         None => Ok(None),
@@ -265,6 +268,16 @@ pub(crate) fn write(
     refund_key: Option<&str>,
     exchange_sale_id: Option<&str>,
 ) -> Result<RefundDone> {
+    if plan
+        .tenders
+        .iter()
+        .any(|t| t.method == Method::Card && t.reference.is_none())
+    {
+        return Err(Error::validation(
+            "reference",
+            "enter the card terminal's reference of the refund",
+        ));
+    }
     let cash = plan.cash();
     if cash > 0 && cash > session::cash_parts(tx, &plan.session.id)?.expected() {
         // Blind: what the drawer should hold is not said.
@@ -371,7 +384,10 @@ pub(crate) fn write(
         if plan.session.practice || !l.stocked {
             continue;
         }
-        let mut record = |kind: MovementKind, quantity: rust_decimal::Decimal, reason: &str| -> Result<()> {
+        let mut record = |kind: MovementKind,
+                          quantity: rust_decimal::Decimal,
+                          reason: &str|
+         -> Result<()> {
             let id = stock::record(
                 tx,
                 &Movement {

@@ -343,8 +343,8 @@ pub fn read_figures(text: &str) -> std::result::Result<ZFigures, String> {
                 .ok_or("it names no currency")?;
             let currency = Currency::from_code(currency).map_err(|e| e.to_string())?;
             let zero = serde_json::to_value(Money::new(&currency, 0)).map_err(|e| e.to_string())?;
-            value["refunds"] = serde_json::to_value(RefundFigures::zero(&currency))
-                .map_err(|e| e.to_string())?;
+            value["refunds"] =
+                serde_json::to_value(RefundFigures::zero(&currency)).map_err(|e| e.to_string())?;
             value["takings"] = value.get("total").cloned().unwrap_or(zero.clone());
             value["cash"]["refunds"] = zero;
             serde_json::from_value(value).map_err(|e| e.to_string())

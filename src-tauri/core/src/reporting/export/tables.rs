@@ -192,7 +192,11 @@ pub(super) const REFUNDS: Table = Table {
             "The new sale of an exchange (sales.csv), if any",
         ),
         col("event_id", Text, "Event whose till paid it out"),
-        col("session_id", Text, "Till session that paid it out (till_sessions.csv)"),
+        col(
+            "session_id",
+            Text,
+            "Till session that paid it out (till_sessions.csv)",
+        ),
         col("device_id", Text, "Till (device) id"),
         col("actor_id", Text, "Person id who made it"),
         col("practice", Boolean, "A practice refund (not real)"),
