@@ -39,6 +39,26 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         Action::DiscountAboveLimit,
         "sale::complete_with_pin",
     ),
+    (
+        "complete_refund",
+        Action::RefundAboveLimit,
+        "returns::refund_with_pin",
+    ),
+    (
+        "complete_refund",
+        Action::RefundWithoutReceipt,
+        "returns::refund_with_pin",
+    ),
+    (
+        "complete_refund",
+        Action::RefundToOtherTender,
+        "returns::refund_with_pin",
+    ),
+    (
+        "complete_exchange",
+        Action::RefundToOtherTender,
+        "exchange::exchange_with_pin",
+    ),
     ("void_sale", Action::VoidSale, "void::void_with_pin"),
     ("sign_task", Action::OrganizerStep, "tasks::sign_with_pin"),
     ("skip_task", Action::OrganizerStep, "tasks::skip_with_pin"),

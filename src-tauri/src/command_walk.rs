@@ -157,7 +157,10 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
     let out = dir.path().join("export");
     // What each privileged command is called with: enough for the core to
     // reach its approval (a float over the limit, a loss, a price override…).
-    let walk = |sale_id: &str| -> Vec<(&'static str, Value)> {
+    // `refunds`: a sale above the refund limit, its line, and the small
+    // sale's line.
+    let walk = |sale_id: &str, refunds: &(String, String, String)| -> Vec<(&'static str, Value)> {
+        let (big_sale, big_line, small_line) = refunds;
         vec![
             ("close_event", json!({"id": market})),
             (
@@ -183,6 +186,26 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
                 "complete_sale",
                 json!({"cart": {"lines": [{"product_id": mug, "quantity": "1", "price_override": "1.00"}]},
                                      "payments": [{"method": "cash"}]}),
+            ),
+            (
+                "complete_refund",
+                json!({"input": {"sale_id": big_sale, "lines": [{"sale_line_id": big_line, "quantity": "9"}]}}),
+            ),
+            (
+                "complete_refund",
+                json!({"input": {"lines": [{"product_id": mug, "quantity": "1"}]}}),
+            ),
+            (
+                "complete_refund",
+                json!({"input": {"sale_id": sale_id, "lines": [{"sale_line_id": small_line, "quantity": "1"}],
+                                 "tenders": [{"method": "card", "reference": "T-1"}]}}),
+            ),
+            (
+                "complete_exchange",
+                json!({"input": {"sale_id": sale_id, "lines": [{"sale_line_id": small_line, "quantity": "1"}],
+                                 "tenders": [{"method": "card", "reference": "T-1"}]},
+                       "cart": {"lines": [{"product_id": mug, "quantity": "1", "price_override": "1.00"}]},
+                       "payments": []}),
             ),
             (
                 "void_sale",
@@ -251,8 +274,22 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
         json!({"cart": {"lines": [{"product_id": mug, "quantity": "1"}]}, "payments": [{"method": "cash"}]}),
     );
     let sale_id = sale["sale_id"].as_str().unwrap().to_string();
+    let big = till.ok(
+        "complete_sale",
+        json!({"cart": {"lines": [{"product_id": mug, "quantity": "9"}]}, "payments": [{"method": "cash"}]}),
+    );
+    let line_of = |sale: &str| -> String {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT id FROM sale_line WHERE sale_id = ?1", [sale], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let big_sale = big["sale_id"].as_str().unwrap().to_string();
+    let refunds = (big_sale.clone(), line_of(&big_sale), line_of(&sale_id));
 
-    let walked = walk(&sale_id);
+    let walked = walk(&sale_id, &refunds);
     for (name, _, _) in PRIVILEGED {
         assert!(
             *name == "open_till_session" || walked.iter().any(|(n, _)| n == name),
@@ -274,7 +311,7 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
         "choose_person",
         json!({"personId": olga["id"], "pin": ORGANIZER_PIN}),
     );
-    for (cmd, args) in walk(&sale_id) {
+    for (cmd, args) in walk(&sale_id, &refunds) {
         if let Err(err) = till.call(cmd, args) {
             assert_ne!(
                 err["code"], "approval_needed",

@@ -22,6 +22,7 @@ use crate::app::AppState;
 
 mod attendees;
 pub mod reports;
+pub mod returns;
 mod stock;
 pub mod tasks;
 pub mod till;
@@ -287,6 +288,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         till::park_cart,
         till::resume_parked_cart,
         till::cancel_parked_cart,
+        returns::find_sales,
+        returns::refundable_sale,
+        returns::quote_refund,
+        returns::complete_refund,
+        returns::quote_exchange,
+        returns::complete_exchange,
+        returns::refund_receipt,
         tasks::list_task_templates,
         tasks::create_task_template,
         tasks::save_task_template,
