@@ -625,6 +625,27 @@ fn report_text(r: &report::EventReport) -> String {
             p.method, p.count, p.amount.text
         );
     }
+    let f = &s.refunds;
+    let _ = writeln!(
+        out,
+        "refunds            {} ({} {cur}; {} without a receipt, {} exchanges)",
+        f.count, f.total.text, f.without_receipt, f.exchanges
+    );
+    for t in &f.tax_by_rate {
+        let _ = writeln!(
+            out,
+            "refund tax {:>6} % net {} tax {} gross {}",
+            t.rate, t.net.text, t.tax.text, t.gross.text
+        );
+    }
+    for p in &f.payments {
+        let _ = writeln!(
+            out,
+            "paid back {:<8} {} × {} {cur}",
+            p.method, p.count, p.amount.text
+        );
+    }
+    let _ = writeln!(out, "takings (net)      {} {cur}", s.takings.text);
     let _ = writeln!(
         out,
         "cash               expected {} counted {} variance {}",

@@ -7,6 +7,7 @@
 
 mod attendees;
 pub mod past_market;
+mod past_refunds;
 mod run_up;
 mod upcoming_fair;
 

@@ -1,7 +1,8 @@
 //! The demo's past day: a finished event a week ago with a realistic day of
 //! selling — a few hundred sales with discounts, split payments, weighed
-//! refills, paid-out cash, a drop to the safe, a void and a closed till
-//! session with its Z report — so Reports and Export have something real to
+//! refills, paid-out cash, a drop to the safe, a void, refunds (part of a
+//! discounted basket, part of a refill, a damaged return, an exchange;
+//! `past_refunds`) and a closed till session with its Z report — so Reports and Export have something real to
 //! show. Every sale goes through the same core functions the till uses
 //! (`till::session`, `till::sale`), one transaction each, on a clock moved
 //! through that day. The market has the starter task flow: its work (the
@@ -394,6 +395,11 @@ fn sell_the_day(
             void(tx, &approval, sale_id, "customer changed their mind")
         })?;
     }
+
+    // Late in the day, four returns: part of a discounted basket, part of
+    // a refill, a damaged piece and an exchange.
+    clock.set(at(16, 40)?);
+    super::past_refunds::return_some(store, cashier, &sale_ids[..sale_ids.len() - 20])?;
 
     // The close: the count is fifty cents short.
     clock.set(at(17, 15)?);
