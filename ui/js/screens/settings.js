@@ -36,7 +36,7 @@ export async function render(root, ctx) {
         [['none', 'none'], ['0.05', 'to 0.05'], ['0.10', 'to 0.10'], ['0.50', 'to 0.50'], ['1', 'to 1']], s.cash_rounding))),
     field('Tax rates (%)', h('input', { name: 'tax_rates', id: 'settings-rates', value: s.tax_rates.join('; ') }), 'Separate with ; e.g. 0; 5.5; 20'),
     h('h2', {}, 'Limits'),
-    h('p', { class: 'muted' }, 'Above the discount, float or cash movement limit an organizer approves with a PIN; above the quantity or unit price limit the till refuses.'),
+    h('p', { class: 'muted' }, 'Above the discount, float, cash movement or refund limit an organizer approves with a PIN; above the quantity or unit price limit the till refuses.'),
     h('div', { class: 'row' },
       field('Discount limit (%)', limitInput('discount_limit_percent', s), 'Line and sale discounts together, of the list price'),
       field(`Opening float (${s.currency.code})`, limitInput('float_max', s), 'Largest without an organizer')),
@@ -46,6 +46,8 @@ export async function render(root, ctx) {
     h('div', { class: 'row' },
       field(`Unit price (${s.currency.code})`, limitInput('unit_price_max', s), 'In the catalog and as a price override'),
       field('Lock after (minutes)', limitInput('idle_lock_minutes', s), 'Without use; then a PIN takes the till again')),
+    h('div', { class: 'row' },
+      field(`Refund (${s.currency.code})`, limitInput('refund_max', s), 'Largest refund without an organizer')),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'settings-save' }, 'Save settings')));
   form.addEventListener('submit', async (e) => {

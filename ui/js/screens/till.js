@@ -7,7 +7,8 @@
 // Enter; "3*code" sells three; ↑ and ↓ move through the search results and
 // Enter adds the highlighted one. F2 cash exact, F3 cash tendered, F4 card,
 // F5 +1 visitor, F6 split, F7 edit the last line, F8 sale discount, F9
-// park, F10 resume a parked cart, F11 void the last sale, Ctrl+P the last
+// park, F10 resume a parked cart, F11 void the last sale, F12 refund or
+// exchange (find the sale by its receipt number), Ctrl+P the last
 // sale's receipt, Ctrl+Delete clears the cart (after asking), Delete
 // (empty field) removes the last line, Ctrl+L locks the till, Esc closes a
 // dialog. The keys are listed on the screen. All money arithmetic is done
@@ -25,6 +26,7 @@ import { createCart } from './till/cart.js';
 import { createPayments } from './till/payments.js';
 import { park, parkAway, parkedList, resumeKey } from './till/parked.js';
 import { recentList, showReceipt, voidSale } from './till/receipts.js';
+import { startRefund } from './till/refund.js';
 import { renderClosed, moveCash, closeTill } from './till/session.js';
 
 let keyHandler = null;
@@ -168,6 +170,7 @@ function renderSelling(root, ctx, overview) {
           keyButton('cart-park', 'Park', 'F9', () => park(till)),
           keyButton('cart-resume', 'Resume parked', 'F10', () => resumeKey(till)),
           keyButton('sale-void-last', 'Void last sale', 'F11', voidLast),
+          keyButton('till-refund', 'Refund / exchange', 'F12', () => startRefund(till)),
           keyButton('cart-cancel', 'Clear cart', 'Ctrl+Del', clearCart)),
         message)));
 
@@ -181,6 +184,7 @@ function renderSelling(root, ctx, overview) {
     const actions = {
       F2: pay.cashExact, F3: pay.cashTendered, F4: pay.card, F5: plusVisitor, F6: pay.split, F7: cart.editLast,
       F8: cart.saleDiscount, F9: () => park(till), F10: () => resumeKey(till), F11: voidLast,
+      F12: () => startRefund(till),
     };
     if (actions[e.key] && !e.ctrlKey && !e.altKey) { e.preventDefault(); actions[e.key](); return; }
     if (e.key === 'Delete' && e.ctrlKey) { e.preventDefault(); clearCart(); return; }

@@ -331,11 +331,11 @@ fn catalog_lines(
         .collect())
 }
 
-/// The tenders as asked: (method, amount or None for "the rest", reference).
-fn asked_tenders(
-    settings: &Settings,
-    input: &[TenderInput],
-) -> Result<Vec<(Method, Option<i64>, Option<String>)>> {
+/// A tender as asked: its method, its amount (None: the rest), its reference.
+type Asked = (Method, Option<i64>, Option<String>);
+
+/// The tenders as asked.
+fn asked_tenders(settings: &Settings, input: &[TenderInput]) -> Result<Vec<Asked>> {
     let currency = &settings.currency;
     let mut out = Vec::with_capacity(input.len());
     for (i, t) in input.iter().enumerate() {
@@ -351,13 +351,9 @@ fn asked_tenders(
             }
             Some(minor)
         };
+        // A card's reference is asked for when the refund is made
+        // (`refund::write`), not in the quote.
         let reference = clean("reference", &t.reference, false, 80)?;
-        if method == Method::Card && reference.is_empty() {
-            return Err(Error::validation(
-                "reference",
-                "enter the card terminal's reference of the refund",
-            ));
-        }
         out.push((method, amount, (!reference.is_empty()).then_some(reference)));
     }
     if out.iter().filter(|(m, ..)| *m == Method::Cash).count() > 1 {

@@ -11,7 +11,7 @@ import { openDialog } from '../../dialog.js';
 import { localTime } from '../../time.js';
 import { MINUS } from '../../words.js';
 
-export const METHOD_LABEL = { cash: 'Cash', card: 'Card', mobile: 'Mobile', other: 'Other' };
+export const METHOD_LABEL = { cash: 'Cash', card: 'Card', mobile: 'Mobile', other: 'Other', exchange: 'Exchange credit' };
 
 function receiptView(r) {
   return h('section', { class: 'receipt', id: 'receipt' },
@@ -40,6 +40,39 @@ function receiptView(r) {
     // The start of the sale's own journal entry hash: anyone holding the
     // receipt can ask for the entry it names.
     r.check_code ? h('p', { class: 'receipt-check', id: 'receipt-check-code' }, 'Check code ', h('strong', {}, r.check_code)) : null);
+}
+
+function refundReceiptView(r) {
+  return h('section', { class: 'receipt', id: 'refund-receipt' },
+    r.practice ? h('p', { class: 'receipt-practice' }, 'PRACTICE — NOT A REAL REFUND') : null,
+    h('h3', {}, r.shop_name),
+    h('p', { class: 'receipt-event' }, r.event_name, r.venue ? ` · ${r.venue}` : ''),
+    h('p', { class: 'receipt-refund' }, 'REFUND ', h('strong', { class: 'receipt-number' }, r.receipt_number), ' · ', localTime(r.at_utc, r.utc_offset_minutes)),
+    r.sale_receipt_number
+      ? h('p', {}, 'Of receipt ', h('strong', { id: 'refund-receipt-original' }, r.sale_receipt_number))
+      : h('p', { class: 'receipt-void' }, 'WITHOUT A RECEIPT — at today\'s price'),
+    r.exchange_receipt_number ? h('p', {}, `Exchanged for sale ${r.exchange_receipt_number}`) : null,
+    h('table', { class: 'receipt-lines' },
+      h('tbody', {}, r.lines.map((l) => h('tr', {},
+        h('td', {}, l.name, h('br'), h('small', {}, `${l.quantity} ${l.unit === 'each' ? '×' : l.unit + ' ×'} ${l.unit_price}`,
+          l.has_discount ? ` ${MINUS} ${l.discount}` : '', l.damaged ? ' · damaged' : '')),
+        h('td', { class: 'num' }, `${MINUS}${l.gross}`))))),
+    h('table', { class: 'receipt-totals' }, h('tbody', {},
+      r.taxes.map((t) => h('tr', { class: 'receipt-tax' }, h('td', {}, `Tax ${t.rate}% on ${t.net}`), h('td', { class: 'num' }, `${MINUS}${t.tax}`))),
+      r.has_rounding ? h('tr', {}, h('td', {}, 'Cash rounding'), h('td', { class: 'num' }, r.rounding)) : null,
+      h('tr', { class: 'receipt-total' }, h('td', {}, 'Paid back'), h('td', { class: 'num' }, r.total)),
+      r.payments.map((p) => h('tr', {}, h('td', {}, METHOD_LABEL[p.method] || p.method, p.reference ? ` · ref ${p.reference}` : ''), h('td', { class: 'num' }, p.amount))))),
+    r.check_code ? h('p', { class: 'receipt-check' }, `Check ${r.check_code}`) : null);
+}
+
+/** A refund's receipt, shown and printable. */
+export async function showRefundReceipt(refundId) {
+  const r = await call('refund_receipt', { refundId });
+  const view = refundReceiptView(r);
+  await openDialog({
+    id: 'refund-receipt-dialog', title: `Refund ${r.receipt_number}`, body: view,
+    extraButtons: [{ id: 'refund-receipt-print', label: 'Print', onclick: () => printSection(view) }],
+  });
 }
 
 /** Print one section of the page (a receipt, a Z report) and nothing else. */
