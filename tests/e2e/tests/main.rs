@@ -4,6 +4,7 @@
 mod attendees;
 mod foundation;
 mod journeys;
+mod refunds;
 mod reports;
 mod stock;
 mod tasks;
