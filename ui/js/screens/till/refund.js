@@ -97,7 +97,12 @@ async function refundDialog(till, sale) {
   const row = (i, label, detail, max) => {
     const qty = h('input', { name: `qty-${i}`, id: `refund-qty-${i}`, class: 'refund-qty', inputmode: 'decimal', autocomplete: 'off', 'aria-label': `Back now: ${label}` });
     const damaged = h('input', { type: 'checkbox', name: `damaged-${i}`, id: `refund-damaged-${i}` });
-    const reason = h('input', { name: `damage-${i}`, id: `refund-damage-reason-${i}`, maxlength: '200', autocomplete: 'off', placeholder: 'What is wrong', 'aria-label': `Why ${label} is damaged` });
+    const reason = h('input', { name: `damage-${i}`, id: `refund-damage-reason-${i}`, maxlength: '200', autocomplete: 'off', placeholder: 'What is wrong', 'aria-label': `Why ${label} is damaged`, hidden: true });
+    // The reason is asked for only for what is written off.
+    damaged.addEventListener('change', () => {
+      reason.hidden = !damaged.checked;
+      if (damaged.checked) reason.focus();
+    });
     const tr = h('tr', { dataset: { line: String(i) } },
       h('td', {}, h('strong', {}, label), h('br'), h('small', { class: 'muted' }, detail)),
       h('td', { class: 'num' }, max),
@@ -194,18 +199,20 @@ async function refundDialog(till, sale) {
         sale.refunds.length ? ` · refunded before: ${sale.refunds.join(', ')}` : '')
       : h('p', { class: 'notice' }, 'Without a receipt: priced at today\'s price, and an organizer approves.'),
     sale && sale.refusal ? h('p', { class: 'notice', role: 'alert' }, sale.refusal) : null,
-    search ? field('Add a product', search) : null,
-    h('table', { class: 'table compact refund-lines' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Can come back'), h('th', {}, 'Back now'), h('th', {}, 'Condition'))),
-      lineRows),
-    h('div', { class: 'row' },
-      field('Pay back to', tender, 'As paid: to the tenders of the sale'),
-      field('Card terminal reference', reference, 'For a card refund')),
-    field('Reason (optional)', reason),
-    exchange ? h('div', { class: 'row' },
-      h('label', { class: 'check' }, exchange, ` Exchange: the customer takes the cart (${(till.cart.quote() || {}).total || ''})`),
-      field('Customer pays the difference by', payBy)) : null,
-    quoteBox);
+    h('div', { class: 'refund-grid' },
+      h('div', {},
+        search ? field('Add a product', search) : null,
+        h('table', { class: 'table compact refund-lines' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Can come back'), h('th', {}, 'Back now'), h('th', {}, 'Condition'))),
+          lineRows),
+        h('div', { class: 'row' },
+          field('Pay back to', tender, 'As paid: to the tenders of the sale'),
+          field('Card terminal reference', reference, 'For a card refund')),
+        field('Reason (optional)', reason)),
+      h('div', { class: 'refund-side' },
+        exchange ? h('label', { class: 'check' }, exchange, ` Exchange for the cart (${(till.cart.quote() || {}).total || ''})`) : null,
+        exchange ? field('Customer pays a difference by', payBy) : null,
+        quoteBox)));
   for (const el of [tender, reference, reason, exchange]) if (el) el.addEventListener('change', requote);
   lineRows.addEventListener('input', requote);
   lineRows.addEventListener('change', requote);
