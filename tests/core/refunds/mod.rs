@@ -15,6 +15,7 @@ use crate::till_support::{Shop, PIN};
 
 mod exchange;
 mod figures;
+mod ledger;
 mod props;
 mod refund;
 

@@ -1,5 +1,6 @@
 //! The ledger against the journal, the second half of `journal::verify`:
-//! every sale, sale line, payment, stock movement and cash movement must
+//! every sale, sale line, payment, stock movement, cash movement, refund,
+//! refund line and refund tender (`refunds`) must
 //! have the journal entry that wrote it, with the same figures, and every
 //! row an entry lists must still be there. A row edited, added or removed
 //! behind the till's back (its append-only triggers dropped) is named here
@@ -23,14 +24,16 @@ use serde::Serialize;
 
 use crate::Result;
 
+mod refunds;
+
 /// At most this many mismatches are listed (all are counted).
 pub const MAX_LISTED: usize = 1000;
 
 /// A ledger row that does not agree with the journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerMismatch {
-    /// The table: `sale`, `sale_line`, `payment`, `stock_movement` or
-    /// `cash_movement`.
+    /// The table: `sale`, `sale_line`, `payment`, `stock_movement`,
+    /// `cash_movement`, `refund`, `refund_line` or `refund_payment`.
     pub table: String,
     pub row_id: String,
     /// The figure that differs (a column such as `quantity_milli`), or
@@ -435,7 +438,8 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
         rows: conn.query_row(
             "SELECT (SELECT count(*) FROM sale) + (SELECT count(*) FROM sale_line)
                   + (SELECT count(*) FROM payment) + (SELECT count(*) FROM stock_movement)
-                  + (SELECT count(*) FROM cash_movement)",
+                  + (SELECT count(*) FROM cash_movement) + (SELECT count(*) FROM refund)
+                  + (SELECT count(*) FROM refund_line) + (SELECT count(*) FROM refund_payment)",
             [],
             |r| r.get(0),
         )?,
@@ -613,6 +617,8 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
             ..Compare::PRESENCE
         });
     }
+    // The refunds, their lines and tenders (`refunds`).
+    checks.extend(refunds::checks());
     for q in &checks {
         run(conn, &mut found, q)?;
     }
