@@ -337,7 +337,6 @@ pub(crate) fn write(
         _ => e.into(),
     })?;
     let mut line_figures = Vec::with_capacity(plan.lines.len());
-    let mut moves = Vec::new();
     for (i, l) in plan.lines.iter().enumerate() {
         let line_id = new_id();
         tx.prepare_cached(
@@ -384,11 +383,9 @@ pub(crate) fn write(
         if plan.session.practice || !l.stocked {
             continue;
         }
-        let mut record = |kind: MovementKind,
-                          quantity: rust_decimal::Decimal,
-                          reason: &str|
-         -> Result<()> {
-            let id = stock::record(
+        // Each movement is listed by the refund's journal entry (`Tx::journal`).
+        let record = |kind: MovementKind, quantity: rust_decimal::Decimal, reason: &str| {
+            stock::record(
                 tx,
                 &Movement {
                     product_id: &l.product_id,
@@ -402,12 +399,7 @@ pub(crate) fn write(
                     source_type: "refund",
                     source_id: Some(&refund_id),
                 },
-            )?;
-            moves.push(serde_json::json!({
-                "id": id, "kind": kind.as_str(), "location": "event",
-                "product_id": l.product_id, "quantity_milli": stock::to_milli("quantity", quantity)?,
-            }));
-            Ok(())
+            )
         };
         record(MovementKind::Return, l.quantity, "return")?;
         if l.damaged {
@@ -439,7 +431,6 @@ pub(crate) fn write(
         "practice": plan.session.practice,
         "lines": plan.lines.len(),
         "refund_lines": line_figures,
-        "stock_movements": moves,
         "amount_minor": plan.money.amount,
         "discount_minor": plan.money.line_discount + plan.money.sale_discount,
         "tax_minor": plan.money.tax,
