@@ -38,6 +38,10 @@ fn pick(store: &Store, sales: &[String], line: &str) -> Result<Option<(String, S
     Ok(None)
 }
 
+/// A line of goods (not a service such as engraving).
+const GOODS: &str =
+    "EXISTS (SELECT 1 FROM product p WHERE p.id = l.product_id AND p.kind <> 'service')";
+
 fn back(sale_id: &str, line_id: &str, quantity: &str, reason: &str) -> RefundInput {
     RefundInput {
         sale_id: Some(sale_id.into()),
@@ -59,12 +63,12 @@ pub(super) fn return_some(store: &mut Store, cashier: &str, sales: &[String]) ->
     if let Some((sale, line, _)) = pick(
         store,
         sales,
-        "s.sale_discount_minor > 0 AND l.unit = 'each' AND l.quantity_milli >= 2000",
+        &format!("s.sale_discount_minor > 0 AND l.unit = 'each' AND l.quantity_milli >= 2000 AND {GOODS}"),
     )?
     .or(pick(
         store,
         sales,
-        "s.sale_discount_minor > 0 AND l.unit = 'each'",
+        &format!("s.sale_discount_minor > 0 AND l.unit = 'each' AND {GOODS}"),
     )?) {
         store.write(&actor, |tx| {
             returns::refund(tx, &back(&sale, &line, "1", "changed their mind"), None)
