@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::store::{Actor, Tx};
 use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::retention::Retention;
 use crate::stock::{self, from_milli, to_milli, Location, Movement, MovementKind};
 use crate::text::clean;
 use crate::{catalog, new_id, shop::events, tasks, Error, Result, Store};
@@ -35,6 +36,14 @@ use crate::{catalog, new_id, shop::events, tasks, Error, Result, Store};
 pub const RETENTION_KEY: &str = "order_contact_retention_days";
 pub const DEFAULT_RETENTION_DAYS: i64 = 30;
 pub const MAX_RETENTION_DAYS: i64 = 365;
+/// The pre-order contacts' retention period (see `shop::retention`).
+pub const RETENTION: Retention = Retention {
+    key: RETENTION_KEY,
+    field: "retention_days",
+    default_days: DEFAULT_RETENTION_DAYS,
+    min_days: 0,
+    max_days: MAX_RETENTION_DAYS,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactInput {
@@ -344,50 +353,12 @@ pub fn fulfil_typed(tx: &Tx, order_id: &str, quantity: &str) -> Result<Order> {
 
 /// Days a fulfilled order's contact is kept.
 pub fn retention_days(conn: &Connection) -> Result<i64> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [RETENTION_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match value {
-        None => Ok(DEFAULT_RETENTION_DAYS),
-        // A period the till cannot read must not purge contacts early or late.
-        Some(v) => v.parse().map_err(|_| {
-            Error::Integrity(format!(
-                "the setting {RETENTION_KEY} holds '{v}', not a number of days"
-            ))
-        }),
-    }
+    RETENTION.days(conn)
 }
 
 /// Change the retention period (an organizer's setting).
 pub fn set_retention_days(tx: &Tx, approval: &Approval, days: &str) -> Result<i64> {
-    let days: i64 = days.trim().parse().map_err(|_| {
-        Error::validation(
-            "retention_days",
-            format!("'{}' is not a whole number of days", days.trim()),
-        )
-    })?;
-    if !(0..=MAX_RETENTION_DAYS).contains(&days) {
-        return Err(Error::validation(
-            "retention_days",
-            format!("keep contacts between 0 and {MAX_RETENTION_DAYS} days"),
-        ));
-    }
-    let before = retention_days(tx)?;
-    tx.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (RETENTION_KEY, days.to_string()),
-    )?;
-    tx.journal(
-        "settings.saved",
-        "setting",
-        RETENTION_KEY,
-        serde_json::json!({"before": before, "after": days, "approved_by": approval.organizer_id()}),
-    )?;
-    Ok(days)
+    RETENTION.set(tx, approval, days)
 }
 
 pub fn set_retention_with_pin(

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::consent::{self, ConsentEntry};
@@ -22,6 +22,7 @@ use super::register::{self, Attendance};
 use super::{normalise, Channel, WithdrawHow};
 use crate::db::store::{Actor, Store, Tx};
 use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::retention::Retention;
 use crate::shop::roles::{self, Action};
 use crate::{Error, Result};
 
@@ -31,6 +32,14 @@ pub const RETENTION_KEY: &str = "contact_retention_days";
 pub const DEFAULT_RETENTION_DAYS: i64 = 730;
 pub const MIN_RETENTION_DAYS: i64 = 1;
 pub const MAX_RETENTION_DAYS: i64 = 3650;
+/// The contacts' retention period (see `shop::retention`).
+pub const RETENTION: Retention = Retention {
+    key: RETENTION_KEY,
+    field: RETENTION_KEY,
+    default_days: DEFAULT_RETENTION_DAYS,
+    min_days: MIN_RETENTION_DAYS,
+    max_days: MAX_RETENTION_DAYS,
+};
 
 /// The access file's format name.
 pub const DATA_FORMAT: &str = "popup-till/contact-data/v1";
@@ -284,50 +293,12 @@ pub fn erase_as(
 
 /// Days a contact is kept without activity.
 pub fn retention_days(conn: &Connection) -> Result<i64> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM setting WHERE key = ?1",
-            [RETENTION_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match value {
-        None => Ok(DEFAULT_RETENTION_DAYS),
-        // A period the till cannot read must not purge contacts early.
-        Some(v) => v.parse().map_err(|_| {
-            Error::Integrity(format!(
-                "the setting {RETENTION_KEY} holds '{v}', not a number of days"
-            ))
-        }),
-    }
+    RETENTION.days(conn)
 }
 
 /// Change the retention period (an organizer's setting).
 pub fn set_retention_days(tx: &Tx, approval: &Approval, days: &str) -> Result<i64> {
-    let days: i64 = days.trim().parse().map_err(|_| {
-        Error::validation(
-            "contact_retention_days",
-            format!("'{}' is not a whole number of days", days.trim()),
-        )
-    })?;
-    if !(MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&days) {
-        return Err(Error::validation(
-            "contact_retention_days",
-            format!("keep contacts between {MIN_RETENTION_DAYS} and {MAX_RETENTION_DAYS} days"),
-        ));
-    }
-    let before = retention_days(tx)?;
-    tx.execute(
-        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (RETENTION_KEY, days.to_string()),
-    )?;
-    tx.journal(
-        "settings.saved",
-        "setting",
-        RETENTION_KEY,
-        serde_json::json!({"before": before, "after": days, "approved_by": approval.organizer_id()}),
-    )?;
-    Ok(days)
+    RETENTION.set(tx, approval, days)
 }
 
 pub fn set_retention_with_pin(

@@ -6,6 +6,7 @@
 pub mod at_till;
 pub mod events;
 pub mod people;
+pub mod retention;
 pub mod roles;
 pub mod settings;
 pub mod status;
