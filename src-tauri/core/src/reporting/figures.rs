@@ -397,38 +397,47 @@ impl SalesFigures {
             amount("average_basket", &self.average_basket),
             amount("takings", &self.takings),
         ];
-        for t in &self.tax_by_rate {
-            rows.push(SummaryRow::amount(
-                "tax_rate_net",
-                &t.rate,
-                &t.net,
-                currency,
-            ));
-            rows.push(SummaryRow::amount(
-                "tax_rate_tax",
-                &t.rate,
-                &t.tax,
-                currency,
-            ));
-            rows.push(SummaryRow::amount(
-                "tax_rate_gross",
-                &t.rate,
-                &t.gross,
-                currency,
-            ));
-        }
-        for p in &self.payments {
-            rows.push(SummaryRow::count("payment_count", &p.method, p.count));
-            rows.push(SummaryRow::amount(
-                "payment_amount",
-                &p.method,
-                &p.amount,
-                currency,
-            ));
-        }
+        rows.extend(rate_and_tender_rows(
+            SALE_ROWS,
+            &self.tax_by_rate,
+            &self.payments,
+            currency,
+        ));
         rows.extend(self.refunds.summary_rows(currency));
         rows
     }
+}
+
+/// The metric names of the rows by tax rate and by tender: net, tax and
+/// gross per rate, then count and amount per tender.
+pub(crate) const SALE_ROWS: [&str; 5] = [
+    "tax_rate_net",
+    "tax_rate_tax",
+    "tax_rate_gross",
+    "payment_count",
+    "payment_amount",
+];
+
+/// The `summary.csv` rows of figures by tax rate and by tender, named by
+/// `names` (`SALE_ROWS`, or the refunds' own).
+pub(crate) fn rate_and_tender_rows(
+    names: [&'static str; 5],
+    tax_by_rate: &[TaxRow],
+    payments: &[PaymentRow],
+    currency: &str,
+) -> Vec<SummaryRow> {
+    let [net, tax, gross, count, amount] = names;
+    let mut rows = Vec::new();
+    for t in tax_by_rate {
+        rows.push(SummaryRow::amount(net, &t.rate, &t.net, currency));
+        rows.push(SummaryRow::amount(tax, &t.rate, &t.tax, currency));
+        rows.push(SummaryRow::amount(gross, &t.rate, &t.gross, currency));
+    }
+    for p in payments {
+        rows.push(SummaryRow::count(count, &p.method, p.count));
+        rows.push(SummaryRow::amount(amount, &p.method, &p.amount, currency));
+    }
+    rows
 }
 
 impl CashFigures {

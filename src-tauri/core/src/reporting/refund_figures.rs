@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
-use crate::reporting::figures::{Money, PaymentRow, SummaryRow, TaxRow};
+use crate::reporting::figures::{rate_and_tender_rows, Money, PaymentRow, SummaryRow, TaxRow};
 use crate::reporting::scope::Scope;
 use crate::Result;
 
@@ -81,39 +81,18 @@ impl RefundFigures {
             SummaryRow::count("refunds_exchanges", "", self.exchanges),
             SummaryRow::count("refunds_damaged_lines", "", self.damaged_lines),
         ];
-        for t in &self.tax_by_rate {
-            rows.push(SummaryRow::amount(
+        rows.extend(rate_and_tender_rows(
+            [
                 "refund_tax_rate_net",
-                &t.rate,
-                &t.net,
-                currency,
-            ));
-            rows.push(SummaryRow::amount(
                 "refund_tax_rate_tax",
-                &t.rate,
-                &t.tax,
-                currency,
-            ));
-            rows.push(SummaryRow::amount(
                 "refund_tax_rate_gross",
-                &t.rate,
-                &t.gross,
-                currency,
-            ));
-        }
-        for p in &self.payments {
-            rows.push(SummaryRow::count(
                 "refund_payment_count",
-                &p.method,
-                p.count,
-            ));
-            rows.push(SummaryRow::amount(
                 "refund_payment_amount",
-                &p.method,
-                &p.amount,
-                currency,
-            ));
-        }
+            ],
+            &self.tax_by_rate,
+            &self.payments,
+            currency,
+        ));
         rows
     }
 }
