@@ -30,6 +30,7 @@ mod refunds;
 mod reports;
 mod roles;
 mod settings;
+mod sheets;
 mod sign_offs;
 mod stock_ledger;
 mod store;

@@ -127,7 +127,7 @@ fn cells(step: &Step) -> [Cow<'_, str>; 15] {
 /// a write failure into the caller's error (the export names the file and
 /// a full disk). Returns the number of steps written.
 pub fn write_csv_into<W: Write>(
-    w: &mut csv::Writer<W>,
+    w: &mut csv_cell::Writer<W>,
     conn: &Connection,
     event_ids: &[String],
     personal: PersonalData,

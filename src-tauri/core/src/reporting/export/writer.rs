@@ -94,7 +94,7 @@ impl Writer<'_> {
         }
     }
 
-    fn open(&self, file: &str) -> Result<(PathBuf, csv::Writer<Hashing<BufWriter<File>>>)> {
+    fn open(&self, file: &str) -> Result<(PathBuf, csv_cell::Writer<Hashing<BufWriter<File>>>)> {
         let path = self.dir.join(file);
         let f = File::create(&path).map_err(|e| io_error(&path, e))?;
         let mut sink = Hashing {
@@ -113,12 +113,10 @@ impl Writer<'_> {
     fn finish(
         &mut self,
         path: PathBuf,
-        w: csv::Writer<Hashing<BufWriter<File>>>,
+        w: csv_cell::Writer<Hashing<BufWriter<File>>>,
         rows: Option<u64>,
     ) -> Result<()> {
-        let sink = w
-            .into_inner()
-            .map_err(|e| io_error(&path, io::Error::other(e.to_string())))?;
+        let sink = w.into_inner().map_err(|e| io_error(&path, e))?;
         let Hashing {
             inner,
             hasher,

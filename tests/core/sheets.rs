@@ -1,0 +1,262 @@
+//! Files a spreadsheet opens right: every CSV the till writes, in both the
+//! `,` and the `;` mode, read back by two independent CSV readers (the Rust
+//! `csv` crate and Python's `csv` module) holds exactly what was written,
+//! hostile text neutralised as documented and every field that holds a
+//! separator, a quote or a line break quoted.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use popup_till_core::attendees::{mailing, Channel};
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::csv_cell;
+use popup_till_core::reporting::export::{self, ExportOptions, Progress};
+use popup_till_core::reporting::scope::Scope;
+use popup_till_core::shop::settings;
+use popup_till_core::stock::{self, Location, Movement, MovementKind};
+use popup_till_core::Actor;
+use rust_decimal::Decimal;
+
+use crate::till_support::*;
+
+/// Separators, quotes, every kind of line break, formula starts at the
+/// field's start and after a separator, tab.
+pub const HOSTILE: &[&str] = &[
+    "a,b",
+    "a;b",
+    "x;=1+2",
+    "x,=1+2",
+    "x\t=1+2",
+    "say \"hi\"",
+    "\"",
+    "two\r\nlines",
+    "two\nlines",
+    "two\rlines",
+    "=HYPERLINK(\"http://x.example\",\"click\")",
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@cmd",
+    "\tcmd",
+    "\rcmd",
+    "tab\tinside",
+    "end;",
+    "Ünïcødé ☕ 日本語 — ok",
+];
+
+/// Every record of `path` as read by the Rust `csv` crate.
+fn rust_rows(path: &Path, delimiter: u8) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap();
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// Every record of `path` as read by Python's `csv` module.
+fn python_rows(path: &Path, delimiter: u8) -> Vec<Vec<String>> {
+    let script = "import csv, json, sys\n\
+        with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n\
+        \x20   print(json.dumps(list(csv.reader(f, delimiter=sys.argv[2], strict=True))))\n";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .arg((delimiter as char).to_string())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python3 failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Both readers agree on every record of `path`; the records.
+fn read_both(path: &Path, delimiter: u8) -> Vec<Vec<String>> {
+    let rust = rust_rows(path, delimiter);
+    let python = python_rows(path, delimiter);
+    assert_eq!(rust, python, "{}", path.display());
+    let width = rust[0].len();
+    for r in &rust {
+        assert_eq!(r.len(), width, "{}: {r:?}", path.display());
+    }
+    rust
+}
+
+/// The raw bytes of `path` hold every hostile text neutralised and, where
+/// it holds a separator, quote or line break, quoted.
+fn assert_quoted(path: &Path, raw: &str, wanted: fn(&str) -> bool) {
+    for text in HOSTILE.iter().filter(|t| wanted(t)) {
+        let cell = csv_cell::inert(text);
+        if cell.contains([',', ';', '\t', '"', '\r', '\n']) {
+            let quoted = format!("\"{}\"", cell.replace('"', "\"\""));
+            assert!(raw.contains(&quoted), "{}: {text:?} quoted", path.display());
+        }
+    }
+}
+
+/// The hostile texts a product name takes (names refuse control characters).
+fn printable(text: &str) -> bool {
+    !text.contains(char::is_control)
+}
+
+/// Every hostile text, neutralised, is among `cells` (of those `wanted`).
+fn assert_all_there(what: &str, cells: &[String], wanted: fn(&str) -> bool) {
+    for text in HOSTILE.iter().filter(|t| wanted(t)) {
+        let expected = csv_cell::inert(text);
+        assert!(
+            cells.iter().any(|c| *c == expected),
+            "{what}: {text:?} read back as written ({expected:?})"
+        );
+    }
+    for c in cells {
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{what}: {c:?} starts a formula"
+        );
+    }
+}
+
+#[test]
+fn every_csv_the_till_writes_reads_back_in_rust_and_python_in_both_modes() {
+    let mut s = shop();
+    s.open_session("0", false);
+    let actor = Actor::system("test");
+    let event = s.event.clone();
+    let mug = s.mug.clone();
+    let mut products = Vec::new();
+    s.t.store
+        .write(&actor, |tx| {
+            let saved = settings::load(tx)?;
+            for (i, text) in HOSTILE.iter().enumerate() {
+                stock::record(
+                    tx,
+                    &Movement {
+                        product_id: &mug,
+                        event_id: Some(&event),
+                        location: Location::Event,
+                        kind: MovementKind::Adjust,
+                        quantity: Decimal::from(if i % 2 == 0 { 1 } else { -1 }),
+                        reason: text,
+                        note: text,
+                        lot_code: Some(text),
+                        source_type: "manual",
+                        source_id: None,
+                    },
+                )?;
+                if !printable(text) {
+                    continue;
+                }
+                let id = catalog::create(
+                    tx,
+                    &saved,
+                    &ProductInput {
+                        sku: format!("H{i}"),
+                        barcode: String::new(),
+                        name: (*text).into(),
+                        unit_price: "2".into(),
+                        tax_rate: "20".into(),
+                        unit: "each".into(),
+                        kind: "item".into(),
+                        category: (*text).into(),
+                        low_stock_threshold: String::new(),
+                    },
+                )?;
+                products.push(id.id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    let lines = products.iter().map(|p| line(p, "1")).collect();
+    s.sell(&cart(lines), &[cash("")]).unwrap();
+
+    for semicolon in [false, true] {
+        let out = s.t.dir.path().join(format!("sheets-{semicolon}"));
+        let opts = ExportOptions {
+            scope: Scope::Event(event.clone()),
+            out: out.clone(),
+            semicolon,
+            bom: semicolon,
+            include_practice: false,
+        };
+        export::export(
+            &mut s.t.store,
+            &actor,
+            &popup_till_core::shop::people::Approval::file_holder(),
+            &opts,
+            &mut |_: &Progress| true,
+        )
+        .unwrap();
+        let delim = if semicolon { b';' } else { b',' };
+        let mut files = 0;
+        for entry in fs::read_dir(&out).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                read_both(&path, delim);
+                files += 1;
+            }
+        }
+        assert_eq!(files, 10, "every CSV of the export was read");
+        let moves = read_both(&out.join("stock_movements.csv"), delim);
+        let col = |rows: &[Vec<String>], name: &str| -> Vec<String> {
+            let i = rows[0].iter().position(|c| c == name).unwrap();
+            rows[1..].iter().map(|r| r[i].clone()).collect()
+        };
+        for name in ["reason", "note", "lot_code"] {
+            assert_all_there(
+                &format!("stock_movements.{name}"),
+                &col(&moves, name),
+                |_| true,
+            );
+        }
+        let sold = read_both(&out.join("sale_lines.csv"), delim);
+        assert_all_there("sale_lines.name", &col(&sold, "name"), printable);
+        for file in ["stock_movements.csv", "sale_lines.csv"] {
+            let raw = fs::read_to_string(out.join(file)).unwrap();
+            let wanted = if file == "sale_lines.csv" {
+                printable
+            } else {
+                |_: &str| true
+            };
+            assert_quoted(&out.join(file), &raw, wanted);
+        }
+    }
+
+    // The catalog export, read back and imported again unchanged.
+    let catalog_csv = s.t.dir.path().join("catalog.csv");
+    let text = catalog::spreadsheet::export(s.t.store.conn()).unwrap();
+    fs::write(&catalog_csv, &text).unwrap();
+    let rows = read_both(&catalog_csv, b',');
+    let i = rows[0].iter().position(|c| c == "name").unwrap();
+    let names: Vec<String> = rows[1..].iter().map(|r| r[i].clone()).collect();
+    assert_all_there("catalog name", &names, printable);
+    assert_quoted(&catalog_csv, &text, printable);
+
+    // The mailing list.
+    let mail: Vec<mailing::MailingRow> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, text)| mailing::MailingRow {
+            contact_id: format!("c{i}"),
+            name: (*text).into(),
+            address: (*text).into(),
+            consented_at: "2026-12-05T10:00:00+01:00".into(),
+            wording_version: 1,
+            how: "till".into(),
+            code: "ABCD1234".into(),
+        })
+        .collect();
+    let mail_csv = s.t.dir.path().join("mailing.csv");
+    let bytes = mailing::csv_bytes(&mail, Channel::Email).unwrap();
+    fs::write(&mail_csv, &bytes).unwrap();
+    let rows = read_both(&mail_csv, b',');
+    let names: Vec<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
+    assert_all_there("mailing name", &names, |_| true);
+    assert_quoted(&mail_csv, &String::from_utf8(bytes).unwrap(), |_| true);
+}
