@@ -251,6 +251,46 @@ fn duplicate_skus_inside_the_file_are_refused_naming_both_lines() {
     has_error(&r, 4, "sku", "also on line 2");
 }
 
+/// A file with a quoted note over two lines and a blank line, its lines
+/// ended by `eol`: the errors name the lines a text editor shows.
+fn lines_file(eol: &str) -> String {
+    [
+        "sku,name,unit_price,tax_rate,note",
+        "A,Apple,1,0,",
+        "B,Big bag,1,0,\"over",
+        "two lines\"",
+        "C,Cherry,12;3,0,",
+        "",
+        "A,Again,2,0,",
+        "D,Date,1,7,",
+        "",
+    ]
+    .join(eol)
+}
+
+fn assert_editor_lines(eol: &str) {
+    let r = refused(&lines_file(eol));
+    has_error(&r, 5, "unit_price", "");
+    has_error(&r, 7, "sku", "also on line 2");
+    has_error(&r, 8, "tax_rate", "");
+    assert_eq!(r.errors.len(), 3, "{:#?}", r.errors);
+}
+
+#[test]
+fn line_numbers_are_an_editors_in_a_file_with_lf_line_ends() {
+    assert_editor_lines("\n");
+}
+
+#[test]
+fn line_numbers_are_an_editors_in_a_file_with_crlf_line_ends() {
+    assert_editor_lines("\r\n");
+}
+
+#[test]
+fn line_numbers_are_an_editors_in_a_file_with_cr_line_ends() {
+    assert_editor_lines("\r");
+}
+
 #[test]
 fn duplicate_barcodes_inside_the_file_or_against_the_catalog_are_refused() {
     let r = refused(

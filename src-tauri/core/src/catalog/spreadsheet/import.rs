@@ -190,7 +190,8 @@ fn plan(
         });
     }
 
-    let total_lines = text.lines().count().saturating_sub(1);
+    let lines = Lines::new(text);
+    let total_lines = lines.count().saturating_sub(1);
     let mut existing: HashMap<String, Product> = catalog::list(conn)?
         .into_iter()
         .map(|p| (p.sku.clone(), p))
@@ -213,12 +214,12 @@ fn plan(
     let mut record = csv::StringRecord::new();
     let mut seen = 0usize;
     loop {
-        let line = reader.position().line();
+        let line = lines.at(reader.position().byte());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(line);
                 report.errors.push(RowError {
                     line,
                     field: "file".into(),
@@ -227,7 +228,10 @@ fn plan(
                 break;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record
+            .position()
+            .map(|p| lines.at(p.byte()))
+            .unwrap_or(line);
         seen += 1;
         report.rows += 1;
         if seen % PROGRESS_EVERY == 0 {

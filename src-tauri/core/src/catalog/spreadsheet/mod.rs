@@ -170,7 +170,7 @@ fn check_text(text: &str) -> std::result::Result<&str, RowError> {
         return Err(binary_error());
     }
     if let Some(at) = text.find('\u{FFFD}') {
-        let line = text[..at].matches('\n').count() as u64 + 1;
+        let line = Lines::new(text).at(at as u64);
         return Err(RowError {
             line,
             field: "file".into(),
@@ -185,6 +185,45 @@ fn check_text(text: &str) -> std::result::Result<&str, RowError> {
         });
     }
     Ok(text)
+}
+
+/// Line numbers as a text editor shows them: a line ends at LF, CRLF or a
+/// lone CR alike, and a quoted field that spans lines counts every line it
+/// spans. (The CSV reader's own line count sees LF only, so a file saved
+/// with CR line ends would be all "line 1".)
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    /// Byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Lines { text: b, starts }
+    }
+
+    /// The line (from 1) of the record that starts at byte `offset`: blank
+    /// lines the reader skipped before it are stepped over.
+    pub(crate) fn at(&self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        self.starts.partition_point(|s| *s <= offset) as u64
+    }
+
+    /// How many lines the text has (a last line end starts no new line).
+    pub(crate) fn count(&self) -> usize {
+        let ends_with_break = matches!(self.text.last(), Some(b'\n' | b'\r'));
+        self.starts.len() - usize::from(ends_with_break)
+    }
 }
 
 /// The separator the header line uses most: `;` (spreadsheets in
