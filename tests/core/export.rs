@@ -231,7 +231,8 @@ fn datapackage_describes_every_file_and_column_and_the_manifest_hashes_match() {
         for f in fields {
             let ty = f["type"].as_str().unwrap();
             assert!(
-                ["string", "integer", "number", "datetime", "boolean"].contains(&ty),
+                ["string", "integer", "number", "datetime", "date", "time", "boolean"]
+                    .contains(&ty),
                 "{path}: {ty}"
             );
             // Every value fits its declared type.
@@ -246,6 +247,14 @@ fn datapackage_describes_every_file_and_column_and_the_manifest_hashes_match() {
                     "boolean" => assert!(v == "true" || v == "false", "{path} {v}"),
                     "datetime" => assert!(
                         chrono::DateTime::parse_from_rfc3339(v).is_ok(),
+                        "{path} {v}"
+                    ),
+                    "date" => assert!(
+                        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(),
+                        "{path} {v}"
+                    ),
+                    "time" => assert!(
+                        chrono::NaiveTime::parse_from_str(v, "%H:%M:%S").is_ok(),
                         "{path} {v}"
                     ),
                     _ => {}

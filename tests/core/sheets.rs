@@ -18,6 +18,7 @@ use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::Actor;
 use rust_decimal::Decimal;
 
+use crate::reports::market_day;
 use crate::till_support::*;
 
 /// Separators, quotes, every kind of line break, formula starts at the
@@ -259,4 +260,98 @@ fn every_csv_the_till_writes_reads_back_in_rust_and_python_in_both_modes() {
     let names: Vec<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
     assert_all_there("mailing name", &names, |_| true);
     assert_quoted(&mail_csv, &String::from_utf8(bytes).unwrap(), |_| true);
+}
+
+#[test]
+fn times_carry_a_local_date_and_time_and_the_semicolon_mode_writes_every_decimal_with_a_comma() {
+    let mut day = market_day();
+    for semicolon in [false, true] {
+        let out = day.s.t.dir.path().join(format!("times-{semicolon}"));
+        let opts = ExportOptions {
+            scope: Scope::Event(day.s.event.clone()),
+            out: out.clone(),
+            semicolon,
+            bom: false,
+            include_practice: false,
+        };
+        export::export(
+            &mut day.s.t.store,
+            &Actor::system("test"),
+            &popup_till_core::shop::people::Approval::file_holder(),
+            &opts,
+            &mut |_: &Progress| true,
+        )
+        .unwrap();
+        let delim = if semicolon { b';' } else { b',' };
+        let package: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("datapackage.json")).unwrap())
+                .unwrap();
+        let mut dated = Vec::new();
+        for res in package["resources"].as_array().unwrap() {
+            let path = res["path"].as_str().unwrap();
+            let rows = read_both(&out.join(path), delim);
+            let fields = res["schema"]["fields"].as_array().unwrap();
+            let mut instant = None;
+            for (i, f) in fields.iter().enumerate() {
+                let ty = f["type"].as_str().unwrap();
+                match ty {
+                    "datetime" => instant = Some(i),
+                    "date" | "time" => {
+                        let at = instant.expect("a date or time follows its instant");
+                        for r in &rows[1..] {
+                            let want = if r[at].is_empty() {
+                                String::new()
+                            } else {
+                                let t = chrono::DateTime::parse_from_rfc3339(&r[at])
+                                    .unwrap()
+                                    .naive_local();
+                                let format = if ty == "date" { "%Y-%m-%d" } else { "%H:%M:%S" };
+                                t.format(format).to_string()
+                            };
+                            assert_eq!(r[i], want, "{path}: {} of {}", fields[i]["name"], r[at]);
+                            if !want.is_empty() {
+                                dated.push(path.to_string());
+                            }
+                        }
+                    }
+                    "number" => {
+                        let (mark, other) = if semicolon { (",", '.') } else { (".", ',') };
+                        assert_eq!(
+                            f.get("decimalChar").and_then(|d| d.as_str()).unwrap_or("."),
+                            mark
+                        );
+                        for r in &rows[1..] {
+                            assert!(!r[i].contains(other), "{path}: {}", r[i]);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for path in [
+            "sales.csv",
+            "till_sessions.csv",
+            "cash_movements.csv",
+            "stock_movements.csv",
+            "visitors.csv",
+        ] {
+            assert!(
+                dated.iter().any(|d| d == path),
+                "{path} has local dates and times"
+            );
+        }
+        let summary = read_both(&out.join("summary.csv"), delim);
+        let rate_keys: Vec<&str> = summary[1..]
+            .iter()
+            .filter(|r| r[0].starts_with("tax_rate_"))
+            .map(|r| r[1].as_str())
+            .collect();
+        let five_and_a_half = if semicolon { "5,5" } else { "5.5" };
+        assert!(rate_keys.contains(&five_and_a_half), "{rate_keys:?}");
+        for r in &summary[1..] {
+            if semicolon {
+                assert!(!r[2].contains('.'), "summary value {}", r[2]);
+            }
+        }
+    }
 }

@@ -18,6 +18,12 @@ pub(super) enum Kind {
     /// Two SQL columns, UTC text and offset minutes, written as one local
     /// ISO 8601 time with its offset.
     DateTime,
+    /// The local date (`2026-12-05`) of the DateTime column just before:
+    /// no SQL column of its own.
+    LocalDate,
+    /// The local wall-clock time (`10:00:41`) of the DateTime column just
+    /// before: no SQL column of its own.
+    LocalTime,
     Boolean,
 }
 
@@ -44,7 +50,10 @@ pub(super) struct Table {
     pub foreign_keys: &'static [(&'static str, &'static str, &'static str)],
 }
 
-use Kind::{Boolean, DateTime as Time, Decimal as Dec, Integer, Milli, Money as Amount, Text};
+use Kind::{
+    Boolean, DateTime as Time, Decimal as Dec, Integer, LocalDate, LocalTime, Milli,
+    Money as Amount, Text,
+};
 
 pub(super) const SALES: Table = Table {
     name: "sales",
@@ -89,6 +98,12 @@ pub(super) const SALES: Table = Table {
         ),
         col("stock_warning", Boolean, "A line drove stock below zero"),
         col("at", Time, "Time of sale, local with offset"),
+        col("date", LocalDate, "Time of sale: local date (YYYY-MM-DD)"),
+        col(
+            "time",
+            LocalTime,
+            "Time of sale: local time of day (HH:MM:SS)",
+        ),
     ],
     primary_key: &["id"],
     foreign_keys: &[("session_id", "till_sessions", "id")],
@@ -312,9 +327,21 @@ pub(super) const TILL_SESSIONS: Table = Table {
         col("practice", Boolean, "A practice session"),
         col("opened_by", Text, "Person id who opened it"),
         col("opened_at", Time, "Opened, local with offset"),
+        col("opened_date", LocalDate, "Opened: local date (YYYY-MM-DD)"),
+        col(
+            "opened_time",
+            LocalTime,
+            "Opened: local time of day (HH:MM:SS)",
+        ),
         col("opening_float", Amount, "Counted opening float"),
         col("closed_by", Text, "Person id who closed it"),
         col("closed_at", Time, "Closed, local with offset"),
+        col("closed_date", LocalDate, "Closed: local date (YYYY-MM-DD)"),
+        col(
+            "closed_time",
+            LocalTime,
+            "Closed: local time of day (HH:MM:SS)",
+        ),
         col(
             "counted",
             Amount,
@@ -353,6 +380,8 @@ pub(super) const CASH_MOVEMENTS: Table = Table {
         col("reason", Text, "Reason given"),
         col("actor_id", Text, "Person id"),
         col("at", Time, "Time, local with offset"),
+        col("date", LocalDate, "Time: local date (YYYY-MM-DD)"),
+        col("time", LocalTime, "Time: local time of day (HH:MM:SS)"),
     ],
     primary_key: &["id"],
     foreign_keys: &[("session_id", "till_sessions", "id")],
@@ -385,6 +414,8 @@ pub(super) const STOCK_MOVEMENTS: Table = Table {
         col("source_id", Text, "Id of that document (e.g. a sale id)"),
         col("actor_id", Text, "Person id"),
         col("at", Time, "Time, local with offset"),
+        col("date", LocalDate, "Time: local date (YYYY-MM-DD)"),
+        col("time", LocalTime, "Time: local time of day (HH:MM:SS)"),
     ],
     primary_key: &["id"],
     foreign_keys: &[],
@@ -403,6 +434,8 @@ pub(super) const VISITORS: Table = Table {
         col("source", Text, "tap or manual"),
         col("actor_id", Text, "Person id"),
         col("at", Time, "Time, local with offset"),
+        col("date", LocalDate, "Time: local date (YYYY-MM-DD)"),
+        col("time", LocalTime, "Time: local time of day (HH:MM:SS)"),
     ],
     primary_key: &["id"],
     foreign_keys: &[],
@@ -498,6 +531,8 @@ pub(super) fn field_type(kind: Kind) -> &'static str {
         Integer => "integer",
         Amount | Dec | Milli => "number",
         Time => "datetime",
+        LocalDate => "date",
+        LocalTime => "time",
         Boolean => "boolean",
     }
 }

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::cells::{is_decimal_text, push_i64, push_local_time, push_milli, push_minor};
 use super::tables::Kind::{
-    Boolean, DateTime as Time, Decimal as Dec, Integer, Milli, Money as Amount, Text,
+    Boolean, DateTime as Time, Decimal as Dec, Integer, LocalDate, LocalTime, Milli,
+    Money as Amount, Text,
 };
 use super::tables::{Table, SUMMARY};
 use super::{ExportOptions, FileEntry, Progress};
@@ -156,6 +157,9 @@ impl Writer<'_> {
         let mut rows = stmt.query(params_from_iter(params.iter()))?;
         let mut done: u64 = 0;
         let mut cell = String::new();
+        // The last DateTime cell of the row, for the date and time columns
+        // after it.
+        let mut last_time = String::new();
         self.report(Progress {
             file: file.clone(),
             rows_done: 0,
@@ -165,6 +169,17 @@ impl Writer<'_> {
             let mut i = 0;
             for c in table.columns {
                 cell.clear();
+                if matches!(c.kind, LocalDate | LocalTime) {
+                    // `2026-12-05T10:00:41.123+01:00`: the date and the
+                    // time of day to the second, as spreadsheets read them.
+                    let part = match c.kind {
+                        LocalDate => last_time.get(..10),
+                        _ => last_time.get(11..19),
+                    };
+                    w.write_field(part.unwrap_or("").as_bytes())
+                        .map_err(|e| csv_error(&path, e))?;
+                    continue;
+                }
                 let value = row.get_ref(i)?;
                 i += 1;
                 match (c.kind, value) {
@@ -208,6 +223,10 @@ impl Writer<'_> {
                 if self.opts.semicolon && matches!(c.kind, Amount | Milli | Dec) {
                     cell = cell.replace('.', ",");
                 }
+                if c.kind == Time {
+                    last_time.clear();
+                    last_time.push_str(&cell);
+                }
                 w.write_field(cell.as_bytes())
                     .map_err(|e| csv_error(&path, e))?;
             }
@@ -248,9 +267,15 @@ impl Writer<'_> {
             .map_err(|e| csv_error(&path, e))?;
         let rows = report.summary_rows();
         for r in &rows {
+            // A tax rate is a decimal too: `5,5` in the `;` mode.
+            let key = if r.metric.starts_with("tax_rate_") {
+                self.decimal_mark(r.key.clone())
+            } else {
+                r.key.clone()
+            };
             w.write_record([
                 r.metric.to_string(),
-                inert(&r.key).into_owned(),
+                inert(&key).into_owned(),
                 self.decimal_mark(r.value.clone()),
                 r.unit.clone(),
             ])
