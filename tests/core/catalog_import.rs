@@ -403,3 +403,36 @@ fn a_huge_blank_cell_past_the_last_column_is_refused_not_a_crash() {
     let report = refused(&text);
     has_error(&report, 2, "row", "characters long");
 }
+
+#[test]
+fn a_barcode_that_lost_its_leading_zero_is_refused_with_a_hint() {
+    // UPC-A 012345678905 read as a number by a spreadsheet.
+    let r = refused("sku,barcode,name,unit_price,tax_rate\nNEW,12345678905,Pens,1,0\n");
+    has_error(&r, 2, "barcode", "012345678905");
+    has_error(&r, 2, "barcode", "dropped");
+    // EAN-8 00123457 lost two zeros.
+    let r = refused("sku,barcode,name,unit_price,tax_rate\nNEW,123457,Pens,1,0\n");
+    has_error(&r, 2, "barcode", "00123457");
+    // With its zero the code is taken; an own label that fails the check too.
+    let mut t = shop();
+    let report = import(
+        &mut t,
+        "sku,barcode,name,unit_price,tax_rate\nP1,012345678905,Pens,1,0\nP2,12345678906,Ink,1,0\n",
+    );
+    assert!(report.applied, "{:?}", report.errors);
+}
+
+#[test]
+fn a_sku_that_lost_its_leading_zeros_is_refused_with_a_hint() {
+    let mut t = shop();
+    let first = import(&mut t, "sku,name,unit_price,tax_rate\n00123,Soap,3,20\n");
+    assert!(first.applied, "{:?}", first.errors);
+    let again = import(&mut t, "sku,name,unit_price,tax_rate\n123,Soap,3.50,20\n");
+    assert!(!again.applied);
+    has_error(&again, 2, "sku", "'00123'");
+    has_error(&again, 2, "sku", "dropped");
+    assert_eq!(t.count("SELECT count(*) FROM product WHERE sku = '123'"), 0);
+    // With its zeros the row updates the product.
+    let fixed = import(&mut t, "sku,name,unit_price,tax_rate\n00123,Soap,3.50,20\n");
+    assert!(fixed.applied, "{:?}", fixed.errors);
+}

@@ -200,6 +200,8 @@ fn plan(
         .values()
         .filter_map(|p| p.barcode.clone().map(|b| (b, p.sku.clone())))
         .collect();
+    let zero_skus = zeros::ZeroSkus::new(existing.keys().map(String::as_str));
+    let catalog_skus: HashSet<String> = existing.keys().cloned().collect();
     let mut sku_lines: HashMap<String, u64> = HashMap::new();
     let mut barcode_lines: HashMap<String, u64> = HashMap::new();
     let mut rows: Vec<(u64, PlannedRow)> = Vec::new();
@@ -332,6 +334,27 @@ fn plan(
             None
         };
         let sku = input.sku.trim().to_string();
+        if let Some(full) = zero_skus.restored(&sku, catalog_skus.contains(&sku)) {
+            problems.push(RowError {
+                line,
+                field: "sku".into(),
+                message: format!(
+                    "'{sku}' is not in the catalog, but '{full}' is: the spreadsheet dropped the SKU's leading zeros (it read the column as numbers). Format the column as text, put the zeros back and import again"
+                ),
+            });
+        }
+        let barcode = input.barcode.trim();
+        if index.contains_key("barcode") && !catalog_barcodes.contains_key(barcode) {
+            if let Some(full) = zeros::restored_barcode(barcode) {
+                problems.push(RowError {
+                    line,
+                    field: "barcode".into(),
+                    message: format!(
+                        "'{barcode}' looks like the barcode {full} without its leading zeros: the spreadsheet dropped them (it read the column as numbers). Format the column as text, put the zeros back and import again"
+                    ),
+                });
+            }
+        }
         if let Some(first) = sku_lines.get(&sku).filter(|_| !sku.is_empty()) {
             problems.push(RowError {
                 line,

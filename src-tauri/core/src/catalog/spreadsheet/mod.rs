@@ -6,6 +6,7 @@
 //! whole file is written in one transaction (`import`).
 
 mod import;
+mod zeros;
 
 pub use import::{import, preview};
 
