@@ -360,6 +360,7 @@ fn main() {
             semicolon: false,
             bom: false,
             include_practice: false,
+            xlsx: false,
         };
         let start = Instant::now();
         let result = export::write_package(conn, &opts, &mut |_: &Progress| true).unwrap();

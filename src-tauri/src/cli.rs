@@ -91,6 +91,9 @@ pub enum Command {
         /// Include practice sales.
         #[arg(long)]
         practice: bool,
+        /// Also write export.xlsx: every table as a sheet of one workbook.
+        #[arg(long)]
+        xlsx: bool,
     },
     /// Import the catalog from a CSV FILE: create or update products by SKU.
     /// Prints what would change and every bad row; exits 1 (writing nothing)
@@ -474,6 +477,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             semicolon,
             bom,
             practice,
+            xlsx,
         } => {
             let scope = match (event, from, to) {
                 (Some(id), _, _) => Scope::Event(id),
@@ -491,6 +495,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 semicolon,
                 bom,
                 include_practice: practice,
+                xlsx,
             };
             let result = export::export(
                 &mut store,

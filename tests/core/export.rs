@@ -26,6 +26,7 @@ pub(crate) fn options(scope: Scope, out: PathBuf) -> ExportOptions {
         semicolon: false,
         bom: false,
         include_practice: false,
+        xlsx: false,
     }
 }
 

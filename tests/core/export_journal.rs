@@ -84,6 +84,7 @@ fn journal_csv_holds_an_entry_stamped_in_the_past_and_its_rows_are_contiguous() 
         semicolon: false,
         bom: false,
         include_practice: false,
+        xlsx: false,
     };
     export::export(
         &mut s.t.store,

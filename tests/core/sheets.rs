@@ -185,6 +185,7 @@ fn every_csv_the_till_writes_reads_back_in_rust_and_python_in_both_modes() {
             semicolon,
             bom: semicolon,
             include_practice: false,
+            xlsx: false,
         };
         export::export(
             &mut s.t.store,
@@ -273,6 +274,7 @@ fn times_carry_a_local_date_and_time_and_the_semicolon_mode_writes_every_decimal
             semicolon,
             bom: false,
             include_practice: false,
+            xlsx: false,
         };
         export::export(
             &mut day.s.t.store,
@@ -353,5 +355,179 @@ fn times_carry_a_local_date_and_time_and_the_semicolon_mode_writes_every_decimal
                 assert!(!r[2].contains('.'), "summary value {}", r[2]);
             }
         }
+    }
+}
+
+/// Every sheet of the workbook at `path` as Python's zip and XML modules
+/// read it: sheet name → rows → column index → [cell type, value]; and the
+/// number of formula cells.
+fn read_workbook(path: &Path) -> (serde_json::Value, u64) {
+    let script = r#"
+import json, re, sys, zipfile, xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+z = zipfile.ZipFile(sys.argv[1])
+strings = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).iter(M + 'si'):
+        strings.append(''.join(t.text or '' for t in si.iter(M + 't')))
+names = [s.get('name') for s in ET.fromstring(z.read('xl/workbook.xml')).iter(M + 'sheet')]
+out, formulas = {}, 0
+for i, name in enumerate(names):
+    sheet = ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % (i + 1)))
+    formulas += len(list(sheet.iter(M + 'f')))
+    rows = []
+    for row in sheet.iter(M + 'row'):
+        cells = {}
+        for c in row.iter(M + 'c'):
+            col = 0
+            for ch in re.match('[A-Z]+', c.get('r')).group():
+                col = col * 26 + ord(ch) - 64
+            kind, v = c.get('t', 'n'), c.find(M + 'v')
+            value = v.text if v is not None else None
+            if kind == 's':
+                value = strings[int(value)]
+            cells[str(col - 1)] = [kind, value]
+        rows.append(cells)
+    out[name] = rows
+print(json.dumps([out, formulas]))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (v[0].clone(), v[1].as_u64().unwrap())
+}
+
+#[test]
+fn the_workbook_holds_every_table_with_numbers_dates_and_times_typed() {
+    let mut day = market_day();
+    let actor = Actor::system("test");
+    let (event, mug) = (day.s.event.clone(), day.s.mug.clone());
+    day.s
+        .t
+        .store
+        .write(&actor, |tx| {
+            stock::record(
+                tx,
+                &Movement {
+                    product_id: &mug,
+                    event_id: Some(&event),
+                    location: Location::Event,
+                    kind: MovementKind::Adjust,
+                    quantity: Decimal::from(-1),
+                    reason: "=1+2;x",
+                    note: "x;=1+2",
+                    lot_code: None,
+                    source_type: "manual",
+                    source_id: None,
+                },
+            )?;
+            tx.journal("test.hostile", "event", &event, serde_json::json!({}))
+        })
+        .unwrap();
+    for semicolon in [false, true] {
+        let out = day.s.t.dir.path().join(format!("book-{semicolon}"));
+        let opts = ExportOptions {
+            scope: Scope::Event(event.clone()),
+            out: out.clone(),
+            semicolon,
+            bom: true,
+            include_practice: false,
+            xlsx: true,
+        };
+        let result = export::export(
+            &mut day.s.t.store,
+            &actor,
+            &popup_till_core::shop::people::Approval::file_holder(),
+            &opts,
+            &mut |_: &Progress| true,
+        )
+        .unwrap();
+        assert!(
+            result.files.iter().any(|f| f.path == "export.xlsx"),
+            "the manifest lists the workbook"
+        );
+        let (book, formulas) = read_workbook(&out.join("export.xlsx"));
+        assert_eq!(formulas, 0, "no cell is a formula");
+        let delim = if semicolon { b';' } else { b',' };
+        let package: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("datapackage.json")).unwrap())
+                .unwrap();
+        let resources = package["resources"].as_array().unwrap();
+        assert_eq!(book.as_object().unwrap().len(), resources.len());
+        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        for res in resources {
+            let name = res["name"].as_str().unwrap();
+            let csv_rows = read_both(&out.join(res["path"].as_str().unwrap()), delim);
+            let sheet = book[name].as_array().unwrap();
+            assert_eq!(sheet.len(), csv_rows.len(), "{name}: every row");
+            let fields = res["schema"]["fields"].as_array().unwrap();
+            for (r, (csv_row, row)) in csv_rows.iter().zip(sheet).enumerate() {
+                for (c, value) in csv_row.iter().enumerate() {
+                    let cell = &row[c.to_string()];
+                    if value.is_empty() {
+                        assert!(cell.is_null(), "{name} {r} {c}: empty");
+                        continue;
+                    }
+                    let (kind, got) = (cell[0].as_str().unwrap(), cell[1].as_str().unwrap());
+                    let ty = if r == 0 {
+                        "string"
+                    } else {
+                        fields[c]["type"].as_str().unwrap()
+                    };
+                    let at = format!("{name} row {r} {}: {value:?} as {cell}", fields[c]["name"]);
+                    match ty {
+                        "string" | "datetime" => {
+                            assert_eq!(kind, "s", "{at}");
+                            assert_eq!(got, csv_cell::restore(value), "{at}");
+                        }
+                        "integer" | "number" => {
+                            assert_eq!(kind, "n", "{at}");
+                            let want: Decimal = value.replace(',', ".").parse().unwrap();
+                            let got: f64 = got.parse().unwrap();
+                            assert!(
+                                (got - want.to_string().parse::<f64>().unwrap()).abs() < 1e-9,
+                                "{at}"
+                            );
+                        }
+                        "boolean" => {
+                            assert_eq!(kind, "b", "{at}");
+                            assert_eq!(got == "1", value == "true", "{at}");
+                        }
+                        "date" => {
+                            let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").unwrap();
+                            assert_eq!(
+                                got.parse::<f64>().unwrap(),
+                                (d - epoch).num_days() as f64,
+                                "{at}"
+                            );
+                        }
+                        "time" => {
+                            let t = chrono::NaiveTime::parse_from_str(value, "%H:%M:%S").unwrap();
+                            let secs = chrono::Timelike::num_seconds_from_midnight(&t) as f64;
+                            assert!(
+                                (got.parse::<f64>().unwrap() * 86_400.0 - secs).abs() < 1e-3,
+                                "{at}"
+                            );
+                        }
+                        other => panic!("{other}"),
+                    }
+                }
+            }
+        }
+        let moves = book["stock_movements"].as_array().unwrap();
+        assert!(
+            moves
+                .iter()
+                .any(|r| r.as_object().unwrap().values().any(|c| c[1] == "=1+2;x")),
+            "text cells hold the text as typed, with no guard apostrophe"
+        );
     }
 }

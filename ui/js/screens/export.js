@@ -64,6 +64,7 @@ export async function render(root, ctx) {
     }
   }
   const semicolon = h('input', { type: 'checkbox', id: 'export-semicolon' });
+  const xlsx = h('input', { type: 'checkbox', id: 'export-xlsx' });
   const bom = h('input', { type: 'checkbox', id: 'export-bom' });
   const practice = h('input', { type: 'checkbox', id: 'export-practice' });
   const submit = h('button', { type: 'submit', class: 'primary huge', id: 'export-submit' }, 'Export');
@@ -93,7 +94,8 @@ export async function render(root, ctx) {
     h('div', { class: 'row' },
       h('label', { class: 'check' }, semicolon, ' Semicolons and decimal commas (for comma-locale spreadsheets)'),
       h('label', { class: 'check' }, bom, ' Byte-order mark (for Excel)'),
-      h('label', { class: 'check' }, practice, ' Include practice sales')),
+      h('label', { class: 'check' }, practice, ' Include practice sales'),
+      h('label', { class: 'check' }, xlsx, ' Also a workbook (export.xlsx)')),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, submit),
     bar, barText);
@@ -111,6 +113,7 @@ export async function render(root, ctx) {
       semicolon: semicolon.checked,
       bom: bom.checked,
       include_practice: practice.checked,
+      xlsx: xlsx.checked,
     };
     const channel = new window.__TAURI__.core.Channel();
     channel.onmessage = (p) => {

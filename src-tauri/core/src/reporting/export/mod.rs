@@ -29,6 +29,7 @@ mod folder;
 mod package;
 mod span;
 mod tables;
+mod workbook;
 mod writer;
 
 use std::fs;
@@ -62,6 +63,8 @@ pub struct ExportOptions {
     /// read UTF-8).
     pub bom: bool,
     pub include_practice: bool,
+    /// Also write `export.xlsx`: every table as a sheet of one workbook.
+    pub xlsx: bool,
 }
 
 /// An export as the window or a script asks for it, in text; `options`
@@ -81,6 +84,8 @@ pub struct ExportRequest {
     pub bom: bool,
     #[serde(default)]
     pub include_practice: bool,
+    #[serde(default)]
+    pub xlsx: bool,
 }
 
 impl ExportRequest {
@@ -115,6 +120,7 @@ impl ExportRequest {
             semicolon: self.semicolon,
             bom: self.bom,
             include_practice: self.include_practice,
+            xlsx: self.xlsx,
         })
     }
 }
@@ -465,6 +471,11 @@ pub fn write_package(
                     .to_lowercase()
                     .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
             );
+            if opts.xlsx {
+                let separator = if opts.semicolon { b';' } else { b',' };
+                let book = workbook::workbook(&temp, &order, separator, currency.minor_units)?;
+                w.bytes_file(workbook::FILE, &book)?;
+            }
             w.json_file(
                 "datapackage.json",
                 &package::datapackage(&order, opts, &name),

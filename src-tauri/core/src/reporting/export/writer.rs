@@ -285,18 +285,23 @@ impl Writer<'_> {
     }
 
     pub(super) fn json_file(&mut self, file: &str, value: &serde_json::Value) -> Result<()> {
-        let path = self.dir.join(file);
         let mut text = serde_json::to_vec_pretty(value)
             .map_err(|e| Error::Integrity(format!("cannot encode {file}: {e}")))?;
         text.push(b'\n');
+        self.bytes_file(file, &text)
+    }
+
+    /// Write `text` as `file`, synced, hashed and listed for the manifest.
+    pub(super) fn bytes_file(&mut self, file: &str, text: &[u8]) -> Result<()> {
+        let path = self.dir.join(file);
         let mut f = File::create(&path).map_err(|e| io_error(&path, e))?;
-        f.write_all(&text).map_err(|e| io_error(&path, e))?;
+        f.write_all(text).map_err(|e| io_error(&path, e))?;
         f.sync_all().map_err(|e| io_error(&path, e))?;
         self.files.push(FileEntry {
             path: file.to_string(),
             rows: None,
             bytes: text.len() as u64,
-            sha256: journal::hex(&Sha256::digest(&text)),
+            sha256: journal::hex(&Sha256::digest(text)),
         });
         Ok(())
     }
