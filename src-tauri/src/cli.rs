@@ -528,7 +528,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
 fn import_catalog(store: &mut Store, file: &Path, dry_run: bool, json: bool) -> Result<i32, Error> {
     let bytes = std::fs::read(file)
         .map_err(|e| Error::Storage(format!("cannot read {}: {e}", file.display())))?;
-    let text = match spreadsheet::decode(&bytes) {
+    let text = match spreadsheet::read_file(&bytes) {
         Ok(text) => text,
         Err(bad) => {
             eprintln!("popup-till: {}: {bad}", file.display());

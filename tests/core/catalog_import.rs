@@ -436,3 +436,132 @@ fn a_sku_that_lost_its_leading_zeros_is_refused_with_a_hint() {
     let fixed = import(&mut t, "sku,name,unit_price,tax_rate\n00123,Soap,3.50,20\n");
     assert!(fixed.applied, "{:?}", fixed.errors);
 }
+
+/// A workbook whose first sheet holds `rows` (numbers as number cells).
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) => sheet.write_number(r as u32, c as u16, n),
+                Err(_) => sheet.write_string(r as u32, c as u16, *cell),
+            }
+            .unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_catalog_saved_as_xlsx_imports_and_its_errors_name_the_sheets_rows() {
+    let header: &[&str] = &["sku", "barcode", "name", "unit_price", "tax_rate"];
+    let bytes = xlsx(&[
+        header,
+        &["OAT", "", "Rolled oats", "4.2", "5.5"],
+        &["MUG", "4006381333931", "Stoneware mug", "18", "20"],
+        &["BAD", "", "Bad rate", "1", "7"],
+    ]);
+    assert!(spreadsheet::is_workbook(&bytes));
+    let text = spreadsheet::read_file(&bytes).unwrap();
+    let r = refused(&text);
+    has_error(&r, 4, "tax_rate", "");
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+
+    let mut t = shop();
+    let good = xlsx(&[
+        header,
+        &["OAT", "", "Rolled oats", "4.2", "5.5"],
+        &["MUG", "4006381333931", "Stoneware mug", "18", "20"],
+    ]);
+    let report = import(&mut t, &spreadsheet::read_file(&good).unwrap());
+    assert!(report.applied, "{:?}", report.errors);
+    let mug = catalog::find_by_code(t.store.conn(), "4006381333931")
+        .unwrap()
+        .unwrap();
+    assert_eq!(mug.sku, "MUG");
+    let oat = catalog::find_by_code(t.store.conn(), "OAT")
+        .unwrap()
+        .unwrap();
+    assert_eq!(oat.unit_price.to_string(), "4.2");
+
+    // A number cell that lost a barcode's leading zero is caught as in CSV.
+    let zero = xlsx(&[header, &["PEN", "12345678905", "Pens", "1", "0"]]);
+    let r = refused(&spreadsheet::read_file(&zero).unwrap());
+    has_error(&r, 2, "barcode", "012345678905");
+
+    let junk = spreadsheet::read_file(b"PK\x03\x04 not really a zip").unwrap_err();
+    assert_eq!((junk.line, junk.field.as_str()), (1, "file"));
+}
+
+/// A minimal OpenDocument spreadsheet whose first sheet holds `rows`
+/// (numbers as float cells), zipped by Python's zipfile module.
+fn ods(rows: &[&[&str]]) -> Vec<u8> {
+    let cell = |c: &str| {
+        match c.parse::<f64>() {
+        Ok(_) => format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{c}\"><text:p>{c}</text:p></table:table-cell>"
+        ),
+        Err(_) => format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>"
+        ),
+    }
+    };
+    let body: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "<table:table-row>{}</table:table-row>",
+                r.iter().map(|c| cell(c)).collect::<String>()
+            )
+        })
+        .collect();
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Catalog\">{body}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.ods");
+    let script = "import sys, zipfile\n\
+        z = zipfile.ZipFile(sys.argv[1], 'w')\n\
+        z.writestr('mimetype', 'application/vnd.oasis.opendocument.spreadsheet', zipfile.ZIP_STORED)\n\
+        z.writestr('META-INF/manifest.xml', '<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/><manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>', zipfile.ZIP_DEFLATED)\n\
+        z.writestr('content.xml', sys.stdin.read(), zipfile.ZIP_DEFLATED)\n\
+        z.close()\n";
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), content.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    std::fs::read(&path).unwrap()
+}
+
+#[test]
+fn a_catalog_saved_as_ods_imports_and_its_errors_name_the_sheets_rows() {
+    let header: &[&str] = &["sku", "barcode", "name", "unit_price", "tax_rate"];
+    let bytes = ods(&[
+        header,
+        &["OAT", "", "Rolled oats", "4.2", "5.5"],
+        &["BAD", "", "Bad price", "-1", "20"],
+    ]);
+    assert!(spreadsheet::is_workbook(&bytes));
+    let r = refused(&spreadsheet::read_file(&bytes).unwrap());
+    has_error(&r, 3, "unit_price", "");
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+
+    let mut t = shop();
+    let good = ods(&[header, &["JAR", "", "Jam jar", "3.3", "5.5"]]);
+    let report = import(&mut t, &spreadsheet::read_file(&good).unwrap());
+    assert!(report.applied, "{:?}", report.errors);
+    let jar = catalog::find_by_code(t.store.conn(), "JAR")
+        .unwrap()
+        .unwrap();
+    assert_eq!(jar.unit_price.to_string(), "3.3");
+}

@@ -6,9 +6,11 @@
 //! whole file is written in one transaction (`import`).
 
 mod import;
+mod workbook;
 mod zeros;
 
 pub use import::{import, preview};
+pub use workbook::{is_workbook, workbook_text};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -134,6 +136,16 @@ pub struct ImportProgress {
 }
 
 const PROGRESS_EVERY: usize = 2000;
+
+/// A catalog file's bytes as the text the import reads: the first sheet of
+/// an `.xlsx` or `.ods` workbook, or CSV text decoded as [`decode`] does.
+pub fn read_file(bytes: &[u8]) -> std::result::Result<String, RowError> {
+    if is_workbook(bytes) {
+        workbook_text(bytes)
+    } else {
+        decode(bytes)
+    }
+}
 
 /// Bytes from a file as import text: UTF-8 (a BOM is fine). A binary file
 /// or another encoding (Latin-1, Windows-1252) is refused naming the line.
