@@ -242,6 +242,16 @@ pub(super) const REFUNDS: Table = Table {
             "Organizer id who approved it, if it needed one",
         ),
         col("at", Time, "Time of the refund, local with offset"),
+        col(
+            "date",
+            LocalDate,
+            "Time of the refund: local date (YYYY-MM-DD)",
+        ),
+        col(
+            "time",
+            LocalTime,
+            "Time of the refund: local time of day (HH:MM:SS)",
+        ),
     ],
     primary_key: &["id"],
     foreign_keys: &[("session_id", "till_sessions", "id")],

@@ -268,7 +268,7 @@ impl Writer<'_> {
         let rows = report.summary_rows();
         for r in &rows {
             // A tax rate is a decimal too: `5,5` in the `;` mode.
-            let key = if r.metric.starts_with("tax_rate_") {
+            let key = if r.metric.contains("tax_rate_") {
                 self.decimal_mark(r.key.clone())
             } else {
                 r.key.clone()
