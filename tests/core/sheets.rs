@@ -541,3 +541,48 @@ fn the_workbook_holds_every_table_with_numbers_dates_and_times_typed() {
         );
     }
 }
+
+#[test]
+fn the_organizers_tasks_csv_reads_back_in_rust_and_python() {
+    use popup_till_core::tasks::{self, PersonalData, StepEdit};
+    let (mut t, event_id, _) = crate::tasks::till_with_flow();
+    let step = crate::tasks::step_id(&t, &event_id, "catalog");
+    let path = t.dir.path().join("tasks.csv");
+    let mut checked = 0;
+    for text in HOSTILE
+        .iter()
+        .filter(|t| printable(t) && t.chars().count() <= 80)
+    {
+        t.store
+            .write(&crate::support::someone(), |tx| {
+                tasks::edit_step(
+                    tx,
+                    &step,
+                    &StepEdit {
+                        assignee: (*text).into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        let mut out = Vec::new();
+        tasks::write_csv(t.store.conn(), &event_id, PersonalData::Included, &mut out).unwrap();
+        fs::write(&path, &out).unwrap();
+        let rows = read_both(&path, b',');
+        let i = rows[0].iter().position(|c| c == "assignee").unwrap();
+        let expected = csv_cell::inert(text);
+        assert!(
+            rows[1..].iter().any(|r| r[i] == expected),
+            "{text:?} read back as {expected:?}"
+        );
+        if expected.contains([',', ';', '\t', '"']) {
+            let quoted = format!("\"{}\"", expected.replace('"', "\"\""));
+            assert!(
+                String::from_utf8(out).unwrap().contains(&quoted),
+                "{text:?} quoted"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
