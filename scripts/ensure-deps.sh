@@ -13,8 +13,9 @@ if [ "$mode" = "test" ] || [ "$mode" = "run" ]; then
   # xvfb/xauth: a display for the window when there is none;
   # webkit2gtk-driver: WebKitWebDriver for the end-to-end tests;
   # imagemagick: screenshots of the whole screen; sqlite3: benchmark baseline;
-  # nodejs/npm: installs axe-core, which the end-to-end tests run in the window.
-  packages+=(xvfb xauth webkit2gtk-driver imagemagick sqlite3)
+  # nodejs/npm: installs axe-core, which the end-to-end tests run in the window;
+  # python3: the core tests read every CSV back with Python's csv module too.
+  packages+=(xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
