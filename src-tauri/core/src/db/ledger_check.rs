@@ -74,6 +74,19 @@ struct Figure {
     journal: &'static str,
 }
 
+/// A figure of a listed row (`l.NAME`) against the same field of its item
+/// in the entry's list (`j.value`): how sale and refund lines are listed.
+macro_rules! listed {
+    ($name:literal) => {
+        fig(
+            $name,
+            concat!("l.", $name),
+            concat!("json_extract(j.value, '$.", $name, "')"),
+        )
+    };
+}
+use listed;
+
 const fn fig(name: &'static str, row: &'static str, journal: &'static str) -> Figure {
     Figure { name, row, journal }
 }
@@ -358,36 +371,12 @@ const SALE_FIGURES: &[Figure] = &[
 
 const LINE_FIGURES: &[Figure] = &[
     fig("sale_id", "l.sale_id", "a.entity_id"),
-    fig(
-        "product_id",
-        "l.product_id",
-        "json_extract(j.value, '$.product_id')",
-    ),
-    fig(
-        "quantity_milli",
-        "l.quantity_milli",
-        "json_extract(j.value, '$.quantity_milli')",
-    ),
-    fig(
-        "amount_minor",
-        "l.amount_minor",
-        "json_extract(j.value, '$.amount_minor')",
-    ),
-    fig(
-        "net_minor",
-        "l.net_minor",
-        "json_extract(j.value, '$.net_minor')",
-    ),
-    fig(
-        "tax_minor",
-        "l.tax_minor",
-        "json_extract(j.value, '$.tax_minor')",
-    ),
-    fig(
-        "gross_minor",
-        "l.gross_minor",
-        "json_extract(j.value, '$.gross_minor')",
-    ),
+    listed!("product_id"),
+    listed!("quantity_milli"),
+    listed!("amount_minor"),
+    listed!("net_minor"),
+    listed!("tax_minor"),
+    listed!("gross_minor"),
 ];
 
 const PAYMENT_FIGURES: &[Figure] = &[

@@ -4,7 +4,7 @@
 //! refund's stock movements are listed by its entry like any document's and
 //! are checked with the other movements.
 
-use super::{fig, Compare, Figure};
+use super::{fig, listed, Compare, Figure};
 
 /// A figure of the refund as its entry recorded it.
 macro_rules! refund_fig {
@@ -46,42 +46,14 @@ const REFUND_FIGURES: &[Figure] = &[
 
 const LINE_FIGURES: &[Figure] = &[
     fig("refund_id", "l.refund_id", "a.entity_id"),
-    fig(
-        "sale_line_id",
-        "l.sale_line_id",
-        "json_extract(j.value, '$.sale_line_id')",
-    ),
-    fig(
-        "product_id",
-        "l.product_id",
-        "json_extract(j.value, '$.product_id')",
-    ),
-    fig(
-        "quantity_milli",
-        "l.quantity_milli",
-        "json_extract(j.value, '$.quantity_milli')",
-    ),
-    fig(
-        "amount_minor",
-        "l.amount_minor",
-        "json_extract(j.value, '$.amount_minor')",
-    ),
-    fig(
-        "net_minor",
-        "l.net_minor",
-        "json_extract(j.value, '$.net_minor')",
-    ),
-    fig(
-        "tax_minor",
-        "l.tax_minor",
-        "json_extract(j.value, '$.tax_minor')",
-    ),
-    fig(
-        "gross_minor",
-        "l.gross_minor",
-        "json_extract(j.value, '$.gross_minor')",
-    ),
-    fig("restock", "l.restock", "json_extract(j.value, '$.restock')"),
+    listed!("sale_line_id"),
+    listed!("product_id"),
+    listed!("quantity_milli"),
+    listed!("amount_minor"),
+    listed!("net_minor"),
+    listed!("tax_minor"),
+    listed!("gross_minor"),
+    listed!("restock"),
 ];
 
 const PAYMENT_FIGURES: &[Figure] = &[
