@@ -91,9 +91,10 @@ pub enum Command {
         /// Include practice sales.
         #[arg(long)]
         practice: bool,
-        /// Also write export.xlsx: every table as a sheet of one workbook.
+        /// Leave out export.xlsx (every table as a sheet of one workbook),
+        /// which is written beside the CSV files by default.
         #[arg(long)]
-        xlsx: bool,
+        no_xlsx: bool,
     },
     /// Import the catalog from a CSV FILE: create or update products by SKU.
     /// Prints what would change and every bad row; exits 1 (writing nothing)
@@ -477,7 +478,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             semicolon,
             bom,
             practice,
-            xlsx,
+            no_xlsx,
         } => {
             let scope = match (event, from, to) {
                 (Some(id), _, _) => Scope::Event(id),
@@ -495,7 +496,7 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 semicolon,
                 bom,
                 include_practice: practice,
-                xlsx,
+                xlsx: !no_xlsx,
             };
             let result = export::export(
                 &mut store,

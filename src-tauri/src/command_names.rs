@@ -74,6 +74,7 @@ pub const COMMANDS: &[&str] = &[
     "save_product",
     "set_product_archived",
     "remove_product",
+    "read_catalog_file",
     "preview_catalog_import",
     "import_catalog",
     "export_catalog",

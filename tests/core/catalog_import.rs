@@ -494,6 +494,37 @@ fn a_catalog_saved_as_xlsx_imports_and_its_errors_name_the_sheets_rows() {
     assert_eq!((junk.line, junk.field.as_str()), (1, "file"));
 }
 
+#[test]
+fn an_xlsx_catalog_keeps_the_leading_zeros_of_its_text_cells() {
+    let header: &[&str] = &["sku", "barcode", "name", "unit_price", "tax_rate"];
+    let mut t = shop();
+    // As a spreadsheet keeps codes typed as text: SKU and barcode are text
+    // cells, price and rate numbers.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, name) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "007").unwrap();
+    sheet.write_string(1, 1, "0012345678905").unwrap();
+    sheet.write_string(1, 2, "Spoons").unwrap();
+    sheet.write_number(1, 3, 3.5).unwrap();
+    sheet.write_number(1, 4, 20).unwrap();
+    let book = workbook.save_to_buffer().unwrap();
+    let report = import(&mut t, &spreadsheet::read_file(&book).unwrap());
+    assert!(report.applied, "{:?}", report.errors);
+    assert_eq!(report.new, 1);
+    let spoons = catalog::find_by_code(t.store.conn(), "0012345678905")
+        .unwrap()
+        .expect("the barcode keeps both zeros");
+    assert_eq!(spoons.sku, "007", "the SKU keeps its zeros");
+    assert_eq!(spoons.barcode.as_deref(), Some("0012345678905"));
+
+    // Saved again from the spreadsheet, the same rows change nothing.
+    let again = import(&mut t, &spreadsheet::read_file(&book).unwrap());
+    assert_eq!((again.new, again.changed, again.unchanged), (0, 0, 1));
+}
+
 /// A minimal OpenDocument spreadsheet whose first sheet holds `rows`
 /// (numbers as float cells), zipped by Python's zipfile module.
 fn ods(rows: &[&[&str]]) -> Vec<u8> {

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use calamine::{Data, Reader};
 use popup_till_core::attendees::{mailing, Channel};
 use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::csv_cell;
@@ -368,51 +369,24 @@ fn times_carry_a_local_date_and_time_and_the_semicolon_mode_writes_every_decimal
     }
 }
 
-/// Every sheet of the workbook at `path` as Python's zip and XML modules
-/// read it: sheet name → rows → column index → [cell type, value]; and the
-/// number of formula cells.
-fn read_workbook(path: &Path) -> (serde_json::Value, u64) {
-    let script = r#"
-import json, re, sys, zipfile, xml.etree.ElementTree as ET
-M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
-z = zipfile.ZipFile(sys.argv[1])
-strings = []
-if 'xl/sharedStrings.xml' in z.namelist():
-    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).iter(M + 'si'):
-        strings.append(''.join(t.text or '' for t in si.iter(M + 't')))
-names = [s.get('name') for s in ET.fromstring(z.read('xl/workbook.xml')).iter(M + 'sheet')]
-out, formulas = {}, 0
-for i, name in enumerate(names):
-    sheet = ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % (i + 1)))
-    formulas += len(list(sheet.iter(M + 'f')))
-    rows = []
-    for row in sheet.iter(M + 'row'):
-        cells = {}
-        for c in row.iter(M + 'c'):
-            col = 0
-            for ch in re.match('[A-Z]+', c.get('r')).group():
-                col = col * 26 + ord(ch) - 64
-            kind, v = c.get('t', 'n'), c.find(M + 'v')
-            value = v.text if v is not None else None
-            if kind == 's':
-                value = strings[int(value)]
-            cells[str(col - 1)] = [kind, value]
-        rows.append(cells)
-    out[name] = rows
-print(json.dumps([out, formulas]))
-"#;
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    (v[0].clone(), v[1].as_u64().unwrap())
+/// Every sheet of the workbook at `path` as a reader crate (calamine)
+/// reads it, by sheet name in the workbook's order, and the number of
+/// formula cells across the sheets.
+fn read_workbook(path: &Path) -> (Vec<(String, calamine::Range<Data>)>, usize) {
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).expect("the workbook opens");
+    let mut sheets = Vec::new();
+    let mut formulas = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("the sheet reads");
+        formulas += book
+            .worksheet_formula(&name)
+            .expect("the sheet's formulas read")
+            .used_cells()
+            .filter(|(_, _, f)| !f.is_empty())
+            .count();
+        sheets.push((name, range));
+    }
+    (sheets, formulas)
 }
 
 #[test]
@@ -471,72 +445,88 @@ fn the_workbook_holds_every_table_with_numbers_dates_and_times_typed() {
             serde_json::from_str(&fs::read_to_string(out.join("datapackage.json")).unwrap())
                 .unwrap();
         let resources = package["resources"].as_array().unwrap();
-        assert_eq!(book.as_object().unwrap().len(), resources.len());
-        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        assert_eq!(
+            book.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            resources
+                .iter()
+                .map(|r| r["name"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            "a sheet per file, in the package's order"
+        );
+        let sheet_of = |name: &str| &book.iter().find(|(n, _)| n == name).unwrap().1;
         for res in resources {
             let name = res["name"].as_str().unwrap();
             let csv_rows = read_both(&out.join(res["path"].as_str().unwrap()), delim);
-            let sheet = book[name].as_array().unwrap();
-            assert_eq!(sheet.len(), csv_rows.len(), "{name}: every row");
+            let sheet = sheet_of(name);
+            assert_eq!(sheet.start(), Some((0, 0)), "{name}: from A1");
+            assert_eq!(sheet.height(), csv_rows.len(), "{name}: every row");
             let fields = res["schema"]["fields"].as_array().unwrap();
-            for (r, (csv_row, row)) in csv_rows.iter().zip(sheet).enumerate() {
+            for (r, (csv_row, row)) in csv_rows.iter().zip(sheet.rows()).enumerate() {
                 for (c, value) in csv_row.iter().enumerate() {
-                    let cell = &row[c.to_string()];
+                    let cell = row.get(c).unwrap_or(&Data::Empty);
+                    let at = format!(
+                        "{name} row {r} {}: {value:?} as {cell:?}",
+                        fields[c]["name"]
+                    );
                     if value.is_empty() {
-                        assert!(cell.is_null(), "{name} {r} {c}: empty");
+                        assert_eq!(cell, &Data::Empty, "{at}");
                         continue;
                     }
-                    let (kind, got) = (cell[0].as_str().unwrap(), cell[1].as_str().unwrap());
                     let ty = if r == 0 {
                         "string"
                     } else {
                         fields[c]["type"].as_str().unwrap()
                     };
-                    let at = format!("{name} row {r} {}: {value:?} as {cell}", fields[c]["name"]);
-                    match ty {
-                        "string" | "datetime" => {
-                            assert_eq!(kind, "s", "{at}");
+                    match (ty, cell) {
+                        ("string" | "datetime", Data::String(got)) => {
                             assert_eq!(got, csv_cell::restore(value), "{at}");
                         }
-                        "integer" | "number" => {
-                            assert_eq!(kind, "n", "{at}");
-                            let want: Decimal = value.replace(',', ".").parse().unwrap();
-                            let got: f64 = got.parse().unwrap();
-                            assert!(
-                                (got - want.to_string().parse::<f64>().unwrap()).abs() < 1e-9,
-                                "{at}"
-                            );
+                        ("integer" | "number", Data::Float(got)) => {
+                            let want: f64 = value.replace(',', ".").parse().unwrap();
+                            assert!((got - want).abs() < 1e-9, "{at}");
                         }
-                        "boolean" => {
-                            assert_eq!(kind, "b", "{at}");
-                            assert_eq!(got == "1", value == "true", "{at}");
-                        }
-                        "date" => {
+                        ("boolean", Data::Bool(got)) => assert_eq!(*got, value == "true", "{at}"),
+                        ("date", Data::DateTime(got)) => {
                             let d = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").unwrap();
-                            assert_eq!(
-                                got.parse::<f64>().unwrap(),
-                                (d - epoch).num_days() as f64,
-                                "{at}"
-                            );
+                            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+                            assert_eq!(got.as_f64(), (d - epoch).num_days() as f64, "{at}");
                         }
-                        "time" => {
+                        ("time", Data::DateTime(got)) => {
                             let t = chrono::NaiveTime::parse_from_str(value, "%H:%M:%S").unwrap();
                             let secs = chrono::Timelike::num_seconds_from_midnight(&t) as f64;
-                            assert!(
-                                (got.parse::<f64>().unwrap() * 86_400.0 - secs).abs() < 1e-3,
-                                "{at}"
-                            );
+                            assert!((got.as_f64() * 86_400.0 - secs).abs() < 1e-3, "{at}");
                         }
-                        other => panic!("{other}"),
+                        _ => panic!("{at}: not a {ty} cell"),
                     }
                 }
             }
         }
-        let moves = book["stock_movements"].as_array().unwrap();
+        // The summary sheet holds summary.csv's figures as numbers: its
+        // total equals the file's, the file's decimal mark aside.
+        let summary_csv = read_both(&out.join("summary.csv"), delim);
+        let summary = sheet_of("summary");
+        let figure = |metric: &str| {
+            let r = summary_csv
+                .iter()
+                .position(|row| row[0] == metric)
+                .unwrap_or_else(|| panic!("summary.csv has {metric}"));
+            (
+                summary_csv[r][2].replace(',', "."),
+                summary.get((r, 2)).cloned(),
+            )
+        };
+        let (text, cell) = figure("total");
+        assert_eq!(
+            cell,
+            Some(Data::Float(text.parse().unwrap())),
+            "the summary sheet's sales total is summary.csv's"
+        );
+        assert_ne!(text, "0", "the market day sold something");
+        let moves = sheet_of("stock_movements");
         assert!(
             moves
-                .iter()
-                .any(|r| r.as_object().unwrap().values().any(|c| c[1] == "=1+2;x")),
+                .used_cells()
+                .any(|(_, _, c)| c == &Data::String("=1+2;x".into())),
             "text cells hold the text as typed, with no guard apostrophe"
         );
     }

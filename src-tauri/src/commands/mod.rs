@@ -322,6 +322,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         stock::save_product,
         stock::set_product_archived,
         stock::remove_product,
+        stock::read_catalog_file,
         stock::preview_catalog_import,
         stock::import_catalog,
         stock::export_catalog,

@@ -1,5 +1,5 @@
 //! Commands of the Stock screen: the catalog (search, product form,
-//! archive, CSV import and export) and the stock flows (receive, transfer,
+//! archive, CSV and workbook import, CSV export) and the stock flows (receive, transfer,
 //! adjust, count, waste), history and the per-event picture. Each is one
 //! call into the core.
 
@@ -15,7 +15,8 @@ use popup_till_core::stock::tally::{self, CountPreview, CountTally, TallyInput};
 use popup_till_core::stock::views::{
     self, EventStockLine, HistoryLine, SourceDocument, StockFilter, StockList, StockRow,
 };
-use tauri::ipc::Channel;
+use popup_till_core::Error;
+use tauri::ipc::{Channel, InvokeBody, Request};
 use tauri::State;
 
 use super::Reply;
@@ -86,6 +87,22 @@ pub fn remove_product(
         roles::approved_write(store, &actor, Action::RemoveProduct, &approval, |tx, ok| {
             catalog::remove(tx, ok, &id)
         })
+    })
+}
+
+/// A catalog file chosen on the Stock screen, sent as its raw bytes: the
+/// text the import reads (the first sheet of an `.xlsx` or `.ods` workbook,
+/// or UTF-8 CSV), or what is wrong with the file.
+#[tauri::command(async)]
+pub fn read_catalog_file(state: State<'_, AppState>, request: Request<'_>) -> Reply<String> {
+    state.with_store(|_| match request.body() {
+        InvokeBody::Raw(bytes) => spreadsheet::read_file(bytes).map_err(|bad| {
+            Error::validation("file", format!("line {}: {}", bad.line, bad.message))
+        }),
+        InvokeBody::Json(_) => Err(Error::validation(
+            "file",
+            "arrived as no file: send the file's bytes",
+        )),
     })
 }
 

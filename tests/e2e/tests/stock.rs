@@ -256,3 +256,72 @@ async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
     app.screenshot("stock-event-picture").await;
     app.close().await;
 }
+
+/// A catalog kept in a spreadsheet imports straight from its workbook on the
+/// Stock screen: codes typed as text keep their leading zeros. A CSV file in
+/// another encoding is refused with the line the bad bytes are on.
+#[tokio::test]
+async fn a_workbook_catalog_imports_on_the_stock_screen_with_its_zeros() {
+    let app = App::launch_prepared(|db| {
+        let out = App::cli(db, &["demo"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    })
+    .await;
+    app.choose_person("Maya").await;
+    let files = tempfile::tempdir().unwrap();
+    let book_path = files.path().join("catalog.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in ["sku", "barcode", "name", "unit_price", "tax_rate"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *name).unwrap();
+    }
+    sheet.write_string(1, 0, "007").unwrap();
+    sheet.write_string(1, 1, "0012345678905").unwrap();
+    sheet.write_string(1, 2, "Wooden spoons").unwrap();
+    sheet.write_number(1, 3, 3.5).unwrap();
+    sheet.write_number(1, 4, 20).unwrap();
+    book.save(&book_path).unwrap();
+    let latin1 = files.path().join("latin1.csv");
+    let mut bytes = b"sku,name,unit_price,tax_rate\nJAM,Jam,4,5.5\nCAF,Caf".to_vec();
+    bytes.extend_from_slice(&[0xE9]); // "é" in Latin-1
+    bytes.extend_from_slice(b",3,20\n");
+    std::fs::write(&latin1, bytes).unwrap();
+
+    app.click("#nav-stock").await;
+    app.click("#open-import").await;
+    let input = app.find("#import-file").await;
+    input.send_keys(latin1.to_str().unwrap()).await.unwrap();
+    let refusal = app
+        .wait_for_text("#import-result .error-banner", "not UTF-8")
+        .await;
+    assert!(refusal.contains("line 3"), "{refusal}");
+
+    app.click("#back-to-list").await;
+    app.click("#open-import").await;
+    let input = app.find("#import-file").await;
+    input.send_keys(book_path.to_str().unwrap()).await.unwrap();
+    app.wait_for_text("#import-ok", "Every row is good").await;
+    assert_eq!(app.text("[data-count=new] strong").await, "1");
+    let changes = app.wait_for_text("#import-changes", "New product").await;
+    assert!(changes.contains("0012345678905"), "{changes}");
+    app.screenshot("stock-import-workbook").await;
+    app.click("#import-confirm").await;
+    app.wait_for_text("#import-done", "1 new").await;
+    app.click("#import-back").await;
+
+    // The barcode with its zeros finds the product; so does the SKU.
+    app.type_into("#stock-search", "0012345678905").await;
+    wait_for_exact(
+        &app,
+        "#product-table tr[data-sku='007'] td:nth-child(2)",
+        "Wooden spoons",
+    )
+    .await;
+}

@@ -64,7 +64,7 @@ export async function render(root, ctx) {
     }
   }
   const semicolon = h('input', { type: 'checkbox', id: 'export-semicolon' });
-  const xlsx = h('input', { type: 'checkbox', id: 'export-xlsx' });
+  const xlsx = h('input', { type: 'checkbox', id: 'export-xlsx', checked: true });
   const bom = h('input', { type: 'checkbox', id: 'export-bom' });
   const practice = h('input', { type: 'checkbox', id: 'export-practice' });
   const submit = h('button', { type: 'submit', class: 'primary huge', id: 'export-submit' }, 'Export');
@@ -95,7 +95,7 @@ export async function render(root, ctx) {
       h('label', { class: 'check' }, semicolon, ' Semicolons and decimal commas (for comma-locale spreadsheets)'),
       h('label', { class: 'check' }, bom, ' Byte-order mark (for Excel)'),
       h('label', { class: 'check' }, practice, ' Include practice sales'),
-      h('label', { class: 'check' }, xlsx, ' Also a workbook (export.xlsx)')),
+      h('label', { class: 'check' }, xlsx, ' A workbook too (export.xlsx, a sheet per file)')),
     h('p', { class: 'form-error', role: 'alert' }),
     h('div', { class: 'actions' }, submit),
     bar, barText);

@@ -1,5 +1,5 @@
-// The catalog import wizard: choose a CSV file (read here with FileReader,
-// checked and written by Rust), see what it would do — new, changed,
+// The catalog import wizard: choose a CSV file or a workbook (its bytes
+// read, checked and written by Rust), see what it would do — new, changed,
 // unchanged and rejected rows; per product what changes (field: old →
 // new); every problem of every bad row with its line and field — and only
 // then import it, with progress for large files.
@@ -45,20 +45,17 @@ function progressChannel(bar, label) {
   return channel;
 }
 
-function readFile(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result);
-    reader.onerror = () => reject(reader.error || new Error('the file could not be read'));
-    // UTF-8: bytes that are not (a Latin-1 file) arrive as U+FFFD, which
-    // the import reports with the line they are on.
-    reader.readAsText(file, 'utf-8');
-  });
+/** The file's text as the import reads it: Rust decodes the bytes (UTF-8
+ * CSV, or the first sheet of an .xlsx / .ods workbook) and says what is
+ * wrong with a file it cannot read. */
+async function readFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return call('read_catalog_file', bytes);
 }
 
 export async function renderImport(root, ctx, show) {
   clear(root);
-  const input = h('input', { type: 'file', id: 'import-file', accept: '.csv,.txt,text/csv' });
+  const input = h('input', { type: 'file', id: 'import-file', accept: '.csv,.txt,.xlsx,.ods,text/csv' });
   const bar = h('progress', { id: 'import-progress', max: '1', value: '0' });
   const barLabel = h('span', { class: 'muted', id: 'import-progress-label' });
   const progress = h('div', { class: 'progress-row', hidden: true }, bar, barLabel);
@@ -137,7 +134,7 @@ export async function renderImport(root, ctx, show) {
     // A catalog of 100,000 products is under 10 MB; a much bigger file is
     // not a catalog, and reading it would only freeze the window.
     if (file.size > 64 * 1024 * 1024) {
-      result.append(h('p', { class: 'error-banner', id: 'import-refused' }, `${file.name} is ${Math.round(file.size / 1048576)} MB: that is not a catalog CSV.`));
+      result.append(h('p', { class: 'error-banner', id: 'import-refused' }, `${file.name} is ${Math.round(file.size / 1048576)} MB: that is not a catalog.`));
       return;
     }
     busy(true);
@@ -155,11 +152,11 @@ export async function renderImport(root, ctx, show) {
     h('div', { class: 'screen-head head-row' }, h('h1', {}, 'Import the catalog'),
       h('button', { type: 'button', id: 'back-to-list', onclick: () => show.list() }, '← Stock list')),
     h('section', { class: 'panel' },
-      h('p', {}, 'Choose a CSV file saved from your spreadsheet (UTF-8; comma, semicolon or tab separated). ',
+      h('p', {}, 'Choose a workbook (.xlsx or .ods: its first sheet) or a CSV file saved from your spreadsheet (UTF-8; comma, semicolon or tab separated). ',
         'The first line names the columns: ', h('code', {}, 'sku, name, unit_price, tax_rate'),
         ' and optionally ', h('code', {}, 'barcode, unit, kind, category, low_stock_threshold, active'), '. ',
         'Products are created or updated by SKU. You see what would change before anything is written.'),
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'CSV file'), input),
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, 'Catalog file'), input),
       progress),
     result);
   input.focus();

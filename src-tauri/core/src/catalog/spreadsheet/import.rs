@@ -55,7 +55,12 @@ fn product_change(line: u64, row: &PlannedRow) -> ProductChange {
     let fields = match &row.existing {
         None => shown_fields(&row.valid, row.active.unwrap_or(true))
             .into_iter()
-            .filter(|(field, _)| ["unit_price", "tax_rate"].contains(field))
+            // A new product shows its price, rate and barcode (so a code
+            // that lost its zeros on the way is seen before the import).
+            .filter(|(field, new)| {
+                ["unit_price", "tax_rate"].contains(field)
+                    || (*field == "barcode" && !new.is_empty())
+            })
             .map(|(field, new)| FieldChange {
                 field: field.into(),
                 old: String::new(),

@@ -63,7 +63,7 @@ pub struct ExportOptions {
     /// read UTF-8).
     pub bom: bool,
     pub include_practice: bool,
-    /// Also write `export.xlsx`: every table as a sheet of one workbook.
+    /// Write `export.xlsx` too: every table as a sheet of one workbook.
     pub xlsx: bool,
 }
 
@@ -84,8 +84,13 @@ pub struct ExportRequest {
     pub bom: bool,
     #[serde(default)]
     pub include_practice: bool,
-    #[serde(default)]
+    /// The workbook comes with the CSV files unless it is turned off.
+    #[serde(default = "yes")]
     pub xlsx: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl ExportRequest {
@@ -458,6 +463,26 @@ pub fn write_package(
                     .position(|t| format!("{}.csv", t.name) == f.path)
                     .unwrap_or(usize::MAX)
             });
+            let book = if opts.xlsx {
+                let separator = if opts.semicolon { b';' } else { b',' };
+                let sheets: Vec<(&Table, u64)> = order
+                    .iter()
+                    .map(|t| {
+                        let file = format!("{}.csv", t.name);
+                        let rows = files.iter().find(|f| f.path == file).and_then(|f| f.rows);
+                        (*t, rows.unwrap_or(0))
+                    })
+                    .collect();
+                Some(workbook::workbook(
+                    &temp,
+                    &sheets,
+                    separator,
+                    currency.minor_units,
+                    &mut *progress,
+                )?)
+            } else {
+                None
+            };
             let mut w = Writer {
                 dir: &temp,
                 opts,
@@ -471,9 +496,7 @@ pub fn write_package(
                     .to_lowercase()
                     .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
             );
-            if opts.xlsx {
-                let separator = if opts.semicolon { b';' } else { b',' };
-                let book = workbook::workbook(&temp, &order, separator, currency.minor_units)?;
+            if let Some(book) = book {
                 w.bytes_file(workbook::FILE, &book)?;
             }
             w.json_file(
