@@ -23,16 +23,8 @@ async fn wait_for_exact(app: &App, css: &str, expected: &str) {
     }
 }
 
-const BAD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
-HON-LAV;4006381333931;Lavender honey 250 g;8,4,0;5,5;each;item;Food;2\n\
-CRA-MUG;;Stoneware mug;19,00;7;box;item;Crafts;3\n";
-
-const GOOD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
-HON-LAV;4006381333931;Lavender honey 250 g;8,40;5,5;each;item;Food;2\n\
-CRA-MUG;;Stoneware mug;19,00;20;each;item;Crafts;3\n";
-
-#[tokio::test]
-async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_hand_change() {
+/// The demo shop in the window, with Maya (an organizer) at the till.
+async fn demo_with_maya() -> App {
     let app = App::launch_prepared(|db| {
         let out = App::cli(db, &["demo"]);
         assert!(
@@ -43,6 +35,20 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
     })
     .await;
     app.choose_person("Maya").await;
+    app
+}
+
+const BAD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
+HON-LAV;4006381333931;Lavender honey 250 g;8,4,0;5,5;each;item;Food;2\n\
+CRA-MUG;;Stoneware mug;19,00;7;box;item;Crafts;3\n";
+
+const GOOD: &str = "sku;barcode;name;unit_price;tax_rate;unit;kind;category;low_stock_threshold\n\
+HON-LAV;4006381333931;Lavender honey 250 g;8,40;5,5;each;item;Food;2\n\
+CRA-MUG;;Stoneware mug;19,00;20;each;item;Crafts;3\n";
+
+#[tokio::test]
+async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_hand_change() {
+    let app = demo_with_maya().await;
     let files = tempfile::tempdir().unwrap();
     let bad = files.path().join("bad-catalog.csv");
     let good = files.path().join("catalog.csv");
@@ -178,16 +184,7 @@ async fn import_a_catalog_through_the_wizard_then_count_by_scanning_and_see_on_h
 
 #[tokio::test]
 async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
-    let app = App::launch_prepared(|db| {
-        let out = App::cli(db, &["demo"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await;
-    app.choose_person("Maya").await;
+    let app = demo_with_maya().await;
     app.click("#nav-stock").await;
     app.type_into("#stock-search", "beeswax candle").await;
     app.wait_for_text("#product-table", "Beeswax candle").await;
@@ -262,16 +259,7 @@ async fn loading_stock_out_to_an_event_shows_in_the_event_stock_picture() {
 /// another encoding is refused with the line the bad bytes are on.
 #[tokio::test]
 async fn a_workbook_catalog_imports_on_the_stock_screen_with_its_zeros() {
-    let app = App::launch_prepared(|db| {
-        let out = App::cli(db, &["demo"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    })
-    .await;
-    app.choose_person("Maya").await;
+    let app = demo_with_maya().await;
     let files = tempfile::tempdir().unwrap();
     let book_path = files.path().join("catalog.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
