@@ -204,8 +204,9 @@ impl Baseline {
         }
         self.seq += 1;
         tx.prepare_cached(
-            "INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash)
-             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM audit_log), ?1, ?2, ?3, 60, ?4, 'sale.completed', 'sale', ?5, '{}', '0', '0')",
+            "INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash, device_seq, version)
+             VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM audit_log), ?1, ?2, ?3, 60, ?4, 'sale.completed', 'sale', ?5, '{}', '0', '0',
+                     (SELECT coalesce(max(device_seq), 0) + 1 FROM audit_log WHERE device_id = ?2), 2)",
         )
         .unwrap()
         .execute(rusqlite::params![new_id(), self.device, now, self.cashier, sale])

@@ -77,7 +77,7 @@ fn build_fixture(path: &Path, sales: usize) {
     let mut ins_line = tx.prepare("INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, quantity, quantity_milli, amount_minor, tax_rate, net_minor, tax_minor, gross_minor) VALUES (?1, ?2, ?3, ?4, ?5, 'SKU', 'Product', 'each', '2.50', ?6, ?7, ?8, '20', ?9, ?10, ?8)").unwrap();
     let mut ins_pay = tx.prepare("INSERT INTO payment (id, device_id, sale_id, seq, method, amount_minor, tendered_minor, change_minor) VALUES (?1, ?2, ?3, 1, 'card', ?4, ?4, 0)").unwrap();
     let mut ins_move = tx.prepare("INSERT INTO stock_movement (id, device_id, product_id, event_id, location, kind, quantity_milli, source_type, source_id, actor_id, at_utc, utc_offset_minutes) VALUES (?1, ?2, ?3, ?4, 'event', 'sale', ?5, 'sale', ?6, ?7, ?8, 60)").unwrap();
-    let mut ins_entry = tx.prepare("INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)").unwrap();
+    let mut ins_entry = tx.prepare("INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash, device_seq, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1, 2)").unwrap();
     for s in 0..sales {
         let sale = new_id();
         let secs = 9 * 3600 + (s as i64 % 28_800);
@@ -160,6 +160,8 @@ fn build_fixture(path: &Path, sales: usize) {
         seq += 1;
         let mut entry = Entry {
             seq,
+            device_seq: seq,
+            version: 2,
             id: new_id(),
             device_id: device.clone(),
             at_utc: at,

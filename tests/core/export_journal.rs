@@ -32,9 +32,10 @@ fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
 
 /// The hash as docs/journal.md defines it, from a journal.csv row.
 fn documented_hash(row: &BTreeMap<String, String>) -> String {
+    let encoding = format!("popup-till/journal/v{}", row["version"]);
     let fields = [
-        "popup-till/journal/v1",
-        &row["seq"],
+        &encoding,
+        &row["device_seq"],
         &row["id"],
         &row["device_id"],
         &row["at_utc"],

@@ -100,9 +100,9 @@ fn verify_names_two_swapped_entries() {
     let t = till_with_history();
     tamper(
         &t,
-        "UPDATE audit_log SET seq = -1 WHERE seq = 2;
-         UPDATE audit_log SET seq = 2 WHERE seq = 3;
-         UPDATE audit_log SET seq = 3 WHERE seq = -1;",
+        "UPDATE audit_log SET seq = -1, device_seq = -1 WHERE seq = 2;
+         UPDATE audit_log SET seq = 2, device_seq = 2 WHERE seq = 3;
+         UPDATE audit_log SET seq = 3, device_seq = 3 WHERE seq = -1;",
     );
     let v = journal::verify(Store::open(t.path()).unwrap().conn()).unwrap();
     let p = v.problem.expect("tampering found");
@@ -165,11 +165,11 @@ fn hashes_can_be_recomputed_from_the_documented_encoding() {
     let mut stmt = t
         .store
         .conn()
-        .prepare("SELECT seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash FROM audit_log ORDER BY seq")
+        .prepare("SELECT device_seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash, version FROM audit_log ORDER BY seq")
         .unwrap();
     let rows: Vec<Vec<String>> = stmt
         .query_map([], |r| {
-            let mut v = vec!["popup-till/journal/v1".to_string()];
+            let mut v = vec![format!("popup-till/journal/v{}", r.get::<_, i64>(12)?)];
             v.push(r.get::<_, i64>(0)?.to_string());
             for i in 1..4 {
                 v.push(r.get(i)?);

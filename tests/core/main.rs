@@ -37,3 +37,4 @@ mod store;
 mod tasks;
 mod till_durability;
 mod till_session;
+mod tills;

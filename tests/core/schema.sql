@@ -1,5 +1,9 @@
 -- index attendee_by_contact
 CREATE INDEX attendee_by_contact ON attendee (contact_id);
+-- index audit_log_by_device
+CREATE UNIQUE INDEX audit_log_by_device ON audit_log (device_id, device_seq);
+-- index audit_log_by_entity
+CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id, at_utc);
 -- index cash_count_reason_by_count
 CREATE INDEX cash_count_reason_by_count ON cash_count_reason (count_id, at_utc);
 -- index cash_movement_by_session
@@ -115,7 +119,7 @@ CREATE TABLE audit_log (
     details             TEXT NOT NULL,
     prev_hash           TEXT NOT NULL,
     hash                TEXT NOT NULL
-) STRICT;
+, device_seq INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 1 CHECK (version IN (1, 2))) STRICT;
 -- table cash_count
 CREATE TABLE cash_count (
     id                  TEXT PRIMARY KEY NOT NULL,
@@ -523,6 +527,11 @@ CREATE TABLE sale_void (
 CREATE TABLE setting (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL
+) STRICT;
+-- table shop
+CREATE TABLE shop (
+    id          TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+    one         INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (one = 1)
 ) STRICT;
 -- table stock_count
 CREATE TABLE stock_count (

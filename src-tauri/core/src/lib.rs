@@ -17,6 +17,7 @@ pub mod stock;
 pub mod tasks;
 pub mod text;
 pub mod till;
+pub mod tills;
 
 pub use db::store::{Actor, Store};
 pub use error::{Error, ErrorCode, Result};

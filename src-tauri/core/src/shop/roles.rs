@@ -44,6 +44,8 @@ pub enum Action {
     MarketingExport,
     EraseContact,
     ContactRetention,
+    CloneTill,
+    MergeTill,
 }
 
 /// When an organizer is needed for an action.
@@ -169,6 +171,8 @@ pub const ROLES: &[Permission] = &[
         Action::ContactRetention,
         "changing how long inactive contacts are kept",
     ),
+    always(Action::CloneTill, "making a till for another laptop"),
+    always(Action::MergeTill, "merging another till's file"),
 ];
 
 /// The screens a cashier does not use: an organizer opens them (at the
@@ -267,6 +271,8 @@ pub fn action_name(action: Action) -> &'static str {
         Action::MarketingExport => "marketing_export",
         Action::EraseContact => "erase_contact",
         Action::ContactRetention => "contact_retention",
+        Action::CloneTill => "clone_till",
+        Action::MergeTill => "merge_till",
     }
 }
 

@@ -478,12 +478,22 @@ pub(super) const JOURNAL: Table = Table {
             Text,
             "SHA-256 of this entry (see the journal format)",
         ),
+        col(
+            "device_seq",
+            Integer,
+            "Entry number in its own till's chain, as hashed",
+        ),
+        col(
+            "version",
+            Integer,
+            "Journal encoding version (1 or 2, see the journal format)",
+        ),
     ],
     primary_key: &["seq"],
     foreign_keys: &[],
 };
 pub(super) const JOURNAL_SQL: &str = "SELECT j.seq, j.id, j.device_id, j.at_utc, j.utc_offset_minutes, j.actor_id, j.action, j.entity,
-        j.entity_id, j.details, j.prev_hash, j.hash
+        j.entity_id, j.details, j.prev_hash, j.hash, j.device_seq, j.version
  FROM audit_log j WHERE j.seq BETWEEN ? AND ? ORDER BY j.seq";
 
 pub(super) const SUMMARY: Table = Table {
