@@ -11,7 +11,7 @@ use popup_till_core::reporting::export::{self, ExportOptions};
 use popup_till_core::reporting::report;
 use popup_till_core::reporting::scope::Scope;
 use popup_till_core::shop::people::Approval;
-use popup_till_core::{db::journal, demo, shop::events, tasks, Actor, Error, Store};
+use popup_till_core::{db::journal, demo, shop::events, tasks, tills, Actor, Error, Store};
 
 /// The folder name under the OS app-data folder (same as the app identifier).
 pub const APP_FOLDER: &str = "org.popuptill.app";
@@ -52,6 +52,29 @@ pub enum Command {
     },
     /// Write a consistent copy of the database to FILE (safe while the app runs).
     Backup { file: PathBuf },
+    /// Make a till for another laptop: write a new till FILE with this
+    /// till's catalog, settings, events, task flows and people, under a new
+    /// device and till CODE (its receipts are CODE-000001, …).
+    CloneTill {
+        /// The new till's code, printed on its receipts (1 to 8 letters or digits).
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        file: PathBuf,
+    },
+    /// Merge another till's FILE into this one: its journal is verified
+    /// first; a broken file, another shop's file or a copied till that
+    /// diverged is refused with nothing written. Merging the same file
+    /// twice changes nothing.
+    Merge {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the tills this file knows (this one and those merged in).
+    Tills {
+        #[arg(long)]
+        json: bool,
+    },
     /// List the events: id, name, dates, status.
     Events {
         #[arg(long)]
@@ -195,10 +218,20 @@ fn print_json(value: &impl serde::Serialize) {
 /// stderr.
 fn tell_verification(v: &journal::Verification, json: bool) {
     match &v.problem {
-        None if !json => println!(
-            "journal holds: {} entries, head hash {}",
-            v.entries, v.head_hash
-        ),
+        None if !json => {
+            println!(
+                "journal holds: {} entries, head hash {}",
+                v.entries, v.head_hash
+            );
+            if v.devices.len() > 1 {
+                for d in &v.devices {
+                    println!(
+                        "  till {}: {} entries, head hash {}",
+                        d.till_code, d.entries, d.head_hash
+                    );
+                }
+            }
+        }
         None => {}
         Some(problem) => eprintln!(
             "popup-till: journal does not hold at entry {}: {}",
@@ -309,6 +342,46 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
         Command::Backup { file } => {
             store.backup_to(&file)?;
             println!("backed up {} to {}", db.display(), file.display());
+            Ok(0)
+        }
+        Command::CloneTill { code, file } => {
+            let made = tills::clone::clone_till(&mut store, &Approval::file_holder(), &code, &file)?;
+            println!(
+                "made till {} for another laptop: {} (its first receipt is {})",
+                made.till_code, made.path, made.first_receipt
+            );
+            Ok(0)
+        }
+        Command::Merge { file, json } => {
+            let report = tills::merge::merge_file(&mut store, &Approval::file_holder(), &file)?;
+            if json {
+                print_json(&report);
+            } else {
+                println!("{}", report.message);
+                for (table, n) in &report.rows_added {
+                    println!("  {table}: {n} rows added");
+                }
+                for (table, n) in &report.records_updated {
+                    println!("  {table}: {n} records took the file's later change");
+                }
+            }
+            Ok(0)
+        }
+        Command::Tills { json } => {
+            let list = tills::tills(store.conn())?;
+            if json {
+                print_json(&list);
+            } else {
+                for t in list {
+                    println!(
+                        "{:<8}  {}  {} journal entries{}",
+                        t.till_code,
+                        t.device_id,
+                        t.entries,
+                        if t.local { "  (this till)" } else { "" }
+                    );
+                }
+            }
             Ok(0)
         }
         Command::Events { json } => {

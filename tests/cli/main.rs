@@ -384,3 +384,44 @@ fn contacts_consent_export_contact_data_and_erase_contact_work_on_the_file_as_th
         .unwrap();
     assert_eq!(by_cli, 3);
 }
+
+#[test]
+fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let second = dir.path().join("second-laptop.sqlite");
+    let out = popup_till(&db, &["clone-till", "--code", "T2", second.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("T2-000001"), "{}", stdout(&out));
+    // The same code again is refused, and the file is not written.
+    let third = dir.path().join("third.sqlite");
+    let out = popup_till(&db, &["clone-till", "--code", "T2", third.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already used"), "{}", stderr(&out));
+    assert!(!third.exists());
+
+    let out = popup_till(&second, &["tills", "--json"]);
+    let tills: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tills[0]["till_code"], "T2");
+    assert_eq!(tills[0]["local"], true);
+
+    let out = popup_till(&db, &["merge", second.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["from_till"], "T2");
+    assert!(report["entries"].as_i64().unwrap() >= 1);
+    let out = popup_till(&db, &["merge", second.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("nothing new"), "{}", stdout(&out));
+
+    let out = popup_till(&db, &["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("till T2:"), "{}", stdout(&out));
+
+    let other = dir.path().join("other-shop.sqlite");
+    assert!(popup_till(&other, &["demo"]).status.success());
+    let out = popup_till(&db, &["merge", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("another shop"), "{}", stderr(&out));
+}
