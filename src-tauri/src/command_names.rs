@@ -115,4 +115,7 @@ pub const COMMANDS: &[&str] = &[
     "export_marketing",
     "contact_retention_days",
     "save_contact_retention",
+    "list_tills",
+    "clone_till",
+    "merge_till_file",
 ];

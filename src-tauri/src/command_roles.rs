@@ -96,6 +96,12 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         "Action::DeleteTemplate",
     ),
     ("export_package", Action::Export, "export::export_with_pin"),
+    ("clone_till", Action::CloneTill, "clone::clone_till_with_pin"),
+    (
+        "merge_till_file",
+        Action::MergeTill,
+        "merge::merge_file_with_pin",
+    ),
     (
         "enter_organizer_screen",
         Action::OrganizerScreen,

@@ -258,6 +258,14 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
             ),
             ("erase_contact", json!({"contactId": "someone"})),
             ("save_contact_retention", json!({"days": "365"})),
+            (
+                "clone_till",
+                json!({"code": "T9", "file": dir.path().join("second-laptop.sqlite")}),
+            ),
+            (
+                "merge_till_file",
+                json!({"file": dir.path().join("no-such-till.sqlite")}),
+            ),
         ]
     };
 

@@ -26,6 +26,7 @@ pub mod returns;
 mod stock;
 pub mod tasks;
 pub mod till;
+mod tills;
 
 /// An error as the window sees it: a stable code, a message for people, and
 /// the field it is about when there is one.
@@ -270,6 +271,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         verify_journal,
         recent_journal,
         list_products,
+        tills::list_tills,
+        tills::clone_till,
+        tills::merge_till_file,
         till::till_overview,
         till::open_till_session,
         till::move_till_cash,

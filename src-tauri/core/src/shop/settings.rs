@@ -441,6 +441,22 @@ pub fn save(tx: &Tx, approval: &Approval, input: &SettingsInput) -> Result<Setti
             (key, value),
         )?;
     }
+    // Another till of the shop (merged in, or made for another laptop)
+    // prints its receipts under its own code: two tills never share one.
+    let taken: i64 = tx.query_row(
+        "SELECT count(*) FROM device WHERE till_code = ?1 AND id <> ?2",
+        (&after.till_code, tx.device_id),
+        |r| r.get(0),
+    )?;
+    if taken > 0 {
+        return Err(Error::validation(
+            "till_code",
+            format!(
+                "{} is another till of this shop: choose a code no other till uses",
+                after.till_code
+            ),
+        ));
+    }
     tx.execute(
         "UPDATE device SET till_code = ?1 WHERE id = ?2",
         (&after.till_code, tx.device_id),

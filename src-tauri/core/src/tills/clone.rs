@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::shop::people::Approval;
+use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::roles::{self, Action};
 use crate::{new_id, Actor, Error, Result, Store};
 
 /// What `clone_till` made.
@@ -32,6 +33,18 @@ pub fn parse_till_code(text: &str) -> Result<String> {
         ));
     }
     Ok(code)
+}
+
+/// `clone_till` for the window: an organizer approves it (`CloneTill`).
+pub fn clone_till_with_pin(
+    store: &mut Store,
+    request: &ApprovalRequest,
+    code: &str,
+    dest: &Path,
+) -> Result<CloneReport> {
+    let code = parse_till_code(code)?;
+    let approval = roles::approve(store, Action::CloneTill, request)?;
+    clone_till(store, &approval, &code, dest)
 }
 
 /// Write a till file for another laptop at `dest` (a new file), with the

@@ -15,7 +15,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::db::journal;
-use crate::shop::people::Approval;
+use crate::shop::people::{Approval, ApprovalRequest};
+use crate::shop::roles::{self, Action};
 use crate::tills::clone::remove_with_sidecars;
 use crate::tills::shop_id;
 use crate::{new_id, Actor, Error, Result, Store};
@@ -56,6 +57,16 @@ pub struct MergeReport {
     pub records_updated: BTreeMap<String, i64>,
     /// One sentence for a person.
     pub message: String,
+}
+
+/// `merge_file` for the window: an organizer approves it (`MergeTill`).
+pub fn merge_file_with_pin(
+    store: &mut Store,
+    request: &ApprovalRequest,
+    path: &Path,
+) -> Result<MergeReport> {
+    let approval = roles::approve(store, Action::MergeTill, request)?;
+    merge_file(store, &approval, path)
 }
 
 /// Merge the till file at `path` into `store`.
