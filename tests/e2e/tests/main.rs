@@ -9,5 +9,6 @@ mod reports;
 mod stock;
 mod tasks;
 mod till;
+mod tills;
 mod trust;
 mod wiring;

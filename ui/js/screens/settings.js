@@ -1,6 +1,7 @@
 // The Settings screen: shop name, currency, tax mode and rates, cash
 // rounding, till code, the locale dates and times are shown in, the till's
-// limits (saving needs an organizer's PIN), and the journal check. A
+// limits (saving needs an organizer's PIN), the journal check, and the
+// tills of the shop (tills.js: a till for another laptop, a merge). A
 // cashier does not use it: an organizer opens it (see gate.js). Removing a
 // tax rate products use, or changing the currency once anything was sold,
 // is refused by the core next to its field.
@@ -10,6 +11,7 @@ import { h, clear, field, formValues, showFormError, clearFormError, toast } fro
 import { select } from '../select.js';
 import { localTime } from '../time.js';
 import { organizerGate, organizerOnly } from '../gate.js';
+import { tillsPanel } from './tills.js';
 
 /** A limit's field, holding the value in force. */
 function limitInput(name, s) {
@@ -98,5 +100,6 @@ export async function render(root, ctx) {
   }
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Settings')),
     h('p', { class: 'muted' }, 'Database: ', ctx.status.db_path),
-    h('div', { class: 'two-col' }, form, journal));
+    h('div', { class: 'two-col' }, form, journal),
+    await tillsPanel(ctx));
 }
