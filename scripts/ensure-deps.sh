@@ -14,8 +14,10 @@ if [ "$mode" = "test" ] || [ "$mode" = "run" ]; then
   # webkit2gtk-driver: WebKitWebDriver for the end-to-end tests;
   # imagemagick: screenshots of the whole screen; sqlite3: benchmark baseline;
   # nodejs/npm: installs axe-core, which the end-to-end tests run in the window;
-  # python3: the core tests read every CSV back with Python's csv module too.
-  packages+=(xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3)
+  # python3: the core tests read every CSV back with Python's csv module too;
+  # postgresql: the push test starts a private server (initdb + pg_ctl) and
+  # the benchmark compares the push with psql's \copy.
+  packages+=(xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3 postgresql)
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

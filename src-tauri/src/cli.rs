@@ -70,6 +70,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Push the ledgers (sales, lines, payments, refunds, stock and cash
+    /// movements, the journal) to a PostgreSQL database: its schema
+    /// popup_till is made when missing; rows already there are left as
+    /// they are, so pushing again adds only what is new.
+    Push {
+        /// postgresql://user[:password]@host[:port]/database
+        #[arg(long, value_name = "URL")]
+        postgres: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the tills this file knows (this one and those merged in).
     Tills {
         #[arg(long)]
@@ -364,6 +375,18 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 for (table, n) in &report.records_updated {
                     println!("  {table}: {n} records took the file's later change");
                 }
+            }
+            Ok(0)
+        }
+        Command::Push { postgres, json } => {
+            let report = tills::push::push(&mut store, &Actor::system("cli"), &postgres)?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "pushed to {}: {} rows sent, {} new; head hash {}",
+                    report.target, report.rows_sent, report.rows_new, report.head_hash
+                );
             }
             Ok(0)
         }

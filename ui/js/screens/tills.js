@@ -94,7 +94,10 @@ export async function tillsPanel(ctx) {
       mergeResult.scrollIntoView({ block: 'nearest' });
       toast(report.entries ? `Merged till ${report.from_till}` : 'Nothing new to merge');
       await refreshList();
-    } catch (err) { showFormError(mergeForm, err); }
+    } catch (err) {
+      showFormError(mergeForm, err);
+      mergeForm.querySelector('.form-error').scrollIntoView({ block: 'nearest' });
+    }
   });
 
   await refreshList();

@@ -1,11 +1,13 @@
 //! Several tills of one shop: a till file for a second laptop (`clone`),
-//! and bringing another till's file back into this one (`merge`). Tills
-//! never talk to each other; they meet by file. Each till has its own
+//! bringing another till's file back into this one (`merge`), and a
+//! season's ledgers streamed into PostgreSQL (`push`). Tills never talk to
+//! each other; they meet by file. Each till has its own
 //! device id, till code and receipt series, and its own journal chain, so
 //! a merged file verifies every till's chain.
 
 pub mod clone;
 pub mod merge;
+pub mod push;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;

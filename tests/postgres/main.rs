@@ -1,0 +1,139 @@
+//! The season in PostgreSQL, against a real server started privately for
+//! the test (`server.rs`; never a mock): a push makes the schema, a second
+//! push sends the same rows and adds none, and the season SQL of
+//! `docs/season.md` returns the till's own report figures.
+
+#[allow(dead_code)]
+#[path = "../core/support.rs"]
+mod support;
+#[allow(dead_code)]
+#[path = "../core/till_support.rs"]
+mod till_support;
+mod server;
+
+use popup_till_core::reporting::report;
+use popup_till_core::reporting::scope::Scope;
+use popup_till_core::shop::people::Approval;
+use popup_till_core::tills::{clone, merge, push};
+use popup_till_core::{Actor, Store};
+
+use support::TestTill;
+use till_support::{card, cart, cash, line, shop, Shop};
+
+/// A query of docs/season.md, by the name its block opens with.
+fn season_sql(name: &str) -> String {
+    let doc = include_str!("../../docs/season.md");
+    let marker = format!("```sql\n-- season: {name}\n");
+    let start = doc
+        .find(&marker)
+        .unwrap_or_else(|| panic!("docs/season.md has no query {name}"))
+        + "```sql\n".len();
+    let end = doc[start..].find("```").unwrap() + start;
+    doc[start..end].to_string()
+}
+
+/// T1 sold 2 mugs, T2 (a till made for another laptop) jam and coffee and
+/// a voided-free cash sale; T2's file is merged back into T1's.
+fn two_tills_merged() -> Shop {
+    let mut t1 = shop();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("till.sqlite");
+    clone::clone_till(&mut t1.t.store, &Approval::file_holder(), "T2", &path).unwrap();
+    let mut t2 = Shop {
+        t: TestTill {
+            store: Store::open(&path).unwrap(),
+            dir,
+        },
+        organizer: t1.organizer.clone(),
+        cashier: t1.cashier.clone(),
+        event: t1.event.clone(),
+        mug: t1.mug.clone(),
+        jam: t1.jam.clone(),
+        coffee: t1.coffee.clone(),
+    };
+    t1.open_session("50.00", false);
+    let mug = t1.mug.clone();
+    for _ in 0..2 {
+        t1.sell(&cart(vec![line(&mug, "1")]), &[card("12.50")]).unwrap();
+    }
+    t2.open_session("20.00", false);
+    let (jam, coffee) = (t2.jam.clone(), t2.coffee.clone());
+    t2.sell(&cart(vec![line(&jam, "2"), line(&coffee, "0.5")]), &[cash("20.00")])
+        .unwrap();
+    merge::merge_file(&mut t1.t.store, &Approval::file_holder(), &t2.t.path()).unwrap();
+    t1
+}
+
+fn count(client: &mut postgres::Client, table: &str) -> i64 {
+    client
+        .query_one(&format!("SELECT count(*) FROM popup_till.{table}"), &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figures() {
+    let server = server::Server::start();
+    let mut t1 = two_tills_merged();
+    let actor = Actor::system("test");
+
+    let first = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    assert!(first.rows_new > 0);
+    let mut pg = server.client();
+    let tables = ["sale", "sale_line", "payment", "stock_movement", "audit_log", "device", "event"];
+    let counts: Vec<i64> = tables.iter().map(|t| count(&mut pg, t)).collect();
+    assert_eq!(counts[0], 3, "both tills' sales");
+    // The journal as it was when the push read it (the push's own entry
+    // comes after).
+    assert_eq!(
+        counts[4],
+        t1.t.count("SELECT count(*) FROM audit_log") - 1
+    );
+
+    let second = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    let again: Vec<i64> = tables.iter().map(|t| count(&mut pg, t)).collect();
+    assert_eq!(again[..4], counts[..4], "the same ledger rows");
+    // Only the first push's own journal entry is new.
+    assert_eq!(again[4], counts[4] + 1);
+    assert_eq!(second.rows_new, 1);
+    assert_eq!(second.tables["sale"].new, 0);
+
+    // The pushed head hash is recorded on the server and is the till's.
+    let heads: Vec<String> = pg
+        .query("SELECT head_hash FROM popup_till.push_head ORDER BY pushed_at", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(heads, [first.head_hash.clone(), second.head_hash.clone()]);
+    let found = popup_till_core::db::journal::verify_anchor(t1.t.store.conn(), &second.head_hash)
+        .unwrap();
+    assert!(found.holds(), "{found:?}");
+
+    // The season SQL returns the report's figures, by event and by till.
+    let scope = Scope::Event(t1.event.clone());
+    let r = report::report(t1.t.store.conn(), &scope, false).unwrap();
+    let by_event = pg.query(&season_sql("sales_by_event"), &[]).unwrap();
+    assert_eq!(by_event.len(), 1);
+    let row = &by_event[0];
+    assert_eq!(row.get::<_, String>("event_id"), t1.event);
+    assert_eq!(row.get::<_, i64>("sales"), r.sales.sales_count);
+    assert_eq!(row.get::<_, i64>("total_minor"), r.sales.total.minor);
+    assert_eq!(row.get::<_, i64>("tax_minor"), r.sales.tax.minor);
+
+    let by_till = pg.query(&season_sql("sales_by_event_and_till"), &[]).unwrap();
+    let tills: Vec<(String, i64)> = by_till
+        .iter()
+        .map(|row| (row.get("till"), row.get("sales")))
+        .collect();
+    assert_eq!(tills, [("T1".to_string(), 2), ("T2".to_string(), 1)]);
+    assert_eq!(by_till[0].get::<_, i64>("total_minor"), 2500);
+    assert_eq!(
+        by_till[0].get::<_, i64>("total_minor") + by_till[1].get::<_, i64>("total_minor"),
+        r.sales.total.minor
+    );
+    for name in ["refunds_by_event_and_till", "products", "pushes"] {
+        pg.query(&season_sql(name), &[])
+            .unwrap_or_else(|e| panic!("season query {name}: {e}"));
+    }
+}
