@@ -118,4 +118,5 @@ pub const COMMANDS: &[&str] = &[
     "list_tills",
     "clone_till",
     "merge_till_file",
+    "merge_flags",
 ];

@@ -183,6 +183,18 @@ fn reports_after_a_merge_equal_the_sum_of_both_tills() {
     };
     assert_eq!(sold(&merged, &t1.mug), "2");
     assert_eq!(sold(&merged, &t1.jam), "2");
+    // By till, the rows add up to the report's total.
+    let by_till: Vec<(String, i64)> = merged
+        .by_till
+        .iter()
+        .map(|t| (t.till_code.clone(), t.sales_count))
+        .collect();
+    assert_eq!(by_till, [("T1".into(), 2), ("T2".into(), 1)]);
+    assert_eq!(
+        merged.by_till.iter().map(|t| t.total.minor).sum::<i64>(),
+        merged.sales.total.minor
+    );
+    assert_eq!(merged.by_till[1].total.minor, r2.sales.total.minor);
     assert_eq!(t1.on_hand(&t1.mug.clone()).to_string(), "8");
     assert_eq!(t1.on_hand(&t1.jam.clone()).to_string(), "8");
 }
@@ -382,4 +394,67 @@ fn entries_written_before_per_device_chains_still_verify() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(versions, [1, 1, 1, 2]);
+}
+
+#[test]
+fn a_line_refunded_on_two_tills_beyond_what_was_sold_is_flagged_after_the_merge() {
+    use popup_till_core::returns::{self, RefundInput, RefundLineInput};
+    use popup_till_core::shop::people::ApprovalRequest;
+    let mut t1 = shop();
+    t1.open_session("50.00", false);
+    let mug = t1.mug.clone();
+    let sold = t1
+        .sell(&cart(vec![line(&mug, "1")]), &[cash("12.50")])
+        .unwrap();
+    // The second laptop is made after the sale: it knows the receipt.
+    let mut t2 = second_till(&mut t1, "T2");
+    t2.open_session("50.00", false);
+    let line_id: String = t1
+        .t
+        .store
+        .conn()
+        .query_row(
+            "SELECT id FROM sale_line WHERE sale_id = ?1",
+            [&sold.sale_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let back = RefundInput {
+        sale_id: Some(sold.sale_id.clone()),
+        lines: vec![RefundLineInput {
+            sale_line_id: Some(line_id.clone()),
+            quantity: "1".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    for s in [&mut t1, &mut t2] {
+        let (actor, organizer) = (s.cashier(), s.organizer.clone());
+        returns::refund_with_pin(
+            &mut s.t.store,
+            &actor,
+            &back,
+            &ApprovalRequest::new(&organizer, crate::till_support::PIN),
+        )
+        .unwrap();
+    }
+    assert!(popup_till_core::tills::flags::over_refunded(t1.t.store.conn(), &t1.event)
+        .unwrap()
+        .is_empty());
+    merge_into(&mut t1, &t2).unwrap();
+    let flags = popup_till_core::tills::flags::over_refunded(t1.t.store.conn(), &t1.event).unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].sale_line_id, line_id);
+    assert_eq!(flags[0].tills, ["T1", "T2"]);
+    assert_eq!((flags[0].sold.as_str(), flags[0].refunded.as_str()), ("1", "2"));
+    // The report by till says who paid back what.
+    let r = report::report(t1.t.store.conn(), &Scope::Event(t1.event.clone()), false).unwrap();
+    let tills: Vec<(String, i64, i64)> = r
+        .by_till
+        .iter()
+        .map(|t| (t.till_code.clone(), t.sales_count, t.refunds_count))
+        .collect();
+    assert_eq!(tills, [("T1".into(), 1, 1), ("T2".into(), 0, 1)]);
+    let v = journal::verify(t1.t.store.conn()).unwrap();
+    assert!(v.holds(), "{v:?}");
 }

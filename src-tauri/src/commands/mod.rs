@@ -274,6 +274,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tills::list_tills,
         tills::clone_till,
         tills::merge_till_file,
+        tills::merge_flags,
         till::till_overview,
         till::open_till_session,
         till::move_till_cash,

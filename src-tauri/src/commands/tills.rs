@@ -1,10 +1,11 @@
 //! The window's commands for several tills: the tills this file knows, a
-//! till file for another laptop, and merging another till's file back.
+//! till file for another laptop, merging another till's file back, and
+//! what only shows after a merge (flagged on the event's home).
 
 use std::path::Path;
 
 use popup_till_core::shop::people::ApprovalRequest;
-use popup_till_core::tills::{self, clone, merge};
+use popup_till_core::tills::{self, clone, flags, merge};
 use tauri::State;
 
 use super::Reply;
@@ -34,4 +35,9 @@ pub fn merge_till_file(
 ) -> Reply<merge::MergeReport> {
     let approval = state.approval(approval)?;
     state.with_store(|store| merge::merge_file_with_pin(store, &approval, Path::new(&file)))
+}
+
+#[tauri::command(async)]
+pub fn merge_flags(state: State<'_, AppState>, event_id: String) -> Reply<Vec<flags::OverRefund>> {
+    state.with_store(|store| flags::over_refunded(store.conn(), &event_id))
 }

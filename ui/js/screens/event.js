@@ -121,6 +121,13 @@ async function eventHome(ctx, ev, templates, redraw) {
       h('div', { class: 'muted' }, eventSpan(ev), ev.venue ? ` · ${ev.venue}` : '')),
     h('div', { class: 'home-sell' }, sell, ev.status === 'open' ? visitorTally(ev, () => {}, { compact: true }) : null));
   home.append(head);
+  // After a merge: what no single till could see (a line refunded on two tills).
+  const flags = await call('merge_flags', { eventId: ev.id });
+  if (flags.length) {
+    home.append(h('div', { class: 'error-banner', id: 'merge-flags' },
+      h('p', {}, 'Refunded beyond what was sold, across tills:'),
+      h('ul', {}, flags.map((f) => h('li', {}, f.message)))));
+  }
   const flow = await call('task_flow', { eventId: ev.id });
   if (flow.total === 0) {
     const template = select({ id: 'flow-template' }, templates.map((t) => [t.id, `${t.name} (${plural(t.steps.length, 'step')})`]));

@@ -140,6 +140,11 @@ function reportBody(r, ctx, redraw) {
             // A cashier's report leaves the open drawer's figure out (the close is blind).
             : `${r.cash.open_sessions} till still open: its drawer is counted at close.`)
           : null),
+      r.by_till.length > 1
+        ? h('section', { class: 'panel', id: 'report-by-till' }, h('h2', {}, 'By till'),
+          table('report-tills', ['Till', 'Sales', `Total ${cur}`, `Tax ${cur}`, 'Refunds', `Refunded ${cur}`],
+            r.by_till.map((t) => [t.till_code, t.sales_count, t.total.text, t.tax.text, t.refunds_count, t.refunds_total.text]), [1, 2, 3, 4, 5]))
+        : null,
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
       h('section', { class: 'panel wide' }, h('h2', {}, 'Stock at the event'),

@@ -3,9 +3,11 @@
 //! sales and cash figures once (`docs/figures.md`), `refund_figures` the
 //! refunds' (in the scope of the session that paid them out); `report` is the event
 //! report, `compare` puts events side by side, `visitors` is the footfall
-//! tally and which events take it, and `export` writes the accountant's CSV
+//! tally and which events take it, `by_till` breaks the report down by
+//! till, and `export` writes the accountant's CSV
 //! package. The Z report (`till::z_report`) takes its figures from here too.
 
+pub mod by_till;
 pub mod compare;
 pub mod export;
 pub mod figures;

@@ -82,6 +82,8 @@ pub struct EventReport {
     /// The conversion is above 100 %: fewer visitors were counted than sales.
     pub visitors_look_low: bool,
     pub tasks: Option<TaskFigures>,
+    /// The same sales and refunds by till (one row per till with any).
+    pub by_till: Vec<crate::reporting::by_till::TillRow>,
 }
 
 /// How much of the report to compute.
@@ -182,6 +184,7 @@ pub fn report_with(
         cash: cash_figures(conn, scope, include_practice, &currency)?,
         visitors,
         tasks: tasks_done(conn, scope)?,
+        by_till: crate::reporting::by_till::by_till(conn, scope, include_practice, &currency)?,
     })
 }
 

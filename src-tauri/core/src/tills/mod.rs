@@ -6,6 +6,7 @@
 //! a merged file verifies every till's chain.
 
 pub mod clone;
+pub mod flags;
 pub mod merge;
 pub mod push;
 
