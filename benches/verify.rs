@@ -28,17 +28,24 @@ use serde_json::json;
 const LINES_PER_SALE: usize = 3;
 const PRODUCTS: usize = 50;
 
-fn build_fixture(path: &Path, sales: usize) {
+/// Add `sales` sales, with their journal entries, to the till file at
+/// `path` (new or existing: the entries go on from its own till's chain).
+pub fn build_fixture(path: &Path, sales: usize) {
     let store = Store::open(path).expect("open");
     let device = store.device_id().to_string();
     drop(store);
     let mut conn = Connection::open(path).expect("open raw");
     conn.pragma_update(None, "synchronous", "OFF").unwrap();
     let tx = conn.transaction().unwrap();
-    let (mut seq, mut prev): (i64, String) = tx
+    let mut seq: i64 = tx
+        .query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let (mut device_seq, mut prev): (i64, String) = tx
         .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
+            "SELECT device_seq, hash FROM audit_log WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1",
+            [&device],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap_or((0, GENESIS_HASH.to_string()));
@@ -77,7 +84,7 @@ fn build_fixture(path: &Path, sales: usize) {
     let mut ins_line = tx.prepare("INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, quantity, quantity_milli, amount_minor, tax_rate, net_minor, tax_minor, gross_minor) VALUES (?1, ?2, ?3, ?4, ?5, 'SKU', 'Product', 'each', '2.50', ?6, ?7, ?8, '20', ?9, ?10, ?8)").unwrap();
     let mut ins_pay = tx.prepare("INSERT INTO payment (id, device_id, sale_id, seq, method, amount_minor, tendered_minor, change_minor) VALUES (?1, ?2, ?3, 1, 'card', ?4, ?4, 0)").unwrap();
     let mut ins_move = tx.prepare("INSERT INTO stock_movement (id, device_id, product_id, event_id, location, kind, quantity_milli, source_type, source_id, actor_id, at_utc, utc_offset_minutes) VALUES (?1, ?2, ?3, ?4, 'event', 'sale', ?5, 'sale', ?6, ?7, ?8, 60)").unwrap();
-    let mut ins_entry = tx.prepare("INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash, device_seq, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1, 2)").unwrap();
+    let mut ins_entry = tx.prepare("INSERT INTO audit_log (seq, id, device_id, at_utc, utc_offset_minutes, actor_id, action, entity, entity_id, details, prev_hash, hash, device_seq, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 2)").unwrap();
     for s in 0..sales {
         let sale = new_id();
         let secs = 9 * 3600 + (s as i64 % 28_800);
@@ -158,9 +165,10 @@ fn build_fixture(path: &Path, sales: usize) {
             .execute(params![new_id(), device, sale, total])
             .unwrap();
         seq += 1;
+        device_seq += 1;
         let mut entry = Entry {
             seq,
-            device_seq: seq,
+            device_seq,
             version: 2,
             id: new_id(),
             device_id: device.clone(),
@@ -194,7 +202,8 @@ fn build_fixture(path: &Path, sales: usize) {
                 entry.entity_id,
                 entry.details,
                 entry.prev_hash,
-                entry.hash
+                entry.hash,
+                entry.device_seq
             ])
             .unwrap();
         prev = entry.hash;

@@ -100,7 +100,13 @@ pub fn target_of(url: &str) -> Result<String> {
 }
 
 fn pg_error(target: &str) -> impl Fn(postgres::Error) -> Error + '_ {
-    move |e| Error::Storage(format!("PostgreSQL at {target}: {e}"))
+    move |e| {
+        let said = e
+            .as_db_error()
+            .map(|db| db.message().to_string())
+            .unwrap_or_else(|| e.to_string());
+        Error::Storage(format!("PostgreSQL at {target}: {said}"))
+    }
 }
 
 /// Push every ledger of `store` to the PostgreSQL database at `url`.
