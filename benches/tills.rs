@@ -109,8 +109,14 @@ fn main() {
     }
     let lines = sales * fixture_lines();
     println!("tills: merging a file of {sales} sales ({lines} lines); median of {runs} runs");
-    println!("  merge (verify, checks, unite):           {:>9.1} ms", median(merge_times));
-    println!("  baseline ATTACH + INSERT … SELECT:       {:>9.1} ms", median(raw_times));
+    println!(
+        "  merge (verify, checks, unite):           {:>9.1} ms",
+        median(merge_times)
+    );
+    println!(
+        "  baseline ATTACH + INSERT … SELECT:       {:>9.1} ms",
+        median(raw_times)
+    );
 
     // Push the merged file to a private PostgreSQL server.
     let server = server::Server::start();
@@ -138,8 +144,15 @@ fn main() {
     std::fs::create_dir_all(&csv_dir).unwrap();
     let conn = rusqlite::Connection::open(&merged).unwrap();
     let tables = [
-        "device", "event", "product", "till_session", "sale", "sale_line", "payment",
-        "stock_movement", "audit_log",
+        "device",
+        "event",
+        "product",
+        "till_session",
+        "sale",
+        "sale_line",
+        "payment",
+        "stock_movement",
+        "audit_log",
     ];
     let mut ddl = String::new();
     let mut copies = String::new();
@@ -152,7 +165,11 @@ fn main() {
             .collect::<Result<_, _>>()
             .unwrap();
         let out = Command::new("sqlite3")
-            .args(["-csv", merged.to_str().unwrap(), &format!("SELECT * FROM {t}")])
+            .args([
+                "-csv",
+                merged.to_str().unwrap(),
+                &format!("SELECT * FROM {t}"),
+            ])
             .output()
             .expect("sqlite3 (scripts/ensure-deps.sh test installs it)");
         let file = csv_dir.join(format!("{t}.csv"));
@@ -160,7 +177,10 @@ fn main() {
         ddl.push_str(&format!(
             "CREATE TABLE {t} ({});",
             cols.iter()
-                .map(|(c, ty)| format!("\"{c}\" {}", if ty == "INTEGER" { "bigint" } else { "text" }))
+                .map(|(c, ty)| format!(
+                    "\"{c}\" {}",
+                    if ty == "INTEGER" { "bigint" } else { "text" }
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -178,16 +198,37 @@ fn main() {
         std::fs::write(&script, &copies).unwrap();
         let start = Instant::now();
         let out = Command::new("psql")
-            .args(["-q", "-v", "ON_ERROR_STOP=1", "-d", &url, "-f", script.to_str().unwrap()])
+            .args([
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &url,
+                "-f",
+                script.to_str().unwrap(),
+            ])
             .output()
             .expect("psql");
         copy_times.push(start.elapsed());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     println!("tills: pushing the merged file ({lines} lines) to PostgreSQL; median of {runs} runs");
-    println!("  push into an empty database:             {:>9.1} ms", median(push_times));
-    println!("  push again (nothing new):                {:>9.1} ms", median(again_times));
-    println!("  baseline psql \\copy of the same CSV:     {:>9.1} ms", median(copy_times));
+    println!(
+        "  push into an empty database:             {:>9.1} ms",
+        median(push_times)
+    );
+    println!(
+        "  push again (nothing new):                {:>9.1} ms",
+        median(again_times)
+    );
+    println!(
+        "  baseline psql \\copy of the same CSV:     {:>9.1} ms",
+        median(copy_times)
+    );
 }
 
 fn fixture_lines() -> usize {

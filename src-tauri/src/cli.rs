@@ -356,7 +356,8 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             Ok(0)
         }
         Command::CloneTill { code, file } => {
-            let made = tills::clone::clone_till(&mut store, &Approval::file_holder(), &code, &file)?;
+            let made =
+                tills::clone::clone_till(&mut store, &Approval::file_holder(), &code, &file)?;
             println!(
                 "made till {} for another laptop: {} (its first receipt is {})",
                 made.till_code, made.path, made.first_receipt

@@ -96,7 +96,11 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         "Action::DeleteTemplate",
     ),
     ("export_package", Action::Export, "export::export_with_pin"),
-    ("clone_till", Action::CloneTill, "clone::clone_till_with_pin"),
+    (
+        "clone_till",
+        Action::CloneTill,
+        "clone::clone_till_with_pin",
+    ),
     (
         "merge_till_file",
         Action::MergeTill,

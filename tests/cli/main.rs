@@ -391,12 +391,18 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
     let db = dir.path().join("till.sqlite");
     assert!(popup_till(&db, &["demo"]).status.success());
     let second = dir.path().join("second-laptop.sqlite");
-    let out = popup_till(&db, &["clone-till", "--code", "T2", second.to_str().unwrap()]);
+    let out = popup_till(
+        &db,
+        &["clone-till", "--code", "T2", second.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("T2-000001"), "{}", stdout(&out));
     // The same code again is refused, and the file is not written.
     let third = dir.path().join("third.sqlite");
-    let out = popup_till(&db, &["clone-till", "--code", "T2", third.to_str().unwrap()]);
+    let out = popup_till(
+        &db,
+        &["clone-till", "--code", "T2", third.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already used"), "{}", stderr(&out));
     assert!(!third.exists());

@@ -137,7 +137,9 @@ fn merging_the_same_file_twice_changes_nothing() {
     assert_eq!(fingerprint(&t1), once, "merge twice = merge once");
     // Still selling after the merge: T1's chain goes on from its own head.
     let mug = t1.mug.clone();
-    let sold = t1.sell(&cart(vec![line(&mug, "1")]), &[card("12.50")]).unwrap();
+    let sold = t1
+        .sell(&cart(vec![line(&mug, "1")]), &[card("12.50")])
+        .unwrap();
     assert_eq!(sold.receipt_number, "T1-000003");
     let v = journal::verify(t1.t.store.conn()).unwrap();
     assert!(v.holds(), "{v:?}");
@@ -154,8 +156,11 @@ fn reports_after_a_merge_equal_the_sum_of_both_tills() {
     sell_some(&mut t1, 2);
     t2.open_session("20.00", false);
     let (jam, coffee) = (t2.jam.clone(), t2.coffee.clone());
-    t2.sell(&cart(vec![line(&jam, "2"), line(&coffee, "0.5")]), &[cash("20.00")])
-        .unwrap();
+    t2.sell(
+        &cart(vec![line(&jam, "2"), line(&coffee, "0.5")]),
+        &[cash("20.00")],
+    )
+    .unwrap();
     let scope = Scope::Event(t1.event.clone());
     let r1 = report::report(t1.t.store.conn(), &scope, false).unwrap();
     let r2 = report::report(t2.t.store.conn(), &scope, false).unwrap();
@@ -218,8 +223,7 @@ fn a_tampered_file_is_refused_naming_the_entry_and_nothing_is_written() {
     .unwrap();
     drop(conn);
     let before = fingerprint(&t1);
-    let err =
-        merge::merge_file(&mut t1.t.store, &Approval::file_holder(), &path).unwrap_err();
+    let err = merge::merge_file(&mut t1.t.store, &Approval::file_holder(), &path).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Integrity);
     assert!(
         err.to_string()
@@ -274,8 +278,10 @@ fn a_copied_till_that_diverged_is_refused_and_explained() {
 fn a_changed_product_takes_the_latest_change_and_the_other_stays_in_the_journal() {
     let mut t1 = shop();
     let mut t2 = second_till(&mut t1, "T2");
-    let clock1 = crate::support::HandClock::install_at(&mut t1.t.store, "2026-12-05T10:00:00+01:00");
-    let clock2 = crate::support::HandClock::install_at(&mut t2.t.store, "2026-12-05T10:00:00+01:00");
+    let clock1 =
+        crate::support::HandClock::install_at(&mut t1.t.store, "2026-12-05T10:00:00+01:00");
+    let clock2 =
+        crate::support::HandClock::install_at(&mut t2.t.store, "2026-12-05T10:00:00+01:00");
     let rename = |s: &mut Shop, name: &str| {
         let mug = s.mug.clone();
         let organizer = s.organizer.clone();
@@ -305,12 +311,13 @@ fn a_changed_product_takes_the_latest_change_and_the_other_stays_in_the_journal(
     rename(&mut t2, "Mug (T2 at 12:00)");
     let report = merge_into(&mut t1, &t2).unwrap();
     assert_eq!(report.records_updated.get("product"), Some(&1));
-    let name: String = t1
-        .t
-        .store
-        .conn()
-        .query_row("SELECT name FROM product WHERE id = ?1", [&t1.mug], |r| r.get(0))
-        .unwrap();
+    let name: String =
+        t1.t.store
+            .conn()
+            .query_row("SELECT name FROM product WHERE id = ?1", [&t1.mug], |r| {
+                r.get(0)
+            })
+            .unwrap();
     assert_eq!(name, "Mug (T2 at 12:00)");
     // Both changes are in the journal.
     assert_eq!(
@@ -322,12 +329,13 @@ fn a_changed_product_takes_the_latest_change_and_the_other_stays_in_the_journal(
     );
     // The earlier change does not win back: merging T1 into T2 keeps T2's.
     merge_into(&mut t2, &t1).unwrap();
-    let name2: String = t2
-        .t
-        .store
-        .conn()
-        .query_row("SELECT name FROM product WHERE id = ?1", [&t2.mug], |r| r.get(0))
-        .unwrap();
+    let name2: String =
+        t2.t.store
+            .conn()
+            .query_row("SELECT name FROM product WHERE id = ?1", [&t2.mug], |r| {
+                r.get(0)
+            })
+            .unwrap();
     assert_eq!(name2, "Mug (T2 at 12:00)");
 }
 
@@ -341,8 +349,12 @@ fn entries_written_before_per_device_chains_still_verify() {
         popup_till_core::db::store::migrations()
             .to_version(&mut conn, 12)
             .unwrap();
-        conn.pragma_update(None, "application_id", popup_till_core::db::store::APPLICATION_ID)
-            .unwrap();
+        conn.pragma_update(
+            None,
+            "application_id",
+            popup_till_core::db::store::APPLICATION_ID,
+        )
+        .unwrap();
         conn.execute(
             "INSERT INTO device (id, till_code, is_local, created_at) VALUES ('dev-1', 'T1', 1, '2026-01-01T00:00:00.000Z')",
             [],
@@ -409,16 +421,15 @@ fn a_line_refunded_on_two_tills_beyond_what_was_sold_is_flagged_after_the_merge(
     // The second laptop is made after the sale: it knows the receipt.
     let mut t2 = second_till(&mut t1, "T2");
     t2.open_session("50.00", false);
-    let line_id: String = t1
-        .t
-        .store
-        .conn()
-        .query_row(
-            "SELECT id FROM sale_line WHERE sale_id = ?1",
-            [&sold.sale_id],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let line_id: String =
+        t1.t.store
+            .conn()
+            .query_row(
+                "SELECT id FROM sale_line WHERE sale_id = ?1",
+                [&sold.sale_id],
+                |r| r.get(0),
+            )
+            .unwrap();
     let back = RefundInput {
         sale_id: Some(sold.sale_id.clone()),
         lines: vec![RefundLineInput {
@@ -438,15 +449,20 @@ fn a_line_refunded_on_two_tills_beyond_what_was_sold_is_flagged_after_the_merge(
         )
         .unwrap();
     }
-    assert!(popup_till_core::tills::flags::over_refunded(t1.t.store.conn(), &t1.event)
-        .unwrap()
-        .is_empty());
+    assert!(
+        popup_till_core::tills::flags::over_refunded(t1.t.store.conn(), &t1.event)
+            .unwrap()
+            .is_empty()
+    );
     merge_into(&mut t1, &t2).unwrap();
     let flags = popup_till_core::tills::flags::over_refunded(t1.t.store.conn(), &t1.event).unwrap();
     assert_eq!(flags.len(), 1, "{flags:?}");
     assert_eq!(flags[0].sale_line_id, line_id);
     assert_eq!(flags[0].tills, ["T1", "T2"]);
-    assert_eq!((flags[0].sold.as_str(), flags[0].refunded.as_str()), ("1", "2"));
+    assert_eq!(
+        (flags[0].sold.as_str(), flags[0].refunded.as_str()),
+        ("1", "2")
+    );
     // The report by till says who paid back what.
     let r = report::report(t1.t.store.conn(), &Scope::Event(t1.event.clone()), false).unwrap();
     let tills: Vec<(String, i64, i64)> = r

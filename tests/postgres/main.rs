@@ -3,13 +3,13 @@
 //! push sends the same rows and adds none, and the season SQL of
 //! `docs/season.md` returns the till's own report figures.
 
+mod server;
 #[allow(dead_code)]
 #[path = "../core/support.rs"]
 mod support;
 #[allow(dead_code)]
 #[path = "../core/till_support.rs"]
 mod till_support;
-mod server;
 
 use popup_till_core::reporting::report;
 use popup_till_core::reporting::scope::Scope;
@@ -54,12 +54,16 @@ fn two_tills_merged() -> Shop {
     t1.open_session("50.00", false);
     let mug = t1.mug.clone();
     for _ in 0..2 {
-        t1.sell(&cart(vec![line(&mug, "1")]), &[card("12.50")]).unwrap();
+        t1.sell(&cart(vec![line(&mug, "1")]), &[card("12.50")])
+            .unwrap();
     }
     t2.open_session("20.00", false);
     let (jam, coffee) = (t2.jam.clone(), t2.coffee.clone());
-    t2.sell(&cart(vec![line(&jam, "2"), line(&coffee, "0.5")]), &[cash("20.00")])
-        .unwrap();
+    t2.sell(
+        &cart(vec![line(&jam, "2"), line(&coffee, "0.5")]),
+        &[cash("20.00")],
+    )
+    .unwrap();
     merge::merge_file(&mut t1.t.store, &Approval::file_holder(), &t2.t.path()).unwrap();
     t1
 }
@@ -80,15 +84,20 @@ fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figu
     let first = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
     assert!(first.rows_new > 0);
     let mut pg = server.client();
-    let tables = ["sale", "sale_line", "payment", "stock_movement", "audit_log", "device", "event"];
+    let tables = [
+        "sale",
+        "sale_line",
+        "payment",
+        "stock_movement",
+        "audit_log",
+        "device",
+        "event",
+    ];
     let counts: Vec<i64> = tables.iter().map(|t| count(&mut pg, t)).collect();
     assert_eq!(counts[0], 3, "both tills' sales");
     // The journal as it was when the push read it (the push's own entry
     // comes after).
-    assert_eq!(
-        counts[4],
-        t1.t.count("SELECT count(*) FROM audit_log") - 1
-    );
+    assert_eq!(counts[4], t1.t.count("SELECT count(*) FROM audit_log") - 1);
 
     let second = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
     let again: Vec<i64> = tables.iter().map(|t| count(&mut pg, t)).collect();
@@ -100,14 +109,17 @@ fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figu
 
     // The pushed head hash is recorded on the server and is the till's.
     let heads: Vec<String> = pg
-        .query("SELECT head_hash FROM popup_till.push_head ORDER BY pushed_at", &[])
+        .query(
+            "SELECT head_hash FROM popup_till.push_head ORDER BY pushed_at",
+            &[],
+        )
         .unwrap()
         .iter()
         .map(|r| r.get(0))
         .collect();
     assert_eq!(heads, [first.head_hash.clone(), second.head_hash.clone()]);
-    let found = popup_till_core::db::journal::verify_anchor(t1.t.store.conn(), &second.head_hash)
-        .unwrap();
+    let found =
+        popup_till_core::db::journal::verify_anchor(t1.t.store.conn(), &second.head_hash).unwrap();
     assert!(found.holds(), "{found:?}");
 
     // The season SQL returns the report's figures, by event and by till.
@@ -121,7 +133,9 @@ fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figu
     assert_eq!(row.get::<_, i64>("total_minor"), r.sales.total.minor);
     assert_eq!(row.get::<_, i64>("tax_minor"), r.sales.tax.minor);
 
-    let by_till = pg.query(&season_sql("sales_by_event_and_till"), &[]).unwrap();
+    let by_till = pg
+        .query(&season_sql("sales_by_event_and_till"), &[])
+        .unwrap();
     let tills: Vec<(String, i64)> = by_till
         .iter()
         .map(|row| (row.get("till"), row.get("sales")))

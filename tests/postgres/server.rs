@@ -16,7 +16,10 @@ pub struct Server {
 
 /// `initdb`/`pg_ctl` on the PATH, else in Debian's versioned folder.
 fn bin_dir() -> PathBuf {
-    if let Ok(out) = Command::new("sh").args(["-c", "command -v pg_ctl"]).output() {
+    if let Ok(out) = Command::new("sh")
+        .args(["-c", "command -v pg_ctl"])
+        .output()
+    {
         let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
         if out.status.success() && !found.is_empty() && Path::new(&found).exists() {
             // Debian's /usr/bin/pg_ctl is a wrapper: prefer the real one.
@@ -27,7 +30,11 @@ fn bin_dir() -> PathBuf {
         }
     }
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
         .unwrap_or_default();
     versions.retain(|p| p.join("initdb").exists() && p.join("pg_ctl").exists());
     versions.sort();
@@ -147,7 +154,14 @@ impl Drop for Server {
         let data = self.dir.path().join("data");
         let _ = self.run(
             "pg_ctl",
-            &["-D", data.to_str().unwrap(), "-m", "immediate", "-w", "stop"],
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
         );
     }
 }

@@ -13,8 +13,15 @@ async fn a_till_for_a_second_laptop_is_made_and_a_tills_file_merged_back_in_the_
     let app = App::launch_prepared(move |db| {
         assert!(App::cli(db, &["demo"]).status.success());
         // A till made earlier for a third laptop, to come back by file.
-        let out = App::cli(db, &["clone-till", "--code", "T3", third_arg.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = App::cli(
+            db,
+            &["clone-till", "--code", "T3", third_arg.to_str().unwrap()],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(App::cli(&foreign_arg, &["demo"]).status.success());
     })
     .await;
@@ -50,7 +57,8 @@ async fn a_till_for_a_second_laptop_is_made_and_a_tills_file_merged_back_in_the_
     // Again: nothing new, nothing written.
     let before = App::cli(&app.db_path(), &["verify", "--json"]);
     app.click("#merge-submit").await;
-    app.wait_for_text("#merge-result", "holds nothing new").await;
+    app.wait_for_text("#merge-result", "holds nothing new")
+        .await;
     let after = App::cli(&app.db_path(), &["verify", "--json"]);
     // (The organizer's approval is journaled each time; T3's chain and the
     // rows that came in are what must not change.)
@@ -67,9 +75,11 @@ async fn a_till_for_a_second_laptop_is_made_and_a_tills_file_merged_back_in_the_
     assert_eq!(t3_chain(&before), t3_chain(&after));
 
     // Another shop's file is refused, named on the form.
-    app.type_into("#merge-file", foreign.to_str().unwrap()).await;
+    app.type_into("#merge-file", foreign.to_str().unwrap())
+        .await;
     app.click("#merge-submit").await;
-    app.wait_for_text("#merge-form .form-error", "another shop").await;
+    app.wait_for_text("#merge-form .form-error", "another shop")
+        .await;
     app.screenshot("tills-refused").await;
     app.assert_accessible("the Tills panel").await;
     let db = app.db_path();

@@ -207,7 +207,14 @@ pub(crate) fn append(
                 "previous_at_utc": previous_at,
                 "at_utc": tx.now.utc,
             });
-            let clock = insert(tx, &at, "clock.moved_back", "device", tx.device_id, &details)?;
+            let clock = insert(
+                tx,
+                &at,
+                "clock.moved_back",
+                "device",
+                tx.device_id,
+                &details,
+            )?;
             at = Place {
                 seq: clock.seq,
                 device_seq: clock.device_seq,

@@ -73,15 +73,11 @@ pub fn merge_file_with_pin(
 pub fn merge_file(store: &mut Store, approval: &Approval, path: &Path) -> Result<MergeReport> {
     let shown = path.display().to_string();
     if !path.is_file() {
-        return Err(Error::validation(
-            "file",
-            format!("{shown} is not a file"),
-        ));
+        return Err(Error::validation("file", format!("{shown} is not a file")));
     }
     let copy = std::env::temp_dir().join(format!("popup-till-merge-{}.sqlite", new_id()));
-    let result = prepare(store, path, &copy).and_then(|from| {
-        attach_and_merge(store, approval, &copy, &shown, from)
-    });
+    let result = prepare(store, path, &copy)
+        .and_then(|from| attach_and_merge(store, approval, &copy, &shown, from));
     remove_with_sidecars(&copy);
     result
 }
@@ -152,7 +148,12 @@ fn attach_and_merge(
     Ok(report)
 }
 
-fn merge_in(tx: &crate::db::store::Tx, approval: &Approval, shown: &str, from: &str) -> Result<MergeReport> {
+fn merge_in(
+    tx: &crate::db::store::Tx,
+    approval: &Approval,
+    shown: &str,
+    from: &str,
+) -> Result<MergeReport> {
     // A copied till that went on selling as the same till: the same entry
     // number of the same device holds two different entries.
     let diverged: Option<(String, i64)> = tx
@@ -311,7 +312,9 @@ fn tables(conn: &Connection) -> Result<Vec<String>> {
 
 /// A table's columns, and those of its primary key.
 fn columns(conn: &Connection, table: &str) -> Result<(Vec<String>, Vec<String>)> {
-    let mut stmt = conn.prepare(&format!("SELECT name, pk FROM main.pragma_table_info('{table}')"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name, pk FROM main.pragma_table_info('{table}')"
+    ))?;
     let rows: Vec<(String, i64)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -338,11 +341,13 @@ fn quoted(cols: &[String]) -> String {
 /// said as what it is.
 fn clash(shown: &str, table: &str) -> impl Fn(rusqlite::Error) -> Error {
     let (shown, table) = (shown.to_string(), table.to_string());
-    move |e| match e.sqlite_error_code() {
+    move |e| {
+        match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict(format!(
             "{shown} cannot be merged: a {table} record of the file clashes with one of this till (the same unique value, such as a SKU or a barcode, on two different records, or two events open at once); nothing was merged"
         )),
         _ => Error::Sqlite(e),
+    }
     }
 }
 
@@ -362,7 +367,10 @@ fn add_missing(conn: &Connection, table: &str, shown: &str) -> Result<i64> {
         "INSERT INTO main.\"{table}\" ({list})
          SELECT {} FROM other.\"{table}\" o
          WHERE NOT EXISTS (SELECT 1 FROM main.\"{table}\" m WHERE {same})",
-        cols.iter().map(|c| format!("o.\"{c}\"")).collect::<Vec<_>>().join(", ")
+        cols.iter()
+            .map(|c| format!("o.\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok(conn.execute(&sql, []).map_err(clash(shown, table))? as i64)
 }
@@ -430,7 +438,9 @@ fn take_latest(conn: &Connection, table: &str, entities: &[&str], shown: &str) -
 fn take_latest_settings(conn: &Connection) -> Result<i64> {
     let latest = |db: &str| -> Result<Option<String>> {
         Ok(conn.query_row(
-            &format!("SELECT max(at_utc) FROM {db}.audit_log WHERE entity IN ('settings', 'setting')"),
+            &format!(
+                "SELECT max(at_utc) FROM {db}.audit_log WHERE entity IN ('settings', 'setting')"
+            ),
             [],
             |r| r.get(0),
         )?)

@@ -43,7 +43,11 @@ const TABLES: &[(&str, Kind, &[&str])] = &[
     ("till_session", Kind::Latest, &[]),
     ("sale", Kind::Ledger, &[]),
     ("sale_line", Kind::Ledger, &[]),
-    ("payment", Kind::Ledger, &["card_last_four", "auth_code", "reference"]),
+    (
+        "payment",
+        Kind::Ledger,
+        &["card_last_four", "auth_code", "reference"],
+    ),
     ("sale_void", Kind::Ledger, &[]),
     ("refund", Kind::Ledger, &[]),
     ("refund_line", Kind::Ledger, &[]),
@@ -231,8 +235,14 @@ fn push_tables(
 
 /// The columns pushed and their PostgreSQL type (SQLite's STRICT INTEGER
 /// is `bigint`, TEXT is `text`).
-fn columns(conn: &Connection, table: &str, left_out: &[&str]) -> Result<Vec<(String, &'static str)>> {
-    let mut stmt = conn.prepare(&format!("SELECT name, type FROM pragma_table_info('{table}')"))?;
+fn columns(
+    conn: &Connection,
+    table: &str,
+    left_out: &[&str],
+) -> Result<Vec<(String, &'static str)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name, type FROM pragma_table_info('{table}')"
+    ))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut cols = Vec::new();
     for row in rows {
