@@ -8,6 +8,7 @@
 //! - push (`tills::push::push` into an empty database: COPY into staging,
 //!   INSERT … ON CONFLICT DO NOTHING) vs `psql \copy` of the same rows as
 //!   CSV files into bare tables; and a second push (nothing new).
+//!
 //! The PostgreSQL server is a private one started for the run.
 //!
 //! Run: `cargo bench -p popup-till-core --bench tills`
