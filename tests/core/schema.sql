@@ -806,7 +806,8 @@ CREATE TRIGGER refund_line_is_append_only_update BEFORE UPDATE ON refund_line
 BEGIN SELECT RAISE(ABORT, 'refund_line is append-only'); END;
 -- trigger refund_line_within_its_sale_line
 CREATE TRIGGER refund_line_within_its_sale_line BEFORE INSERT ON refund_line
-WHEN NEW.sale_line_id IS NOT NULL AND (
+WHEN NEW.sale_line_id IS NOT NULL
+ AND NEW.device_id IS (SELECT id FROM device WHERE is_local = 1) AND (
        (SELECT sale_id FROM sale_line WHERE id = NEW.sale_line_id)
          IS NOT (SELECT sale_id FROM refund WHERE id = NEW.refund_id)
     OR (SELECT coalesce(sum(quantity_milli), 0) FROM refund_line WHERE sale_line_id = NEW.sale_line_id)
