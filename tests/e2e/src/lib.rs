@@ -546,3 +546,93 @@ pub mod fixtures {
             .unwrap();
     }
 }
+
+/// The memory of the app and its WebKit processes, from /proc: RSS, and
+/// PSS (`smaps_rollup`), which counts pages shared between them once.
+pub mod memory {
+    use std::collections::HashMap;
+
+    /// One process below the driver: the app or one of WebKit's.
+    pub struct Process {
+        pub pid: u32,
+        pub name: String,
+        pub rss_kib: u64,
+        pub pss_kib: u64,
+    }
+
+    fn children_map() -> HashMap<u32, Vec<u32>> {
+        let mut map: HashMap<u32, Vec<u32>> = HashMap::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            // ppid is the second field after the ")" that ends the command name
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+                continue;
+            };
+            if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                map.entry(ppid).or_default().push(pid);
+            }
+        }
+        map
+    }
+
+    fn descendants(root: u32) -> Vec<u32> {
+        let map = children_map();
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(pid) = stack.pop() {
+            for child in map.get(&pid).into_iter().flatten() {
+                out.push(*child);
+                stack.push(*child);
+            }
+        }
+        out
+    }
+
+    fn kib(pid: u32, file: &str, key: &str) -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn comm(pid: u32) -> String {
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    /// The app and its WebKit processes below the driver (`App::driver_pid`);
+    /// WebKit's WebDriver itself is left out.
+    pub fn of_app(driver_pid: u32) -> Vec<Process> {
+        descendants(driver_pid)
+            .into_iter()
+            .filter_map(|pid| {
+                let name = comm(pid);
+                let ours = name.starts_with("popup-till")
+                    || name.starts_with("WebKit") && !name.starts_with("WebKitWebDriver");
+                ours.then(|| Process {
+                    pid,
+                    rss_kib: kib(pid, "status", "VmRSS:"),
+                    pss_kib: kib(pid, "smaps_rollup", "Pss:"),
+                    name,
+                })
+            })
+            .collect()
+    }
+
+    /// RSS and PSS of `processes` together, in KiB.
+    pub fn total(processes: &[Process]) -> (u64, u64) {
+        processes
+            .iter()
+            .fold((0, 0), |(r, p), x| (r + x.rss_kib, p + x.pss_kib))
+    }
+}

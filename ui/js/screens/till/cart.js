@@ -102,7 +102,10 @@ export function createCart(till) {
     till.focusScan();
   }
 
-  let searchTimer = null;
+  // Search as you type, without a pause: one search at a time, and when
+  // it answers the field's text of that moment is searched next, so a
+  // fast typist (or a scanner) never waits behind a queue of stale ones.
+  let searching = false;
 
   /** Mark the highlighted result (for the eye and for a screen reader). */
   function highlight(index) {
@@ -118,6 +121,7 @@ export function createCart(till) {
 
   function hideResults() {
     shown = { text: null, products: [], index: -1 };
+    delete results.dataset.query;
     clear(results);
     scan.setAttribute('aria-expanded', 'false');
     scan.removeAttribute('aria-activedescendant');
@@ -131,6 +135,7 @@ export function createCart(till) {
 
   function showResults(text, found) {
     shown = { text, products: found, index: -1 };
+    results.dataset.query = text;
     fill(results, found.map((p, i) => h('div', {
       role: 'option', id: `till-result-${i}`, class: 'result', 'aria-selected': 'false', dataset: { productId: p.id },
       onclick: () => { pick(p); scan.focus(); },
@@ -152,7 +157,6 @@ export function createCart(till) {
     // Results on show for this very text: the highlighted one is added.
     const chosen = shown.text === text && shown.index >= 0 ? shown.products[shown.index] : null;
     scan.value = '';
-    clearTimeout(searchTimer);
     hideResults();
     await queued(async () => {
       try {
@@ -169,18 +173,30 @@ export function createCart(till) {
     });
   }
 
-  scan.addEventListener('input', () => {
-    clearTimeout(searchTimer);
+  /** The text to search for now, or null when the field asks for none. */
+  function wanted() {
     const text = searchText();
-    if (text.length < 2 || /^\d{6,}$/.test(text)) { hideResults(); return; }
-    searchTimer = setTimeout(async () => {
-      try {
+    return text.length < 2 || /^\d{6,}$/.test(text) ? null : text;
+  }
+
+  async function search() {
+    searching = true;
+    try {
+      for (let text = wanted(); text !== null && text !== shown.text; text = wanted()) {
         const found = await call('till_search', { query: text });
         // The cashier may have pressed Enter (or typed on) meanwhile.
-        if (searchText() !== text) return;
-        showResults(text, found);
-      } catch (err) { till.showMessage(err.message, 'error'); }
-    }, 120);
+        if (searchText() === text) showResults(text, found);
+      }
+    } catch (err) {
+      till.showMessage(err.message, 'error');
+    } finally {
+      searching = false;
+    }
+  }
+
+  scan.addEventListener('input', () => {
+    if (wanted() === null) { hideResults(); return; }
+    if (!searching) search();
   });
   scan.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); onScanEnter(); return; }
