@@ -36,8 +36,13 @@ e2e:
 	cargo build -p popup-till
 	$(XVFB) cargo test -p popup-till-e2e -- --test-threads=1
 
+# The core's benchmarks, then the window benchmark: the release build of the
+# app driven under Xvfb on a big till file (built on the first run and kept
+# under target/bench-season/; a few minutes).
 bench:
 	cargo bench -p popup-till-core
+	cargo build --release -p popup-till -p popup-till-e2e --bins --examples
+	$(XVFB) ./target/release/examples/window_speed
 
 deb:
 	TAURI_APP_PATH=src-tauri npx --yes @tauri-apps/cli@2 build --bundles deb

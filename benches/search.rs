@@ -195,11 +195,16 @@ fn raw_import(text: &str) -> f64 {
         store.device_id().to_string()
     };
     let mut conn = Connection::open(&path).expect("baseline connection");
-    conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
-    conn.pragma_update(None, "synchronous", "FULL").expect("sync");
-    conn.pragma_update(None, "foreign_keys", "ON").expect("keys");
-    conn.pragma_update(None, "wal_autocheckpoint", 0).expect("no checkpoint");
-    conn.pragma_update(None, "cache_size", -65_536).expect("cache");
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .expect("wal");
+    conn.pragma_update(None, "synchronous", "FULL")
+        .expect("sync");
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .expect("keys");
+    conn.pragma_update(None, "wal_autocheckpoint", 0)
+        .expect("no checkpoint");
+    conn.pragma_update(None, "cache_size", -65_536)
+        .expect("cache");
     let start = Instant::now();
     let tx = conn.transaction().expect("transaction");
     {

@@ -449,3 +449,94 @@ fn workbook_text(path: &std::path::Path) -> String {
     assert!(text.contains("metric"), "the workbook was read");
     text
 }
+
+/// An event that brought many products: the Reports screen shows the first
+/// rows of its stock and the rest when asked, so a big event's report is
+/// drawn at once.
+#[tokio::test]
+async fn a_big_events_stock_shows_its_first_rows_and_the_rest_on_request() {
+    use popup_till_core::shop::events;
+    use popup_till_core::stock::{self, Location, Movement, MovementKind};
+    use popup_till_core::{Actor, Store};
+
+    let app = App::launch_prepared(|db| {
+        let items: Vec<(String, String)> = (0..45)
+            .map(|i| (format!("JAR{i:02}"), format!("Honey jar {i}")))
+            .collect();
+        let refs: Vec<fixtures::Item> = items
+            .iter()
+            .map(|(sku, name)| (sku.as_str(), "", name.as_str(), "6.50", "20", "each"))
+            .collect();
+        fixtures::harbour_shop(db, "Olga Organiser", "Carl Cashier", &refs);
+        let mut store = Store::open(db).unwrap();
+        store
+            .write(&Actor::system("test"), |tx| {
+                let event = events::current(tx)?.unwrap();
+                let ids: Vec<String> = tx
+                    .prepare("SELECT id FROM product")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for id in &ids {
+                    stock::record(
+                        tx,
+                        &Movement {
+                            product_id: id,
+                            event_id: Some(&event.id),
+                            location: Location::Event,
+                            kind: MovementKind::Receive,
+                            quantity: 12.into(),
+                            reason: "",
+                            note: "",
+                            lot_code: None,
+                            source_type: "manual",
+                            source_id: None,
+                        },
+                    )?;
+                }
+                tx.journal("test.received", "event", &event.id, serde_json::json!({}))?;
+                Ok(())
+            })
+            .unwrap();
+    })
+    .await;
+    app.choose_person("Olga").await;
+    app.click_settled("#nav-reports").await;
+    app.wait_for_text("#report-stock-count", "The first 30 of 45 products")
+        .await;
+    let rows = |app: &App| {
+        let client = app.client.clone();
+        async move {
+            client
+                .find_all(popup_till_e2e::fantoccini::Locator::Css(
+                    "#report-stock tbody tr",
+                ))
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(rows(&app).await, 30, "the first 30 products are shown");
+    assert!(app.text("#report-stock").await.contains("JAR29"));
+    assert!(!app.text("#report-stock").await.contains("JAR30"));
+    app.click("#report-stock-all").await;
+    app.wait_for_text("#report-stock", "JAR44").await;
+    assert_eq!(rows(&app).await, 45, "every product once asked");
+    app.wait_gone("#report-stock-all").await;
+    let focused: String = app
+        .client
+        .execute(
+            "return document.activeElement.closest('tr') ? document.activeElement.closest('tr').textContent : '';",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        focused.contains("JAR30"),
+        "the focus goes to the first row not shown before: {focused:?}"
+    );
+    app.assert_accessible("reports with all stock rows").await;
+    app.close().await;
+}

@@ -106,6 +106,33 @@ function money(r) {
       r.tasks ? row('Tasks done', 'tasks_done', `${r.tasks.done} of ${r.tasks.total}`) : null));
 }
 
+/** Stock rows shown at first: an event can bring thousands of products, and
+ * a long table would hold the whole screen up; the rest come on request. */
+const STOCK_SHOWN = 30;
+
+function stockPanel(stock) {
+  const head = ['SKU', 'Product', 'Brought', 'Sold', 'Shrinkage', 'Remaining'];
+  const cells = (rows) => rows.map((x) => [x.sku, x.name, x.brought, x.sold, x.shrinkage, x.remaining]);
+  const panel = h('section', { class: 'panel wide', id: 'report-stock-panel' }, h('h2', {}, 'Stock at the event'));
+  const shown = table('report-stock', head, cells(stock.slice(0, STOCK_SHOWN)), [2, 3, 4, 5]);
+  panel.append(shown);
+  if (stock.length > STOCK_SHOWN) {
+    const more = h('button', {
+      type: 'button', id: 'report-stock-all',
+      onclick: () => {
+        const all = table('report-stock', head, cells(stock), [2, 3, 4, 5]);
+        shown.replaceWith(all);
+        more.remove();
+        // The focus goes to the first row that was not shown before.
+        const first = all.querySelector(`tbody tr:nth-child(${STOCK_SHOWN + 1}) td`);
+        if (first) { first.tabIndex = -1; first.focus(); }
+      },
+    }, `Show all ${stock.length} products`);
+    panel.append(h('p', { class: 'muted', id: 'report-stock-count' }, `The first ${STOCK_SHOWN} of ${stock.length} products (by SKU).`), more);
+  }
+  return panel;
+}
+
 function reportBody(r, ctx, redraw) {
   const cur = r.currency;
   const ev = r.event;
@@ -147,9 +174,7 @@ function reportBody(r, ctx, redraw) {
         : null,
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
-      h('section', { class: 'panel wide' }, h('h2', {}, 'Stock at the event'),
-        table('report-stock', ['SKU', 'Product', 'Brought', 'Sold', 'Shrinkage', 'Remaining'],
-          r.stock.map((x) => [x.sku, x.name, x.brought, x.sold, x.shrinkage, x.remaining]), [2, 3, 4, 5]))),
+      stockPanel(r.stock)),
   ];
 }
 

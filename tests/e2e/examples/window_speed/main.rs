@@ -86,6 +86,12 @@ fn copy_season(from: &Path, to: &Path) {
 struct Marks {
     dom: Vec<f64>,
     frame: Vec<f64>,
+    /// Forced style + layout right after the change.
+    layout: Vec<f64>,
+    /// The calls into Rust as the page timed them: all of one try together,
+    /// and each command's own.
+    calls: Vec<f64>,
+    by_command: std::collections::BTreeMap<String, Vec<f64>>,
 }
 
 impl Marks {
@@ -95,16 +101,66 @@ impl Marks {
         }
         self.dom.push(v["dom"].as_f64().expect("dom time"));
         self.frame.push(v["frame"].as_f64().expect("frame time"));
+        self.layout.push(v["layout"].as_f64().unwrap_or(f64::NAN));
+        let mut sum = 0.0;
+        for c in v["calls"].as_array().into_iter().flatten() {
+            let (name, ms) = (c[0].as_str().unwrap_or("?"), c[1].as_f64().unwrap_or(0.0));
+            sum += ms;
+            self.by_command
+                .entry(name.to_string())
+                .or_default()
+                .push(ms);
+        }
+        self.calls.push(sum);
+    }
+
+    /// Where the time of one interaction goes, as medians.
+    fn breakdown(&self, what: &str) {
+        let (calls, _) = stats(&self.calls);
+        let (dom, _) = stats(&self.dom);
+        let (layout, _) = stats(&self.layout);
+        let (frame, _) = stats(&self.frame);
+        let commands: Vec<String> = self
+            .by_command
+            .iter()
+            .map(|(name, ms)| {
+                let (m, q) = stats(ms);
+                format!("{name} {m:.1}/{q:.1} ({}x)", ms.len())
+            })
+            .collect();
+        println!(
+            "  {what:<34} calls into Rust {calls:6.1} | page JS + DOM {:6.1} | style+layout {layout:5.1} | to the frame {:6.1} | {}",
+            dom - calls,
+            frame - dom,
+            commands.join(", ")
+        );
     }
 }
 
 /// Shared by the in-page scripts: `finish(t0, done)` answers with the time
 /// to now (the DOM changed) and to the next animation frame (painted).
 const FINISH: &str = r#"
+if (!window.__benchCalls) {
+  // Time every call into Rust (the bridge and the core) as the page sees it.
+  // (the page's `invoke` reaches Rust through Tauri's internal one).
+  const inner = window.__TAURI_INTERNALS__;
+  const invoke = inner.invoke.bind(inner);
+  window.__benchCalls = [];
+  inner.invoke = async (cmd, args, options) => {
+    const t = performance.now();
+    try { return await invoke(cmd, args, options); } finally { window.__benchCalls.push([cmd, performance.now() - t]); }
+  };
+}
+window.__benchCalls.length = 0;
 const finish = (t0, done, extra) => {
   const dom = performance.now() - t0;
+  // Style and layout forced now: what the frame after it must do anyway.
+  const l0 = performance.now();
+  void document.body.offsetHeight;
+  const layout = performance.now() - l0;
+  const calls = window.__benchCalls.slice();
   const more = extra ? extra() : {};
-  requestAnimationFrame(() => done(Object.assign({ dom, frame: performance.now() - t0 }, more)));
+  requestAnimationFrame(() => done(Object.assign({ dom, layout, calls, frame: performance.now() - t0 }, more)));
 };
 const watch = (el, ready, t0, done, extra) => {
   const obs = new MutationObserver(() => { if (ready()) { obs.disconnect(); finish(t0, done, extra); } });
@@ -185,17 +241,27 @@ let chart = null;
 const obs = new MutationObserver(() => {
   if (chart === null && document.querySelector('#report-body #sales-chart .chart-bar')) {
     chart = performance.now() - t0;
-    requestAnimationFrame(() => { chart = { dom: chart, frame: performance.now() - t0 }; });
+    const calls = window.__benchCalls.slice();
+    const l0 = performance.now();
+    void document.body.offsetHeight;
+    const layout = performance.now() - l0;
+    requestAnimationFrame(() => { chart = { dom: chart, frame: performance.now() - t0, calls, layout }; });
   }
   if (document.querySelector('#compare-table tbody tr')) {
     obs.disconnect();
     const all = performance.now() - t0;
-    requestAnimationFrame(() => requestAnimationFrame(() => done({ dom: chart.dom, frame: chart.frame, all })));
+    requestAnimationFrame(() => requestAnimationFrame(() => done({ dom: chart.dom, frame: chart.frame, calls: chart.calls, layout: chart.layout, all })));
   }
 });
 obs.observe(screen, { childList: true, subtree: true });
 setTimeout(() => { obs.disconnect(); done({ error: 'no chart within 20 s' }); }, 20000);
 document.getElementById('nav-reports').click();
+"#;
+
+/// Nothing changes: how long until the next frame anyway.
+const IDLE: &str = r#"
+const done = arguments[arguments.length - 1];
+finish(performance.now(), done);
 "#;
 
 /// Back to the Till screen, ready to scan.
@@ -249,13 +315,23 @@ async fn launch(season: &Path) -> (App, f64, f64) {
         .and_then(process_start_epoch_ms)
         .expect("the app's start time");
     let at = marked["at"].as_f64().expect("mark time");
-    (app, at - started, marked["page"].as_f64().expect("page time"))
+    (
+        app,
+        at - started,
+        marked["page"].as_f64().expect("page time"),
+    )
 }
 
 /// When process `pid` started, in ms since the epoch (10 ms steps).
 fn process_start_epoch_ms(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let ticks: f64 = stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()?;
+    let ticks: f64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
     let boot: f64 = std::fs::read_to_string("/proc/stat")
         .ok()?
         .lines()
@@ -359,6 +435,11 @@ async fn main() {
         }
     }
     app.screenshot("bench-till").await;
+    let mut idle = Marks::default();
+    for _ in 0..20 {
+        let v = run(&app, IDLE, vec![]).await;
+        idle.add(&v, "idle frame");
+    }
     let mut reports = Marks::default();
     let mut reports_all = Vec::new();
     for _ in 0..tries {
@@ -422,6 +503,12 @@ async fn main() {
         Some(&core.open),
         "p95<=1000",
     );
+    println!("where the time goes (medians, ms; per command: median/p95 of its calls):");
+    scan.breakdown("scan + Enter");
+    search.breakdown("3 letters");
+    pay.breakdown("F2");
+    reports.breakdown("Reports chart");
+    idle.breakdown("an idle frame (nothing changed)");
     let (m, q) = stats(&core.at_till);
     println!(
         "  who is at the till (checked by every command, up to 3 times a scan): core {m:.3} / {q:.3} ms"
