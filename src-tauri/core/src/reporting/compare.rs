@@ -4,7 +4,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::reporting::figures::{Money, Voids};
-use crate::reporting::report::report;
+use crate::reporting::report::{report_with, Detail};
 use crate::reporting::scope::Scope;
 use crate::shop::events::{self, Event};
 use crate::Result;
@@ -47,7 +47,9 @@ pub fn compare(
     };
     let mut rows = Vec::with_capacity(ids.len());
     for id in ids {
-        let r = report(conn, &Scope::Event(id), include_practice)?;
+        // A row holds totals only: the by-hour, top products and stock
+        // parts of each event's report are not computed.
+        let r = report_with(conn, &Scope::Event(id), include_practice, Detail::Totals)?;
         let Some(event) = r.event else { continue };
         let s = r.sales;
         rows.push(ComparisonRow {

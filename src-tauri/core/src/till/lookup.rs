@@ -53,16 +53,43 @@ pub fn scan_product(conn: &Connection, code: &str) -> Result<Option<TillProduct>
     Ok(catalog::find_by_code(conn, code)?.map(|p| till_product(&currency, p)))
 }
 
-/// Quick keys: the shop's best sellers, topped up from the catalog.
+/// How many of the latest sale lines the quick keys count.
+pub const QUICK_KEY_LINES: i64 = 5_000;
+
+/// Quick keys: the shop's best sellers of late (the latest
+/// `QUICK_KEY_LINES` sale lines), topped up from the catalog.
 pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<TillProduct>> {
     let currency = settings::load(conn)?.currency;
-    let mut stmt = conn.prepare(
-        "SELECT p.id FROM product p LEFT JOIN sale_line l ON l.product_id = p.id
-         WHERE p.active = 1 GROUP BY p.id ORDER BY count(l.id) DESC, p.category, p.search_name LIMIT ?1",
-    )?;
-    let ids: Vec<String> = stmt
-        .query_map([limit as i64], |r| r.get(0))?
+    // The products sold most among the latest lines (a season of sales is
+    // not read again for every redraw of the till), then the others in the
+    // catalog's order.
+    let mut ids: Vec<String> = conn
+        .prepare_cached(
+            "SELECT p.id FROM (
+                 SELECT product_id, count(*) AS n FROM (
+                     SELECT product_id FROM sale_line ORDER BY rowid DESC LIMIT ?2)
+                 GROUP BY product_id) c
+             JOIN product p ON p.id = c.product_id
+             WHERE p.active = 1 ORDER BY c.n DESC, p.category, p.search_name LIMIT ?1",
+        )?
+        .query_map([limit as i64, QUICK_KEY_LINES], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    if ids.len() < limit {
+        let others: Vec<String> = conn
+            .prepare_cached(
+                "SELECT id FROM product WHERE active = 1 ORDER BY category, search_name LIMIT ?1",
+            )?
+            .query_map([(limit + ids.len()) as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in others {
+            if ids.len() == limit {
+                break;
+            }
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
     ids.iter()
         .map(|id| Ok(till_product(&currency, catalog::get(conn, id)?)))
         .collect()

@@ -12,7 +12,8 @@
 //! Run: `make bench` (under Xvfb, release build), or
 //! `xvfb-run -a cargo run --release -p popup-till-e2e --example window_speed`
 //! after `cargo build --release -p popup-till`. `TRIES` (default 200) sets
-//! the tries of each interaction, `LAUNCHES` (default 20) the launches.
+//! the tries of each interaction, `REPORT_TRIES` (default: `TRIES`) those
+//! of the Reports screen, `LAUNCHES` (default 20) the launches.
 
 mod core_side;
 mod season;
@@ -75,10 +76,14 @@ fn season_file() -> PathBuf {
     file
 }
 
-/// A fresh copy of the season file for one run of the window.
-fn copy_season(from: &Path, to: &Path) {
+/// The run's copy of the season file in an app's data folder: a hard link
+/// to one copy made per run (the file is large; a launch only reads it, and
+/// the selling session's writes stay in this run's copy).
+fn link_season(from: &Path, to: &Path) {
     std::fs::create_dir_all(to.parent().expect("a folder")).expect("the data folder");
-    std::fs::copy(from, to).expect("copy the season file");
+    std::fs::hard_link(from, to)
+        .or_else(|_| std::fs::copy(from, to).map(|_| ()))
+        .expect("the season file in the data folder");
 }
 
 /// One measured interaction as the page reports it.
@@ -288,7 +293,7 @@ async fn run(app: &App, script: &str, args: Vec<Value>) -> Value {
 /// times: app process start → picker usable, and the page's own
 /// navigation start → picker usable.
 async fn launch(season: &Path) -> (App, f64, f64) {
-    let app = App::launch_prepared(|db| copy_season(season, db)).await;
+    let app = App::launch_prepared(|db| link_season(season, db)).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let marked = loop {
         let v = app
@@ -375,7 +380,13 @@ fn row(what: &str, page: Option<&[f64]>, frame: &[f64], rust: Option<&[f64]>, ta
 async fn main() {
     let tries = env_number("TRIES", 200);
     let launches = env_number("LAUNCHES", 20);
-    let season = season_file();
+    let report_tries = env_number("REPORT_TRIES", tries);
+    let cached = season_file();
+    let season = cached.with_file_name("this-run.sqlite");
+    for end in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{end}", season.display()));
+    }
+    std::fs::copy(&cached, &season).expect("this run's copy of the season file");
     let size = std::fs::metadata(&season).map(|m| m.len()).unwrap_or(0);
     println!(
         "till file: {} products, {} market days, {} sale lines ({:.0} MB)",
@@ -385,7 +396,7 @@ async fn main() {
         size as f64 / 1e6
     );
 
-    // Launches: a fresh copy of the file each time (warm in the page cache).
+    // Launches: the run's copy of the file (warm in the page cache).
     let mut launch_ms = Vec::new();
     let mut page_ms = Vec::new();
     for _ in 0..launches {
@@ -442,7 +453,7 @@ async fn main() {
     }
     let mut reports = Marks::default();
     let mut reports_all = Vec::new();
-    for _ in 0..tries {
+    for _ in 0..report_tries {
         let v = run(&app, REPORTS, vec![]).await;
         reports.add(&v, "reports");
         reports_all.push(v["all"].as_f64().unwrap_or(f64::NAN));
@@ -458,7 +469,9 @@ async fn main() {
     let core = core_side::measure(&db, tries);
     App::assert_journal_holds(&db);
 
-    println!("median / p95 in ms over {tries} tries each (launch: {launches} launches)");
+    println!(
+        "median / p95 in ms over {tries} tries each (Reports: {report_tries}; launch: {launches} launches)"
+    );
     println!("  on screen: from the key press (dispatched in the page) to the next animation frame after the result is in the DOM");
     println!("  DOM: to the MutationObserver seeing the result; core: the same core calls timed inside Rust on the same file");
     row(

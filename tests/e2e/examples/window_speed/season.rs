@@ -382,6 +382,9 @@ pub fn build(path: &Path) -> f64 {
                 })
                 .expect("close the event");
         }
+        // The store leaves checkpoints to the app's idle moments: here,
+        // one a day keeps the log small.
+        store.checkpoint().expect("checkpoint");
         if day_no % 10 == 9 {
             println!(
                 "  season: {} days, {written} sale lines in {:.0} s",
