@@ -175,6 +175,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Read a scanned CODE as the till would (a scale label with its check
+    /// digits, or a barcode or SKU) and print what the till would add,
+    /// without selling: the product, the quantity and the amount. Exit 1
+    /// when nothing in the catalog has the code.
+    Scan {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Erase one contact's personal data everywhere (contact, attendee
     /// rows, pre-order contacts with their address); sales and the journal
     /// stay whole.
@@ -349,6 +358,34 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             } else {
                 1
             })
+        }
+        Command::Scan { code, json } => {
+            let Some(scanned) = popup_till_core::till::lookup::scan(store.conn(), &code)? else {
+                eprintln!(
+                    "popup-till: nothing in the catalog has the code {}",
+                    code.trim()
+                );
+                return Ok(1);
+            };
+            if json {
+                print_json(&scanned);
+            } else {
+                let label = match &scanned.label {
+                    Some(l) => format!(
+                        " (scale label, prefix {}, item code {}, {} {})",
+                        l.prefix,
+                        l.item_code,
+                        l.value,
+                        l.measure.as_str()
+                    ),
+                    None => String::new(),
+                };
+                println!(
+                    "{} {} {} = {}{label}",
+                    scanned.product.name, scanned.quantity, scanned.unit, scanned.amount
+                );
+            }
+            Ok(0)
         }
         Command::Backup { file } => {
             store.backup_to(&file)?;

@@ -430,4 +430,51 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
     let out = popup_till(&db, &["merge", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("another shop"), "{}", stderr(&out));
+fn scan_json_decodes_a_demo_scale_label_without_selling() {
+    use popup_till_core::catalog::scale_label;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.sqlite");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let sales_before = popup_till(&db, &["verify", "--json"]);
+    // The demo's rolled oats carry scale item code 101: 500 g on a
+    // weight label (prefix 21) is 4.20 × 0.5 = 2.10.
+    let layout = scale_label::default_layouts()
+        .into_iter()
+        .find(|l| l.prefix == "21")
+        .unwrap();
+    let label = scale_label::encode(&layout, "101", 500).unwrap();
+    let out = popup_till(&db, &["scan", &label, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let scanned: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(scanned["product"]["sku"], "REF-OAT");
+    assert_eq!(scanned["quantity"], "0.5");
+    assert_eq!(scanned["amount"], "2.10");
+    assert_eq!(scanned["label"]["prefix"], "21");
+    assert_eq!(scanned["label"]["measure"], "grams");
+    assert_eq!(scanned["label"]["value"], 500);
+    // In words too; and nothing was sold (the journal did not grow).
+    let words = popup_till(&db, &["scan", &label]);
+    assert!(
+        stdout(&words).starts_with("Rolled oats 0.5 kg = 2.10"),
+        "{}",
+        stdout(&words)
+    );
+    let after = popup_till(&db, &["verify", "--json"]);
+    let entries = |o: &Output| {
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["entries"].clone()
+    };
+    assert_eq!(entries(&sales_before), entries(&after));
+    // A misread label (wrong check digit) is refused on stderr.
+    let last = label.as_bytes()[12] - b'0';
+    let misread = format!("{}{}", &label[..12], (last + 1) % 10);
+    let out = popup_till(&db, &["scan", &misread, "--json"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("check digit is wrong"),
+        "{}",
+        stderr(&out)
+    );
+    // A code nothing has: exit 1.
+    let out = popup_till(&db, &["scan", "NOPE-123"]);
+    assert_eq!(out.status.code(), Some(1));
 }

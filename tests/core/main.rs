@@ -26,6 +26,7 @@ mod orders;
 mod people;
 mod pricing_props;
 mod privacy;
+mod refill;
 mod refunds;
 mod reports;
 mod roles;

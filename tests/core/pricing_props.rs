@@ -41,6 +41,7 @@ fn line() -> impl Strategy<Value = LineToPrice> {
             },
             tax_rate,
             discount,
+            fixed_amount: None,
         })
 }
 
@@ -176,7 +177,7 @@ proptest! {
         let mode = if exclusive { TaxMode::Exclusive } else { TaxMode::Inclusive };
         let lines: Vec<LineToPrice> = lines
             .into_iter()
-            .map(|(unit_price, quantity, tax_rate, discount)| LineToPrice { unit_price, quantity, tax_rate, discount })
+            .map(|(unit_price, quantity, tax_rate, discount)| LineToPrice { unit_price, quantity, tax_rate, discount, fixed_amount: None })
             .collect();
         match price_cart(&eur, mode, &lines, sale) {
             Ok(cart) => {

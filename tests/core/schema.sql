@@ -16,6 +16,12 @@ CREATE INDEX consent_by_sale ON consent (sale_id) WHERE sale_id IS NOT NULL;
 CREATE INDEX contact_by_activity ON contact (last_active_at) WHERE erased_at IS NULL;
 -- index customer_order_by_event
 CREATE INDEX customer_order_by_event ON customer_order (event_id, at_utc);
+-- index deposit_return_by_event
+CREATE INDEX deposit_return_by_event ON deposit_return (event_id, product_id);
+-- index deposit_return_by_product
+CREATE INDEX deposit_return_by_product ON deposit_return (product_id, quantity);
+-- index deposit_return_by_session
+CREATE INDEX deposit_return_by_session ON deposit_return (session_id, method, amount_minor);
 -- index device_one_local
 CREATE UNIQUE INDEX device_one_local ON device (is_local) WHERE is_local = 1;
 -- index event_one_open
@@ -30,6 +36,8 @@ CREATE INDEX payment_report_cover ON payment (sale_id, method, amount_minor);
 CREATE INDEX pin_attempt_by_person ON pin_attempt (person_id, at_utc);
 -- index product_by_category
 CREATE INDEX product_by_category ON product (category, search_name);
+-- index product_by_scale_item_code
+CREATE UNIQUE INDEX product_by_scale_item_code ON product (scale_item_code) WHERE scale_item_code IS NOT NULL;
 -- index product_by_search_name
 CREATE INDEX product_by_search_name ON product (active, search_name);
 -- index refund_by_event_time
@@ -229,6 +237,25 @@ CREATE TABLE customer_order (
     at_utc              TEXT NOT NULL,
     utc_offset_minutes  INTEGER NOT NULL
 ) STRICT;
+-- table deposit_return
+CREATE TABLE deposit_return (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    session_id          TEXT NOT NULL REFERENCES till_session (id),
+    sale_id             TEXT REFERENCES sale (id),
+    product_id          TEXT NOT NULL REFERENCES product (id),
+    quantity            INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price          TEXT NOT NULL,
+    -- always positive: the deposit paid back
+    amount_minor        INTEGER NOT NULL CHECK (amount_minor > 0),
+    tax_rate            TEXT NOT NULL,
+    tax_minor           INTEGER NOT NULL,
+    method              TEXT NOT NULL CHECK (method IN ('cash', 'sale')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
 -- table device
 CREATE TABLE device (
     id          TEXT PRIMARY KEY NOT NULL,
@@ -331,7 +358,9 @@ CREATE TABLE product (
     low_stock_threshold  TEXT,
     active               INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at           TEXT NOT NULL
-, updated_at TEXT) STRICT;
+, updated_at TEXT, scale_item_code TEXT
+    CHECK (scale_item_code IS NULL OR (length(scale_item_code) BETWEEN 1 AND 6 AND scale_item_code NOT GLOB '*[^0-9]*')), tare_grams INTEGER
+    CHECK (tare_grams IS NULL OR tare_grams BETWEEN 0 AND 100000), deposit_product_id TEXT REFERENCES product (id)) STRICT;
 -- table product_name_trigram
 CREATE VIRTUAL TABLE product_name_trigram USING fts5(
     search_name, content = 'product', content_rowid = 'rowid', tokenize = 'trigram',
@@ -507,7 +536,7 @@ CREATE TABLE sale_line (
     tax_minor               INTEGER NOT NULL,
     gross_minor             INTEGER NOT NULL,
     -- paid now, handed over later (pre-order): no stock movement at sale
-    handover_later          INTEGER NOT NULL DEFAULT 0 CHECK (handover_later IN (0, 1)),
+    handover_later          INTEGER NOT NULL DEFAULT 0 CHECK (handover_later IN (0, 1)), gross_milli INTEGER CHECK (gross_milli IS NULL OR gross_milli > 0), tare_milli INTEGER CHECK (tare_milli IS NULL OR tare_milli >= 0), container TEXT CHECK (container IS NULL OR container IN ('own', 'shop')), deposit_of_line INTEGER, scale_label TEXT,
     CHECK (net_minor + tax_minor = gross_minor),
     UNIQUE (sale_id, line_no)
 ) STRICT;
@@ -754,6 +783,12 @@ BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
 -- trigger customer_order_is_append_only_update
 CREATE TRIGGER customer_order_is_append_only_update BEFORE UPDATE ON customer_order
 BEGIN SELECT RAISE(ABORT, 'customer_order is append-only'); END;
+-- trigger deposit_return_is_append_only_delete
+CREATE TRIGGER deposit_return_is_append_only_delete BEFORE DELETE ON deposit_return
+BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
+-- trigger deposit_return_is_append_only_update
+CREATE TRIGGER deposit_return_is_append_only_update BEFORE UPDATE ON deposit_return
+BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
 -- trigger order_fulfilment_is_append_only_delete
 CREATE TRIGGER order_fulfilment_is_append_only_delete BEFORE DELETE ON order_fulfilment
 BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;

@@ -1,10 +1,14 @@
 //! The till's commands: sessions (open, cash in/out, close with its Z
 //! report), building and completing sales, voids, receipts and parked
-//! carts. Each is one call into a module of `popup_till_core::till`.
+//! carts, scale labels, shop containers and deposits brought back. Each is
+//! one call into a module of `popup_till_core::till` (or the catalog's
+//! `refill`).
 
+use popup_till_core::catalog::refill::{self, Container};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::cart::{Addition, CartInput};
-use popup_till_core::till::lookup::{self, TillProduct};
+use popup_till_core::till::deposits::{self, DepositReturnInput, DepositReturned, Returnable};
+use popup_till_core::till::lookup::{self, Scanned, TillProduct};
 use popup_till_core::till::overview::{self, TillOverview};
 use popup_till_core::till::quote::{self, AddedToCart, Quote};
 use popup_till_core::till::receipt::{self, Receipt};
@@ -97,6 +101,34 @@ pub fn till_search(state: State<'_, AppState>, query: String) -> Reply<Vec<TillP
 #[tauri::command(async)]
 pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillProduct>> {
     state.with_store(|store| lookup::scan_product(store.conn(), &code))
+}
+
+/// A scanned code read as the till adds it: a scale label (weight or
+/// price, check digits checked) or a barcode / SKU.
+#[tauri::command(async)]
+pub fn till_scan_code(state: State<'_, AppState>, code: String) -> Reply<Option<Scanned>> {
+    state.with_store(|store| lookup::scan(store.conn(), &code))
+}
+
+/// The shop's containers (jars, bottles) with their tare.
+#[tauri::command(async)]
+pub fn till_containers(state: State<'_, AppState>) -> Reply<Vec<Container>> {
+    state.with_store(|store| refill::containers(store.conn()))
+}
+
+/// The deposits the till can take back, with what is out with customers.
+#[tauri::command(async)]
+pub fn deposit_returnable(state: State<'_, AppState>) -> Reply<Vec<Returnable>> {
+    state.with_store(|store| deposits::returnable(store.conn()))
+}
+
+/// Containers brought back on their own: the deposit paid out in cash.
+#[tauri::command(async)]
+pub fn return_deposit(
+    state: State<'_, AppState>,
+    input: DepositReturnInput,
+) -> Reply<DepositReturned> {
+    state.write(|tx| deposits::return_on_its_own(tx, &input))
 }
 
 #[tauri::command(async)]

@@ -197,6 +197,7 @@ fn scanning_an_item_again_adds_to_its_line_with_exact_quantities() {
             &Addition {
                 product_id: product.into(),
                 quantity: quantity.into(),
+                ..Addition::default()
             },
             None,
         )
@@ -240,6 +241,7 @@ fn an_addition_the_cart_cannot_take_is_refused_and_names_its_line() {
             &Addition {
                 product_id: product.into(),
                 quantity: quantity.into(),
+                ..Addition::default()
             },
             None,
         )

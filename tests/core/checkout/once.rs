@@ -22,6 +22,7 @@ fn scanned(s: &Shop, items: &[(&str, &str)]) -> CartInput {
             &Addition {
                 product_id: product.to_string(),
                 quantity: quantity.to_string(),
+                ..Addition::default()
             },
         )
         .unwrap();
@@ -56,6 +57,7 @@ fn the_core_gives_a_cart_its_id_with_the_first_item_and_keeps_it() {
         &Addition {
             product_id: jam,
             quantity: String::new(),
+            ..Addition::default()
         },
     )
     .unwrap();

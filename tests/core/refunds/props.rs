@@ -42,6 +42,7 @@ fn priced_line() -> impl Strategy<Value = LineToPrice> {
             },
             tax_rate,
             discount: (off > 0).then(|| Discount::Percent(Decimal::from(off))),
+            fixed_amount: None,
         })
 }
 

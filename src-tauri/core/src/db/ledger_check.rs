@@ -33,7 +33,8 @@ pub const MAX_LISTED: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerMismatch {
     /// The table: `sale`, `sale_line`, `payment`, `stock_movement`,
-    /// `cash_movement`, `refund`, `refund_line` or `refund_payment`.
+    /// `cash_movement`, `deposit_return`, `refund`, `refund_line` or
+    /// `refund_payment`.
     pub table: String,
     pub row_id: String,
     /// The figure that differs (a column such as `quantity_milli`), or
@@ -266,6 +267,11 @@ const CASH_ENTRIES: &str = "WITH cash AS MATERIALIZED (
     SELECT entity_id AS id, seq, action, details
     FROM audit_log WHERE entity = 'cash_movement' AND json_valid(details))";
 
+/// The deposit return entries (`deposit.returned`).
+const DEPOSIT_ENTRIES: &str = "WITH dep AS MATERIALIZED (
+    SELECT entity_id AS id, seq, details
+    FROM audit_log WHERE entity = 'deposit_return' AND json_valid(details))";
+
 /// A sale as the till writes it into its entry's canonical JSON (keys
 /// sorted, no spaces), found in the entry's text in two runs of keys: from
 /// `discount_minor` to `lines`, and from `payments` to the end, with its
@@ -421,6 +427,30 @@ const CASH_FIGURES: &[Figure] = &[
     ),
 ];
 
+const DEPOSIT_FIGURES: &[Figure] = &[
+    fig(
+        "product_id",
+        "d.product_id",
+        "json_extract(e.details, '$.product_id')",
+    ),
+    fig(
+        "quantity",
+        "d.quantity",
+        "json_extract(e.details, '$.quantity')",
+    ),
+    fig(
+        "amount_minor",
+        "d.amount_minor",
+        "json_extract(e.details, '$.amount_minor')",
+    ),
+    fig(
+        "session_id",
+        "d.session_id",
+        "json_extract(e.details, '$.session_id')",
+    ),
+    fig("method", "d.method", "json_extract(e.details, '$.method')"),
+];
+
 /// Compare every ledger row with the journal entry that wrote it.
 pub fn check(conn: &Connection) -> Result<LedgerCheck> {
     let mut found = LedgerCheck {
@@ -428,7 +458,8 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
             "SELECT (SELECT count(*) FROM sale) + (SELECT count(*) FROM sale_line)
                   + (SELECT count(*) FROM payment) + (SELECT count(*) FROM stock_movement)
                   + (SELECT count(*) FROM cash_movement) + (SELECT count(*) FROM refund)
-                  + (SELECT count(*) FROM refund_line) + (SELECT count(*) FROM refund_payment)",
+                  + (SELECT count(*) FROM refund_line) + (SELECT count(*) FROM refund_payment)
+                  + (SELECT count(*) FROM deposit_return)",
             [],
             |r| r.get(0),
         )?,
@@ -574,6 +605,27 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
             with: CASH_ENTRIES,
             from: "cash e",
             filter: "NOT EXISTS (SELECT 1 FROM cash_movement c WHERE c.id = e.id)",
+            id: "e.id",
+            seq: "e.seq",
+            present: "0",
+            ..Compare::PRESENCE
+        },
+        // Deposits paid back: each with its entry, and each entry's row.
+        Compare {
+            table: "deposit_return",
+            with: DEPOSIT_ENTRIES,
+            from: "deposit_return d LEFT JOIN dep e ON e.id = d.id",
+            id: "d.id",
+            seq: "e.seq",
+            same: "0",
+            figures: DEPOSIT_FIGURES,
+            ..Compare::PRESENCE
+        },
+        Compare {
+            table: "deposit_return",
+            with: DEPOSIT_ENTRIES,
+            from: "dep e",
+            filter: "NOT EXISTS (SELECT 1 FROM deposit_return d WHERE d.id = e.id)",
             id: "e.id",
             seq: "e.seq",
             present: "0",

@@ -30,6 +30,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0010_signer_names.sql"),
     include_str!("../../migrations/0011_attendees.sql"),
     include_str!("../../migrations/0012_refunds.sql"),
+    include_str!("../../migrations/0013_refill.sql"),
     include_str!("../../migrations/0014_tills.sql"),
 ];
 

@@ -517,6 +517,7 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
                 },
             )?;
         }
+        refill_fields(tx, &approval)?;
         receive_demo_stock(tx)?;
         let event = tasks::create_event_with_flow(
             tx,
@@ -553,6 +554,43 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
     // The attendee lists and consents after the market (see demo::attendees).
     attendees::after_the_market(store, market.opening, &summary.event_id, DEMO_ORGANIZER_PIN)?;
     Ok(summary)
+}
+
+/// The refill station's catalog: each refill's scale item code (101, 102,
+/// … in catalog order: the scale prints them on its labels) and the
+/// shop's jars and bottle as containers with their tare.
+pub const DEMO_CONTAINERS: [(&str, i64); 3] =
+    [("DEP-JAR05", 240), ("DEP-JAR1", 410), ("DEP-BOTTLE", 360)];
+
+fn refill_fields(tx: &crate::db::store::Tx, approval: &Approval) -> Result<()> {
+    use crate::catalog::refill::{self, RefillFields};
+    let id_of = |sku: &str| -> Result<String> {
+        Ok(tx.query_row("SELECT id FROM product WHERE sku = ?1", [sku], |r| r.get(0))?)
+    };
+    let refills = PRODUCTS.iter().filter(|p| p.5 == "refill");
+    for (n, (sku, ..)) in refills.enumerate() {
+        refill::set_fields(
+            tx,
+            approval,
+            &id_of(sku)?,
+            &RefillFields {
+                scale_item_code: Some((101 + n).to_string()),
+                ..RefillFields::default()
+            },
+        )?;
+    }
+    for (sku, tare) in DEMO_CONTAINERS {
+        refill::set_fields(
+            tx,
+            approval,
+            &id_of(sku)?,
+            &RefillFields {
+                tare_grams: Some(tare),
+                ..RefillFields::default()
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The demo shop's delivery: every product it stocks arrives in storage, so

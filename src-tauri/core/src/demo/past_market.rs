@@ -316,6 +316,7 @@ fn sell_the_day(
                 discount,
                 price_override: None,
                 handover_later: false,
+                ..LineInput::default()
             });
         }
         let mut cart = CartInput {

@@ -46,6 +46,9 @@ pub struct LineToPrice {
     pub quantity: Decimal,
     pub tax_rate: Decimal,
     pub discount: Option<Discount>,
+    /// The line's amount as a scale label printed it (minor units): used
+    /// instead of unit price × quantity.
+    pub fixed_amount: Option<i64>,
 }
 
 /// One priced line, in minor units.
@@ -164,7 +167,10 @@ pub fn price_cart(
                 format!("line {}: the amount is too large", i + 1),
             )
         })?;
-        let amount = minor(currency, "quantity", gross)?;
+        let amount = match line.fixed_amount {
+            Some(fixed) => fixed,
+            None => minor(currency, "quantity", gross)?,
+        };
         let discount =
             match line.discount {
                 None => 0,

@@ -281,6 +281,10 @@ pub struct CashFigures {
     pub paid_in: Money,
     pub paid_out: Money,
     pub drops: Money,
+    /// Deposits paid back in cash for containers brought back (none in a
+    /// Z report written before deposits could come back).
+    #[serde(default)]
+    pub deposits: Money,
     /// Of closed sessions only.
     pub expected: Money,
     /// What the drawers still open should hold now. `None` in a report a
@@ -331,6 +335,7 @@ pub fn cash_figures(
         paid_in: m(parts.paid_in),
         paid_out: m(parts.paid_out),
         drops: m(parts.drops),
+        deposits: m(parts.deposits),
         expected: m(expected),
         expected_open: Some(m(expected_open)),
         counted: m(counted),
@@ -455,6 +460,7 @@ impl CashFigures {
             amount("cash_paid_in", &self.paid_in),
             amount("cash_paid_out", &self.paid_out),
             amount("cash_drops", &self.drops),
+            amount("cash_deposits", &self.deposits),
             amount("cash_expected", &self.expected),
             amount("cash_counted", &self.counted),
             amount("cash_variance", &self.variance),

@@ -299,6 +299,7 @@ fn catalog_lines(
                 quantity: *q,
                 tax_rate: p.tax_rate,
                 discount: None,
+                fixed_amount: None,
             })
             .collect::<Vec<_>>(),
         None,

@@ -10,6 +10,8 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::refill::{self, DepositTax};
+use crate::catalog::scale_label::{self, Decoded, Measure};
 use crate::catalog::ProductKind;
 use crate::money::parse_decimal;
 use crate::money::pricing::{self, Discount, LineToPrice, PricedCart};
@@ -38,6 +40,26 @@ pub struct LineInput {
     /// Paid now, handed over later (a pre-order): no stock moves now.
     #[serde(default)]
     pub handover_later: bool,
+    /// A weighed refill: the gross the scale showed, whole grams or
+    /// millilitres (the quantity is then the net, gross − tare).
+    #[serde(default)]
+    pub gross: String,
+    /// The container's empty weight in grams or millilitres (the
+    /// customer's own container; a shop container's tare is the catalog's).
+    #[serde(default)]
+    pub tare: String,
+    /// Whose container: `own` (the customer's) or `shop` (`container_id`).
+    #[serde(default)]
+    pub container: String,
+    #[serde(default)]
+    pub container_id: Option<String>,
+    /// The scale label the line was scanned from: its weight or price is
+    /// the line's.
+    #[serde(default)]
+    pub scale_label: String,
+    /// A deposit line: the number (from 1) of the line it belongs to.
+    #[serde(default)]
+    pub deposit_of_line: Option<u32>,
 }
 
 /// A cart as the till sends it.
@@ -69,27 +91,42 @@ pub(super) struct SoldProduct {
     pub(super) unit: String,
     pub(super) kind: ProductKind,
     active: bool,
+    pub(super) tare_grams: Option<i64>,
+    pub(super) deposit_product_id: Option<String>,
+    pub(super) scale_item_code: Option<String>,
 }
 
 pub(super) fn sold_product(conn: &Connection, id: &str) -> Result<Option<SoldProduct>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, sku, name, unit_price, tax_rate, unit, kind, active FROM product WHERE id = ?1",
+            "SELECT id, sku, name, unit_price, tax_rate, unit, kind, active, tare_grams, deposit_product_id, scale_item_code
+             FROM product WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, ProductKind>(6)?,
-                r.get::<_, bool>(7)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, ProductKind>(6)?,
+                    r.get::<_, bool>(7)?,
+                ),
+                (
+                    r.get::<_, Option<i64>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                ),
             ))
         })
         .optional()?;
-    let Some((id, sku, name, price, rate, unit, kind, active)) = row else {
+    let Some((
+        (id, sku, name, price, rate, unit, kind, active),
+        (tare_grams, deposit_product_id, scale_item_code),
+    )) = row
+    else {
         return Ok(None);
     };
     let decimal = |field: &str, text: &str| {
@@ -106,6 +143,9 @@ pub(super) fn sold_product(conn: &Connection, id: &str) -> Result<Option<SoldPro
         unit,
         kind,
         active,
+        tare_grams,
+        deposit_product_id,
+        scale_item_code,
     }))
 }
 
@@ -119,6 +159,20 @@ pub(super) struct Resolved {
     pub(super) overridden: bool,
     discount: Option<Discount>,
     pub(super) handover_later: bool,
+    pub(super) weighed: Option<Weighed>,
+    /// The amount a price label printed, in minor units.
+    pub(super) label_amount: Option<i64>,
+    pub(super) scale_label: Option<String>,
+    pub(super) deposit_of_line: Option<u32>,
+}
+
+/// A weighed line's gross and tare (grams or millilitres) and whose
+/// container it was; its net is the line's `quantity_milli`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Weighed {
+    pub(super) gross_milli: i64,
+    pub(super) tare_milli: i64,
+    pub(super) shop_container: bool,
 }
 
 /// A priced cart ready to store.
@@ -167,9 +221,30 @@ fn resolve_line(
             format!("line {n}: {} is archived and cannot be sold", product.name),
         ));
     }
-    let quantity = parse_decimal("quantity", &line.quantity)
-        .map_err(|e| Error::validation("quantity", format!("line {n}: {}", e.bare_message())))?
-        .normalize();
+    let label = match line.scale_label.trim() {
+        "" => None,
+        code => Some(read_label(conn, n, &product, code)?),
+    };
+    let label_weight = label
+        .as_ref()
+        .filter(|l| l.measure != Measure::Price)
+        .map(|l| l.value);
+    let weighed = weigh(conn, n, &product, line, label_weight)?;
+    let label_amount = label
+        .as_ref()
+        .filter(|l| l.measure == Measure::Price)
+        .map(|l| l.value);
+    let quantity = if let Some(w) = weighed {
+        Decimal::new(w.gross_milli - w.tare_milli, 3).normalize()
+    } else if let Some(milli) = label_weight {
+        Decimal::new(milli, 3).normalize()
+    } else if let Some(amount) = label_amount {
+        quantity_for_price(settings, n, &product, amount)?
+    } else {
+        parse_decimal("quantity", &line.quantity)
+            .map_err(|e| Error::validation("quantity", format!("line {n}: {}", e.bare_message())))?
+            .normalize()
+    };
     if quantity <= Decimal::ZERO {
         return Err(Error::validation(
             "quantity",
@@ -255,7 +330,160 @@ fn resolve_line(
         overridden,
         discount,
         handover_later: line.handover_later,
+        weighed,
+        label_amount,
+        scale_label: label.map(|_| line.scale_label.trim().to_string()),
+        deposit_of_line: line.deposit_of_line,
     })
+}
+
+/// A scale label on a line, read with the till's layouts: it must name
+/// this product and measure what the product is sold by.
+fn read_label(conn: &Connection, n: usize, product: &SoldProduct, code: &str) -> Result<Decoded> {
+    let layouts = refill::settings(conn)?.layouts;
+    let d = scale_label::decode(&layouts, code)
+        .map_err(|e| Error::validation("scale_label", format!("line {n}: {}", e.bare_message())))?;
+    let same = |code: &str| code.trim_start_matches('0') == d.item_code.trim_start_matches('0');
+    if !product.scale_item_code.as_deref().is_some_and(same) {
+        return Err(Error::validation(
+            "scale_label",
+            format!("line {n}: label {code} is not for {}", product.name),
+        ));
+    }
+    let fits = match d.measure {
+        Measure::Grams => product.unit == "kg",
+        Measure::Millilitres => product.unit == "l",
+        Measure::Price => true,
+    };
+    if !fits {
+        return Err(Error::validation(
+            "scale_label",
+            format!(
+                "line {n}: label {code} gives {} but {} is sold per {}",
+                d.measure.as_str(),
+                product.name,
+                product.unit
+            ),
+        ));
+    }
+    Ok(d)
+}
+
+/// Whole grams or millilitres as typed: digits only, more than nothing
+/// for a gross, zero or more for a tare.
+fn whole_milli(n: usize, field: &str, what: &str, text: &str) -> Result<i64> {
+    let t = text.trim();
+    t.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 0 && *v <= 10_000_000 && t.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            Error::validation(
+                field,
+                format!("line {n}: the {what} '{t}' is not a whole number of grams or millilitres"),
+            )
+        })
+}
+
+/// A weighed line: the gross (typed, or from a weight label) less the
+/// tare (typed for the customer's own container, the catalog's for a shop
+/// container). A tare as large as the gross leaves nothing to sell.
+fn weigh(
+    conn: &Connection,
+    n: usize,
+    product: &SoldProduct,
+    line: &LineInput,
+    label_weight: Option<i64>,
+) -> Result<Option<Weighed>> {
+    let container = line.container.trim();
+    let has_tare = !line.tare.trim().is_empty() || !container.is_empty();
+    let gross = match (label_weight, line.gross.trim()) {
+        (Some(g), _) if has_tare => g,
+        (_, "") => return Ok(None),
+        (_, text) => whole_milli(n, "gross", "gross", text)?,
+    };
+    if product.unit == "each" {
+        return Err(Error::validation(
+            "gross",
+            format!(
+                "line {n}: {} is sold by the piece, not weighed",
+                product.name
+            ),
+        ));
+    }
+    let unit = if product.unit == "kg" { "g" } else { "ml" };
+    let (tare, shop_container) = match container {
+        "shop" => {
+            let id = line.container_id.as_deref().unwrap_or("").trim();
+            let jar = sold_product(conn, id)?
+                .filter(|p| p.tare_grams.is_some())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "container_id",
+                        format!("line {n}: choose one of the shop's containers"),
+                    )
+                })?;
+            (jar.tare_grams.unwrap_or(0), true)
+        }
+        "" | "own" => match line.tare.trim() {
+            "" => (0, false),
+            text => (whole_milli(n, "tare", "tare", text)?, false),
+        },
+        other => {
+            return Err(Error::validation(
+                "container",
+                format!("line {n}: '{other}' is not a container (own or shop)"),
+            ))
+        }
+    };
+    if gross == 0 {
+        return Err(Error::validation(
+            "gross",
+            format!("line {n}: the gross must be more than 0 {unit}"),
+        ));
+    }
+    if tare > gross {
+        return Err(Error::validation(
+            "tare",
+            format!("line {n}: the tare {tare} {unit} is more than the gross {gross} {unit}"),
+        ));
+    }
+    if tare == gross {
+        return Err(Error::validation(
+            "tare",
+            format!("line {n}: the net is 0 {unit} (gross {gross} {unit} less tare {tare} {unit}): nothing to sell"),
+        ));
+    }
+    Ok(Some(Weighed {
+        gross_milli: gross,
+        tare_milli: tare,
+        shop_container,
+    }))
+}
+
+/// The weight a price label stands for (for stock): the price over the
+/// price per kg or l, to the gram or millilitre, at least one.
+fn quantity_for_price(
+    settings: &Settings,
+    n: usize,
+    product: &SoldProduct,
+    amount: i64,
+) -> Result<Decimal> {
+    if product.unit_price.is_zero() {
+        return Err(Error::validation(
+            "scale_label",
+            format!(
+                "line {n}: {} has no price to weigh a price label by",
+                product.name
+            ),
+        ));
+    }
+    if product.unit == "each" {
+        return Ok(Decimal::ONE);
+    }
+    let q = (settings.currency.from_minor(amount) / product.unit_price)
+        .round_dp(stock::QUANTITY_DECIMALS)
+        .max(Decimal::new(1, 3));
+    Ok(q.normalize())
 }
 
 pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
@@ -271,13 +499,21 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
         lines.push(resolve_line(conn, &settings, i, line)?);
     }
     let sale_discount = parse_discount("sale_discount", &cart.sale_discount)?;
+    let refill = refill::settings(conn)?;
     let to_price: Vec<LineToPrice> = lines
         .iter()
         .map(|l| LineToPrice {
             unit_price: l.unit_price,
             quantity: l.quantity,
-            tax_rate: l.product.tax_rate,
+            tax_rate: if l.product.kind == ProductKind::Deposit
+                && refill.deposit_tax == DepositTax::OutsideTax
+            {
+                Decimal::ZERO
+            } else {
+                l.product.tax_rate
+            },
             discount: l.discount,
+            fixed_amount: l.label_amount,
         })
         .collect();
     let priced = pricing::price_cart(
@@ -402,6 +638,20 @@ pub struct Addition {
     pub product_id: String,
     #[serde(default)]
     pub quantity: String,
+    /// A weighed refill: the gross in grams or millilitres.
+    #[serde(default)]
+    pub gross: String,
+    /// The customer's own container's tare in grams or millilitres.
+    #[serde(default)]
+    pub tare: String,
+    /// `own` or `shop` (then `container_id` names the shop container).
+    #[serde(default)]
+    pub container: String,
+    #[serde(default)]
+    pub container_id: Option<String>,
+    /// The scale label scanned.
+    #[serde(default)]
+    pub scale_label: String,
 }
 
 /// The cart with `addition` in it. Whole pieces of an item sold each join
@@ -419,6 +669,47 @@ pub fn add(conn: &Connection, cart: &CartInput, addition: &Addition) -> Result<C
     let mut next = cart.clone();
     if next.cart_id.is_none() {
         next.cart_id = Some(new_cart_id());
+    }
+    let refill_line = !addition.gross.trim().is_empty()
+        || !addition.tare.trim().is_empty()
+        || !addition.container.trim().is_empty()
+        || !addition.scale_label.trim().is_empty();
+    if refill_line {
+        next.lines.push(LineInput {
+            product_id: product.id.clone(),
+            quantity: quantity.to_string(),
+            gross: addition.gross.trim().to_string(),
+            tare: addition.tare.trim().to_string(),
+            container: addition.container.trim().to_string(),
+            container_id: addition.container_id.clone(),
+            scale_label: addition.scale_label.trim().to_string(),
+            ..LineInput::default()
+        });
+        let line_no = next.lines.len() as u32;
+        // A refill into a shop container sells the container (its
+        // deposit) with it.
+        if addition.container.trim() == "shop" {
+            if let Some(jar) = addition.container_id.as_deref() {
+                next.lines.push(LineInput {
+                    product_id: jar.trim().to_string(),
+                    quantity: "1".into(),
+                    deposit_of_line: Some(line_no),
+                    ..LineInput::default()
+                });
+            }
+        }
+        push_deposit(&mut next, &product, quantity, line_no);
+        return Ok(next);
+    }
+    if product.deposit_product_id.is_some() {
+        next.lines.push(LineInput {
+            product_id: product.id.clone(),
+            quantity: quantity.to_string(),
+            ..LineInput::default()
+        });
+        let line_no = next.lines.len() as u32;
+        push_deposit(&mut next, &product, quantity, line_no);
+        return Ok(next);
     }
     if product.unit == "each" {
         if let Some(added) = whole_pieces(quantity) {
@@ -446,6 +737,24 @@ pub fn add(conn: &Connection, cart: &CartInput, addition: &Addition) -> Result<C
         ..LineInput::default()
     });
     Ok(next)
+}
+
+/// The linked deposit line of a product that carries a deposit (one per
+/// piece; one for a weighed line).
+fn push_deposit(cart: &mut CartInput, product: &SoldProduct, quantity: &str, line_no: u32) {
+    if let Some(deposit) = &product.deposit_product_id {
+        let pieces = if product.unit == "each" {
+            whole_pieces(quantity).map_or("1".to_string(), |q| q.normalize().to_string())
+        } else {
+            "1".to_string()
+        };
+        cart.lines.push(LineInput {
+            product_id: deposit.clone(),
+            quantity: pieces,
+            deposit_of_line: Some(line_no),
+            ..LineInput::default()
+        });
+    }
 }
 
 /// A new cart's id: a UUID, like every id the till makes.

@@ -1,14 +1,17 @@
-//! Finding what to sell: search-as-you-type, the code a scanner read and
-//! the quick keys, each product with its price formatted in the shop
-//! currency.
+//! Finding what to sell: search-as-you-type, the code a scanner read (a
+//! product's barcode or SKU, or a scale label naming a product by its
+//! scale item code) and the quick keys, each product with its price
+//! formatted in the shop currency.
 
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::catalog::{self, Product, ProductKind};
+use crate::catalog::scale_label::{self, Measure};
+use crate::catalog::{self, refill, Product, ProductKind};
 use crate::money::Currency;
 use crate::shop::settings;
-use crate::Result;
+use crate::till::cart::{self, Addition, CartInput};
+use crate::{Error, Result};
 
 /// A product as the till lists it: the price already formatted in the
 /// shop currency.
@@ -93,4 +96,107 @@ pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<TillProduct>> {
     ids.iter()
         .map(|id| Ok(till_product(&currency, catalog::get(conn, id)?)))
         .collect()
+}
+
+/// A scale label as the till read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelRead {
+    pub prefix: String,
+    pub measure: Measure,
+    pub item_code: String,
+    /// Grams, millilitres or minor units, as printed.
+    pub value: i64,
+}
+
+/// What scanning a code adds to the cart, without selling: the product,
+/// the addition the till makes, the scale label read (if it was one), and
+/// the line's quantity and amount as the cart would price it alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scanned {
+    pub code: String,
+    pub product: TillProduct,
+    pub addition: Addition,
+    pub label: Option<LabelRead>,
+    pub quantity: String,
+    pub unit: String,
+    pub amount: String,
+}
+
+/// The product a scale label names: its item code against the catalog's
+/// scale item codes (leading zeros aside).
+fn by_scale_item_code(conn: &Connection, item_code: &str) -> Result<Option<Product>> {
+    let wanted = item_code.trim_start_matches('0');
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, scale_item_code FROM product WHERE scale_item_code IS NOT NULL",
+    )?;
+    let ids: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    match ids
+        .into_iter()
+        .find(|(_, code)| code.trim_start_matches('0') == wanted)
+    {
+        Some((id, _)) => Ok(Some(catalog::get(conn, &id)?)),
+        None => Ok(None),
+    }
+}
+
+/// Read a scanned code as the till would: a scale label of a prefix the
+/// settings lay out (a wrong check or verifier digit is refused, as is an
+/// item code no product carries), else a barcode or SKU. `None`: nothing
+/// in the catalog has this code.
+pub fn scan(conn: &Connection, code: &str) -> Result<Option<Scanned>> {
+    let code = code.trim();
+    let layouts = refill::settings(conn)?.layouts;
+    let labelled = scale_label::is_variable_measure(code)
+        && layouts.iter().any(|l| code.starts_with(l.prefix.as_str()));
+    let (product, label, addition) = if labelled {
+        let d = scale_label::decode(&layouts, code)?;
+        let product = by_scale_item_code(conn, &d.item_code)?.ok_or_else(|| {
+            Error::validation(
+                "code",
+                format!(
+                    "scale label {code}: no product has scale item code {}",
+                    d.item_code
+                ),
+            )
+        })?;
+        let addition = Addition {
+            product_id: product.id.clone(),
+            scale_label: code.to_string(),
+            ..Addition::default()
+        };
+        let label = LabelRead {
+            prefix: d.prefix,
+            measure: d.measure,
+            item_code: d.item_code,
+            value: d.value,
+        };
+        (product, Some(label), addition)
+    } else {
+        let Some(product) = catalog::find_by_code(conn, code)? else {
+            return Ok(None);
+        };
+        let addition = Addition {
+            product_id: product.id.clone(),
+            ..Addition::default()
+        };
+        (product, None, addition)
+    };
+    let currency = settings::load(conn)?.currency;
+    let cart = cart::add(conn, &CartInput::default(), &addition)?;
+    let priced = cart::price(conn, &cart)?;
+    let (quantity, amount) = match (priced.lines.first(), priced.cart.lines.first()) {
+        (Some(l), Some(p)) => (l.quantity.to_string(), p.amount),
+        _ => ("0".to_string(), 0),
+    };
+    Ok(Some(Scanned {
+        code: code.to_string(),
+        unit: product.unit.clone(),
+        product: till_product(&currency, product),
+        addition,
+        label,
+        quantity,
+        amount: currency.format(currency.from_minor(amount)),
+    }))
 }

@@ -11,6 +11,8 @@
 //! - `cart`: the cart as the till sends it, its lines resolved against the
 //!   catalog and priced, what needs an organizer's approval, and adding an
 //!   item (whether it joins a line already in the cart);
+//! - `deposits`: containers brought back, their deposits paid out, what
+//!   is outstanding and the deposit ledger of an event;
 //! - `quote`: what the till shows while the cart is built;
 //! - `sale`: completing a sale as one transaction;
 //! - `receipt`: gapless receipt numbers, the receipt view, recent sales;
@@ -20,6 +22,7 @@
 
 pub mod cart;
 mod close;
+pub mod deposits;
 pub mod lookup;
 pub mod overview;
 pub mod parked;

@@ -31,6 +31,12 @@ pub struct QuoteLine {
     pub handover_later: bool,
     /// Stock at the event after this sale would be below zero.
     pub stock_warning: Option<String>,
+    /// A weighed refill: gross, tare and net (see `receipt::weighing_text`).
+    pub weighing: Option<String>,
+    /// Scanned from a scale label.
+    pub scale_label: Option<String>,
+    /// A deposit line: the number of the line it belongs to.
+    pub deposit_of_line: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,6 +134,16 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
                 tax_rate: pl.tax_rate.to_string(),
                 handover_later: l.handover_later,
                 stock_warning: warning,
+                weighing: l.weighed.map(|w| {
+                    crate::till::receipt::weighing_text(
+                        &l.product.unit,
+                        w.gross_milli,
+                        w.tare_milli,
+                        Some(if w.shop_container { "shop" } else { "own" }),
+                    )
+                }),
+                scale_label: l.scale_label.clone(),
+                deposit_of_line: l.deposit_of_line,
             }
         })
         .collect();

@@ -46,6 +46,27 @@ pub struct ReceiptLine {
     pub gross: String,
     pub tax_rate: String,
     pub handover_later: bool,
+    /// A weighed refill: gross, tare and net as the receipt prints them,
+    /// e.g. `gross 612 g − tare 240 g (own container) = net 372 g`.
+    pub weighing: Option<String>,
+    /// Scanned from a scale label.
+    pub scale_label: Option<String>,
+    /// A deposit line: the number of the line it belongs to.
+    pub deposit_of_line: Option<i64>,
+}
+
+/// How a weighed line's gross, tare and net read on a receipt.
+pub fn weighing_text(unit: &str, gross: i64, tare: i64, container: Option<&str>) -> String {
+    let u = if unit == "l" { "ml" } else { "g" };
+    let whose = match container {
+        Some("shop") => " (shop container)",
+        Some("own") => " (own container)",
+        _ => "",
+    };
+    format!(
+        "gross {gross} {u} − tare {tare} {u}{whose} = net {} {u}",
+        gross - tare
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,7 +152,8 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
     let mut lines = Vec::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT name, sku, quantity, unit, unit_price, line_discount_minor + sale_discount_minor, gross_minor, tax_rate, handover_later
+            "SELECT name, sku, quantity, unit, unit_price, line_discount_minor + sale_discount_minor, gross_minor, tax_rate, handover_later,
+                    gross_milli, tare_milli, container, scale_label, deposit_of_line
              FROM sale_line WHERE sale_id = ?1 ORDER BY line_no",
         )?;
         let rows = stmt.query_map([sale_id], |r| {
@@ -146,10 +168,20 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
                 r.get::<_, i64>(6)?,
                 r.get::<_, String>(7)?,
                 r.get::<_, i64>(8)? == 1,
+                (
+                    r.get::<_, Option<i64>>(9)?,
+                    r.get::<_, Option<i64>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                    r.get::<_, Option<i64>>(13)?,
+                ),
             ))
         })?;
         for row in rows {
-            let (name, sku, quantity, unit, price, discount, gross, rate, later) = row?;
+            let (name, sku, quantity, unit, price, discount, gross, rate, later, refill) = row?;
+            let (gross_milli, tare_milli, container, scale_label, deposit_of_line) = refill;
+            let weighing = gross_milli
+                .map(|g| weighing_text(&unit, g, tare_milli.unwrap_or(0), container.as_deref()));
             lines.push(ReceiptLine {
                 name,
                 sku,
@@ -163,6 +195,9 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
                 gross: f(gross),
                 tax_rate: rate,
                 handover_later: later,
+                weighing,
+                scale_label,
+                deposit_of_line,
             });
         }
     }

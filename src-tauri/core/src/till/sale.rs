@@ -341,8 +341,9 @@ pub(crate) fn complete_paid(
     {
         let mut insert_line = tx.prepare_cached(
             "INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, list_unit_price, quantity, quantity_milli,
-                amount_minor, line_discount_minor, sale_discount_minor, tax_rate, net_minor, tax_minor, gross_minor, handover_later)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                amount_minor, line_discount_minor, sale_discount_minor, tax_rate, net_minor, tax_minor, gross_minor, handover_later,
+                gross_milli, tare_milli, container, deposit_of_line, scale_label)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
         )?;
         for (i, (l, pl)) in p.lines.iter().zip(&p.cart.lines).enumerate() {
             let line_id = new_id();
@@ -378,7 +379,13 @@ pub(crate) fn complete_paid(
                 pl.net,
                 pl.tax,
                 pl.gross,
-                l.handover_later
+                l.handover_later,
+                l.weighed.map(|w| w.gross_milli),
+                l.weighed.map(|w| w.tare_milli),
+                l.weighed
+                    .map(|w| if w.shop_container { "shop" } else { "own" }),
+                l.deposit_of_line,
+                l.scale_label
             ])?;
         }
         let mut insert_payment = tx.prepare_cached(

@@ -464,6 +464,8 @@ pub struct CashParts {
     pub paid_in: i64,
     pub paid_out: i64,
     pub drops: i64,
+    /// Deposits paid back in cash for containers brought back.
+    pub deposits: i64,
 }
 
 impl CashParts {
@@ -471,6 +473,7 @@ impl CashParts {
         self.float + self.taken - self.change - self.refunded - self.refunds + self.paid_in
             - self.paid_out
             - self.drops
+            - self.deposits
     }
 }
 
@@ -512,7 +515,10 @@ pub(crate) fn cash_parts_of(conn: &Connection, sessions: &Filter) -> Result<Cash
                 coalesce(sum(c.amount_minor) FILTER (WHERE c.kind = 'drop'), 0)
          FROM till_session t JOIN cash_movement c ON c.session_id = t.id",
     )?;
+    let (deposits, _, _) = sum("SELECT coalesce(sum(d.amount_minor), 0), 0, 0
+         FROM till_session t CROSS JOIN deposit_return d ON d.session_id = t.id AND d.method = 'cash'")?;
     Ok(CashParts {
+        deposits,
         float,
         taken,
         change,

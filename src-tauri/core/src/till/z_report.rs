@@ -479,6 +479,7 @@ impl FormatOne {
                 paid_in: m(&self.paid_in)?,
                 paid_out: m(&self.paid_out)?,
                 drops: m(&self.drops)?,
+                deposits: Money::new(&currency, 0),
                 expected: m(&self.expected_cash)?,
                 expected_open: Some(Money::new(&currency, 0)),
                 counted: m(&self.counted_cash)?,

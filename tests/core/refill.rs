@@ -1,0 +1,424 @@
+//! Refill and reuse: weighed refills into a customer's own container or a
+//! shop jar (gross, tare and net exact in grams and millilitres), scale
+//! labels of every default layout read back with their check digits, and
+//! deposits: linked lines, returns capped by what is outstanding, and the
+//! cash they take out of the drawer.
+
+use popup_till_core::catalog::refill::{self, RefillFields};
+use popup_till_core::catalog::scale_label::{self, Measure};
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::db::journal;
+use popup_till_core::shop::people::{self, ApprovalRequest};
+use popup_till_core::shop::settings;
+use popup_till_core::till::cart::{self, Addition, CartInput, LineInput};
+use popup_till_core::till::deposits::{self, DepositReturnInput};
+use popup_till_core::till::{lookup, quote, receipt, session};
+use popup_till_core::{Actor, ErrorCode};
+
+use crate::till_support::{card, cart, cash, shop, Shop, PIN};
+
+/// Olive oil (8.40 per l, item code 42), a 500 g jar (1.00 deposit, tare
+/// 240 g) and coffee beans (the shop's, per kg) with item code 7.
+struct Refills {
+    s: Shop,
+    oil: String,
+    jar: String,
+}
+
+fn refills() -> Refills {
+    let mut s = shop();
+    let organizer = s.organizer.clone();
+    let approval = people::approve(&mut s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    let coffee = s.coffee.clone();
+    let (oil, jar) =
+        s.t.store
+            .write(&Actor::system("test"), |tx| {
+                let st = settings::load(tx)?;
+                let product = |sku: &str, name: &str, price: &str, unit: &str, kind: &str| {
+                    catalog::create(
+                        tx,
+                        &st,
+                        &ProductInput {
+                            sku: sku.into(),
+                            name: name.into(),
+                            unit_price: price.into(),
+                            tax_rate: "5.5".into(),
+                            unit: unit.into(),
+                            kind: kind.into(),
+                            ..ProductInput::default()
+                        },
+                    )
+                };
+                let oil = product("OIL", "Olive oil", "8.40", "l", "refill")?;
+                let jar = product("JAR", "Jar 500 g", "1.00", "each", "deposit")?;
+                refill::set_fields(
+                    tx,
+                    &approval,
+                    &jar.id,
+                    &RefillFields {
+                        tare_grams: Some(240),
+                        ..RefillFields::default()
+                    },
+                )?;
+                refill::set_fields(
+                    tx,
+                    &approval,
+                    &oil.id,
+                    &RefillFields {
+                        scale_item_code: Some("42".into()),
+                        ..RefillFields::default()
+                    },
+                )?;
+                refill::set_fields(
+                    tx,
+                    &approval,
+                    &coffee,
+                    &RefillFields {
+                        scale_item_code: Some("7".into()),
+                        ..RefillFields::default()
+                    },
+                )?;
+                Ok((oil.id, jar.id))
+            })
+            .unwrap();
+    Refills { s, oil, jar }
+}
+
+fn weighed(product: &str, gross: &str, tare: &str) -> LineInput {
+    LineInput {
+        product_id: product.into(),
+        gross: gross.into(),
+        tare: tare.into(),
+        container: "own".into(),
+        ..LineInput::default()
+    }
+}
+
+#[test]
+fn a_refill_into_the_customers_own_jar_prices_the_net_grams_exactly() {
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let coffee = r.s.coffee.clone();
+    // 612 g gross − 240 g tare = 372 g net; 24.90 × 0.372 = 9.2628 → 9.26.
+    let c = cart(vec![weighed(&coffee, "612", "240")]);
+    let q = quote::quote(r.s.t.store.conn(), &c).unwrap();
+    assert_eq!(q.lines[0].quantity, "0.372");
+    assert_eq!(q.total, "9.26");
+    assert_eq!(
+        q.lines[0].weighing.as_deref(),
+        Some("gross 612 g − tare 240 g (own container) = net 372 g")
+    );
+    let done = r.s.sell(&c, &[cash("10.00")]).unwrap();
+    let (gross, tare, net, container): (i64, i64, i64, String) = r
+        .s
+        .t
+        .store
+        .conn()
+        .query_row(
+            "SELECT gross_milli, tare_milli, quantity_milli, container FROM sale_line WHERE sale_id = ?1",
+            [&done.sale_id],
+            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (gross, tare, net, container.as_str()),
+        (612, 240, 372, "own")
+    );
+    let shown = receipt::receipt(r.s.t.store.conn(), &done.sale_id).unwrap();
+    assert_eq!(
+        shown.lines[0].weighing.as_deref(),
+        Some("gross 612 g − tare 240 g (own container) = net 372 g")
+    );
+    // 5 kg were in stock: the net left, not the gross.
+    assert_eq!(r.s.on_hand(&coffee).to_string(), "4.628");
+}
+
+#[test]
+fn a_refill_by_volume_takes_millilitres_and_the_net_is_exact() {
+    let r = refills();
+    // 1250 ml − 380 ml = 870 ml; 8.40 × 0.870 = 7.308 → 7.31.
+    let q = quote::quote(
+        r.s.t.store.conn(),
+        &cart(vec![weighed(&r.oil, "1250", "380")]),
+    )
+    .unwrap();
+    assert_eq!(q.lines[0].quantity, "0.87");
+    assert_eq!(q.total, "7.31");
+    assert_eq!(
+        q.lines[0].weighing.as_deref(),
+        Some("gross 1250 ml − tare 380 ml (own container) = net 870 ml")
+    );
+}
+
+#[test]
+fn a_tare_larger_than_the_gross_or_a_net_of_nothing_is_refused_and_nothing_is_written() {
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let coffee = r.s.coffee.clone();
+    let before = r.s.ledger_rows();
+    let over =
+        r.s.sell(&cart(vec![weighed(&coffee, "200", "240")]), &[cash("")])
+            .unwrap_err();
+    assert_eq!(over.code(), ErrorCode::Validation);
+    assert_eq!(over.field(), Some("tare"));
+    assert!(
+        over.to_string()
+            .contains("the tare 240 g is more than the gross 200 g"),
+        "{over}"
+    );
+    let zero =
+        r.s.sell(&cart(vec![weighed(&coffee, "240", "240")]), &[cash("")])
+            .unwrap_err();
+    assert!(zero.to_string().contains("the net is 0 g"), "{zero}");
+    let fraction = quote::quote(
+        r.s.t.store.conn(),
+        &cart(vec![weighed(&coffee, "612.5", "240")]),
+    )
+    .unwrap_err();
+    assert_eq!(fraction.field(), Some("gross"));
+    assert_eq!(r.s.ledger_rows(), before);
+}
+
+#[test]
+fn a_refill_into_a_shop_jar_takes_its_tare_and_adds_its_deposit_as_a_linked_line() {
+    let r = refills();
+    let conn = r.s.t.store.conn();
+    let added = quote::add_to_cart(
+        conn,
+        &CartInput::default(),
+        &Addition {
+            product_id: r.s.coffee.clone(),
+            gross: "740".into(),
+            container: "shop".into(),
+            container_id: Some(r.jar.clone()),
+            ..Addition::default()
+        },
+        None,
+    )
+    .unwrap();
+    let q = added.quote;
+    assert_eq!(q.lines.len(), 2);
+    assert_eq!(q.lines[0].quantity, "0.5");
+    assert_eq!(
+        q.lines[0].weighing.as_deref(),
+        Some("gross 740 g − tare 240 g (shop container) = net 500 g")
+    );
+    assert_eq!(q.lines[1].product_id, r.jar);
+    assert_eq!(q.lines[1].deposit_of_line, Some(1));
+    // 24.90 × 0.5 = 12.45, and the jar's 1.00.
+    assert_eq!(q.total, "13.45");
+    assert_eq!(refill::containers(conn).unwrap()[0].tare_grams, 240);
+}
+
+#[test]
+fn every_default_label_layout_reads_back_what_it_encodes() {
+    let layouts = scale_label::default_layouts();
+    assert!(layouts
+        .iter()
+        .any(|l| l.prefix == "21" && l.measure == Measure::Grams));
+    assert!(layouts
+        .iter()
+        .any(|l| l.prefix == "23" && l.measure == Measure::Price));
+    assert!(layouts.iter().any(|l| l.verifier));
+    for layout in &layouts {
+        let max = 10i64.pow(layout.value_digits() as u32) - 1;
+        for value in [0, 1, 372, 2875, 9999, max] {
+            for item in ["7", "42", "12345"] {
+                let code = scale_label::encode(layout, item, value).unwrap();
+                assert_eq!(code.len(), 13);
+                assert!(code.starts_with(&layout.prefix));
+                let d = scale_label::decode(&layouts, &code).unwrap();
+                assert_eq!(d.prefix, layout.prefix);
+                assert_eq!(d.measure, layout.measure);
+                assert_eq!(d.value, value, "{code}");
+                assert_eq!(d.item_code.trim_start_matches('0'), item, "{code}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_label_with_a_wrong_check_digit_or_price_verifier_is_refused() {
+    let layouts = scale_label::default_layouts();
+    let by = |p: &str| layouts.iter().find(|l| l.prefix == p).unwrap();
+    let good = scale_label::encode(by("21"), "7", 372).unwrap();
+    let last = good.as_bytes()[12] - b'0';
+    let bad = format!("{}{}", &good[..12], (last + 1) % 10);
+    let err = scale_label::decode(&layouts, &bad).unwrap_err();
+    assert!(err.to_string().contains("check digit is wrong"), "{err}");
+    // 22: item 00007, verifier, price 2875 (GS1's example: verifier 2).
+    let priced = scale_label::encode(by("22"), "7", 2875).unwrap();
+    assert_eq!(&priced[7..8], "2");
+    let mut wrong: Vec<u8> = priced.bytes().map(|b| b - b'0').collect();
+    wrong[7] = (wrong[7] + 1) % 10;
+    wrong[12] = scale_label::ean13_check_digit(&wrong[..12]);
+    let wrong: String = wrong.iter().map(|d| char::from(b'0' + d)).collect();
+    let err = scale_label::decode(&layouts, &wrong).unwrap_err();
+    assert!(
+        err.to_string().contains("price verifier digit is wrong"),
+        "{err}"
+    );
+    // A prefix with no layout in the settings.
+    let mut none: Vec<u8> = "250000700372".bytes().map(|b| b - b'0').collect();
+    none.push(scale_label::ean13_check_digit(&none));
+    let none: String = none.iter().map(|d| char::from(b'0' + d)).collect();
+    assert!(scale_label::decode(&layouts, &none)
+        .unwrap_err()
+        .to_string()
+        .contains("prefix 25 has no layout"));
+}
+
+#[test]
+fn scanning_a_weight_label_adds_the_product_at_the_encoded_weight_and_a_price_label_at_its_price() {
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let layouts = refill::settings(r.s.t.store.conn()).unwrap().layouts;
+    let by = |p: &str| layouts.iter().find(|l| l.prefix == p).unwrap().clone();
+    let weight = scale_label::encode(&by("21"), "7", 372).unwrap();
+    let scanned = lookup::scan(r.s.t.store.conn(), &weight).unwrap().unwrap();
+    assert_eq!(scanned.product.id, r.s.coffee);
+    assert_eq!(scanned.quantity, "0.372");
+    assert_eq!(scanned.amount, "9.26");
+    let price = scale_label::encode(&by("22"), "42", 1234).unwrap();
+    let by_price = lookup::scan(r.s.t.store.conn(), &price).unwrap().unwrap();
+    assert_eq!(by_price.product.id, r.oil);
+    assert_eq!(by_price.amount, "12.34");
+    // Sold: the label's price exactly, the label kept on the line.
+    let c = cart::add(
+        r.s.t.store.conn(),
+        &CartInput::default(),
+        &by_price.addition,
+    )
+    .unwrap();
+    let done = r.s.sell(&c, &[card("")]).unwrap();
+    assert_eq!(done.total, "12.34");
+    let kept: String =
+        r.s.t
+            .store
+            .conn()
+            .query_row(
+                "SELECT scale_label FROM sale_line WHERE sale_id = ?1",
+                [&done.sale_id],
+                |x| x.get(0),
+            )
+            .unwrap();
+    assert_eq!(kept, price);
+    // An item code no product carries.
+    let unknown = scale_label::encode(&by("21"), "999", 100).unwrap();
+    assert!(lookup::scan(r.s.t.store.conn(), &unknown)
+        .unwrap_err()
+        .to_string()
+        .contains("no product has scale item code"));
+    // A real product barcode still scans.
+    let mug = lookup::scan(r.s.t.store.conn(), "4006381333931")
+        .unwrap()
+        .unwrap();
+    assert_eq!(mug.product.id, r.s.mug);
+}
+
+#[test]
+fn deposit_returns_are_capped_by_what_is_outstanding_across_customers() {
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let jar = r.jar.clone();
+    // Two customers take a jar each.
+    for _ in 0..2 {
+        let c = cart(vec![LineInput {
+            product_id: jar.clone(),
+            quantity: "1".into(),
+            ..LineInput::default()
+        }]);
+        r.s.sell(&c, &[cash("")]).unwrap();
+    }
+    assert_eq!(deposits::outstanding(r.s.t.store.conn(), &jar).unwrap(), 2);
+    let actor = r.s.cashier();
+    let back = |r: &mut Refills, q: &str| {
+        r.s.t.store.write(&actor, |tx| {
+            deposits::return_on_its_own(
+                tx,
+                &DepositReturnInput {
+                    product_id: r.jar.clone(),
+                    quantity: q.into(),
+                },
+            )
+        })
+    };
+    let three = back(&mut r, "3").unwrap_err();
+    assert_eq!(three.field(), Some("quantity"));
+    assert!(
+        three.to_string().contains("only 2 are out with customers"),
+        "{three}"
+    );
+    // Whoever brings them back, two can come back.
+    let first = back(&mut r, "1").unwrap();
+    assert_eq!(first.amount, "1.00");
+    assert_eq!(first.outstanding, 1);
+    back(&mut r, "1").unwrap();
+    assert!(back(&mut r, "1").is_err());
+    let ledger = deposits::ledger(r.s.t.store.conn(), &r.s.event).unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(
+        (ledger[0].issued, ledger[0].returned, ledger[0].outstanding),
+        (2, 2, 0)
+    );
+    assert_eq!(ledger[0].paid_out_minor, 200);
+    let v = journal::verify(r.s.t.store.conn()).unwrap();
+    assert!(v.holds(), "{v:#?}");
+}
+
+#[test]
+fn expected_cash_accounts_for_deposits_paid_out() {
+    let mut r = refills();
+    let s = r.s.open_session("50.00", false);
+    let jar = r.jar.clone();
+    let c = cart(vec![LineInput {
+        product_id: jar.clone(),
+        quantity: "3".into(),
+        ..LineInput::default()
+    }]);
+    r.s.sell(&c, &[cash("5.00")]).unwrap();
+    let actor = r.s.cashier();
+    r.s.t
+        .store
+        .write(&actor, |tx| {
+            deposits::return_on_its_own(
+                tx,
+                &DepositReturnInput {
+                    product_id: jar.clone(),
+                    quantity: "2".into(),
+                },
+            )
+        })
+        .unwrap();
+    let parts = session::cash_parts(r.s.t.store.conn(), &s.id).unwrap();
+    assert_eq!(parts.deposits, 200);
+    // 50.00 float + 3.00 for the jars − 2.00 paid back.
+    assert_eq!(parts.expected(), 5100);
+}
+
+#[test]
+fn deposits_outside_tax_carry_no_tax_when_the_setting_says_so() {
+    let mut r = refills();
+    let organizer = r.s.organizer.clone();
+    let approval =
+        people::approve(&mut r.s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    let jar = r.jar.clone();
+    let c = cart(vec![LineInput {
+        product_id: jar,
+        quantity: "1".into(),
+        ..LineInput::default()
+    }]);
+    let taxed = quote::quote(r.s.t.store.conn(), &c).unwrap();
+    assert_eq!(taxed.lines[0].tax_rate, "5.5");
+    r.s.t
+        .store
+        .write(&Actor::system("test"), |tx| {
+            let mut st = refill::settings(tx)?;
+            st.deposit_tax = refill::DepositTax::OutsideTax;
+            refill::save_settings(tx, &approval, &st)
+        })
+        .unwrap();
+    let outside = quote::quote(r.s.t.store.conn(), &c).unwrap();
+    assert_eq!(outside.lines[0].tax_rate, "0");
+    assert_eq!(outside.tax, "0.00");
+}
