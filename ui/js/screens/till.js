@@ -9,7 +9,8 @@
 // F5 +1 visitor, F6 split, F7 edit the last line, F8 sale discount, F9
 // park, F10 resume a parked cart, F11 void the last sale, F12 refund or
 // exchange (find the sale by its receipt number), Ctrl+P the last
-// sale's receipt, Ctrl+Delete clears the cart (after asking), Delete
+// sale's receipt, Ctrl+D pays a deposit back for containers brought back,
+// Ctrl+Delete clears the cart (after asking), Delete
 // (empty field) removes the last line, Ctrl+L locks the till, Esc closes a
 // dialog. The keys are listed on the screen. All money arithmetic is done
 // in Rust: this screen shows what it returns.
@@ -27,6 +28,7 @@ import { createPayments } from './till/payments.js';
 import { park, parkAway, parkedList, resumeKey } from './till/parked.js';
 import { recentList, showReceipt, voidSale } from './till/receipts.js';
 import { startRefund } from './till/refund.js';
+import { depositBack } from './till/deposits.js';
 import { renderClosed, moveCash, closeTill } from './till/session.js';
 
 let keyHandler = null;
@@ -138,6 +140,7 @@ function renderSelling(root, ctx, overview) {
         h('button', { type: 'button', id: 'till-paid-in', onclick: () => moveCash(till, 'paid_in', 'Paid in') }, 'Paid in'),
         h('button', { type: 'button', id: 'till-paid-out', onclick: () => moveCash(till, 'paid_out', 'Paid out') }, 'Paid out'),
         h('button', { type: 'button', id: 'till-drop', onclick: () => moveCash(till, 'drop', 'Cash drop to the safe') }, 'Drop'),
+        h('button', { type: 'button', id: 'till-deposit-back', onclick: () => depositBack(till) }, 'Deposit back'),
         h('button', { type: 'button', id: 'till-close', onclick: () => closeTill(till) }, 'Close till'))),
     h('div', { class: 'till-grid' },
       h('section', { class: 'till-left' },
@@ -155,6 +158,7 @@ function renderSelling(root, ctx, overview) {
             h('li', {}, h('kbd', {}, '↑'), ' ', h('kbd', {}, '↓'), ' ', h('kbd', {}, 'Enter'), ' pick a search result'),
             h('li', {}, h('kbd', {}, 'F5'), ' +1 visitor'),
             h('li', {}, h('kbd', {}, 'Ctrl+P'), ' last receipt'),
+            h('li', {}, h('kbd', {}, 'Ctrl+D'), ' deposit back'),
             h('li', {}, h('kbd', {}, 'Del'), ' remove the last line'),
             h('li', {}, h('kbd', {}, 'Ctrl+L'), ' lock the till'),
             h('li', {}, h('kbd', {}, 'Alt+1…9'), ' screens')))),
@@ -189,6 +193,7 @@ function renderSelling(root, ctx, overview) {
     if (actions[e.key] && !e.ctrlKey && !e.altKey) { e.preventDefault(); actions[e.key](); return; }
     if (e.key === 'Delete' && e.ctrlKey) { e.preventDefault(); clearCart(); return; }
     if ((e.key === 'p' || e.key === 'P') && e.ctrlKey) { e.preventDefault(); lastReceipt(); return; }
+    if ((e.key === 'd' || e.key === 'D') && e.ctrlKey) { e.preventDefault(); depositBack(till); return; }
     if (e.key === 'Delete' && document.activeElement === scan && !scan.value && cart.hasLines()) {
       e.preventDefault();
       cart.removeLast();

@@ -52,7 +52,10 @@ export function createCart(till) {
       body.append(h('tr', { class: 'cart-line', dataset: { index: String(i) } },
         h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => editLine(i) }, l.name),
           l.handover_later ? h('span', { class: 'badge' }, 'hand over later') : null,
-          l.overridden ? h('span', { class: 'badge' }, 'price override') : null),
+          l.overridden ? h('span', { class: 'badge' }, 'price override') : null,
+          l.scale_label ? h('span', { class: 'badge' }, 'scale label') : null,
+          l.deposit_of_line ? h('span', { class: 'badge' }, `deposit of line ${l.deposit_of_line}`) : null,
+          l.weighing ? h('div', { class: 'muted line-weighing' }, l.weighing) : null),
         h('td', { class: 'num line-qty' }, l.unit === 'each' ? l.quantity : `${l.quantity} ${l.unit}`),
         h('td', { class: 'num' }, l.unit_price),
         h('td', { class: 'num line-discount' }, l.has_discount ? `${MINUS}${l.discount}` : ''),
@@ -77,25 +80,79 @@ export function createCart(till) {
     draw();
   }
 
+  /** Add to the cart what the core makes of `addition`; the quote comes with it. */
+  async function addition(p, add) {
+    const added = await call('cart_add', { cart: state.cart, addition: add });
+    state.cart = added.cart;
+    state.quote = added.quote;
+    draw();
+    till.showMessage(`Added ${p.name}`);
+  }
+
+  // The shop's containers (jars, bottles with their tare), read once.
+  let containers = null;
+
+  /** A product sold by weight or volume: the net typed, or a container's
+   * tare and the gross (the customer's own jar: tare typed, weighed full;
+   * a shop jar: its tare is known). The core subtracts and checks. */
+  async function weighDialog(p) {
+    if (!containers) containers = await call('till_containers');
+    const small = p.unit === 'kg' ? 'g' : 'ml';
+    const container = select({ name: 'container', id: 'weight-container' }, [
+      ['', 'No container: net typed above'],
+      ['own', 'Customer’s own container'],
+      ...containers.map((c) => [`shop:${c.id}`, `${c.name} (tare ${c.tare_grams} g)`]),
+    ]);
+    return openDialog({
+      id: 'weight-dialog', title: `${p.name}: ${p.unit === 'kg' ? 'weight' : 'volume'}`,
+      body: h('div', {},
+        field(`${p.unit === 'kg' ? 'Weight in kg' : 'Volume in l'} (price ${p.price} per ${p.unit})`,
+          h('input', { name: 'quantity', id: 'weight-input', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.250' })),
+        h('p', { class: 'muted' }, `Refill into a container: choose it, weigh it empty (tare), then full (gross), in ${small}.`),
+        field('Container', container),
+        h('div', { class: 'row' },
+          field(`Tare in ${small} (empty container)`, h('input', { name: 'tare', id: 'weight-tare', inputmode: 'numeric', autocomplete: 'off' })),
+          field(`Gross in ${small} (filled)`, h('input', { name: 'gross', id: 'weight-gross', inputmode: 'numeric', autocomplete: 'off' })))),
+      submitLabel: 'Add',
+      submit: async (v) => {
+        const gross = v.gross.trim();
+        const chosen = v.container;
+        // The net typed: added once the dialog is closed (as a quantity
+        // typed anywhere, its errors show on the till's message line).
+        if (!gross && !chosen) return v.quantity.trim() || null;
+        const add = { product_id: p.id, gross, tare: v.tare.trim() };
+        if (chosen === 'own' || !chosen) add.container = 'own';
+        else { add.container = 'shop'; add.container_id = chosen.slice(5); add.tare = ''; }
+        if (!gross) {
+          const err = new Error(`Weigh the filled container: the gross in ${small}`);
+          err.field = 'gross';
+          throw err;
+        }
+        await addition(p, add);
+        return { added: true };
+      },
+    });
+  }
+
   async function addProduct(p, quantity) {
     if (!p.active) { till.showMessage(`${p.name} is archived and cannot be sold`, 'error'); return; }
-    let qty = quantity;
-    if (p.unit !== 'each' && !qty) {
-      qty = await openDialog({
-        id: 'weight-dialog', title: `${p.name}: ${p.unit === 'kg' ? 'weight' : 'volume'}`,
-        body: field(`${p.unit === 'kg' ? 'Weight in kg' : 'Volume in l'} (price ${p.price} per ${p.unit})`,
-          h('input', { name: 'quantity', id: 'weight-input', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.250' })),
-        submitLabel: 'Add',
-        submit: (v) => v.quantity,
-      });
-      if (!qty) { till.focusScan(); return; }
-    }
     try {
-      const added = await call('cart_add', { cart: state.cart, addition: { product_id: p.id, quantity: qty || '' } });
-      state.cart = added.cart;
-      state.quote = added.quote;
-      draw();
-      till.showMessage(`Added ${p.name}`);
+      if (p.unit !== 'each' && !quantity) {
+        const net = await weighDialog(p);
+        if (typeof net === 'string') await addition(p, { product_id: p.id, quantity: net });
+      } else {
+        await addition(p, { product_id: p.id, quantity: quantity || '' });
+      }
+    } catch (err) {
+      till.showMessage(err.message, 'error');
+    }
+    till.focusScan();
+  }
+
+  /** A scale label: the product at the label's weight or price. */
+  async function addScanned(scanned) {
+    try {
+      await addition(scanned.product, scanned.addition);
     } catch (err) {
       till.showMessage(err.message, 'error');
     }
@@ -160,6 +217,12 @@ export function createCart(till) {
     hideResults();
     await queued(async () => {
       try {
+        // A variable-measure label (02, 20–29): the core reads its weight
+        // or price and checks its digits.
+        if (!chosen && !quantity && /^(02|2\d)\d{11}$/.test(text)) {
+          const scanned = await call('till_scan_code', { code: text });
+          if (scanned && scanned.label) { await addScanned(scanned); return; }
+        }
         let product = chosen || await call('till_scan', { code: text });
         if (!product) {
           const found = await call('till_search', { query: text });

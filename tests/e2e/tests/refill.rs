@@ -1,0 +1,175 @@
+//! The refill station in the real window: coffee beans into the customer's
+//! own jar (weighed empty, then full: the till takes the net), a scale
+//! label scanned (its weight read from the barcode), a shop jar sold with
+//! its deposit, and a jar brought back on its own: the deposit paid out of
+//! the drawer, capped by what is out with customers.
+
+use std::path::Path;
+
+use popup_till_core::catalog::refill::{self, RefillFields};
+use popup_till_core::catalog::scale_label;
+use popup_till_core::catalog::{self, ProductInput};
+use popup_till_core::shop::people::{self, ApprovalRequest};
+use popup_till_core::shop::settings;
+use popup_till_core::{Actor, Store};
+use popup_till_e2e::{fixtures, App};
+
+const ENTER: &str = "\u{E007}";
+const F2: &str = "\u{E032}";
+
+/// Coffee beans by the kg (scale item code 7) and a 500 g jar with a
+/// 1.00 deposit and a 240 g tare.
+fn prepare_refill_station(db: &Path) {
+    fixtures::harbour_shop(
+        db,
+        "Olga",
+        "Carl",
+        &[("COF", "", "Coffee beans", "24.90", "20", "kg")],
+    );
+    let mut store = Store::open(db).unwrap();
+    let organizer: String = store
+        .conn()
+        .query_row("SELECT id FROM person WHERE role = 'organizer'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let approval =
+        people::approve(&mut store, &ApprovalRequest::new(&organizer, fixtures::PIN)).unwrap();
+    store
+        .write(&Actor::system("test"), |tx| {
+            let s = settings::load(tx)?;
+            let jar = catalog::create(
+                tx,
+                &s,
+                &ProductInput {
+                    sku: "JAR".into(),
+                    name: "Jar 500 g".into(),
+                    unit_price: "1.00".into(),
+                    tax_rate: "0".into(),
+                    unit: "each".into(),
+                    kind: "deposit".into(),
+                    ..ProductInput::default()
+                },
+            )?;
+            refill::set_fields(
+                tx,
+                &approval,
+                &jar.id,
+                &RefillFields {
+                    tare_grams: Some(240),
+                    ..RefillFields::default()
+                },
+            )?;
+            let coffee: String =
+                tx.query_row("SELECT id FROM product WHERE sku = 'COF'", [], |r| r.get(0))?;
+            refill::set_fields(
+                tx,
+                &approval,
+                &coffee,
+                &RefillFields {
+                    scale_item_code: Some("7".into()),
+                    ..RefillFields::default()
+                },
+            )
+        })
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_refill_into_an_own_jar_a_scanned_label_and_a_deposit_brought_back() {
+    let app = App::launch_prepared(prepare_refill_station).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("50{ENTER}")).await;
+
+    // The customer's own jar: weighed empty (240 g), then full (612 g).
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.find("#weight-dialog").await;
+    app.click("#weight-container option[value='own']").await;
+    app.type_into("#weight-tare", "240").await;
+    app.type_into("#weight-gross", "200").await;
+    app.click("#weight-dialog-ok").await;
+    // A tare above the gross is refused in the dialog, next to the tare.
+    app.wait_for_text(
+        "#weight-dialog",
+        "the tare 240 g is more than the gross 200 g",
+    )
+    .await;
+    app.type_into("#weight-gross", &format!("612{ENTER}")).await;
+    app.wait_gone("#weight-dialog").await;
+    // 372 g × 24.90 per kg = 9.2628 → 9.26
+    app.wait_for_text("#till-total", "9.26").await;
+    app.wait_for_text(
+        "#till-cart-lines",
+        "gross 612 g − tare 240 g (own container) = net 372 g",
+    )
+    .await;
+
+    // A scale label: 500 g of coffee (prefix 21, item code 7) → 12.45.
+    let layout = scale_label::default_layouts()
+        .into_iter()
+        .find(|l| l.prefix == "21")
+        .unwrap();
+    let label = scale_label::encode(&layout, "7", 500).unwrap();
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{label}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "21.71").await;
+    app.wait_for_text("#till-cart-lines", "scale label").await;
+
+    // A misread label (wrong check digit) is refused; the cart stays.
+    let last = label.as_bytes()[12] - b'0';
+    let misread = format!("{}{}", &label[..12], (last + 1) % 10);
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{misread}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-message", "check digit is wrong")
+        .await;
+    app.wait_for_text("#till-total", "21.71").await;
+
+    // One shop jar with its deposit, then cash exact.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("JAR{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "22.71").await;
+    app.screenshot("refill-cart").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-message", "T1-000001").await;
+
+    // A jar brought back on its own: two are refused (one is out), one is paid.
+    app.click("#till-deposit-back").await;
+    app.find("#deposit-dialog").await;
+    app.type_into("#deposit-quantity", &format!("2{ENTER}"))
+        .await;
+    app.wait_for_text("#deposit-dialog", "only 1 is out with customers")
+        .await;
+    app.type_into("#deposit-quantity", &format!("1{ENTER}"))
+        .await;
+    app.wait_gone("#deposit-dialog").await;
+    app.wait_for_text("#till-message", "Deposit paid back: 1.00")
+        .await;
+    app.screenshot("refill-deposit-back").await;
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    let store = Store::open(&db).unwrap();
+    let conn = store.conn();
+    let (returned, gross, tare, net): (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM deposit_return), gross_milli, tare_milli, quantity_milli
+             FROM sale_line WHERE container = 'own'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((returned, gross, tare, net), (1, 612, 240, 372));
+    let labelled: String = conn
+        .query_row(
+            "SELECT scale_label FROM sale_line WHERE scale_label IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(labelled, label);
+}
