@@ -422,3 +422,178 @@ fn deposits_outside_tax_carry_no_tax_when_the_setting_says_so() {
     assert_eq!(outside.lines[0].tax_rate, "0");
     assert_eq!(outside.tax, "0.00");
 }
+
+/// A refill day: coffee into an own jar and into a shop jar (its deposit
+/// with it), oil from a weight label, two jars sold on their own; one jar
+/// brought back. The export is read back against the summary.
+#[test]
+fn export_deposits_and_lines_add_up_to_the_reuse_figures() {
+    use crate::export::{options, read_csv, run, sum};
+    use popup_till_core::reporting::{report, scope::Scope};
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let conn_add = |r: &Refills, cart: &CartInput, a: Addition| {
+        cart::add(r.s.t.store.conn(), cart, &a).unwrap()
+    };
+    let coffee = r.s.coffee.clone();
+    let own = conn_add(
+        &r,
+        &CartInput::default(),
+        Addition {
+            product_id: coffee.clone(),
+            gross: "612".into(),
+            tare: "240".into(),
+            container: "own".into(),
+            ..Addition::default()
+        },
+    );
+    let both = conn_add(
+        &r,
+        &own,
+        Addition {
+            product_id: coffee.clone(),
+            gross: "740".into(),
+            container: "shop".into(),
+            container_id: Some(r.jar.clone()),
+            ..Addition::default()
+        },
+    );
+    r.s.sell(&both, &[cash("")]).unwrap();
+    let layouts = refill::settings(r.s.t.store.conn()).unwrap().layouts;
+    let volume = layouts.iter().find(|l| l.prefix == "24").unwrap();
+    let label = scale_label::encode(volume, "42", 750).unwrap();
+    let oil = conn_add(
+        &r,
+        &CartInput::default(),
+        Addition {
+            product_id: r.oil.clone(),
+            scale_label: label,
+            ..Addition::default()
+        },
+    );
+    r.s.sell(&oil, &[card("")]).unwrap();
+    let jars = cart(vec![LineInput {
+        product_id: r.jar.clone(),
+        quantity: "2".into(),
+        ..LineInput::default()
+    }]);
+    r.s.sell(&jars, &[cash("")]).unwrap();
+    let actor = r.s.cashier();
+    let jar = r.jar.clone();
+    r.s.t
+        .store
+        .write(&actor, |tx| {
+            deposits::return_on_its_own(
+                tx,
+                &DepositReturnInput {
+                    product_id: jar.clone(),
+                    quantity: "1".into(),
+                },
+            )
+        })
+        .unwrap();
+
+    let scope = Scope::Event(r.s.event.clone());
+    let figures = report::report(r.s.t.store.conn(), &scope, false)
+        .unwrap()
+        .reuse;
+    assert_eq!(figures.refills_sold, 3);
+    assert_eq!(figures.refills_own_container, 1);
+    assert_eq!(figures.refills_shop_container, 1);
+    assert_eq!(figures.packs_avoided, 2);
+    assert_eq!(figures.containers_issued, 3);
+    assert_eq!(figures.containers_returned, 1);
+    assert_eq!(figures.deposits_charged.text, "3.00");
+    assert_eq!(figures.deposits_paid_back.text, "1.00");
+    assert_eq!(figures.deposit_return_rate.as_deref(), Some("33.3"));
+
+    let out = r.s.t.dir.path().join("refill-export");
+    run(&mut r.s, &options(scope, out.clone())).unwrap();
+    let (_, summary) = read_csv(&out.join("summary.csv"), b',');
+    let metric = |m: &str| {
+        summary
+            .iter()
+            .find(|row| row["metric"] == m)
+            .unwrap_or_else(|| panic!("{m} in summary.csv"))["value"]
+            .clone()
+    };
+    let (_, lines) = read_csv(&out.join("sale_lines.csv"), b',');
+    let refill_skus = ["COF", "OIL"];
+    let refills: Vec<_> = lines
+        .iter()
+        .filter(|l| refill_skus.contains(&l["sku"].as_str()))
+        .collect();
+    assert_eq!(refills.len().to_string(), metric("refills_sold"));
+    let own: Vec<_> = refills.iter().filter(|l| l["container"] == "own").collect();
+    let shop = refills.iter().filter(|l| l["container"] == "shop").count();
+    assert_eq!(own.len().to_string(), metric("refills_own_container"));
+    assert_eq!(shop.to_string(), metric("refills_shop_container"));
+    assert_eq!((own.len() + shop).to_string(), metric("packs_avoided"));
+    // The lines carry gross, tare and net: quantity = gross − tare.
+    for l in refills.iter().filter(|l| !l["container"].is_empty()) {
+        let (g, t, q) = (
+            crate::export::dec(&l["gross_quantity"]),
+            crate::export::dec(&l["tare_quantity"]),
+            crate::export::dec(&l["quantity"]),
+        );
+        assert_eq!(g - t, q, "{l:?}");
+    }
+    assert_eq!(own[0]["gross_quantity"], "0.612");
+    assert_eq!(own[0]["tare_quantity"], "0.24");
+    let (header, deposits_csv) = read_csv(&out.join("deposits.csv"), b',');
+    assert_eq!(header[..3], ["id", "kind", "event_id"]);
+    let of = |kind: &str| -> Vec<_> {
+        deposits_csv
+            .iter()
+            .filter(|d| d["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        sum(&of("issued"), "containers").to_string(),
+        metric("containers_issued")
+    );
+    assert_eq!(
+        sum(&of("returned"), "containers").to_string(),
+        metric("containers_returned")
+    );
+    assert_eq!(
+        sum(&of("issued"), "amount").to_string(),
+        metric("deposits_charged")
+    );
+    assert_eq!(
+        sum(&of("returned"), "amount").to_string(),
+        metric("deposits_paid_back")
+    );
+    assert_eq!(metric("deposit_return_rate"), "33.3");
+    assert_eq!(metric("cash_deposits"), "1.00");
+    // datapackage.json describes deposits.csv, column by column.
+    let package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("datapackage.json")).unwrap())
+            .unwrap();
+    let res = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "deposits.csv")
+        .expect("deposits.csv is in datapackage.json");
+    let names: Vec<&str> = res["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(header, names);
+    let typed = |name: &str| {
+        res["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()["type"]
+            .clone()
+    };
+    assert_eq!(typed("containers"), "integer");
+    assert_eq!(typed("amount"), "number");
+    assert_eq!(typed("at"), "datetime");
+}

@@ -76,6 +76,8 @@ pub struct EventReport {
     pub top_products: Vec<ProductRow>,
     pub stock: Vec<StockRow>,
     pub cash: CashFigures,
+    /// Refills, containers and deposits (`reporting::reuse`).
+    pub reuse: crate::reporting::reuse::ReuseFigures,
     pub visitors: i64,
     /// sales_count ÷ visitors, in percent.
     pub conversion: Option<String>,
@@ -182,6 +184,7 @@ pub fn report_with(
         top_products,
         stock,
         cash: cash_figures(conn, scope, include_practice, &currency)?,
+        reuse: crate::reporting::reuse::reuse_figures(conn, scope, include_practice, &currency)?,
         visitors,
         tasks: tasks_done(conn, scope)?,
         by_till: crate::reporting::by_till::by_till(conn, scope, include_practice, &currency)?,
@@ -339,6 +342,7 @@ impl EventReport {
     pub fn summary_rows(&self) -> Vec<SummaryRow> {
         let mut rows = self.sales.summary_rows(&self.currency);
         rows.extend(self.cash.summary_rows(&self.currency));
+        rows.extend(self.reuse.summary_rows(&self.currency));
         rows.push(SummaryRow::count("visitors", "", self.visitors));
         if let Some(c) = &self.conversion {
             rows.push(SummaryRow::other("conversion", c.clone(), "percent"));

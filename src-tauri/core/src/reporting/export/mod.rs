@@ -315,6 +315,8 @@ pub fn write_package(
     let refunds = opts.scope.refunds(opts.include_practice);
     let stock = opts.scope.filter("m", "at_utc", "utc_offset_minutes");
     let visitors = opts.scope.filter("t", "at_utc", "utc_offset_minutes");
+    let counted = opts.scope.counted_sales(opts.include_practice);
+    let deposit_returns = opts.scope.filter("d", "at_utc", "utc_offset_minutes");
     let journal_params = match span::journal_span(
         &snapshot,
         &span::Records {
@@ -350,6 +352,16 @@ pub fn write_package(
         job(&STOCK_MOVEMENTS, STOCK_MOVEMENTS_SQL, &stock),
         job(&TILL_SESSIONS, TILL_SESSIONS_SQL, &sessions),
         job(&CASH_MOVEMENTS, CASH_MOVEMENTS_SQL, &sessions),
+        Job {
+            table: &DEPOSITS,
+            sql: with_filter(DEPOSITS_SQL, &counted).replace("{g}", &deposit_returns.sql),
+            params: counted
+                .params
+                .iter()
+                .chain(&deposit_returns.params)
+                .cloned()
+                .collect(),
+        },
         job(&VISITORS, VISITORS_SQL, &visitors),
         Job {
             table: &JOURNAL,
@@ -366,6 +378,7 @@ pub fn write_package(
         &REFUND_PAYMENTS,
         &TILL_SESSIONS,
         &CASH_MOVEMENTS,
+        &DEPOSITS,
         &STOCK_MOVEMENTS,
         &VISITORS,
         &TASKS,

@@ -144,13 +144,39 @@ pub(super) const SALE_LINES: Table = Table {
         col("tax", Amount, "Tax"),
         col("gross", Amount, "Gross = net + tax"),
         col("handover_later", Boolean, "Paid now, handed over later"),
+        col(
+            "gross_quantity",
+            Milli,
+            "A weighed refill: the gross weighed (kg or l), container included",
+        ),
+        col(
+            "tare_quantity",
+            Milli,
+            "A weighed refill: the container's tare (kg or l); quantity = gross - tare",
+        ),
+        col(
+            "container",
+            Text,
+            "A weighed refill: own (the customer's container) or shop",
+        ),
+        col(
+            "scale_label",
+            Text,
+            "The scale label the line was scanned from",
+        ),
+        col(
+            "deposit_of_line",
+            Integer,
+            "A deposit line: the line number it belongs to",
+        ),
     ],
     primary_key: &["id"],
     foreign_keys: &[("sale_id", "sales", "id")],
 };
 pub(super) const SALE_LINES_SQL: &str = "SELECT l.id, l.sale_id, l.line_no, l.product_id, l.sku, l.name, l.unit, l.unit_price,
         l.list_unit_price, l.quantity, l.amount_minor, l.line_discount_minor, l.sale_discount_minor, l.tax_rate,
-        l.net_minor, l.tax_minor, l.gross_minor, l.handover_later
+        l.net_minor, l.tax_minor, l.gross_minor, l.handover_later, l.gross_milli, l.tare_milli, l.container,
+        l.scale_label, l.deposit_of_line
  FROM sale s JOIN sale_line l ON l.sale_id = s.id WHERE {f} ORDER BY s.at_utc, s.id, l.line_no";
 
 pub(super) const PAYMENTS: Table = Table {
@@ -398,6 +424,53 @@ pub(super) const CASH_MOVEMENTS: Table = Table {
 };
 pub(super) const CASH_MOVEMENTS_SQL: &str = "SELECT c.id, c.session_id, c.kind, c.amount_minor, c.reason, c.actor_id, c.at_utc, c.utc_offset_minutes
  FROM till_session t JOIN cash_movement c ON c.session_id = t.id WHERE {f} ORDER BY c.at_utc, c.id";
+
+pub(super) const DEPOSITS: Table = Table {
+    name: "deposits",
+    title: "Shop containers issued with a deposit and brought back",
+    columns: &[
+        col(
+            "id",
+            Text,
+            "Sale line id (issued) or deposit return id (returned)",
+        ),
+        col(
+            "kind",
+            Text,
+            "issued (sold with a sale) or returned (deposit paid back)",
+        ),
+        col("event_id", Text, "Event id"),
+        col("sale_id", Text, "Sale id (issued; sales.csv)"),
+        col("session_id", Text, "Till session id (till_sessions.csv)"),
+        col("product_id", Text, "Deposit product id"),
+        col("sku", Text, "Deposit product code"),
+        col("name", Text, "Deposit product name"),
+        col("containers", Integer, "Containers issued or brought back"),
+        col(
+            "amount",
+            Amount,
+            "Deposit charged (issued) or paid back (returned), always positive",
+        ),
+        col("at", Time, "Time, local with offset"),
+        col("date", LocalDate, "Time: local date (YYYY-MM-DD)"),
+        col("time", LocalTime, "Time: local time of day (HH:MM:SS)"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("session_id", "till_sessions", "id")],
+};
+/// `{f}`: the counted sales (alias `s`); `{g}`: the deposit returns in
+/// scope (alias `d`).
+pub(super) const DEPOSITS_SQL: &str = "SELECT id, kind, event_id, sale_id, session_id, product_id, sku, name, containers, amount, at_utc, utc_offset_minutes FROM (
+   SELECT l.id, 'issued' AS kind, s.event_id, s.id AS sale_id, s.session_id, l.product_id, l.sku, l.name,
+          l.quantity_milli / 1000 AS containers, l.gross_minor AS amount, s.at_utc, s.utc_offset_minutes
+   FROM sale s JOIN sale_line l ON l.sale_id = s.id JOIN product p ON p.id = l.product_id AND p.kind = 'deposit'
+   WHERE {f}
+   UNION ALL
+   SELECT d.id, 'returned', d.event_id, d.sale_id, d.session_id, d.product_id, p.sku, p.name,
+          d.quantity, d.amount_minor, d.at_utc, d.utc_offset_minutes
+   FROM deposit_return d JOIN product p ON p.id = d.product_id
+   WHERE {g})
+ ORDER BY at_utc, id";
 
 pub(super) const STOCK_MOVEMENTS: Table = Table {
     name: "stock_movements",
