@@ -791,6 +791,21 @@ fn report_text(r: &report::EventReport) -> String {
         "cash               expected {} counted {} variance {}",
         r.cash.expected.text, r.cash.counted.text, r.cash.variance.text
     );
+    let x = &r.reuse;
+    let _ = writeln!(
+        out,
+        "refills            {} ({} into own containers, {} into shop containers; {} packs avoided)",
+        x.refills_sold, x.refills_own_container, x.refills_shop_container, x.packs_avoided
+    );
+    let _ = writeln!(
+        out,
+        "shop containers    {} issued, {} returned (return rate {})",
+        x.containers_issued,
+        x.containers_returned,
+        x.deposit_return_rate
+            .as_deref()
+            .map_or("–".to_string(), |r| format!("{r} %"))
+    );
     let _ = writeln!(
         out,
         "visitors           {} (conversion {})",

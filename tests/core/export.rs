@@ -674,13 +674,13 @@ fn tasks_csv_carries_the_flow_without_volunteer_names_and_the_report_counts_step
     let scope = Scope::Event(event.clone());
     let report = report::report(s.t.store.conn(), &scope, false).unwrap();
     let figures = report.tasks.clone().expect("the event has a flow");
-    assert_eq!((figures.done, figures.total), (2, 10));
+    assert_eq!((figures.done, figures.total), (2, 15));
 
     let out = s.t.dir.path().join("with-tasks");
     run(&mut s, &options(scope, out.clone())).unwrap();
     let (header, rows) = read_csv(&out.join("tasks.csv"), b',');
     assert_eq!(header[0], "step_id");
-    assert_eq!(rows.len(), 10);
+    assert_eq!(rows.len(), 15);
     assert_eq!(rows.iter().filter(|r| r["status"] == "done").count(), 2);
     assert!(rows
         .iter()
@@ -725,6 +725,7 @@ fn exporting_an_events_day_completes_its_export_step() {
                         due: None,
                         signoff: "one".into(),
                         requires: Vec::new(),
+                        ..StepInput::default()
                     }],
                 },
             )?;

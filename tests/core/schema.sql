@@ -675,7 +675,8 @@ CREATE TABLE task_template_step (
     due_anchor          TEXT CHECK (due_anchor IN ('start', 'end')),
     due_offset_minutes  INTEGER,
     signoff             TEXT NOT NULL CHECK (signoff IN ('one', 'two_people', 'organizer_pin')),
-    requires            TEXT NOT NULL DEFAULT '[]',
+    requires            TEXT NOT NULL DEFAULT '[]', repeat_minutes INTEGER
+    CHECK (repeat_minutes IS NULL OR repeat_minutes BETWEEN 15 AND 1440),
     UNIQUE (template_id, key),
     UNIQUE (template_id, position)
 ) STRICT;

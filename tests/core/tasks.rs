@@ -89,15 +89,43 @@ fn at(text: &str) -> NaiveDateTime {
 }
 
 #[test]
-fn an_event_created_from_the_starter_template_gets_its_ten_step_flow() {
+fn an_event_created_from_the_starter_template_gets_its_flow_with_a_repeating_hygiene_check() {
     let (t, event_id, _) = till_with_flow();
     let flow = tasks::flow(&t.store, &event_id).unwrap();
-    assert_eq!(flow.total, 10);
+    // 13 steps; the hygiene check (every 2 hours from 11:00 on a day
+    // 10:00 to 17:00) is three tasks, each its own sign-off.
+    assert_eq!(flow.total, 15);
     assert_eq!(flow.done, 0);
     let per_phase: Vec<(Phase, usize)> = flow.phases.iter().map(|p| (p.phase, p.total)).collect();
     assert_eq!(
         per_phase,
-        vec![(Phase::Before, 5), (Phase::During, 3), (Phase::After, 2)]
+        vec![(Phase::Before, 6), (Phase::During, 6), (Phase::After, 3)]
+    );
+    let checks: Vec<(&str, &str, Option<&str>)> = flow
+        .steps
+        .iter()
+        .filter(|s| s.key.starts_with("refill-hygiene"))
+        .map(|s| (s.key.as_str(), s.title.as_str(), s.due_at.as_deref()))
+        .collect();
+    assert_eq!(
+        checks,
+        vec![
+            (
+                "refill-hygiene-1",
+                "Refill station hygiene check (1 of 3)",
+                Some("2026-12-05T11:00")
+            ),
+            (
+                "refill-hygiene-2",
+                "Refill station hygiene check (2 of 3)",
+                Some("2026-12-05T13:00")
+            ),
+            (
+                "refill-hygiene-3",
+                "Refill station hygiene check (3 of 3)",
+                Some("2026-12-05T15:00")
+            ),
+        ]
     );
     let open_till = flow.steps.iter().find(|s| s.key == "open-till").unwrap();
     assert_eq!(open_till.signoff, Signoff::TwoPeople);
@@ -254,9 +282,10 @@ fn steps_past_their_due_time_stand_out_until_they_are_done() {
         .id;
     let early = tasks::flow_at(t.store.conn(), &event_id, at("2026-11-01T09:00")).unwrap();
     assert_eq!(early.overdue, 0);
-    // On the morning of the event every step before it is late.
-    let late = tasks::flow_at(t.store.conn(), &event_id, at("2026-12-05T09:00")).unwrap();
-    assert_eq!(late.overdue, 5);
+    // On the morning of the event every step before it is late (the
+    // refill station was due set up at 09:00).
+    let late = tasks::flow_at(t.store.conn(), &event_id, at("2026-12-05T09:30")).unwrap();
+    assert_eq!(late.overdue, 6);
     assert!(late
         .steps
         .iter()
@@ -264,8 +293,8 @@ fn steps_past_their_due_time_stand_out_until_they_are_done() {
         .all(|s| s.overdue));
     let catalog = step_id(&t, &event_id, "catalog");
     sign(&mut t, &catalog, "Riley").unwrap();
-    let late = tasks::flow_at(t.store.conn(), &event_id, at("2026-12-05T09:00")).unwrap();
-    assert_eq!(late.overdue, 4, "a done step is not overdue");
+    let late = tasks::flow_at(t.store.conn(), &event_id, at("2026-12-05T09:30")).unwrap();
+    assert_eq!(late.overdue, 5, "a done step is not overdue");
 }
 
 #[test]
@@ -419,7 +448,7 @@ fn the_whole_flow_can_be_walked_to_its_end() {
         }
     }
     let flow = tasks::flow(&t.store, &event_id).unwrap();
-    assert_eq!(flow.done, 10);
+    assert_eq!(flow.done, 15);
     assert!(flow.next.is_empty());
     assert!(flow.phases.iter().all(|p| p.done == p.total));
 }
@@ -487,7 +516,7 @@ fn tasks_csv_for_the_organizer_names_assignees_and_signers_safely() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(headers, tasks::csv_columns(PersonalData::Included));
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    assert_eq!(rows.len(), 10);
+    assert_eq!(rows.len(), 15);
     let cell = |row: &csv::StringRecord, name: &str| {
         row[headers.iter().position(|h| h == name).unwrap()].to_string()
     };
@@ -570,7 +599,7 @@ fn a_template_is_duplicated_edited_and_its_changes_journaled() {
         .write(&someone(), |tx| tasks::duplicate_template(tx, STARTER_ID))
         .unwrap();
     assert_eq!(copy.name, "Copy of One-day pop-up (starter)");
-    assert_eq!(copy.steps.len(), 10);
+    assert_eq!(copy.steps.len(), 13);
     assert!(!copy.builtin);
 
     // Remove the mid-event count, add a raffle step, and move the float
@@ -593,6 +622,7 @@ fn a_template_is_duplicated_edited_and_its_changes_journaled() {
             due: Some(DueInput::Text(s.due_text.clone())),
             signoff: s.signoff.as_str().into(),
             requires: s.requires.clone(),
+            repeat: s.repeat_text.clone(),
         })
         .collect();
     let float = steps.iter().position(|s| s.key == "float").unwrap();
@@ -622,14 +652,24 @@ fn a_template_is_duplicated_edited_and_its_changes_journaled() {
             "catalog",
             "receive",
             "load-out",
+            "refill-setup",
             "raffle",
             "open-till",
             "sell",
+            "refill-hygiene",
             "close-till",
+            "refill-clean-down",
             "wrap-up"
         ]
     );
-    let raffle = &saved.steps[5];
+    // The hygiene check still repeats in the saved copy.
+    let hygiene = saved
+        .steps
+        .iter()
+        .find(|s| s.key == "refill-hygiene")
+        .unwrap();
+    assert_eq!(hygiene.repeat_minutes, Some(120));
+    let raffle = &saved.steps[6];
     assert_eq!(raffle.due_text, "1 hour before end");
 
     let err = t
@@ -663,7 +703,8 @@ fn a_template_is_duplicated_edited_and_its_changes_journaled() {
             tasks::create_event_with_flow(tx, &event_input("Craft fair"), Some(&copy.id))
         })
         .unwrap();
-    assert_eq!(tasks::flow(&t.store, &ev.id).unwrap().total, 10);
+    // 13 steps, the hygiene check three times over the day.
+    assert_eq!(tasks::flow(&t.store, &ev.id).unwrap().total, 15);
 }
 
 #[test]
@@ -814,4 +855,20 @@ fn script_in_a_template_title_is_kept_as_plain_text() {
         })
         .unwrap();
     assert_eq!(imported.steps[0].title, title);
+}
+
+#[test]
+fn a_repeat_is_for_a_step_during_the_event_and_reads_in_hours_or_minutes() {
+    use popup_till_core::tasks::parse_repeat;
+    assert_eq!(parse_repeat("repeat", "every 2 hours").unwrap(), Some(120));
+    assert_eq!(parse_repeat("repeat", "90 minutes").unwrap(), Some(90));
+    assert_eq!(parse_repeat("repeat", "every hour").unwrap(), Some(60));
+    assert_eq!(parse_repeat("repeat", "").unwrap(), None);
+    assert!(parse_repeat("repeat", "every 5 minutes").is_err());
+    assert!(parse_repeat("repeat", "often").is_err());
+    let mut input = tasks::starter();
+    let venue = input.steps.iter_mut().find(|s| s.key == "venue").unwrap();
+    venue.repeat = "every 2 hours".into();
+    let err = tasks::validate_template(&input).unwrap_err();
+    assert_eq!(err.field(), Some("steps[1].repeat"));
 }

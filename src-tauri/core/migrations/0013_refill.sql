@@ -54,3 +54,9 @@ CREATE TRIGGER deposit_return_is_append_only_update BEFORE UPDATE ON deposit_ret
 BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
 CREATE TRIGGER deposit_return_is_append_only_delete BEFORE DELETE ON deposit_return
 BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
+
+-- A step that repeats during the event (a refill station's hygiene check):
+-- every repeat_minutes from its due time to the end, each repetition a task
+-- of its own with its own sign-off. NULL: the step happens once.
+ALTER TABLE task_template_step ADD COLUMN repeat_minutes INTEGER
+    CHECK (repeat_minutes IS NULL OR repeat_minutes BETWEEN 15 AND 1440);

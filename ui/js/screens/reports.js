@@ -133,6 +133,23 @@ function stockPanel(stock) {
   return panel;
 }
 
+/** The refill station: refills, containers and deposits (docs/figures.md). */
+function reuse(x, cur) {
+  const row = (label, metric, value) => h('tr', { dataset: { metric } }, h('td', {}, label), h('td', { class: 'num' }, value));
+  return h('section', { class: 'panel', id: 'report-reuse-panel' }, h('h2', {}, 'Refill and reuse'),
+    h('table', { class: 'table compact', id: 'report-reuse' },
+      h('tbody', {},
+        row('Refills sold', 'refills_sold', String(x.refills_sold)),
+        row('Into customers’ own containers', 'refills_own_container', String(x.refills_own_container)),
+        row('Into shop containers', 'refills_shop_container', String(x.refills_shop_container)),
+        row('Shop containers issued', 'containers_issued', String(x.containers_issued)),
+        row('Shop containers returned', 'containers_returned', String(x.containers_returned)),
+        row(`Deposits charged (${cur})`, 'deposits_charged', x.deposits_charged.text),
+        row(`Deposits paid back (${cur})`, 'deposits_paid_back', x.deposits_paid_back.text),
+        row('Deposit return rate', 'deposit_return_rate', pct(x.deposit_return_rate)),
+        row('Single-use packs avoided', 'packs_avoided', String(x.packs_avoided)))));
+}
+
 function reportBody(r, ctx, redraw) {
   const cur = r.currency;
   const ev = r.event;
@@ -172,6 +189,7 @@ function reportBody(r, ctx, redraw) {
           table('report-tills', ['Till', 'Sales', `Total ${cur}`, `Tax ${cur}`, 'Refunds', `Refunded ${cur}`],
             r.by_till.map((t) => [t.till_code, t.sales_count, t.total.text, t.tax.text, t.refunds_count, t.refunds_total.text]), [1, 2, 3, 4, 5]))
         : null,
+      reuse(r.reuse, cur),
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
       stockPanel(r.stock)),

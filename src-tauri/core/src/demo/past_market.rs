@@ -2,7 +2,9 @@
 //! selling — a few hundred sales with discounts, split payments, weighed
 //! refills, paid-out cash, a drop to the safe, a void, refunds (part of a
 //! discounted basket, part of a refill, a damaged return, an exchange;
-//! `past_refunds`) and a closed till session with its Z report — so Reports and Export have something real to
+//! `past_refunds`), refills into customers' own jars (tare and gross) and
+//! from the scale's labels, jars brought back with their deposits paid
+//! out, the refill station's hygiene checks, and a closed till session with its Z report — so Reports and Export have something real to
 //! show. Every sale goes through the same core functions the till uses
 //! (`till::session`, `till::sale`), one transaction each, on a clock moved
 //! through that day. The market has the starter task flow: its work (the
@@ -91,6 +93,51 @@ const RUN_UP: &[HandSignature] = &[
     },
 ];
 
+/// The refill station set up and sanitised before the market opens.
+const REFILL_SET_UP: &[HandSignature] = &[HandSignature {
+    key: "refill-setup",
+    day: 0,
+    at: (8, 50),
+    by: "Aïcha",
+}];
+
+/// A hygiene check of the refill station, signed when the day reaches
+/// `minute` (from the opening).
+struct HygieneCheck {
+    minute: i64,
+    signature: HandSignature,
+}
+
+const HYGIENE_CHECKS: [HygieneCheck; 3] = [
+    HygieneCheck {
+        minute: 55,
+        signature: HandSignature {
+            key: "refill-hygiene-1",
+            day: 0,
+            at: (10, 55),
+            by: "Aïcha",
+        },
+    },
+    HygieneCheck {
+        minute: 175,
+        signature: HandSignature {
+            key: "refill-hygiene-2",
+            day: 0,
+            at: (12, 55),
+            by: "Tom",
+        },
+    },
+    HygieneCheck {
+        minute: 295,
+        signature: HandSignature {
+            key: "refill-hygiene-3",
+            day: 0,
+            at: (14, 55),
+            by: "Aïcha",
+        },
+    },
+];
+
 /// Opening and closing the till are two-person steps: the cashier's work
 /// signs once, and the organizer, who watched the float and the cash being
 /// counted, signs second.
@@ -101,12 +148,20 @@ const TILL_OPENED: &[HandSignature] = &[HandSignature {
     by: "Maya",
 }];
 
-const TILL_CLOSED: &[HandSignature] = &[HandSignature {
-    key: "close-till",
-    day: 0,
-    at: (17, 20),
-    by: "Maya",
-}];
+const TILL_CLOSED: &[HandSignature] = &[
+    HandSignature {
+        key: "close-till",
+        day: 0,
+        at: (17, 20),
+        by: "Maya",
+    },
+    HandSignature {
+        key: "refill-clean-down",
+        day: 0,
+        at: (17, 22),
+        by: "Aïcha",
+    },
+];
 
 const AFTER_THE_DAY: &[HandSignature] = &[HandSignature {
     key: "wrap-up",
@@ -233,6 +288,15 @@ fn sell_the_day(
         )
     })?;
 
+    sign_by_hand(
+        store,
+        clock,
+        &event.id,
+        start.date_naive(),
+        organizer_pin,
+        REFILL_SET_UP,
+    )?;
+
     clock.set(at(9, 40)?);
     let session = store.write(&Actor::person(cashier), |tx| {
         session::open(
@@ -255,6 +319,16 @@ fn sell_the_day(
     super::attendees::at_the_door(store, clock, &event.id, start)?;
 
     let sellable: Vec<&catalog::Product> = products.iter().filter(|p| p.active).collect();
+    // The refills' scale item codes and the till's label layouts.
+    let mut item_codes = std::collections::HashMap::new();
+    for p in products {
+        if let Some(code) = crate::catalog::refill::fields(store.conn(), &p.id)?.scale_item_code {
+            item_codes.insert(p.id.clone(), code);
+        }
+    }
+    let layouts = crate::catalog::refill::settings(store.conn())?.layouts;
+    let mut weighed = 0i64;
+    let mut hygiene = HYGIENE_CHECKS.iter().peekable();
     let mut dice = Dice(0x5eed_2026_0a11_u64);
     let day_minutes = 7 * 60;
     let mut sale_ids = Vec::with_capacity(PAST_DAY_SALES);
@@ -265,6 +339,18 @@ fn sell_the_day(
     for n in 0..PAST_DAY_SALES {
         // Busier around lunch: spread sales over the day with a bulge.
         let base = (n * day_minutes / PAST_DAY_SALES) as i64;
+        // The refill station's hygiene checks, every two hours, each
+        // signed as it is done (before the sale that follows it).
+        while let Some(check) = hygiene.next_if(|c| base >= c.minute) {
+            sign_by_hand(
+                store,
+                clock,
+                &event.id,
+                start.date_naive(),
+                organizer_pin,
+                std::slice::from_ref(&check.signature),
+            )?;
+        }
         let seconds = base * 60 + dice.roll(50) as i64;
         clock.set(start + Duration::seconds(seconds));
         // The door volunteer enters each hour's visitor count as it starts,
@@ -299,11 +385,33 @@ fn sell_the_day(
         let mut lines = Vec::with_capacity(lines_wanted);
         for _ in 0..lines_wanted {
             let p = sellable[dice.roll(sellable.len() as u64) as usize];
+            let mut refill = LineInput::default();
             let quantity = if p.unit == "each" {
                 (1 + dice.roll(100) / 80).to_string()
             } else {
                 // 150 g to 1.2 kg, to the gram
                 let grams = 150 + dice.roll(1051);
+                // The refill station: every third weighed line goes into
+                // the customer's own jar (weighed empty, then full), the
+                // next is scanned from the scale's label, the next typed;
+                // the net (and so the day's figures) is the same each way.
+                weighed += 1;
+                match (weighed % 3, item_codes.get(&p.id)) {
+                    (0, _) => {
+                        let tare = 150 + (weighed * 37) % 250;
+                        refill.gross = (grams as i64 + tare).to_string();
+                        refill.tare = tare.to_string();
+                        refill.container = "own".into();
+                    }
+                    (1, Some(code)) => {
+                        let prefix = if p.unit == "kg" { "21" } else { "24" };
+                        if let Some(layout) = layouts.iter().find(|l| l.prefix == prefix) {
+                            refill.scale_label =
+                                crate::catalog::scale_label::encode(layout, code, grams as i64)?;
+                        }
+                    }
+                    _ => {}
+                }
                 format!("{}.{:03}", grams / 1000, grams % 1000)
             };
             let discount = dice.chance(8).then(|| DiscountInput {
@@ -316,7 +424,7 @@ fn sell_the_day(
                 discount,
                 price_override: None,
                 handover_later: false,
-                ..LineInput::default()
+                ..refill
             });
         }
         let mut cart = CartInput {
@@ -401,6 +509,23 @@ fn sell_the_day(
     // a refill, a damaged piece and an exchange.
     clock.set(at(16, 40)?);
     super::past_refunds::return_some(store, cashier, &sale_ids[..sale_ids.len() - 20])?;
+    // Customers bring jars and bottles back: half of each container out
+    // (at least one) has its deposit paid back from the drawer.
+    clock.set(at(16, 45)?);
+    for p in products.iter().filter(|p| p.kind == ProductKind::Deposit) {
+        let out = crate::till::deposits::outstanding(store.conn(), &p.id)?;
+        if out > 0 {
+            store.write(&Actor::person(cashier), |tx| {
+                crate::till::deposits::return_on_its_own(
+                    tx,
+                    &crate::till::deposits::DepositReturnInput {
+                        product_id: p.id.clone(),
+                        quantity: (out / 2).max(1).to_string(),
+                    },
+                )
+            })?;
+        }
+    }
 
     // The close: the count is fifty cents short.
     clock.set(at(17, 15)?);

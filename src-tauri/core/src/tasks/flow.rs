@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::due::{check_due_fits_phase, parse_due, Due};
-use super::templates::{get_template, parse_list, stored_due, to_json_list};
+use super::templates::{get_template, parse_list, stored_due, to_json_list, TemplateStep};
 use super::{Action, Phase, Signoff};
 use crate::db::store::Tx;
 use crate::shop::events::{self, Event, EventInput};
@@ -133,33 +133,67 @@ pub fn create_flow(tx: &Tx, event_id: &str, template_id: &str) -> Result<Vec<Ste
         )));
     }
     let template = get_template(tx, template_id)?;
-    let ids: HashMap<&str, String> = template
+    // A repeating step becomes one task per repetition, from its due time
+    // to the event's end (each its own sign-off); a step that depends on
+    // it waits for the first.
+    let minutes = event_minutes(&event.starts_at, &event.ends_at);
+    let tasks: Vec<(&TemplateStep, usize, usize)> = template
         .steps
         .iter()
-        .map(|s| (s.key.as_str(), new_id()))
+        .flat_map(|s| {
+            let n = match (s.repeat_minutes, s.due) {
+                // Every `every` minutes from the due time while the event
+                // still runs (none at the very end: the clean-down is then).
+                (Some(every), Some(due)) if every > 0 && minutes > due.offset_minutes => {
+                    ((minutes - due.offset_minutes - 1) / every + 1) as usize
+                }
+                _ => 1,
+            };
+            (1..=n).map(move |k| (s, k, n))
+        })
         .collect();
-    for (i, s) in template.steps.iter().enumerate() {
+    let task_ids: Vec<String> = tasks.iter().map(|_| new_id()).collect();
+    let ids: HashMap<&str, String> = tasks
+        .iter()
+        .zip(&task_ids)
+        .filter(|((_, k, _), _)| *k == 1)
+        .map(|((s, _, _), id)| (s.key.as_str(), id.clone()))
+        .collect();
+    for (i, ((s, k, n), id)) in tasks.iter().zip(&task_ids).enumerate() {
         let requires: Vec<String> = s
             .requires
             .iter()
             .filter_map(|k| ids.get(k.as_str()).cloned())
             .collect();
+        let (key, title, due) = if *n > 1 {
+            let every = s.repeat_minutes.unwrap_or(0);
+            (
+                format!("{}-{k}", s.key),
+                format!("{} ({k} of {n})", s.title),
+                s.due.map(|d| Due {
+                    offset_minutes: d.offset_minutes + every * (*k as i64 - 1),
+                    ..d
+                }),
+            )
+        } else {
+            (s.key.clone(), s.title.clone(), s.due)
+        };
         tx.execute(
             "INSERT INTO task (id, device_id, event_id, template_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, created_at, utc_offset_minutes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             rusqlite::params![
-                ids[s.key.as_str()],
+                id,
                 tx.device_id,
                 event_id,
                 template_id,
                 i as i64 + 1,
-                s.key,
+                key,
                 s.phase.as_str(),
-                s.title,
+                title,
                 s.notes,
                 s.action.map(Action::as_str),
-                s.due.map(|d| d.anchor.as_str()),
-                s.due.map(|d| d.offset_minutes),
+                due.map(|d| d.anchor.as_str()),
+                due.map(|d| d.offset_minutes),
                 s.signoff.as_str(),
                 to_json_list(&requires),
                 tx.now.utc,
@@ -171,9 +205,18 @@ pub fn create_flow(tx: &Tx, event_id: &str, template_id: &str) -> Result<Vec<Ste
         "task_flow.created",
         "event",
         event_id,
-        serde_json::json!({"template_id": template_id, "steps": template.steps.len()}),
+        serde_json::json!({"template_id": template_id, "steps": tasks.len()}),
     )?;
     Ok(flow_at(tx, event_id, now_local(tx))?.steps)
+}
+
+/// Minutes from an event's start to its end (local wall-clock times).
+fn event_minutes(starts_at: &str, ends_at: &str) -> i64 {
+    let parse = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").ok();
+    match (parse(starts_at), parse(ends_at)) {
+        (Some(a), Some(b)) => (b - a).num_minutes(),
+        _ => 0,
+    }
 }
 
 /// Create an event and, when a template is chosen, its flow: one

@@ -49,8 +49,8 @@ pub use template_file::{
 };
 pub use templates::{
     create_template, delete_template, duplicate_template, get_template, list_templates,
-    save_template, validate_template, DueInput, StepInput, Template, TemplateInput, TemplateStep,
-    MAX_STEPS,
+    parse_repeat, save_template, validate_template, DueInput, StepInput, Template, TemplateInput,
+    TemplateStep, MAX_STEPS,
 };
 pub use two_people::Cosigner;
 

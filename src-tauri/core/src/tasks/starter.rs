@@ -1,5 +1,7 @@
-//! The built-in starter flow for a one-day pop-up: ten steps from permits
-//! to the day's export. It lives in the code, so it cannot be edited or
+//! The built-in starter flow for a one-day pop-up: thirteen steps from
+//! permits to the day's export, the refill station's set-up, hygiene
+//! checks (repeating every two hours, each signed off) and clean-down
+//! among them. It lives in the code, so it cannot be edited or
 //! lost; organizers duplicate it to make it theirs.
 
 use super::templates::{validate_template, DueInput, StepInput, Template, TemplateInput};
@@ -28,14 +30,15 @@ fn starter_step(
         due: Some(DueInput::Text(due.into())),
         signoff: signoff.as_str().into(),
         requires: requires.iter().map(|r| r.to_string()).collect(),
+        repeat: String::new(),
     }
 }
 
-/// The built-in starter flow for a one-day pop-up: ten steps.
+/// The built-in starter flow for a one-day pop-up: thirteen steps.
 pub fn starter() -> TemplateInput {
     TemplateInput {
         name: "One-day pop-up (starter)".into(),
-        description: "Ten steps from permits to the day's export. Duplicate it to make it yours."
+        description: "Thirteen steps from permits to the day's export, the refill station's hygiene included. Duplicate it to make it yours."
             .into(),
         steps: vec![
             starter_step(
@@ -83,6 +86,18 @@ pub fn starter() -> TemplateInput {
                 Signoff::One,
                 &[],
             ),
+            StepInput {
+                notes: "Wash and sanitise the dispensers, scoops and funnels; tare and check the scale; put out the shop jars.".into(),
+                ..starter_step(
+                    "refill-setup",
+                    Phase::Before,
+                    "Set up and sanitise the refill station",
+                    None,
+                    "1 hour before start",
+                    Signoff::One,
+                    &["load-out"],
+                )
+            },
             starter_step(
                 "open-till",
                 Phase::During,
@@ -110,6 +125,19 @@ pub fn starter() -> TemplateInput {
                 Signoff::One,
                 &["open-till"],
             ),
+            StepInput {
+                notes: "Wipe the dispensers and scoops, check the bins are clean and closed, log the check.".into(),
+                repeat: "every 2 hours".into(),
+                ..starter_step(
+                    "refill-hygiene",
+                    Phase::During,
+                    "Refill station hygiene check",
+                    None,
+                    "1 hour after start",
+                    Signoff::One,
+                    &["refill-setup"],
+                )
+            },
             starter_step(
                 "close-till",
                 Phase::After,
@@ -119,6 +147,18 @@ pub fn starter() -> TemplateInput {
                 Signoff::TwoPeople,
                 &["open-till"],
             ),
+            StepInput {
+                notes: "Empty and wash the dispensers, seal the bulk bins, take the returned jars to be washed.".into(),
+                ..starter_step(
+                    "refill-clean-down",
+                    Phase::After,
+                    "Clean down the refill station",
+                    None,
+                    "30 minutes after end",
+                    Signoff::One,
+                    &["refill-setup"],
+                )
+            },
             starter_step(
                 "wrap-up",
                 Phase::After,
@@ -148,10 +188,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_starter_flow_has_ten_valid_steps() {
+    fn the_starter_flow_has_thirteen_valid_steps_one_repeating() {
         let (_, _, steps) = validate_template(&starter()).unwrap();
-        assert_eq!(steps.len(), 10);
-        assert_eq!(steps[5].signoff, Signoff::TwoPeople);
-        assert_eq!(steps[5].action, Some(Action::OpenTill));
+        assert_eq!(steps.len(), 13);
+        assert_eq!(steps[6].signoff, Signoff::TwoPeople);
+        assert_eq!(steps[6].action, Some(Action::OpenTill));
+        let hygiene = steps.iter().find(|s| s.key == "refill-hygiene").unwrap();
+        assert_eq!(hygiene.repeat_minutes, Some(120));
+        assert_eq!(hygiene.repeat_text, "every 2 hours");
     }
 }

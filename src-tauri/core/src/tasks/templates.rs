@@ -48,6 +48,11 @@ pub struct StepInput {
     /// Keys of steps that must be done first.
     #[serde(default)]
     pub requires: Vec<String>,
+    /// A step during the event that repeats: "every 2 hours" (or minutes),
+    /// from its due time to the end, each time its own sign-off. Empty:
+    /// once.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub repeat: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -71,6 +76,55 @@ pub struct TemplateStep {
     pub due_text: String,
     pub signoff: Signoff,
     pub requires: Vec<String>,
+    /// Repeats every this many minutes during the event (see `StepInput::repeat`).
+    pub repeat_minutes: Option<i64>,
+    /// The repeat in words ("every 2 hours"), empty when the step is once.
+    pub repeat_text: String,
+}
+
+/// A repeat as typed: "every 2 hours", "every 90 minutes" ("every" may be
+/// left out), 15 minutes to 24 hours.
+pub fn parse_repeat(field: &str, text: &str) -> Result<Option<i64>> {
+    let t = text.trim().to_lowercase();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::validation(
+            field,
+            format!(
+                "'{}' is not a repeat: write e.g. 'every 2 hours' or 'every 90 minutes'",
+                text.trim()
+            ),
+        )
+    };
+    let words: Vec<&str> = t.trim_start_matches("every").split_whitespace().collect();
+    let (n, unit) = match words.as_slice() {
+        [n, unit] => (n.parse::<i64>().map_err(|_| bad())?, *unit),
+        [unit] => (1, *unit),
+        _ => return Err(bad()),
+    };
+    let minutes = match unit {
+        "hour" | "hours" | "h" => n.checked_mul(60).ok_or_else(bad)?,
+        "minute" | "minutes" | "min" => n,
+        _ => return Err(bad()),
+    };
+    if !(15..=1440).contains(&minutes) {
+        return Err(Error::validation(
+            field,
+            "a step repeats every 15 minutes to 24 hours",
+        ));
+    }
+    Ok(Some(minutes))
+}
+
+/// A repeat in words.
+pub fn describe_repeat(minutes: i64) -> String {
+    match minutes {
+        60 => "every hour".into(),
+        m if m % 60 == 0 => format!("every {} hours", m / 60),
+        m => format!("every {m} minutes"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +214,15 @@ pub fn validate_template(input: &TemplateInput) -> Result<(String, String, Vec<T
             check_due_fits_phase(&step_field(i, "due"), phase, due)?;
         }
         let signoff = Signoff::parse(&step_field(i, "signoff"), &s.signoff)?;
+        let repeat_minutes = parse_repeat(&step_field(i, "repeat"), &s.repeat)?;
+        if repeat_minutes.is_some()
+            && (phase != Phase::During || due.is_none_or(|d| d.anchor != Anchor::Start))
+        {
+            return Err(Error::validation(
+                step_field(i, "repeat"),
+                "only a step during the event, due after the start, can repeat",
+            ));
+        }
         if s.requires.len() > 20 {
             return Err(Error::validation(
                 step_field(i, "requires"),
@@ -176,6 +239,8 @@ pub fn validate_template(input: &TemplateInput) -> Result<(String, String, Vec<T
             due,
             signoff,
             requires: s.requires.iter().map(|r| r.trim().to_string()).collect(),
+            repeat_minutes,
+            repeat_text: repeat_minutes.map(describe_repeat).unwrap_or_default(),
         });
     }
     // Stable: steps keep their order within a phase.
@@ -217,7 +282,7 @@ pub fn validate_template(input: &TemplateInput) -> Result<(String, String, Vec<T
 
 fn read_template_steps(conn: &Connection, template_id: &str) -> Result<Vec<TemplateStep>> {
     let mut stmt = conn.prepare(
-        "SELECT key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires
+        "SELECT key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, repeat_minutes
          FROM task_template_step WHERE template_id = ?1 ORDER BY position",
     )?;
     let rows = stmt.query_map([template_id], |r| {
@@ -231,11 +296,13 @@ fn read_template_steps(conn: &Connection, template_id: &str) -> Result<Vec<Templ
             r.get::<_, Option<i64>>(6)?,
             r.get::<_, String>(7)?,
             r.get::<_, String>(8)?,
+            r.get::<_, Option<i64>>(9)?,
         ))
     })?;
     let mut steps = Vec::new();
     for row in rows {
-        let (key, phase, title, notes, action, anchor, offset, signoff, requires) = row?;
+        let (key, phase, title, notes, action, anchor, offset, signoff, requires, repeat_minutes) =
+            row?;
         let due = stored_due(anchor.as_deref(), offset)?;
         steps.push(TemplateStep {
             key,
@@ -247,6 +314,8 @@ fn read_template_steps(conn: &Connection, template_id: &str) -> Result<Vec<Templ
             due,
             signoff: Signoff::parse("signoff", &signoff)?,
             requires: parse_list(&requires)?,
+            repeat_minutes,
+            repeat_text: repeat_minutes.map(describe_repeat).unwrap_or_default(),
         });
     }
     Ok(steps)
@@ -325,8 +394,8 @@ fn write_template_steps(tx: &Tx, template_id: &str, steps: &[TemplateStep]) -> R
     )?;
     for (i, s) in steps.iter().enumerate() {
         tx.execute(
-            "INSERT INTO task_template_step (id, template_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO task_template_step (id, template_id, position, key, phase, title, notes, action, due_anchor, due_offset_minutes, signoff, requires, repeat_minutes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             rusqlite::params![
                 new_id(),
                 template_id,
@@ -340,6 +409,7 @@ fn write_template_steps(tx: &Tx, template_id: &str, steps: &[TemplateStep]) -> R
                 s.due.map(|d| d.offset_minutes),
                 s.signoff.as_str(),
                 to_json_list(&s.requires),
+                s.repeat_minutes,
             ],
         )?;
     }
@@ -416,6 +486,7 @@ pub(super) fn as_input(t: &Template) -> TemplateInput {
                 }),
                 signoff: s.signoff.as_str().into(),
                 requires: s.requires.clone(),
+                repeat: s.repeat_text.clone(),
             })
             .collect(),
     }
