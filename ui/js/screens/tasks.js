@@ -124,7 +124,7 @@ function stepInputFrom(s) {
   return {
     key: s.key, phase: s.phase, title: s.title, notes: s.notes,
     action: s.action || '', due: s.due_text || '', signoff: s.signoff,
-    requires: s.requires.slice(),
+    requires: s.requires.slice(), repeat: s.repeat_text || '',
   };
 }
 
@@ -149,6 +149,7 @@ function templateEditor(ctx, template, done) {
       const signoff = select({ name: `steps[${n}].signoff` }, Object.entries(SIGNOFF_LABELS), s.signoff);
       signoff.addEventListener('change', set('signoff'));
       const key = h('input', { name: `steps[${n}].key`, value: s.key, maxlength: '40', oninput: set('key') });
+      const repeat = h('input', { name: `steps[${n}].repeat`, value: s.repeat, placeholder: 'every 2 hours', oninput: set('repeat') });
       const requires = h('input', {
         name: `steps[${n}].requires`, value: s.requires.join(', '), placeholder: 'keys, e.g. float',
         oninput: (e) => { s.requires = e.target.value.split(',').map((x) => x.trim()).filter(Boolean); },
@@ -162,7 +163,8 @@ function templateEditor(ctx, template, done) {
       rows.append(h('li', { class: 'tpl-step', dataset: { key: s.key } },
         h('div', { class: 'tpl-grid' },
           field('Title', title), field('Phase', phase), field('Due', due),
-          field('Action', action), field('Sign-off', signoff), field('Key', key), field('Needs', requires)),
+          field('Action', action), field('Sign-off', signoff), field('Key', key), field('Needs', requires),
+          field('Repeats (during)', repeat)),
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'tpl-up', onclick: move(-1), 'aria-label': 'Move up' }, '↑'),
           h('button', { type: 'button', class: 'tpl-down', onclick: move(1), 'aria-label': 'Move down' }, '↓'),
@@ -179,7 +181,7 @@ function templateEditor(ctx, template, done) {
     h('div', { class: 'actions' },
       h('button', {
         type: 'button', id: 'tpl-add',
-        onclick: () => { steps.push({ key: '', phase: 'during', title: '', notes: '', action: '', due: '', signoff: 'one', requires: [] }); drawRows(); },
+        onclick: () => { steps.push({ key: '', phase: 'during', title: '', notes: '', action: '', due: '', signoff: 'one', requires: [], repeat: '' }); drawRows(); },
       }, 'Add a step'),
       h('button', { type: 'submit', class: 'primary', id: 'tpl-save' }, 'Save template'),
       h('button', { type: 'button', onclick: () => done() }, 'Cancel')));

@@ -2,7 +2,7 @@
 //! part of a flow shares (phase, action, sign-off); the parts live beside it:
 //!
 //! - `templates`: the organizer's templates, validated and stored, edited and
-//!   duplicated; `starter`: the built-in ten-step flow;
+//!   duplicated; `starter`: the built-in thirteen-step flow;
 //! - `template_file`: the versioned JSON file a template is shared as, and
 //!   the checks a file from elsewhere must pass;
 //! - `due`: due times relative to the event, as people write them;
