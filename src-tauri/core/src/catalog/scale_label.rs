@@ -73,9 +73,7 @@ impl Layout {
                 format!("prefix {p}: the item code has 1 to 6 digits"),
             ));
         }
-        let value = 13usize
-            .checked_sub(2 + self.item_digits + usize::from(self.verifier) + 1)
-            .unwrap_or(0);
+        let value = 13usize.saturating_sub(2 + self.item_digits + usize::from(self.verifier) + 1);
         if self.verifier && value != 4 {
             return Err(Error::validation(
                 "verifier",
