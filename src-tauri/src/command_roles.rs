@@ -69,6 +69,12 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
     ),
     ("save_product", Action::EditProduct, "Action::EditProduct"),
     (
+        "save_refill_fields",
+        Action::EditProduct,
+        "Action::EditProduct",
+    ),
+    ("save_refill_settings", Action::Settings, "Action::Settings"),
+    (
         "set_product_archived",
         Action::RemoveProduct,
         "Action::RemoveProduct",

@@ -173,6 +173,10 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
             ),
             ("reset_pin", json!({"personId": dana, "pin": "9999"})),
             ("save_settings", json!({"input": settings_input})),
+            (
+                "save_refill_settings",
+                json!({"input": {"layouts": [{"prefix": "21", "measure": "grams", "item_digits": 5}], "deposit_tax": "outside_tax"}}),
+            ),
             ("enter_organizer_screen", json!({"screen": "settings"})),
             (
                 "move_till_cash",
@@ -223,6 +227,10 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
             (
                 "save_product",
                 json!({"id": mug, "input": product("MUG", "Cheap mug")}),
+            ),
+            (
+                "save_refill_fields",
+                json!({"id": mug, "input": {"scale_item_code": "77", "tare_grams": 100}}),
             ),
             ("set_product_archived", json!({"id": mug, "archived": true})),
             ("remove_product", json!({"id": mug})),

@@ -4,6 +4,7 @@
 //! call into the core.
 
 use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
+use popup_till_core::catalog::refill::{self, RefillFields, RefillSettings};
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::roles::{self, Action};
@@ -57,6 +58,49 @@ pub fn save_product(
     state.with_store(|store| {
         roles::approved_write(store, &actor, Action::EditProduct, &approval, |tx, ok| {
             catalog::save(tx, ok, id.as_deref(), &input)
+        })
+    })
+}
+
+/// A product's scale item code, container tare and deposit.
+#[tauri::command(async)]
+pub fn refill_fields(state: State<'_, AppState>, id: String) -> Reply<RefillFields> {
+    state.with_store(|store| refill::fields(store.conn(), &id))
+}
+
+/// Change a product's refill fields: a catalog change, an organizer's.
+#[tauri::command(async)]
+pub fn save_refill_fields(
+    state: State<'_, AppState>,
+    id: String,
+    input: RefillFields,
+    approval: Option<ApprovalRequest>,
+) -> Reply<RefillFields> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::EditProduct, &approval, |tx, ok| {
+            refill::set_fields(tx, ok, &id, &input)
+        })
+    })
+}
+
+/// The scale label layouts and how deposits are taxed.
+#[tauri::command(async)]
+pub fn refill_settings(state: State<'_, AppState>) -> Reply<RefillSettings> {
+    state.with_store(|store| refill::settings(store.conn()))
+}
+
+/// Change the refill settings: settings are an organizer's.
+#[tauri::command(async)]
+pub fn save_refill_settings(
+    state: State<'_, AppState>,
+    input: RefillSettings,
+    approval: Option<ApprovalRequest>,
+) -> Reply<RefillSettings> {
+    let (actor, approval) = (state.actor()?, state.approval(approval)?);
+    state.with_store(|store| {
+        roles::approved_write(store, &actor, Action::Settings, &approval, |tx, ok| {
+            refill::save_settings(tx, ok, &input)
         })
     })
 }
