@@ -3,8 +3,8 @@
 //! adjust, count, waste), history and the per-event picture. Each is one
 //! call into the core.
 
-use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::catalog::refill::{self, RefillFields, RefillSettings};
+use popup_till_core::catalog::spreadsheet::{self, ImportProgress, ImportReport};
 use popup_till_core::catalog::{self, Product, ProductInput, Removal};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::roles::{self, Action};

@@ -173,3 +173,63 @@ async fn a_refill_into_an_own_jar_a_scanned_label_and_a_deposit_brought_back() {
         .unwrap();
     assert_eq!(labelled, label);
 }
+
+/// Wait until a field's value is `expected` (up to 10 s).
+async fn wait_for_value(app: &App, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let value = app.find(css).await.prop("value").await.unwrap();
+        if value.as_deref() == Some(expected) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} holds {value:?}, not {expected:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_organizer_sets_the_deposit_tax_and_sees_a_refills_scale_item_code() {
+    let app = App::launch_prepared(|db| {
+        let out = App::cli(db, &["demo"]);
+        assert!(out.status.success());
+    })
+    .await;
+    app.choose_person("Maya").await;
+    app.click_settled("#nav-settings").await;
+    // The default layouts: 21 is a weight in grams, 22 a price with a verifier.
+    app.wait_for_text("#refill-layouts", "Prefix").await;
+    app.click("#refill-deposit-tax option[value='outside_tax']")
+        .await;
+    app.click("#refill-settings-save").await;
+    app.wait_for_text("#toast", "Refill settings saved").await;
+    app.screenshot("refill-settings").await;
+
+    // The demo's rolled oats carry scale item code 101.
+    app.click_settled("#nav-stock").await;
+    app.wait_for_text("#product-table", "Rolled oats").await;
+    app.click("#product-table tr[data-sku='REF-OAT']").await;
+    wait_for_value(&app, "#refill-item-code", "101").await;
+    app.type_into("#refill-item-code", "1010").await;
+    app.click("#refill-save").await;
+    app.wait_for_text("#toast", "refill and reuse").await;
+    app.screenshot("refill-product").await;
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    let store = Store::open(&db).unwrap();
+    let settings = refill::settings(store.conn()).unwrap();
+    assert_eq!(settings.deposit_tax, refill::DepositTax::OutsideTax);
+    let code: String = store
+        .conn()
+        .query_row(
+            "SELECT scale_item_code FROM product WHERE sku = 'REF-OAT'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(code, "1010");
+}

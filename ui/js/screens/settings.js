@@ -1,6 +1,7 @@
 // The Settings screen: shop name, currency, tax mode and rates, cash
 // rounding, till code, the locale dates and times are shown in, the till's
-// limits (saving needs an organizer's PIN), the journal check, and the
+// limits (saving needs an organizer's PIN), the refill station's scale
+// label layouts and deposit tax, the journal check, and the
 // tills of the shop (tills.js: a till for another laptop, a merge). A
 // cashier does not use it: an organizer opens it (see gate.js). Removing a
 // tax rate products use, or changing the currency once anything was sold,
@@ -101,5 +102,56 @@ export async function render(root, ctx) {
   root.append(h('div', { class: 'screen-head' }, h('h1', {}, 'Settings')),
     h('p', { class: 'muted' }, 'Database: ', ctx.status.db_path),
     h('div', { class: 'two-col' }, form, journal),
+    await refillSettings(ctx),
     await tillsPanel(ctx));
+}
+
+const MEASURES = [['grams', 'weight in grams'], ['millilitres', 'volume in millilitres'], ['price', 'price in cents']];
+
+/** Scale labels (one layout per prefix; layouts differ by country) and how
+ * deposits are taxed. The core checks the layouts as a whole. */
+async function refillSettings(ctx) {
+  const current = await call('refill_settings');
+  const layouts = current.layouts.map((l) => ({ ...l }));
+  const rows = h('tbody', {});
+  const draw = () => {
+    clear(rows);
+    layouts.forEach((l, i) => {
+      const set = (key, read) => (e) => { l[key] = read(e.target); };
+      rows.append(h('tr', { class: 'layout-row' },
+        h('td', {}, h('input', { value: l.prefix, maxlength: '2', inputmode: 'numeric', 'aria-label': 'Prefix', size: '3', oninput: set('prefix', (t) => t.value.trim()) })),
+        h('td', {}, (() => {
+          const m = select({ 'aria-label': 'What the label carries' }, MEASURES, l.measure);
+          m.addEventListener('change', set('measure', (t) => t.value));
+          return m;
+        })()),
+        h('td', {}, h('input', { value: String(l.item_digits), inputmode: 'numeric', 'aria-label': 'Item code digits', size: '2', oninput: set('item_digits', (t) => Number.parseInt(t.value, 10) || 0) })),
+        h('td', {}, h('input', { type: 'checkbox', checked: l.verifier, 'aria-label': 'Price verifier digit', onchange: set('verifier', (t) => t.checked) })),
+        h('td', {}, h('button', { type: 'button', onclick: () => { layouts.splice(i, 1); draw(); } }, 'Remove'))));
+    });
+  };
+  draw();
+  const form = h('form', { class: 'panel', id: 'refill-settings-form', novalidate: true },
+    h('h2', {}, 'Refill station: scale labels and deposits'),
+    h('p', { class: 'muted' }, 'A scale label (EAN-13 starting 02 or 20–29) carries the item code of a product and its weight, volume or price; its layout depends on the scale and the country.'),
+    h('table', { class: 'table compact', id: 'refill-layouts' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Prefix'), h('th', {}, 'Carries'), h('th', {}, 'Item digits'), h('th', {}, 'Verifier'), h('th', {}, ''))),
+      rows),
+    h('div', { class: 'actions' }, h('button', {
+      type: 'button', id: 'refill-layout-add',
+      onclick: () => { layouts.push({ prefix: '', measure: 'grams', item_digits: 5, verifier: false }); draw(); },
+    }, 'Add a layout')),
+    field('Deposits are taxed', select({ name: 'deposit_tax', id: 'refill-deposit-tax' },
+      [['product_rate', 'at the deposit product\'s rate'], ['outside_tax', 'not at all (outside tax)']], current.deposit_tax)),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'refill-settings-save' }, 'Save refill settings')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    try {
+      const saved = await callApproved('save_refill_settings', { input: { layouts, deposit_tax: formValues(form).deposit_tax } }, ctx.askPin);
+      if (saved) toast('Refill settings saved');
+    } catch (err) { showFormError(form, err); }
+  });
+  return form;
 }

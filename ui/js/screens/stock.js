@@ -192,6 +192,49 @@ function productForm(ctx, product, onSaved) {
       onSaved(saved);
     } catch (err) { showFormError(form, err); }
   });
+  if (!product) return form;
+  const refill = h('div', { id: 'product-refill' });
+  refillForm(ctx, product).then((f) => refill.append(f)).catch(() => {});
+  return h('div', {}, form, refill);
+}
+
+/** A product's refill fields: the item code its scale labels carry, a shop
+ * container's tare, and the deposit selling it adds (an organizer's). */
+async function refillForm(ctx, product) {
+  const [fields, deposits] = await Promise.all([
+    call('refill_fields', { id: product.id }),
+    call('deposit_returnable'),
+  ]);
+  const options = [['', 'no deposit'], ...deposits.filter((d) => d.product_id !== product.id).map((d) => [d.product_id, `${d.name} (${d.price})`])];
+  const form = h('form', { class: 'panel', id: 'refill-form', novalidate: true },
+    h('h2', {}, 'Refill and reuse'),
+    h('div', { class: 'row' },
+      field('Scale item code', h('input', { name: 'scale_item_code', id: 'refill-item-code', inputmode: 'numeric', maxlength: '6', value: fields.scale_item_code || '' }),
+        'The digits the scale prints on its labels for this product'),
+      field('Container tare (g)', h('input', { name: 'tare_grams', id: 'refill-tare', inputmode: 'numeric', value: fields.tare_grams == null ? '' : String(fields.tare_grams) }),
+        'A shop jar or bottle: its empty weight')),
+    field('Deposit added when sold', select({ name: 'deposit_product_id', id: 'refill-deposit' }, options, fields.deposit_product_id || '')),
+    h('p', { class: 'form-error', role: 'alert' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'refill-save' }, 'Save refill and reuse')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFormError(form);
+    const v = formValues(form);
+    const tare = v.tare_grams.trim();
+    if (tare && !/^\d+$/.test(tare)) {
+      showFormError(form, Object.assign(new Error('The tare is whole grams, e.g. 240'), { field: 'tare_grams' }));
+      return;
+    }
+    const input = {
+      scale_item_code: v.scale_item_code.trim() || null,
+      tare_grams: tare ? Number(tare) : null,
+      deposit_product_id: v.deposit_product_id || null,
+    };
+    try {
+      const saved = await callApproved('save_refill_fields', { id: product.id, input }, ctx.askPin);
+      if (saved) toast(`Saved ${product.name}: refill and reuse`);
+    } catch (err) { showFormError(form, err); }
+  });
   return form;
 }
 
