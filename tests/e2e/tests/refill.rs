@@ -210,7 +210,8 @@ async fn the_organizer_sets_the_deposit_tax_and_sees_a_refills_scale_item_code()
     // The demo's rolled oats carry scale item code 101.
     app.click_settled("#nav-stock").await;
     app.wait_for_text("#product-table", "Rolled oats").await;
-    app.click("#product-table tr[data-sku='REF-OAT']").await;
+    app.click_settled("#product-table tr[data-sku='REF-OAT'] td")
+        .await;
     wait_for_value(&app, "#refill-item-code", "101").await;
     app.type_into("#refill-item-code", "1010").await;
     app.click("#refill-save").await;
