@@ -597,3 +597,47 @@ fn export_deposits_and_lines_add_up_to_the_reuse_figures() {
     assert_eq!(typed("amount"), "number");
     assert_eq!(typed("at"), "datetime");
 }
+
+#[test]
+fn part_of_a_refill_into_an_own_jar_comes_back_at_exactly_its_share() {
+    use popup_till_core::returns::{self, RefundInput, RefundLineInput};
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let coffee = r.s.coffee.clone();
+    // 372 g net for 9.26; 100 g of it comes back.
+    let done =
+        r.s.sell(
+            &cart(vec![weighed(&coffee, "612", "240")]),
+            &[cash("10.00")],
+        )
+        .unwrap();
+    let line: String =
+        r.s.t
+            .store
+            .conn()
+            .query_row(
+                "SELECT id FROM sale_line WHERE sale_id = ?1",
+                [&done.sale_id],
+                |x| x.get(0),
+            )
+            .unwrap();
+    let actor = r.s.cashier();
+    let refund = returns::refund_with_pin(
+        &mut r.s.t.store,
+        &actor,
+        &RefundInput {
+            sale_id: Some(done.sale_id.clone()),
+            lines: vec![RefundLineInput {
+                sale_line_id: Some(line),
+                quantity: "0.1".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+        &ApprovalRequest::none(),
+    )
+    .unwrap();
+    // 9.26 × 100 / 372 = 2.489… → 2.49.
+    assert_eq!(refund.total, "2.49");
+    assert!(journal::verify(r.s.t.store.conn()).unwrap().holds());
+}

@@ -97,6 +97,7 @@ async fn a_refill_into_an_own_jar_a_scanned_label_and_a_deposit_brought_back() {
         "the tare 240 g is more than the gross 200 g",
     )
     .await;
+    app.screenshot("refill-weigh-dialog").await;
     app.type_into("#weight-gross", &format!("612{ENTER}")).await;
     app.wait_gone("#weight-dialog").await;
     // 372 g × 24.90 per kg = 9.2628 → 9.26
