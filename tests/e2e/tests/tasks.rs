@@ -105,11 +105,13 @@ async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together
     app.type_into("#event-venue", "Pier 4").await;
     let templates = app.text("#event-template").await;
     assert!(
-        templates.contains("One-day pop-up (starter) (10 steps)"),
+        templates.contains("One-day pop-up (starter) (13 steps)"),
         "{templates}"
     );
     app.click("#event-save").await;
-    app.wait_for_text("#event-home", "0 / 10").await;
+    // 13 steps; the refill station's hygiene check repeats three times
+    // on a day from 10:00 to 17:00.
+    app.wait_for_text("#event-home", "0 / 15").await;
     // The event is tomorrow: the permits were due two weeks ago, before
     // the flow was made, so they are a late start, not overdue.
     app.wait_for_text("#flow-late-start", "Confirm venue and permits")
@@ -147,6 +149,7 @@ async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together
     sign_done(&app, "receive", "Jo").await;
     sign_done(&app, "load-out", "Jo").await;
     sign_done(&app, "float", "Sam").await;
+    sign_done(&app, "refill-setup", "Jo").await;
 
     // The open-till step opens the till; opening it is the work, one
     // signature: the step waits for a second person.
@@ -203,6 +206,10 @@ async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together
         .await;
 
     sign_done(&app, "sell", "Sam").await;
+    // Each hygiene check of the refill station is signed on its own.
+    for n in 1..=3 {
+        sign_done(&app, &format!("refill-hygiene-{n}"), "Jo").await;
+    }
     // A skip needs its reason.
     app.click(&format!("{} .step-skip", step("mid-count")))
         .await;
@@ -238,6 +245,8 @@ async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together
         .await;
     assert!(records.contains("Signed by Sam"), "{records}");
 
+    sign_done(&app, "refill-clean-down", "Jo").await;
+
     // The fulfil step shows the orders to hand over: none today.
     app.click(&format!("{} .step-go", step("wrap-up"))).await;
     app.wait_for_text("#orders-panel", "No open orders").await;
@@ -245,7 +254,7 @@ async fn a_pop_up_runs_from_its_flow_to_the_end_with_two_people_signing_together
     app.screenshot("tasks-flow-done").await;
 
     app.click("#nav-event").await;
-    app.wait_for_text("#event-home", "10 / 10").await;
+    app.wait_for_text("#event-home", "15 / 15").await;
     app.wait_for_text("#flow-next", "Every step is done").await;
     app.screenshot("tasks-event-home-done").await;
     app.click("#sell-button").await;
@@ -437,7 +446,7 @@ async fn a_template_file_travels_through_the_command_line_and_a_huge_one_is_refu
     );
     let (code, stdout, _) = run(&["import-template", file_arg]);
     assert_eq!(code, Some(0));
-    assert!(stdout.contains("(10 steps)"), "{stdout}");
+    assert!(stdout.contains("(13 steps)"), "{stdout}");
 
     // 10 MB of steps: refused before it is read, nothing written.
     let huge = dir.path().join("huge.json");
