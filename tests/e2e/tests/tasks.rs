@@ -386,7 +386,7 @@ async fn templates_are_duplicated_edited_and_hostile_files_refused() {
     let list = app
         .wait_for_text("#template-list", "Copy of One-day pop-up (starter)")
         .await;
-    assert!(list.contains("9 steps"), "{list}");
+    assert!(list.contains("12 steps"), "{list}");
 
     // A file of another version is refused with a clear message.
     app.type_into(
