@@ -430,6 +430,9 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
     let out = popup_till(&db, &["merge", other.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("another shop"), "{}", stderr(&out));
+}
+
+#[test]
 fn scan_json_decodes_a_demo_scale_label_without_selling() {
     use popup_till_core::catalog::scale_label;
     let dir = tempfile::tempdir().unwrap();
