@@ -90,6 +90,7 @@ pub fn measure(db: &Path, tries: usize) -> CoreTimes {
                 &Addition {
                     product_id: product.id.clone(),
                     quantity: String::new(),
+                    ..Addition::default()
                 },
                 Some(&at),
             )
