@@ -54,6 +54,7 @@ const TABLES: &[(&str, Kind, &[&str])] = &[
     ("refund_payment", Kind::Ledger, &["reference"]),
     ("stock_movement", Kind::Ledger, &[]),
     ("cash_movement", Kind::Ledger, &[]),
+    ("deposit_return", Kind::Ledger, &[]),
     ("audit_log", Kind::Ledger, &[]),
 ];
 
