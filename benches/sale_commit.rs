@@ -135,6 +135,7 @@ fn cart_for(i: usize, products: &[String]) -> CartInput {
         }),
         handover_contact: None,
         cart_id: None,
+        card: None,
     }
 }
 

@@ -355,6 +355,7 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
         sale_discount: None,
         handover_contact: None,
         cart_id: None,
+        card: None,
     };
     let quote = quote::quote(t.store.conn(), &cart).unwrap();
     assert!(

@@ -21,6 +21,7 @@ mod guards;
 mod journal;
 mod journal_ledger;
 mod limits;
+mod loyalty;
 mod money_props;
 mod orders;
 mod people;

@@ -26,6 +26,16 @@ CREATE INDEX deposit_return_by_session ON deposit_return (session_id, method, am
 CREATE UNIQUE INDEX device_one_local ON device (is_local) WHERE is_local = 1;
 -- index event_one_open
 CREATE UNIQUE INDEX event_one_open ON event (status) WHERE status = 'open';
+-- index loyalty_entry_by_card
+CREATE INDEX loyalty_entry_by_card ON loyalty_entry (card, at_utc);
+-- index loyalty_entry_by_event
+CREATE INDEX loyalty_entry_by_event ON loyalty_entry (event_id, card);
+-- index loyalty_entry_by_sale
+CREATE INDEX loyalty_entry_by_sale ON loyalty_entry (sale_id);
+-- index loyalty_entry_one_redemption
+CREATE UNIQUE INDEX loyalty_entry_one_redemption ON loyalty_entry (sale_line_id) WHERE kind = 'redeem';
+-- index moment_by_event
+CREATE INDEX moment_by_event ON moment (event_id, starts_at);
 -- index order_fulfilment_by_order
 CREATE INDEX order_fulfilment_by_order ON order_fulfilment (order_id);
 -- index payment_by_method
@@ -275,6 +285,42 @@ CREATE TABLE event (
     status      TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'open', 'closed')),
     created_at  TEXT NOT NULL,
     CHECK (ends_at > starts_at)
+) STRICT;
+-- table loyalty_entry
+CREATE TABLE loyalty_entry (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    card                TEXT NOT NULL CHECK (length(card) = 8 AND card NOT GLOB '*[^0-9A-HJKMNP-TV-Z]*'),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    -- visit: the visit stamp (0 when the card had one that day);
+    -- spend: per amount spent; category: per line of a category or
+    -- into an own container; redeem: a reward's cost; take_back: what a
+    -- refund takes back of what its sale earned
+    kind                TEXT NOT NULL CHECK (kind IN ('visit', 'spend', 'category', 'redeem', 'take_back')),
+    stamps              INTEGER NOT NULL CHECK (stamps BETWEEN -100000 AND 100000),
+    sale_id             TEXT NOT NULL REFERENCES sale (id),
+    -- the line a category stamp or a reward is for
+    sale_line_id        TEXT REFERENCES sale_line (id),
+    refund_id           TEXT REFERENCES refund (id),
+    -- the reward redeemed (its id in the loyalty programme)
+    reward_id           TEXT CHECK (reward_id IS NULL OR length(reward_id) BETWEEN 1 AND 40),
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
+    CHECK ((kind = 'redeem') = (reward_id IS NOT NULL)),
+    CHECK (kind <> 'redeem' OR (stamps < 0 AND sale_line_id IS NOT NULL)),
+    CHECK ((kind = 'take_back') = (refund_id IS NOT NULL)),
+    CHECK (kind IN ('visit', 'take_back') OR stamps <> 0)
+) STRICT;
+-- table moment
+CREATE TABLE moment (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    event_id            TEXT NOT NULL REFERENCES event (id),
+    name                TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
+    -- local times of the event's day, HH:MM, start before end
+    starts_at           TEXT NOT NULL CHECK (starts_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+    ends_at             TEXT NOT NULL CHECK (ends_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+    CHECK (starts_at < ends_at)
 ) STRICT;
 -- table order_contact
 CREATE TABLE order_contact (
@@ -790,6 +836,12 @@ BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
 -- trigger deposit_return_is_append_only_update
 CREATE TRIGGER deposit_return_is_append_only_update BEFORE UPDATE ON deposit_return
 BEGIN SELECT RAISE(ABORT, 'deposit_return is append-only'); END;
+-- trigger loyalty_entry_is_append_only_delete
+CREATE TRIGGER loyalty_entry_is_append_only_delete BEFORE DELETE ON loyalty_entry
+BEGIN SELECT RAISE(ABORT, 'loyalty_entry is append-only'); END;
+-- trigger loyalty_entry_is_append_only_update
+CREATE TRIGGER loyalty_entry_is_append_only_update BEFORE UPDATE ON loyalty_entry
+BEGIN SELECT RAISE(ABORT, 'loyalty_entry is append-only'); END;
 -- trigger order_fulfilment_is_append_only_delete
 CREATE TRIGGER order_fulfilment_is_append_only_delete BEFORE DELETE ON order_fulfilment
 BEGIN SELECT RAISE(ABORT, 'order_fulfilment is append-only'); END;

@@ -60,6 +60,7 @@ fn sell_in_a_loop_until_killed() {
         }),
         handover_contact: None,
         cart_id: None,
+        card: None,
     };
     let payments = [
         PaymentInput {

@@ -109,6 +109,7 @@ pub fn cart(lines: Vec<LineInput>) -> CartInput {
         sale_discount: None,
         handover_contact: None,
         cart_id: None,
+        card: None,
     }
 }
 

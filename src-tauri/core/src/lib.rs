@@ -8,6 +8,7 @@ pub mod csv_cell;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod loyalty;
 pub mod money;
 pub mod orders;
 pub mod reporting;

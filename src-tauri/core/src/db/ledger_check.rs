@@ -1,6 +1,7 @@
 //! The ledger against the journal, the second half of `journal::verify`:
-//! every sale, sale line, payment, stock movement, cash movement, refund,
-//! refund line and refund tender (`refunds`) must
+//! every sale, sale line, payment, stock movement, cash movement, deposit
+//! paid back, card ledger entry, refund, refund line and refund tender
+//! (`refunds`) must
 //! have the journal entry that wrote it, with the same figures, and every
 //! row an entry lists must still be there. A row edited, added or removed
 //! behind the till's back (its append-only triggers dropped) is named here
@@ -33,7 +34,7 @@ pub const MAX_LISTED: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerMismatch {
     /// The table: `sale`, `sale_line`, `payment`, `stock_movement`,
-    /// `cash_movement`, `deposit_return`, `refund`, `refund_line` or
+    /// `cash_movement`, `deposit_return`, `loyalty_entry`, `refund`, `refund_line` or
     /// `refund_payment`.
     pub table: String,
     pub row_id: String,
@@ -451,6 +452,33 @@ const DEPOSIT_FIGURES: &[Figure] = &[
     fig("method", "d.method", "json_extract(e.details, '$.method')"),
 ];
 
+const LOYALTY_ENTRIES: &str = "WITH loy AS MATERIALIZED (
+    SELECT entity_id AS id, seq, details
+    FROM audit_log WHERE entity = 'loyalty_entry' AND json_valid(details))";
+
+const LOYALTY_FIGURES: &[Figure] = &[
+    fig("card", "y.card", "json_extract(e.details, '$.card')"),
+    fig("kind", "y.kind", "json_extract(e.details, '$.kind')"),
+    fig("stamps", "y.stamps", "json_extract(e.details, '$.stamps')"),
+    fig("sale_id", "y.sale_id", "json_extract(e.details, '$.sale_id')"),
+    fig(
+        "sale_line_id",
+        "y.sale_line_id",
+        "json_extract(e.details, '$.sale_line_id')",
+    ),
+    fig(
+        "refund_id",
+        "y.refund_id",
+        "json_extract(e.details, '$.refund_id')",
+    ),
+    fig(
+        "reward_id",
+        "y.reward_id",
+        "json_extract(e.details, '$.reward_id')",
+    ),
+    fig("event_id", "y.event_id", "json_extract(e.details, '$.event_id')"),
+];
+
 /// Compare every ledger row with the journal entry that wrote it.
 pub fn check(conn: &Connection) -> Result<LedgerCheck> {
     let mut found = LedgerCheck {
@@ -459,7 +487,7 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
                   + (SELECT count(*) FROM payment) + (SELECT count(*) FROM stock_movement)
                   + (SELECT count(*) FROM cash_movement) + (SELECT count(*) FROM refund)
                   + (SELECT count(*) FROM refund_line) + (SELECT count(*) FROM refund_payment)
-                  + (SELECT count(*) FROM deposit_return)",
+                  + (SELECT count(*) FROM deposit_return) + (SELECT count(*) FROM loyalty_entry)",
             [],
             |r| r.get(0),
         )?,
@@ -626,6 +654,27 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
             with: DEPOSIT_ENTRIES,
             from: "dep e",
             filter: "NOT EXISTS (SELECT 1 FROM deposit_return d WHERE d.id = e.id)",
+            id: "e.id",
+            seq: "e.seq",
+            present: "0",
+            ..Compare::PRESENCE
+        },
+        // Card ledger entries: each with its entry, and each entry's row.
+        Compare {
+            table: "loyalty_entry",
+            with: LOYALTY_ENTRIES,
+            from: "loyalty_entry y LEFT JOIN loy e ON e.id = y.id",
+            id: "y.id",
+            seq: "e.seq",
+            same: "0",
+            figures: LOYALTY_FIGURES,
+            ..Compare::PRESENCE
+        },
+        Compare {
+            table: "loyalty_entry",
+            with: LOYALTY_ENTRIES,
+            from: "loy e",
+            filter: "NOT EXISTS (SELECT 1 FROM loyalty_entry y WHERE y.id = e.id)",
             id: "e.id",
             seq: "e.seq",
             present: "0",

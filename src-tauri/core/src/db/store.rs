@@ -32,6 +32,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0012_refunds.sql"),
     include_str!("../../migrations/0013_refill.sql"),
     include_str!("../../migrations/0014_tills.sql"),
+    include_str!("../../migrations/0015_loyalty.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

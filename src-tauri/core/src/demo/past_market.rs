@@ -432,6 +432,7 @@ fn sell_the_day(
             sale_discount: None,
             handover_contact: None,
             cart_id: None,
+            card: None,
         };
         // A euro off now and then, on baskets where it stays a small discount.
         if dice.chance(5) && quote(store.conn(), &cart)?.total_minor >= 1000 {

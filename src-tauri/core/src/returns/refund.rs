@@ -451,6 +451,10 @@ pub(crate) fn write(
             .collect::<Vec<_>>());
     }
     tx.journal("refund.completed", "refund", &refund_id, journal)?;
+    // What the sale earned on its card, taken back for what is refunded.
+    if let Some(sale) = plan.sale.as_ref().filter(|_| !plan.session.practice) {
+        crate::loyalty::ledger::take_back(tx, &refund_id, &sale.id, &plan.session.event_id)?;
+    }
     Ok(RefundDone {
         refund_id,
         receipt_number,

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::refill::{self, DepositTax};
 use crate::catalog::scale_label::{self, Decoded, Measure};
 use crate::catalog::ProductKind;
+use crate::loyalty::{
+    self,
+    program::{Program, Reward, RewardKind},
+};
 use crate::money::parse_decimal;
 use crate::money::pricing::{self, Discount, LineToPrice, PricedCart};
 use crate::shop::settings::{self, Settings};
@@ -60,6 +64,11 @@ pub struct LineInput {
     /// A deposit line: the number (from 1) of the line it belongs to.
     #[serde(default)]
     pub deposit_of_line: Option<u32>,
+    /// A loyalty reward this line redeems (its id in the programme): a
+    /// free item's line, or the line a discount reward comes off. Needs
+    /// the cart's card, with stamps enough.
+    #[serde(default)]
+    pub reward_id: Option<String>,
 }
 
 /// A cart as the till sends it.
@@ -77,6 +86,9 @@ pub struct CartInput {
     /// orders only (never in the sale, the journal or an export).
     #[serde(default)]
     pub handover_contact: Option<crate::orders::ContactInput>,
+    /// The loyalty card's code scanned into the sale, if any.
+    #[serde(default)]
+    pub card: Option<String>,
 }
 
 /// What a sale needs of a product (read with one cached statement: this
@@ -164,6 +176,8 @@ pub(super) struct Resolved {
     pub(super) label_amount: Option<i64>,
     pub(super) scale_label: Option<String>,
     pub(super) deposit_of_line: Option<u32>,
+    /// The reward the line redeems and its cost in stamps.
+    pub(super) reward: Option<(String, i64)>,
 }
 
 /// A weighed line's gross and tare (grams or millilitres) and whose
@@ -181,6 +195,8 @@ pub(super) struct Priced {
     pub(super) lines: Vec<Resolved>,
     pub(super) cart: PricedCart,
     pub(super) approval_reasons: Vec<String>,
+    /// The card's id (checked genuine), if the cart has one.
+    pub(super) card: Option<String>,
 }
 
 fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<Discount>> {
@@ -205,6 +221,7 @@ fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<D
 fn resolve_line(
     conn: &Connection,
     settings: &Settings,
+    program: &Program,
     i: usize,
     line: &LineInput,
 ) -> Result<Resolved> {
@@ -320,8 +337,27 @@ fn resolve_line(
             (product.unit_price, false)
         }
     };
-    let discount = parse_discount("discount", &line.discount)
+    let mut discount = parse_discount("discount", &line.discount)
         .map_err(|e| Error::validation("discount", format!("line {n}: {}", e.bare_message())))?;
+    let reward = match line.reward_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(id) => {
+            let r = program.reward(id).ok_or_else(|| {
+                Error::validation(
+                    "reward_id",
+                    format!("line {n}: '{id}' is not a reward of the loyalty programme"),
+                )
+            })?;
+            if discount.is_some() || overridden {
+                return Err(Error::validation(
+                    "reward_id",
+                    format!("line {n}: a reward's line takes no other discount or price"),
+                ));
+            }
+            discount = Some(reward_discount(settings, n, r, &product, unit_price, quantity, label_amount)?);
+            Some((r.id.clone(), r.cost))
+        }
+    };
     Ok(Resolved {
         product,
         unit_price,
@@ -334,7 +370,43 @@ fn resolve_line(
         label_amount,
         scale_label: label.map(|_| line.scale_label.trim().to_string()),
         deposit_of_line: line.deposit_of_line,
+        reward,
     })
+}
+
+/// A reward as its line's discount: a free item is its product, one
+/// piece, all of it off; a discount is its amount off the line (at most
+/// the line's amount).
+fn reward_discount(
+    settings: &Settings,
+    n: usize,
+    reward: &Reward,
+    product: &SoldProduct,
+    unit_price: Decimal,
+    quantity: Decimal,
+    label_amount: Option<i64>,
+) -> Result<Discount> {
+    match reward.kind {
+        RewardKind::FreeItem => {
+            if reward.product_id.as_deref() != Some(product.id.as_str()) || quantity != Decimal::ONE {
+                return Err(Error::validation(
+                    "reward_id",
+                    format!("line {n}: the reward {} is one piece of its own product", reward.name),
+                ));
+            }
+            Ok(Discount::Percent(Decimal::from(100)))
+        }
+        RewardKind::Discount => {
+            let off = parse_decimal("reward_id", reward.amount.as_deref().unwrap_or(""))?;
+            let amount = match label_amount {
+                Some(minor) => settings.currency.from_minor(minor),
+                None => settings
+                    .currency
+                    .round(unit_price.checked_mul(quantity).ok_or_else(too_large)?),
+            };
+            Ok(Discount::Amount(off.min(amount)))
+        }
+    }
 }
 
 /// A scale label on a line, read with the till's layouts: it must name
@@ -494,10 +566,12 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
             "the cart is empty: add a product first",
         ));
     }
+    let program = loyalty::program::load(conn)?;
     let mut lines = Vec::with_capacity(cart.lines.len());
     for (i, line) in cart.lines.iter().enumerate() {
-        lines.push(resolve_line(conn, &settings, i, line)?);
+        lines.push(resolve_line(conn, &settings, &program, i, line)?);
     }
+    let card = cart_card(conn, cart, &lines)?;
     let sale_discount = parse_discount("sale_discount", &cart.sale_discount)?;
     let refill = refill::settings(conn)?;
     let to_price: Vec<LineToPrice> = lines
@@ -528,7 +602,34 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
         lines,
         cart: priced,
         approval_reasons: reasons,
+        card,
     })
+}
+
+/// The cart's card, checked genuine, and its rewards checked against its
+/// balance (each reward's cost counted once per line that redeems it).
+fn cart_card(conn: &Connection, cart: &CartInput, lines: &[Resolved]) -> Result<Option<String>> {
+    let card = match cart.card.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(loyalty::code::card_of(conn, "card", code)?),
+    };
+    let cost: i64 = lines.iter().filter_map(|l| l.reward.as_ref()).map(|r| r.1).sum();
+    if cost > 0 {
+        let Some(card) = &card else {
+            return Err(Error::validation(
+                "card",
+                "a reward needs the customer's loyalty card: scan it first",
+            ));
+        };
+        let balance = loyalty::ledger::balance(conn, card)?;
+        if balance < cost {
+            return Err(Error::validation(
+                "reward_id",
+                format!("the card has {balance} stamps; the rewards in this cart cost {cost}"),
+            ));
+        }
+    }
+    Ok(card)
 }
 
 /// What needs an organizer: a price override; a line or sale discount
@@ -549,6 +650,11 @@ fn approval_reasons(
     let mut reasons = Vec::new();
     let mut flagged = vec![false; lines.len()];
     for (i, (l, p)) in lines.iter().zip(&priced.lines).enumerate() {
+        // A reward's discount is the programme's, set by the organizer.
+        if l.reward.is_some() {
+            flagged[i] = true;
+            continue;
+        }
         if l.overridden {
             reasons.push(format!("line {}: price override", i + 1));
         }

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::db::store::Tx;
+use crate::loyalty;
 use crate::money::pricing::{self, Method, PaymentPart};
 use crate::money::{faces, Currency};
 use crate::shop::people::{self, Approval, ApprovalRequest};
@@ -338,6 +339,7 @@ pub(crate) fn complete_paid(
     // Each line's figures, for the journal entry (`verify` holds the lines
     // against them).
     let mut line_figures = Vec::with_capacity(p.lines.len());
+    let mut line_ids = Vec::with_capacity(p.lines.len());
     {
         let mut insert_line = tx.prepare_cached(
             "INSERT INTO sale_line (id, device_id, sale_id, line_no, product_id, sku, name, unit, unit_price, list_unit_price, quantity, quantity_milli,
@@ -347,6 +349,7 @@ pub(crate) fn complete_paid(
         )?;
         for (i, (l, pl)) in p.lines.iter().zip(&p.cart.lines).enumerate() {
             let line_id = new_id();
+            line_ids.push(line_id.clone());
             line_figures.push(serde_json::json!({
                 "id": line_id,
                 "product_id": l.product.id,
@@ -470,6 +473,25 @@ pub(crate) fn complete_paid(
         journal["approved_by"] = serde_json::json!(a.organizer_id());
     }
     tx.journal("sale.completed", "sale", &sale_id, journal)?;
+    // The card's stamps and rewards: each entry journaled on its own. A
+    // rehearsal earns and spends nothing.
+    if let Some(card) = p.card.as_deref().filter(|_| !session.practice) {
+        let mut sold = Vec::with_capacity(p.lines.len());
+        for ((l, pl), line_id) in p.lines.iter().zip(&p.cart.lines).zip(&line_ids) {
+            let category: String = tx
+                .prepare_cached("SELECT category FROM product WHERE id = ?1")?
+                .query_row([&l.product.id], |r| r.get(0))?;
+            sold.push(loyalty::ledger::SoldLine {
+                line_id: line_id.clone(),
+                category,
+                own_container: l.weighed.is_some_and(|w| !w.shop_container),
+                deposit: l.product.kind == crate::catalog::ProductKind::Deposit,
+                gross: pl.gross,
+                reward: l.reward.clone(),
+            });
+        }
+        loyalty::ledger::record_sale(tx, currency, card, &session.event_id, &sale_id, &sold)?;
+    }
     // Lines paid now and handed over later become orders, fulfilled (and
     // their stock moved) after the event.
     if pre_orders {
