@@ -184,6 +184,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Look up a loyalty card by its CODE: whether this shop issued it,
+    /// its balance of stamps and its ledger. Exit 1 when the code is not
+    /// a genuine card of this shop (a typo, made up, or another shop's).
+    Card {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a printable sheet of N new loyalty cards (HTML with the QR
+    /// codes as SVG and a print stylesheet) to FILE. Never overwrites.
+    CardsSheet {
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Erase one contact's personal data everywhere (contact, attendee
     /// rows, pre-order contacts with their address); sales and the journal
     /// stay whole.
@@ -385,6 +401,44 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                     scanned.product.name, scanned.quantity, scanned.unit, scanned.amount
                 );
             }
+            Ok(0)
+        }
+        Command::Card { code, json } => {
+            let card = popup_till_core::loyalty::card(store.conn(), &code)?;
+            if json {
+                print_json(&card);
+            } else if let (true, Some(id)) = (card.genuine, &card.card) {
+                println!(
+                    "card {id} ({}): {} stamps, {} entries",
+                    card.code,
+                    card.balance,
+                    card.history.len()
+                );
+                for e in &card.history {
+                    println!("  {} {:>+4} {}", e.at_utc, e.stamps, e.kind);
+                }
+            }
+            if !card.genuine {
+                eprintln!(
+                    "popup-till: {}",
+                    card.refusal.as_deref().unwrap_or("not a card of this shop")
+                );
+                return Ok(1);
+            }
+            Ok(0)
+        }
+        Command::CardsSheet { count, out } => {
+            use popup_till_core::loyalty::sheet;
+            let mut file = create_new(&out)?;
+            let printed = sheet::print(&mut store, &Actor::system("cli"), count)?;
+            let html = sheet::html(&printed)?;
+            std::io::Write::write_all(&mut file, html.as_bytes())
+                .map_err(|e| Error::Storage(format!("cannot write {}: {e}", out.display())))?;
+            println!(
+                "wrote a sheet of {} new loyalty cards to {}",
+                printed.cards.len(),
+                out.display()
+            );
             Ok(0)
         }
         Command::Backup { file } => {

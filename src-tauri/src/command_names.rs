@@ -127,4 +127,8 @@ pub const COMMANDS: &[&str] = &[
     "clone_till",
     "merge_till_file",
     "merge_flags",
+    "loyalty_card",
+    "loyalty_program",
+    "save_loyalty_program",
+    "loyalty_cards_sheet",
 ];

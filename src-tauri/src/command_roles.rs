@@ -20,6 +20,11 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
     ("reset_pin", Action::ResetPin, "people::reset_pin_with_pin"),
     ("save_settings", Action::Settings, "settings::save_with_pin"),
     (
+        "save_loyalty_program",
+        Action::LoyaltyProgram,
+        "program::save_with_pin",
+    ),
+    (
         "open_till_session",
         Action::FloatAboveLimit,
         "session::open_with_pin",

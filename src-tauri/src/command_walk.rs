@@ -177,6 +177,10 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
                 "save_refill_settings",
                 json!({"input": {"layouts": [{"prefix": "21", "measure": "grams", "item_digits": 5}], "deposit_tax": "outside_tax"}}),
             ),
+            (
+                "save_loyalty_program",
+                json!({"program": {"visit_stamps": 1}}),
+            ),
             ("enter_organizer_screen", json!({"screen": "settings"})),
             (
                 "move_till_cash",

@@ -481,3 +481,64 @@ fn scan_json_decodes_a_demo_scale_label_without_selling() {
     let out = popup_till(&db, &["scan", "NOPE-123"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn cards_sheet_prints_genuine_cards_and_card_refuses_a_made_up_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    assert!(popup_till(&db, &["demo"]).status.success());
+    let sheet = dir.path().join("cards.html");
+    let out = popup_till(
+        &db,
+        &[
+            "cards-sheet",
+            "--count",
+            "3",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(html.matches("<svg").count(), 3, "a QR code per card");
+    assert!(html.contains("@media print"));
+    // The codes as printed: four groups of four.
+    let codes: Vec<&str> = html
+        .split("<div class=\"code\">")
+        .skip(1)
+        .map(|rest| &rest[..19])
+        .collect();
+    assert_eq!(codes.len(), 3);
+    let out = popup_till(&db, &["card", codes[0], "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let card: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(card["genuine"], true);
+    assert_eq!(card["card"], codes[0].replace('-', "")[..8]);
+    assert!(card["balance"].is_i64());
+    assert!(card["history"].is_array());
+    // Made up: refused with a non-zero exit, and said why.
+    let out = popup_till(&db, &["card", "ABCD-EFGH-JKMN-PQRS", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let card: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(card["genuine"], false);
+    assert!(!stderr(&out).is_empty());
+    // One character mistyped: refused as a typo.
+    let mut typo: Vec<char> = codes[1].chars().collect();
+    typo[0] = if typo[0] == '7' { '8' } else { '7' };
+    let typo: String = typo.into_iter().collect();
+    let out = popup_till(&db, &["card", &typo]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("typo"), "{}", stderr(&out));
+    // A sheet never overwrites a file.
+    let again = popup_till(
+        &db,
+        &[
+            "cards-sheet",
+            "--count",
+            "1",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(!again.status.success());
+}

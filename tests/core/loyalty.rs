@@ -157,10 +157,15 @@ fn a_sale_with_a_card_of_another_shop_is_refused_and_writes_nothing() {
     let mut s = shop();
     s.open_session("50.00", false);
     let other = shop();
-    let foreign = loyalty::new_cards(other.t.store.conn(), 1).unwrap().remove(0);
+    let foreign = loyalty::new_cards(other.t.store.conn(), 1)
+        .unwrap()
+        .remove(0);
     let before = s.ledger_rows();
     let err = s
-        .sell(&with_card(vec![line(&s.mug.clone(), "1")], &foreign), &[cash("")])
+        .sell(
+            &with_card(vec![line(&s.mug.clone(), "1")], &foreign),
+            &[cash("")],
+        )
         .unwrap_err();
     assert!(err.to_string().contains("not issued by this shop"), "{err}");
     assert_eq!(s.ledger_rows(), before);
@@ -174,8 +179,11 @@ fn stamps_follow_the_programme() {
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     // Two mugs (25.00) and a jam (3.30): a visit, 2 for 28.30, 1 for the jam.
     let (mug, jam, coffee) = (s.mug.clone(), s.jam.clone(), s.coffee.clone());
-    s.sell(&with_card(vec![line(&mug, "2"), line(&jam, "1")], &card), &[cash("")])
-        .unwrap();
+    s.sell(
+        &with_card(vec![line(&mug, "2"), line(&jam, "1")], &card),
+        &[cash("")],
+    )
+    .unwrap();
     assert_eq!(balance(&s, &card), 4);
     // The same day again: no second visit stamp, still seen. Coffee into
     // the customer's own jar (500 g gross, 200 g tare): 2 stamps; 7.47
@@ -191,14 +199,30 @@ fn stamps_follow_the_programme() {
     s.sell(&with_card(vec![own], &card), &[cash("")]).unwrap();
     assert_eq!(balance(&s, &card), 6);
     let view = loyalty::card(s.t.store.conn(), &card).unwrap();
-    let kinds: Vec<(&str, i64)> = view.history.iter().map(|e| (e.kind.as_str(), e.stamps)).collect();
+    let kinds: Vec<(&str, i64)> = view
+        .history
+        .iter()
+        .map(|e| (e.kind.as_str(), e.stamps))
+        .collect();
     assert_eq!(
         kinds,
-        [("visit", 1), ("spend", 2), ("category", 1), ("visit", 0), ("category", 2)]
+        [
+            ("visit", 1),
+            ("spend", 2),
+            ("category", 1),
+            ("visit", 0),
+            ("category", 2)
+        ]
     );
     // A sale without a card earns nothing for anyone.
-    s.sell(&CartInput { lines: vec![line(&mug, "1")], ..Default::default() }, &[cash("")])
-        .unwrap();
+    s.sell(
+        &CartInput {
+            lines: vec![line(&mug, "1")],
+            ..Default::default()
+        },
+        &[cash("")],
+    )
+    .unwrap();
     assert_eq!(s.t.count("SELECT count(*) FROM loyalty_entry"), 5);
     let v = journal::verify(s.t.store.conn()).unwrap();
     assert!(v.holds() && v.ledger_mismatches.is_empty(), "{v:#?}");
@@ -212,11 +236,14 @@ fn the_next_day_earns_a_new_visit_stamp() {
     s.open_session("50.00", false);
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     let jam = s.jam.clone();
-    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")])
+        .unwrap();
     clock.advance(3600);
-    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")])
+        .unwrap();
     clock.advance(24 * 3600);
-    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")])
+        .unwrap();
     let visits: Vec<i64> = loyalty::card(s.t.store.conn(), &card)
         .unwrap()
         .history
@@ -235,7 +262,8 @@ fn a_reward_is_a_line_with_its_own_tax_and_cannot_be_redeemed_twice() {
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     let (mug, jam) = (s.mug.clone(), s.jam.clone());
     // 4 mugs (50.00): visit 1 + spend 5 = 6 stamps.
-    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
+        .unwrap();
     assert_eq!(balance(&s, &card), 6);
     let free_jam = LineInput {
         reward_id: Some("free-jam".into()),
@@ -243,24 +271,32 @@ fn a_reward_is_a_line_with_its_own_tax_and_cannot_be_redeemed_twice() {
     };
     // Without the card, the reward is refused.
     let err = s
-        .sell(&CartInput { lines: vec![free_jam.clone()], ..Default::default() }, &[cash("")])
+        .sell(
+            &CartInput {
+                lines: vec![free_jam.clone()],
+                ..Default::default()
+            },
+            &[cash("")],
+        )
         .unwrap_err();
     assert!(err.to_string().contains("loyalty card"), "{err}");
     // With it: the jam is a line of the sale, free, at its own rate, no PIN.
     let done = s
-        .sell(&with_card(vec![line(&mug, "1"), free_jam.clone()], &card), &[cash("")])
-        .unwrap();
-    let (gross, discount, tax, rate): (i64, i64, i64, String) = s
-        .t
-        .store
-        .conn()
-        .query_row(
-            "SELECT gross_minor, line_discount_minor, tax_minor, tax_rate FROM sale_line
-             WHERE sale_id = ?1 AND product_id = ?2",
-            [&done.sale_id, &jam],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        .sell(
+            &with_card(vec![line(&mug, "1"), free_jam.clone()], &card),
+            &[cash("")],
         )
         .unwrap();
+    let (gross, discount, tax, rate): (i64, i64, i64, String) =
+        s.t.store
+            .conn()
+            .query_row(
+                "SELECT gross_minor, line_discount_minor, tax_minor, tax_rate FROM sale_line
+             WHERE sale_id = ?1 AND product_id = ?2",
+                [&done.sale_id, &jam],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
     assert_eq!((gross, discount, tax, rate.as_str()), (0, 330, 0, "5.5"));
     assert_eq!(done.total, "12.50");
     // 6 + visit 0 (same day) + spend 1 − 5 = 2.
@@ -295,7 +331,8 @@ fn a_reward_in_a_cart_sold_twice_is_redeemed_once() {
     s.open_session("50.00", false);
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     let mug = s.mug.clone();
-    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
+        .unwrap();
     let cart = CartInput {
         cart_id: Some(popup_till_core::till::cart::new_cart_id()),
         ..with_card(
@@ -327,7 +364,10 @@ fn a_refund_takes_back_what_its_sale_earned() {
     let (mug, jam) = (s.mug.clone(), s.jam.clone());
     // 2 mugs (25.00) and 2 jams on one line (6.60): visit 1, spend 3, jams 1.
     let done = s
-        .sell(&with_card(vec![line(&mug, "2"), line(&jam, "2")], &card), &[cash("")])
+        .sell(
+            &with_card(vec![line(&mug, "2"), line(&jam, "2")], &card),
+            &[cash("")],
+        )
         .unwrap();
     assert_eq!(balance(&s, &card), 5);
     let lines = crate::refunds::sale_lines(&s, &done.sale_id);
@@ -378,7 +418,8 @@ fn the_card_ledger_is_append_only_and_held_against_the_journal() {
     s.open_session("50.00", false);
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     let mug = s.mug.clone();
-    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
+        .unwrap();
     let conn = s.t.store.conn();
     assert!(conn
         .execute("UPDATE loyalty_entry SET stamps = 50", [])
@@ -406,7 +447,8 @@ fn a_practice_sale_earns_nothing() {
     s.open_session("50.00", true);
     let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
     let mug = s.mug.clone();
-    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")]).unwrap();
+    s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
+        .unwrap();
     assert_eq!(balance(&s, &card), 0);
 }
 
@@ -415,26 +457,25 @@ fn a_programme_with_a_bad_reward_is_refused() {
     let mut s = shop();
     let organizer = s.organizer.clone();
     let approval = people::approve(&mut s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
-    let err = s
-        .t
-        .store
-        .write(&s.cashier(), |tx| {
-            program::save(
-                tx,
-                &approval,
-                &program::Program {
-                    rewards: vec![program::Reward {
-                        id: "x".into(),
-                        name: "Nothing".into(),
-                        cost: 2,
-                        kind: program::RewardKind::FreeItem,
-                        product_id: Some("no-such-product".into()),
-                        amount: None,
-                    }],
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap_err();
+    let err =
+        s.t.store
+            .write(&s.cashier(), |tx| {
+                program::save(
+                    tx,
+                    &approval,
+                    &program::Program {
+                        rewards: vec![program::Reward {
+                            id: "x".into(),
+                            name: "Nothing".into(),
+                            cost: 2,
+                            kind: program::RewardKind::FreeItem,
+                            product_id: Some("no-such-product".into()),
+                            amount: None,
+                        }],
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap_err();
     assert!(err.to_string().contains("product of the catalog"), "{err}");
 }

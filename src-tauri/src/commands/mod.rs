@@ -21,6 +21,7 @@ use tauri::State;
 use crate::app::AppState;
 
 mod attendees;
+mod loyalty;
 pub mod reports;
 pub mod returns;
 mod stock;
@@ -358,6 +359,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         reports::suggest_export_folder,
         reports::export_package,
         attendees::attendee_list,
+        loyalty::loyalty_card,
+        loyalty::loyalty_program,
+        loyalty::save_loyalty_program,
+        loyalty::loyalty_cards_sheet,
         attendees::sign_up_attendee,
         attendees::check_in_attendee,
         attendees::check_in_walk_in,

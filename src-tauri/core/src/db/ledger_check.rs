@@ -460,7 +460,11 @@ const LOYALTY_FIGURES: &[Figure] = &[
     fig("card", "y.card", "json_extract(e.details, '$.card')"),
     fig("kind", "y.kind", "json_extract(e.details, '$.kind')"),
     fig("stamps", "y.stamps", "json_extract(e.details, '$.stamps')"),
-    fig("sale_id", "y.sale_id", "json_extract(e.details, '$.sale_id')"),
+    fig(
+        "sale_id",
+        "y.sale_id",
+        "json_extract(e.details, '$.sale_id')",
+    ),
     fig(
         "sale_line_id",
         "y.sale_line_id",
@@ -476,7 +480,11 @@ const LOYALTY_FIGURES: &[Figure] = &[
         "y.reward_id",
         "json_extract(e.details, '$.reward_id')",
     ),
-    fig("event_id", "y.event_id", "json_extract(e.details, '$.event_id')"),
+    fig(
+        "event_id",
+        "y.event_id",
+        "json_extract(e.details, '$.event_id')",
+    ),
 ];
 
 /// Compare every ledger row with the journal entry that wrote it.

@@ -38,7 +38,10 @@ fn value(c: char) -> Option<u8> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|a| *a as char == c).map(|v| v as u8)
+    ALPHABET
+        .iter()
+        .position(|a| *a as char == c)
+        .map(|v| v as u8)
 }
 
 fn check_char(values: &[u8]) -> u8 {
@@ -90,7 +93,10 @@ fn mac(key: &[u8], serial: &str) -> Vec<u8> {
 }
 
 fn text(values: &[u8]) -> String {
-    values.iter().map(|v| ALPHABET[*v as usize] as char).collect()
+    values
+        .iter()
+        .map(|v| ALPHABET[*v as usize] as char)
+        .collect()
 }
 
 /// A code grouped for print: four groups of four.

@@ -244,7 +244,9 @@ pub fn take_back(tx: &Tx, refund_id: &str, sale_id: &str, event_id: &str) -> Res
             "SELECT card, kind, stamps, sale_line_id FROM loyalty_entry
              WHERE sale_id = ?1 AND kind IN ('visit', 'spend', 'category')",
         )?
-        .query_map([sale_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([sale_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let Some(card) = earned.first().map(|e| e.0.clone()) else {
         return Ok(());

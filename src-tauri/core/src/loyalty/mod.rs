@@ -7,9 +7,12 @@
 pub mod code;
 pub mod ledger;
 pub mod program;
+pub mod sheet;
 
 use rusqlite::Connection;
 use serde::Serialize;
+
+pub use sheet::CardSheet;
 
 use crate::Result;
 

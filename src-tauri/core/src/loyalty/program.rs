@@ -140,13 +140,13 @@ pub fn check(tx: &Tx, program: &Program) -> Result<Program> {
             ));
         }
         if r.name.is_empty() || r.name.chars().count() > 80 {
-            return Err(Error::validation(&field, "name the reward (at most 80 characters)"));
-        }
-        if !(1..=1000).contains(&r.cost) {
             return Err(Error::validation(
                 &field,
-                "a reward costs 1 to 1000 stamps",
+                "name the reward (at most 80 characters)",
             ));
+        }
+        if !(1..=1000).contains(&r.cost) {
+            return Err(Error::validation(&field, "a reward costs 1 to 1000 stamps"));
         }
         match r.kind {
             RewardKind::FreeItem => {
@@ -168,7 +168,10 @@ pub fn check(tx: &Tx, program: &Program) -> Result<Program> {
             RewardKind::Discount => {
                 let a = parse_decimal(&field, r.amount.as_deref().unwrap_or(""))?;
                 if a <= Decimal::ZERO {
-                    return Err(Error::validation(&field, "the amount off must be more than 0"));
+                    return Err(Error::validation(
+                        &field,
+                        "the amount off must be more than 0",
+                    ));
                 }
                 r.amount = Some(a.normalize().to_string());
                 r.product_id = None;
@@ -187,9 +190,8 @@ pub fn load(conn: &rusqlite::Connection) -> Result<Program> {
         .optional()?;
     match text {
         None => Ok(Program::default()),
-        Some(t) => serde_json::from_str(&t).map_err(|e| {
-            Error::Integrity(format!("the loyalty programme cannot be read: {e}"))
-        }),
+        Some(t) => serde_json::from_str(&t)
+            .map_err(|e| Error::Integrity(format!("the loyalty programme cannot be read: {e}"))),
     }
 }
 
@@ -211,4 +213,20 @@ pub fn save(tx: &Tx, approval: &Approval, program: &Program) -> Result<Program> 
         serde_json::json!({"before": before, "after": after, "approved_by": approval.organizer_id()}),
     )?;
     Ok(after)
+}
+
+/// Set the programme, with an organizer's approval (`roles`).
+pub fn save_with_pin(
+    store: &mut crate::Store,
+    actor: &crate::Actor,
+    request: &crate::shop::people::ApprovalRequest,
+    program: &Program,
+) -> Result<Program> {
+    crate::shop::roles::approved_write(
+        store,
+        actor,
+        crate::shop::roles::Action::LoyaltyProgram,
+        request,
+        |tx, approval| save(tx, approval, program),
+    )
 }

@@ -46,6 +46,7 @@ pub enum Action {
     ContactRetention,
     CloneTill,
     MergeTill,
+    LoyaltyProgram,
 }
 
 /// When an organizer is needed for an action.
@@ -173,6 +174,10 @@ pub const ROLES: &[Permission] = &[
     ),
     always(Action::CloneTill, "making a till for another laptop"),
     always(Action::MergeTill, "merging another till's file"),
+    always(
+        Action::LoyaltyProgram,
+        "setting how loyalty stamps are earned and what rewards they buy",
+    ),
 ];
 
 /// The screens a cashier does not use: an organizer opens them (at the
@@ -273,6 +278,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::ContactRetention => "contact_retention",
         Action::CloneTill => "clone_till",
         Action::MergeTill => "merge_till",
+        Action::LoyaltyProgram => "loyalty_program",
     }
 }
 

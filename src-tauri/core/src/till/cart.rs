@@ -354,7 +354,15 @@ fn resolve_line(
                     format!("line {n}: a reward's line takes no other discount or price"),
                 ));
             }
-            discount = Some(reward_discount(settings, n, r, &product, unit_price, quantity, label_amount)?);
+            discount = Some(reward_discount(
+                settings,
+                n,
+                r,
+                &product,
+                unit_price,
+                quantity,
+                label_amount,
+            )?);
             Some((r.id.clone(), r.cost))
         }
     };
@@ -388,10 +396,14 @@ fn reward_discount(
 ) -> Result<Discount> {
     match reward.kind {
         RewardKind::FreeItem => {
-            if reward.product_id.as_deref() != Some(product.id.as_str()) || quantity != Decimal::ONE {
+            if reward.product_id.as_deref() != Some(product.id.as_str()) || quantity != Decimal::ONE
+            {
                 return Err(Error::validation(
                     "reward_id",
-                    format!("line {n}: the reward {} is one piece of its own product", reward.name),
+                    format!(
+                        "line {n}: the reward {} is one piece of its own product",
+                        reward.name
+                    ),
                 ));
             }
             Ok(Discount::Percent(Decimal::from(100)))
@@ -613,7 +625,11 @@ fn cart_card(conn: &Connection, cart: &CartInput, lines: &[Resolved]) -> Result<
         None | Some("") => None,
         Some(code) => Some(loyalty::code::card_of(conn, "card", code)?),
     };
-    let cost: i64 = lines.iter().filter_map(|l| l.reward.as_ref()).map(|r| r.1).sum();
+    let cost: i64 = lines
+        .iter()
+        .filter_map(|l| l.reward.as_ref())
+        .map(|r| r.1)
+        .sum();
     if cost > 0 {
         let Some(card) = &card else {
             return Err(Error::validation(
