@@ -479,3 +479,200 @@ fn a_programme_with_a_bad_reward_is_refused() {
             .unwrap_err();
     assert!(err.to_string().contains("product of the catalog"), "{err}");
 }
+
+/// Close the till and the event; open the event of `date` and a till.
+fn next_market(s: &mut Shop, name: &str, date: &str) {
+    use popup_till_core::shop::events::{self, EventInput};
+    use popup_till_core::till::session::{self, CloseInput};
+    let actor = s.cashier();
+    let open = session::current(s.t.store.conn(), s.t.store.device_id())
+        .unwrap()
+        .unwrap();
+    let expected = session::cash_parts(s.t.store.conn(), &open.id)
+        .unwrap()
+        .expected();
+    s.t.store
+        .write(&actor, |tx| {
+            session::close(
+                tx,
+                &CloseInput {
+                    counted: format!("{}.{:02}", expected / 100, expected % 100),
+                    denominations: None,
+                },
+            )
+        })
+        .unwrap();
+    let organizer = s.organizer.clone();
+    let approval = people::approve(&mut s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    let old = s.event.clone();
+    s.event =
+        s.t.store
+            .write(&popup_till_core::Actor::system("test"), |tx| {
+                events::close(tx, &approval, &old)?;
+                let e = events::create(
+                    tx,
+                    &EventInput {
+                        name: name.into(),
+                        venue: "Quay".into(),
+                        starts_at: format!("{date}T10:00"),
+                        ends_at: format!("{date}T17:00"),
+                        notes: String::new(),
+                    },
+                )?;
+                events::open(tx, &e.id)?;
+                Ok(e.id)
+            })
+            .unwrap();
+    s.open_session("50.00", false);
+}
+
+fn checks_in(s: &mut Shop, name: &str, email: &str) {
+    use popup_till_core::attendees::{register, SignUpInput};
+    let event = s.event.clone();
+    s.t.store
+        .write(&s.cashier(), |tx| {
+            let a = register::sign_up(
+                tx,
+                &event,
+                &SignUpInput {
+                    name: name.into(),
+                    email: email.into(),
+                    email_consent: true,
+                    ..Default::default()
+                },
+            )?;
+            register::check_in(tx, &a.id)
+        })
+        .unwrap();
+}
+
+#[test]
+fn repeat_visits_of_a_scripted_season_match_a_hand_count() {
+    use popup_till_core::reporting::loyalty::{cohorts, repeat_visits};
+    let mut s = shop();
+    set_program(&mut s);
+    crate::attendees::with_wording(&mut s);
+    let clock = crate::support::HandClock::install_at(&mut s.t.store, "2026-12-05T10:00:00+01:00");
+    s.open_session("50.00", false);
+    let cards = loyalty::new_cards(s.t.store.conn(), 4).unwrap();
+    let (a, b, c, d) = (&cards[0], &cards[1], &cards[2], &cards[3]);
+    let jam = s.jam.clone();
+    let visit = |s: &mut Shop, card: &str| {
+        s.sell(&with_card(vec![line(&jam, "1")], card), &[cash("")])
+            .unwrap()
+    };
+    // First market: cards A (twice) and B; Ann at the door.
+    let first = s.event.clone();
+    visit(&mut s, a);
+    visit(&mut s, a);
+    visit(&mut s, b);
+    checks_in(&mut s, "Ann", "ann@example.org");
+    // Second: A and C; Ann again, Bob new.
+    clock.advance(7 * 24 * 3600);
+    next_market(&mut s, "Second market", "2026-12-12");
+    let second = s.event.clone();
+    visit(&mut s, a);
+    visit(&mut s, c);
+    checks_in(&mut s, "Ann", "ann@example.org");
+    checks_in(&mut s, "Bob", "bob@example.org");
+    // Third: A, B, C and Bob; D's only sale is voided (never seen).
+    clock.advance(7 * 24 * 3600);
+    next_market(&mut s, "Third market", "2026-12-19");
+    let third = s.event.clone();
+    visit(&mut s, a);
+    visit(&mut s, b);
+    visit(&mut s, c);
+    let voided = visit(&mut s, d);
+    checks_in(&mut s, "Bob", "bob@example.org");
+    let organizer = s.organizer.clone();
+    let actor = s.cashier();
+    popup_till_core::till::void::void_with_pin(
+        &mut s.t.store,
+        &actor,
+        &voided.sale_id,
+        "wrong card",
+        &ApprovalRequest::new(&organizer, PIN),
+    )
+    .unwrap();
+    assert_eq!(balance(&s, d), 0, "a void undoes the sale's stamps");
+
+    let conn = s.t.store.conn();
+    let r1 = repeat_visits(conn, &first).unwrap();
+    assert_eq!(
+        (
+            r1.cards_seen,
+            r1.attendees_seen,
+            r1.seen,
+            r1.returning,
+            r1.new
+        ),
+        (2, 1, 3, 0, 3)
+    );
+    assert_eq!(r1.return_rate.as_deref(), Some("0.0"));
+    let r2 = repeat_visits(conn, &second).unwrap();
+    assert_eq!(
+        (
+            r2.cards_seen,
+            r2.cards_returning,
+            r2.attendees_seen,
+            r2.attendees_returning
+        ),
+        (2, 1, 2, 1)
+    );
+    assert_eq!((r2.seen, r2.returning, r2.new), (4, 2, 2));
+    assert_eq!(r2.return_rate.as_deref(), Some("50.0"));
+    let r3 = repeat_visits(conn, &third).unwrap();
+    assert_eq!(
+        (
+            r3.cards_seen,
+            r3.cards_returning,
+            r3.attendees_seen,
+            r3.seen,
+            r3.new
+        ),
+        (3, 3, 1, 4, 0)
+    );
+    assert_eq!(r3.return_rate.as_deref(), Some("100.0"));
+
+    let table: Vec<(String, i64, Vec<i64>)> = cohorts(conn)
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.event_name,
+                c.newcomers,
+                c.seen_again.iter().map(|x| x.count).collect(),
+            )
+        })
+        .collect();
+    let first_name: String = conn
+        .query_row("SELECT name FROM event WHERE id = ?1", [&first], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        table,
+        [
+            (first_name, 3, vec![2, 2]),
+            ("Second market".to_string(), 2, vec![2]),
+        ]
+    );
+    // The event report carries them, and summary.csv's rows with it.
+    let report = popup_till_core::reporting::report::report(
+        conn,
+        &popup_till_core::reporting::scope::Scope::Event(third.clone()),
+        false,
+    )
+    .unwrap();
+    let l = &report.loyalty;
+    // Third market: A, B, C a visit stamp and a jam stamp each; D's voided.
+    assert_eq!(
+        (l.cards_seen, l.stamps_given, l.rewards_redeemed),
+        (3, 6, 0)
+    );
+    assert_eq!(l.repeat.as_ref().unwrap().returning, 4);
+    let rows = report.summary_rows();
+    let row = |m: &str| rows.iter().find(|r| r.metric == m).map(|r| r.value.clone());
+    assert_eq!(row("return_rate").as_deref(), Some("100.0"));
+    assert_eq!(row("stamps_given").as_deref(), Some("6"));
+}

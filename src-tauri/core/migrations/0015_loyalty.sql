@@ -19,8 +19,9 @@ CREATE TABLE loyalty_entry (
     -- visit: the visit stamp (0 when the card had one that day);
     -- spend: per amount spent; category: per line of a category or
     -- into an own container; redeem: a reward's cost; take_back: what a
-    -- refund takes back of what its sale earned
-    kind                TEXT NOT NULL CHECK (kind IN ('visit', 'spend', 'category', 'redeem', 'take_back')),
+    -- refund takes back of what its sale earned; void: a voided sale's
+    -- stamps undone (what it earned less what it spent)
+    kind                TEXT NOT NULL CHECK (kind IN ('visit', 'spend', 'category', 'redeem', 'take_back', 'void')),
     stamps              INTEGER NOT NULL CHECK (stamps BETWEEN -100000 AND 100000),
     sale_id             TEXT NOT NULL REFERENCES sale (id),
     -- the line a category stamp or a reward is for

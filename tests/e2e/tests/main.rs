@@ -4,6 +4,7 @@
 mod attendees;
 mod foundation;
 mod journeys;
+mod loyalty;
 mod refill;
 mod refunds;
 mod reports;

@@ -164,6 +164,7 @@ function renderSelling(root, ctx, overview) {
             h('li', {}, h('kbd', {}, 'Alt+1…9'), ' screens')))),
       h('section', { class: 'till-right' },
         cart.totals,
+        cart.cardPanel,
         h('div', { class: 'paykeys' },
           keyButton('pay-cash-exact', 'Cash exact', 'F2', pay.cashExact, 'primary'),
           keyButton('pay-cash', 'Cash tendered', 'F3', pay.cashTendered, 'primary'),

@@ -3,7 +3,7 @@
 //! journal entry in the transaction of the sale or refund that made it, and
 //! a card's balance is the sum of its entries.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
@@ -310,6 +310,34 @@ pub fn take_back(tx: &Tx, refund_id: &str, sale_id: &str, event_id: &str) -> Res
     Ok(())
 }
 
+/// After a void of `sale_id`: the sale's stamps undone, earned and spent
+/// alike (a voided sale never happened). Writes nothing for a sale
+/// without a card, or whose stamps come to nothing.
+pub fn void_sale(tx: &Tx, sale_id: &str, event_id: &str) -> Result<()> {
+    let held: Option<(String, i64)> = tx
+        .prepare_cached(
+            "SELECT card, sum(stamps) FROM loyalty_entry WHERE sale_id = ?1 GROUP BY card",
+        )?
+        .query_row([sale_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((card, stamps)) = held.filter(|h| h.1 != 0) {
+        write(
+            tx,
+            &NewEntry {
+                card: &card,
+                event_id,
+                kind: "void",
+                stamps: -stamps,
+                sale_id,
+                sale_line_id: None,
+                refund_id: None,
+                reward_id: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// What a sale did to its card, for its receipt: the card and the stamps
 /// earned and spent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -322,7 +350,6 @@ pub struct SaleStamps {
 
 /// The card of a sale and what it earned and spent, if it had one.
 pub fn of_sale(conn: &Connection, sale_id: &str) -> Result<Option<SaleStamps>> {
-    use rusqlite::OptionalExtension;
     let row: Option<(String, i64, i64)> = conn
         .prepare_cached(
             "SELECT card, coalesce(sum(CASE WHEN kind IN ('visit', 'spend', 'category') THEN stamps END), 0),

@@ -12,6 +12,7 @@ pub mod by_till;
 pub mod compare;
 pub mod export;
 pub mod figures;
+pub mod loyalty;
 pub mod refund_figures;
 pub mod report;
 pub mod reuse;

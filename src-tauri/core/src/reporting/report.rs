@@ -78,6 +78,8 @@ pub struct EventReport {
     pub cash: CashFigures,
     /// Refills, containers and deposits (`reporting::reuse`).
     pub reuse: crate::reporting::reuse::ReuseFigures,
+    /// Stamps, rewards and who came back (`reporting::loyalty`).
+    pub loyalty: crate::reporting::loyalty::LoyaltyFigures,
     pub visitors: i64,
     /// sales_count ÷ visitors, in percent.
     pub conversion: Option<String>,
@@ -185,6 +187,7 @@ pub fn report_with(
         stock,
         cash: cash_figures(conn, scope, include_practice, &currency)?,
         reuse: crate::reporting::reuse::reuse_figures(conn, scope, include_practice, &currency)?,
+        loyalty: crate::reporting::loyalty::loyalty_figures(conn, scope)?,
         visitors,
         tasks: tasks_done(conn, scope)?,
         by_till: crate::reporting::by_till::by_till(conn, scope, include_practice, &currency)?,
@@ -343,6 +346,7 @@ impl EventReport {
         let mut rows = self.sales.summary_rows(&self.currency);
         rows.extend(self.cash.summary_rows(&self.currency));
         rows.extend(self.reuse.summary_rows(&self.currency));
+        rows.extend(self.loyalty.summary_rows());
         rows.push(SummaryRow::count("visitors", "", self.visitors));
         if let Some(c) = &self.conversion {
             rows.push(SummaryRow::other("conversion", c.clone(), "percent"));

@@ -37,6 +37,8 @@ pub struct QuoteLine {
     pub scale_label: Option<String>,
     /// A deposit line: the number of the line it belongs to.
     pub deposit_of_line: Option<u32>,
+    /// The loyalty reward the line redeems (its id).
+    pub reward_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,6 +146,7 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
                 }),
                 scale_label: l.scale_label.clone(),
                 deposit_of_line: l.deposit_of_line,
+                reward_id: l.reward.as_ref().map(|r| r.0.clone()),
             }
         })
         .collect();

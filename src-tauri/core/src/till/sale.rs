@@ -134,6 +134,8 @@ pub struct Completed {
     pub cash_paid: bool,
     pub practice: bool,
     pub warnings: Vec<String>,
+    /// The sale's loyalty card: stamps earned and spent, and its balance.
+    pub loyalty: Option<loyalty::ledger::SaleStamps>,
 }
 
 /// Cash handed over coin by coin and note by note: what was tendered after
@@ -178,7 +180,9 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
     } else {
         Vec::new()
     };
+    let loyalty = loyalty::ledger::of_sale(conn, &sale_id)?;
     Ok(Some(Completed {
+        loyalty,
         sale_id,
         receipt_number,
         total: currency.format(currency.from_minor(total)),
@@ -529,6 +533,7 @@ pub(crate) fn complete_paid(
         }
     }
     Ok(Completed {
+        loyalty: loyalty::ledger::of_sale(tx, &sale_id)?,
         sale_id,
         receipt_number,
         total: currency.format(currency.from_minor(settled.total)),

@@ -112,6 +112,7 @@ pub fn void(tx: &Tx, approval: &Approval, sale_id: &str, reason: &str) -> Result
         sale_id,
         serde_json::json!({"void_id": id, "receipt_number": receipt, "session_id": session.id, "approved_by": approval.organizer_id()}),
     )?;
+    crate::loyalty::ledger::void_sale(tx, sale_id, &event_id)?;
     Ok(id)
 }
 

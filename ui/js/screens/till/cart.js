@@ -5,7 +5,10 @@
 // the rules: it decides whether a scanned item joins a line already in the
 // cart and what the quantities come to, prices the cart and says which
 // rows (discount, cash total) are worth showing. Changes to the cart run
-// one after another, so a fast scanner never loses an item.
+// one after another, so a fast scanner never loses an item. A loyalty
+// card's code scanned (its QR code types it) or typed in the scan field
+// attaches the card to the sale; its panel shows the stamps and the
+// rewards they buy, and a reward becomes a line of the sale.
 
 import { call } from '../../api.js';
 import { h, clear, fill, field } from '../../dom.js';
@@ -14,16 +17,21 @@ import { openDialog } from '../../dialog.js';
 import { select } from '../../select.js';
 
 // A new cart has no id yet: the core gives it one with its first item.
-const EMPTY = () => ({ cart_id: null, lines: [], sale_discount: null, handover_contact: null });
+const EMPTY = () => ({ cart_id: null, lines: [], sale_discount: null, handover_contact: null, card: null });
+
+// A card's code as printed: four groups of four letters and digits.
+const CARD_CODE = /^[0-9A-Za-z]{4}(?:[- ][0-9A-Za-z]{4}){3}$/;
 
 export function createCart(till) {
   const { overview } = till;
-  const state = { cart: EMPTY(), quote: null };
+  // `card`: the card attached to the sale, as the core looked it up.
+  const state = { cart: EMPTY(), quote: null, card: null };
   let pending = Promise.resolve();
 
   const body = h('tbody', { id: 'till-cart-lines' });
   const totals = h('div', { class: 'till-totals', id: 'till-totals' });
   const warnings = h('div', { id: 'till-warnings' });
+  const cardPanel = h('div', { class: 'till-card', id: 'till-card', hidden: true });
   const scan = h('input', {
     id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three',
     role: 'combobox', 'aria-label': 'Scan or search', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'till-results',
@@ -39,7 +47,74 @@ export function createCart(till) {
     return run;
   }
 
+  /** The card's panel: its id, stamps and the rewards they buy. */
+  function drawCard() {
+    const c = state.card;
+    cardPanel.hidden = !c;
+    if (!c) { clear(cardPanel); return; }
+    const cost = state.cart.lines.reduce((sum, l) => {
+      const r = l.reward_id && c.rewards_all.find((x) => x.id === l.reward_id);
+      return sum + (r ? r.cost : 0);
+    }, 0);
+    const left = c.balance - cost;
+    fill(cardPanel,
+      h('div', { class: 'total-row' },
+        h('strong', {}, `Loyalty card ${c.card}`),
+        h('span', { id: 'till-card-balance' }, cost ? `${left} stamps (${c.balance} − ${cost})` : `${c.balance} stamps`)),
+      h('div', { class: 'card-rewards' },
+        c.rewards_all.filter((r) => r.cost <= left).map((r) => h('button', {
+          type: 'button', class: 'reward', id: `reward-${r.id}`, onclick: () => queued(() => redeem(r)),
+        }, `${r.name} · ${r.cost} stamps`)),
+        h('button', { type: 'button', id: 'till-card-remove', onclick: () => queued(removeCard) }, 'Remove card')));
+  }
+
+  /** Attach the card of `code`: looked up first, refused when not genuine. */
+  async function attachCard(code) {
+    const c = await call('loyalty_card', { code });
+    if (!c.genuine) { till.showMessage(c.refusal, 'error'); return; }
+    const program = await call('loyalty_program');
+    state.card = { ...c, rewards_all: program.rewards };
+    const next = structuredClone(state.cart);
+    next.card = c.code;
+    if (next.lines.length) await use(next);
+    else { state.cart = next; draw(); }
+    till.showMessage(`Card ${c.card}: ${c.balance} stamps`, 'ok');
+  }
+
+  async function removeCard() {
+    const next = structuredClone(state.cart);
+    next.card = null;
+    next.lines = next.lines.filter((l) => !l.reward_id || l.product_id !== rewardProduct(l.reward_id));
+    next.lines.forEach((l) => { delete l.reward_id; });
+    state.card = null;
+    if (next.lines.length) await use(next);
+    else { state.cart = next; state.quote = null; draw(); }
+  }
+
+  const rewardProduct = (id) => {
+    const r = state.card && state.card.rewards_all.find((x) => x.id === id);
+    return r ? r.product_id : null;
+  };
+
+  /** A reward as a line: a free item is a line of its own; a discount
+   * comes off the last line that has none. The core checks the stamps. */
+  async function redeem(r) {
+    const next = structuredClone(state.cart);
+    if (r.kind === 'free_item') {
+      next.lines.push({ product_id: r.product_id, quantity: '1', reward_id: r.id });
+    } else {
+      const target = [...next.lines].reverse().find((l) => !l.reward_id && !l.deposit_of_line && !(l.discount && l.discount.value));
+      if (!target) { till.showMessage(`Add the item ${r.name} comes off first`, 'error'); return; }
+      target.reward_id = r.id;
+    }
+    try {
+      await use(next);
+      till.showMessage(`Reward: ${r.name}`, 'ok');
+    } catch (err) { till.showMessage(err.message, 'error'); }
+  }
+
   function draw() {
+    drawCard();
     clear(body);
     clear(warnings);
     const q = state.quote;
@@ -55,6 +130,7 @@ export function createCart(till) {
           l.overridden ? h('span', { class: 'badge' }, 'price override') : null,
           l.scale_label ? h('span', { class: 'badge' }, 'scale label') : null,
           l.deposit_of_line ? h('span', { class: 'badge' }, `deposit of line ${l.deposit_of_line}`) : null,
+          l.reward_id ? h('span', { class: 'badge badge-reward' }, 'reward') : null,
           l.weighing ? h('div', { class: 'muted line-weighing' }, l.weighing) : null),
         h('td', { class: 'num line-qty' }, l.unit === 'each' ? l.quantity : `${l.quantity} ${l.unit}`),
         h('td', { class: 'num' }, l.unit_price),
@@ -217,6 +293,8 @@ export function createCart(till) {
     hideResults();
     await queued(async () => {
       try {
+        // A loyalty card: attached to the sale, not sold.
+        if (!quantity && CARD_CODE.test(text)) { await attachCard(text); return; }
         // A variable-measure label (02, 20–29): the core reads its weight
         // or price and checks its digits.
         if (!chosen && !quantity && /^(02|2\d)\d{11}$/.test(text)) {
@@ -347,7 +425,7 @@ export function createCart(till) {
 
   return {
     /** The pieces of the screen this module draws. */
-    scan, results, body, totals, warnings,
+    scan, results, body, totals, warnings, cardPanel,
     draw,
     hasLines: () => state.cart.lines.length > 0,
     /** The cart as the core takes it. */
@@ -356,10 +434,14 @@ export function createCart(till) {
     /** Resolves once every change asked for so far has been made. */
     settled: () => pending,
     /** Put a cart (a resumed one) in place, with its quote. */
-    load: (cart, quote) => { state.cart = cart; state.quote = quote; draw(); },
+    load: (cart, quote) => {
+      state.cart = { ...EMPTY(), ...cart }; state.quote = quote;
+      // A parked cart's card is looked up again for its panel.
+      if (cart.card) attachCard(cart.card).catch(() => {}); else { state.card = null; draw(); }
+    },
     /** Empty the cart (after a sale, parking or clearing). */
     reset: () => {
-      state.cart = EMPTY(); state.quote = null; draw();
+      state.cart = EMPTY(); state.quote = null; state.card = null; draw();
       // The core forgets the cart on the counter too (after a sale or
       // parking it already has).
       call('quote_cart', { cart: state.cart }).catch(() => {});

@@ -72,6 +72,10 @@ export function createPayments(till) {
         ? [h('div', { class: 'change-label' }, 'Change'), h('div', { class: 'change-big', id: 'till-change' }, done.change)]
         : [h('div', { class: 'change-label' }, 'Paid'), h('div', { class: 'change-big', id: 'till-paid' }, done.total)],
       h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
+      done.loyalty ? h('div', { id: 'till-card-stamps' },
+        `Card ${done.loyalty.card}: +${done.loyalty.earned} stamps`
+        + (done.loyalty.spent ? `, ${done.loyalty.spent} spent` : '')
+        + ` · balance ${done.loyalty.balance}`) : null,
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) },
           'Receipt ', h('kbd', {}, 'Ctrl+P'))),

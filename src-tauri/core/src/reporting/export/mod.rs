@@ -362,6 +362,16 @@ pub fn write_package(
                 .cloned()
                 .collect(),
         },
+        Job {
+            table: &LOYALTY,
+            sql: with_filter(LOYALTY_SQL, &counted).replace("{g}", &refunds.sql),
+            params: counted
+                .params
+                .iter()
+                .chain(&refunds.params)
+                .cloned()
+                .collect(),
+        },
         job(&VISITORS, VISITORS_SQL, &visitors),
         Job {
             table: &JOURNAL,
@@ -379,6 +389,7 @@ pub fn write_package(
         &TILL_SESSIONS,
         &CASH_MOVEMENTS,
         &DEPOSITS,
+        &LOYALTY,
         &STOCK_MOVEMENTS,
         &VISITORS,
         &TASKS,

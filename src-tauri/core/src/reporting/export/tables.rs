@@ -472,6 +472,61 @@ pub(super) const DEPOSITS_SQL: &str = "SELECT id, kind, event_id, sale_id, sessi
    WHERE {g})
  ORDER BY at_utc, id";
 
+pub(super) const LOYALTY: Table = Table {
+    name: "loyalty",
+    title:
+        "Loyalty card ledger: stamps earned, rewards redeemed, stamps taken back (card ids only)",
+    columns: &[
+        col("id", Text, "Card ledger entry id"),
+        col(
+            "card",
+            Text,
+            "Card id (the 8-character serial of its code; no personal data)",
+        ),
+        col(
+            "kind",
+            Text,
+            "visit, spend, category (stamps earned), redeem (a reward) or take_back (by a refund)",
+        ),
+        col(
+            "stamps",
+            Integer,
+            "Stamps: positive earned, negative spent or taken back",
+        ),
+        col("event_id", Text, "Event id"),
+        col("sale_id", Text, "Sale id (sales.csv)"),
+        col(
+            "sale_line_id",
+            Text,
+            "Sale line of a category stamp or a reward (sale_lines.csv)",
+        ),
+        col(
+            "refund_id",
+            Text,
+            "Refund that took stamps back (refunds.csv)",
+        ),
+        col(
+            "reward_id",
+            Text,
+            "Reward redeemed (its id in the programme)",
+        ),
+        col("at", Time, "Time, local with offset"),
+        col("date", LocalDate, "Time: local date (YYYY-MM-DD)"),
+        col("time", LocalTime, "Time: local time of day (HH:MM:SS)"),
+    ],
+    primary_key: &["id"],
+    foreign_keys: &[("sale_id", "sales", "id")],
+};
+/// `{f}`: the counted sales (alias `s`); `{g}`: the refunds in scope
+/// (alias `r`).
+pub(super) const LOYALTY_SQL: &str = "SELECT id, card, kind, stamps, event_id, sale_id, sale_line_id, refund_id, reward_id, at_utc, utc_offset_minutes FROM (
+   SELECT y.* FROM sale s JOIN loyalty_entry y ON y.sale_id = s.id
+   WHERE y.kind IN ('visit', 'spend', 'category', 'redeem') AND {f}
+   UNION ALL
+   SELECT y.* FROM refund r JOIN loyalty_entry y ON y.refund_id = r.id
+   WHERE y.kind = 'take_back' AND {g})
+ ORDER BY at_utc, id";
+
 pub(super) const STOCK_MOVEMENTS: Table = Table {
     name: "stock_movements",
     title: "Stock ledger: every move of a product",

@@ -1,0 +1,128 @@
+//! Loyalty in the real window: a card's code typed into the scan field (as
+//! its QR code's scanner types it) attaches the card to the sale; a refill
+//! into the customer's own jar earns its stamps; a later sale redeems a
+//! reward as a free line; a mistyped code is refused.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use popup_till_core::loyalty::{self, program};
+use popup_till_core::shop::people::ApprovalRequest;
+use popup_till_core::{Actor, Store};
+use popup_till_e2e::{fixtures, App};
+
+const ENTER: &str = "\u{E007}";
+const F2: &str = "\u{E032}";
+
+/// Coffee by the kg, a mug and a tea; a stamp a visit, two per refill into
+/// an own container, a free tea for three stamps. Returns a new card.
+fn prepare_loyalty(db: &Path) -> String {
+    fixtures::harbour_shop(
+        db,
+        "Olga",
+        "Carl",
+        &[
+            ("COF", "", "Coffee beans", "24.90", "20", "kg"),
+            ("MUG", "", "Harbour mug", "12.50", "20", "each"),
+            ("TEA", "", "Sea tea", "3.00", "7", "each"),
+        ],
+    );
+    let mut store = Store::open(db).unwrap();
+    let organizer: String = store
+        .conn()
+        .query_row("SELECT id FROM person WHERE role = 'organizer'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let tea: String = store
+        .conn()
+        .query_row("SELECT id FROM product WHERE sku = 'TEA'", [], |r| r.get(0))
+        .unwrap();
+    program::save_with_pin(
+        &mut store,
+        &Actor::person(&organizer),
+        &ApprovalRequest::new(&organizer, fixtures::PIN),
+        &program::Program {
+            visit_stamps: 1,
+            categories: vec![program::CategoryRule::OwnContainer { stamps: 2 }],
+            rewards: vec![program::Reward {
+                id: "free-tea".into(),
+                name: "A free tea".into(),
+                cost: 3,
+                kind: program::RewardKind::FreeItem,
+                product_id: Some(tea),
+                amount: None,
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    loyalty::new_cards(store.conn(), 1).unwrap().remove(0)
+}
+
+#[tokio::test]
+async fn a_card_scanned_earns_a_stamp_and_a_later_sale_redeems_a_reward() {
+    let card = RefCell::new(String::new());
+    let app = App::launch_prepared(|db| *card.borrow_mut() = prepare_loyalty(db)).await;
+    let card = card.into_inner();
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("50{ENTER}")).await;
+
+    // A code with one character mistyped is refused as a typo.
+    let mut typo: Vec<char> = card.chars().collect();
+    typo[2] = if typo[2] == '5' { '6' } else { '5' };
+    let typo: String = typo.into_iter().collect();
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{typo}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-message", "typo").await;
+
+    // The card, as its QR code's scanner types it.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{card}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-card", "0 stamps").await;
+
+    // Coffee into the customer's own jar: a visit stamp and two for reuse.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    app.find("#weight-dialog").await;
+    app.click("#weight-container option[value='own']").await;
+    app.type_into("#weight-tare", "240").await;
+    app.type_into("#weight-gross", &format!("612{ENTER}")).await;
+    app.wait_gone("#weight-dialog").await;
+    app.wait_for_text("#till-total", "9.26").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-card-stamps", "+3 stamps · balance 3")
+        .await;
+    app.screenshot("loyalty-stamps-earned").await;
+
+    // A later sale: the card again, a mug, and the free tea as a line.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{card}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-card", "3 stamps").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("MUG{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "12.50").await;
+    app.click("#reward-free-tea").await;
+    app.wait_for_text("#till-cart-lines", "Sea tea").await;
+    app.wait_for_text("#till-cart-lines", "reward").await;
+    app.wait_for_text("#till-card-balance", "0 stamps (3 − 3)")
+        .await;
+    // The tea is free: the total stays the mug's.
+    app.wait_for_text("#till-total", "12.50").await;
+    app.screenshot("loyalty-reward-line").await;
+    app.assert_accessible("till with a loyalty card").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-card-stamps", "3 spent · balance 0")
+        .await;
+    let db = app.db_path();
+    let out = App::cli(&db, &["card", &card, "--json"]);
+    assert!(out.status.success());
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["balance"], 0);
+    App::assert_journal_holds(&db);
+    app.close().await;
+}
