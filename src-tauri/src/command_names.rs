@@ -131,4 +131,7 @@ pub const COMMANDS: &[&str] = &[
     "loyalty_program",
     "save_loyalty_program",
     "loyalty_cards_sheet",
+    "loyalty_cohorts",
+    "list_moments",
+    "add_moment",
 ];

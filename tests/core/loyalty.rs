@@ -676,3 +676,84 @@ fn repeat_visits_of_a_scripted_season_match_a_hand_count() {
     assert_eq!(row("return_rate").as_deref(), Some("100.0"));
     assert_eq!(row("stamps_given").as_deref(), Some("6"));
 }
+
+#[test]
+fn a_moment_counts_its_visitors_sales_and_conversion() {
+    use popup_till_core::reporting::{report, scope::Scope};
+    use popup_till_core::shop::moments::{self, MomentInput};
+    let mut s = shop();
+    let clock = crate::support::HandClock::install_at(&mut s.t.store, "2026-12-05T14:30:00+01:00");
+    s.open_session("50.00", false);
+    let event = s.event.clone();
+    let jam = s.jam.clone();
+    let tally = |s: &mut Shop, n: i64| {
+        let event = s.event.clone();
+        s.t.store
+            .write(&s.cashier(), |tx| {
+                for _ in 0..n {
+                    popup_till_core::reporting::visitors::record_visitors(tx, &event, 1, false)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    };
+    let sell = |s: &mut Shop| {
+        s.sell(
+            &CartInput {
+                lines: vec![line(&jam, "1")],
+                ..Default::default()
+            },
+            &[cash("")],
+        )
+        .unwrap()
+    };
+    s.t.store
+        .write(&s.cashier(), |tx| {
+            let bad = moments::add(
+                tx,
+                &event,
+                &MomentInput {
+                    name: "Drop".into(),
+                    starts_at: "16:00".into(),
+                    ends_at: "15:00".into(),
+                },
+            );
+            assert!(bad.unwrap_err().to_string().contains("before it starts"));
+            moments::add(
+                tx,
+                &event,
+                &MomentInput {
+                    name: "Capsule drop".into(),
+                    starts_at: "15:00".into(),
+                    ends_at: "15:30".into(),
+                },
+            )
+        })
+        .unwrap();
+    // 14:30: before the moment, 2 visitors and a sale.
+    tally(&mut s, 2);
+    sell(&mut s);
+    // 15:00–15:29: 4 visitors, 3 sales.
+    clock.advance(30 * 60);
+    tally(&mut s, 4);
+    for _ in 0..3 {
+        sell(&mut s);
+        clock.advance(9 * 60);
+    }
+    // 15:30 is past its end.
+    clock.advance(3 * 60);
+    sell(&mut s);
+    let r = report::report(s.t.store.conn(), &Scope::Event(event), false).unwrap();
+    assert_eq!(r.moments.len(), 1);
+    let m = &r.moments[0];
+    assert_eq!(
+        (m.name.as_str(), m.visitors, m.sales),
+        ("Capsule drop", 4, 3)
+    );
+    assert_eq!(m.total.text, "9.90");
+    assert_eq!(m.conversion.as_deref(), Some("75.0"));
+    let rows = r.summary_rows();
+    assert!(rows.iter().any(|x| x.metric == "moment_sales"
+        && x.key == "15:00-15:30 Capsule drop"
+        && x.value == "3"));
+}

@@ -1,8 +1,11 @@
 //! The loyalty commands: a card looked up by its code, the programme read
-//! and set (by an organizer), and a sheet of new cards to print. Each is
-//! one call into `popup_till_core::loyalty`.
+//! and set (by an organizer), a sheet of new cards to print, who came back
+//! across events, and an event's moments. Each is one call into
+//! `popup_till_core::loyalty`, `reporting::loyalty` or `shop::moments`.
 
 use popup_till_core::loyalty::{self, program, CardSheet, CardView};
+use popup_till_core::reporting::loyalty::{cohorts, Cohort};
+use popup_till_core::shop::moments::{self, Moment, MomentInput};
 use popup_till_core::shop::people::ApprovalRequest;
 use tauri::State;
 
@@ -41,4 +44,26 @@ pub fn save_loyalty_program(
 pub fn loyalty_cards_sheet(state: State<'_, AppState>, count: usize) -> Reply<CardSheet> {
     let actor = state.actor()?;
     state.with_store(|store| loyalty::sheet::print(store, &actor, count))
+}
+
+/// Across every event: each event's newcomers and the later events they
+/// were seen again at.
+#[tauri::command(async)]
+pub fn loyalty_cohorts(state: State<'_, AppState>) -> Reply<Vec<Cohort>> {
+    state.with_store(|store| cohorts(store.conn()))
+}
+
+#[tauri::command(async)]
+pub fn list_moments(state: State<'_, AppState>, event_id: String) -> Reply<Vec<Moment>> {
+    state.with_store(|store| moments::list(store.conn(), &event_id))
+}
+
+/// A moment inside an event: a name and a window of its local time.
+#[tauri::command(async)]
+pub fn add_moment(
+    state: State<'_, AppState>,
+    event_id: String,
+    input: MomentInput,
+) -> Reply<Moment> {
+    state.write(|tx| moments::add(tx, &event_id, &input))
 }

@@ -25,7 +25,7 @@ function s(tag, attrs = {}, ...children) {
  * bar. Heights are proportional to the minor units (geometry only: every
  * amount shown is the text the core formatted).
  */
-export function hourChart(hours, currency) {
+export function hourChart(hours, currency, moments = []) {
   const width = 640;
   const height = 240;
   const pad = { top: 28, right: 12, bottom: 36, left: 12 };
@@ -57,7 +57,50 @@ export function hourChart(hours, currency) {
     g.append(s('text', { x: cx, y: height - pad.bottom + 18, 'text-anchor': 'middle', class: 'chart-label' }, `${String(x.hour).padStart(2, '0')}h`));
     svg.append(g);
   });
+  // Each moment as a band over the hours it covers, named above them.
+  moments.forEach((m) => {
+    const at = (t) => Number(t.slice(0, 2)) + Number(t.slice(3, 5)) / 60;
+    const first = hours[0].hour;
+    const x1 = pad.left + slot * (at(m.starts_at) - first);
+    const x2 = pad.left + slot * (at(m.ends_at) - first);
+    if (x2 <= pad.left || x1 >= width - pad.right) return;
+    const g = s('g', { class: 'chart-moment', 'data-moment': m.id });
+    g.append(s('title', {}, `${m.name} ${m.starts_at}–${m.ends_at}: ${plural(m.sales, 'sale')}, ${plural(m.visitors, 'visitor')}`));
+    g.append(s('rect', { x: Math.max(pad.left, x1), y: pad.top - 22, width: Math.min(width - pad.right, x2) - Math.max(pad.left, x1), height: plotH + 22 }));
+    g.append(s('text', { x: Math.max(pad.left, x1) + 4, y: pad.top - 8, class: 'chart-moment-name' }, m.name));
+    svg.insertBefore(g, svg.children[1]);
+  });
   return svg;
+}
+
+/** A moment added to an event that is not closed: a name and a window. */
+function momentForm(ev, redraw) {
+  if (!ev || ev.status === 'closed') return null;
+  const said = h('p', { id: 'moment-message', role: 'status' });
+  const form = h('form', { class: 'row moment-form', id: 'moment-form' },
+    h('label', {}, 'Moment ', h('input', { name: 'name', id: 'moment-name', placeholder: 'Capsule drop', autocomplete: 'off' })),
+    h('label', {}, 'From ', h('input', { name: 'starts_at', id: 'moment-from', placeholder: '15:00', inputmode: 'numeric', size: '5', autocomplete: 'off' })),
+    h('label', {}, 'To ', h('input', { name: 'ends_at', id: 'moment-to', placeholder: '15:30', inputmode: 'numeric', size: '5', autocomplete: 'off' })),
+    h('button', { type: 'submit', id: 'moment-add' }, 'Add moment'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    try {
+      await call('add_moment', { eventId: ev.id, input: v });
+      await redraw();
+    } catch (err) {
+      said.className = 'error-banner';
+      said.textContent = err.message;
+    }
+  });
+  return h('div', {}, form, said);
+}
+
+/** The event's moments: window, visitors, sales, conversion. */
+function momentsTable(moments, cur) {
+  if (!moments.length) return null;
+  return table('report-moments', ['Moment', 'Time', 'Visitors', 'Sales', `Total ${cur}`, 'Conversion'],
+    moments.map((m) => [m.name, `${m.starts_at}–${m.ends_at}`, String(m.visitors), String(m.sales), m.total.text, pct(m.conversion)]), [2, 3, 4, 5]);
 }
 
 const pct = (c) => (c == null ? '–' : `${c} %`);
@@ -150,6 +193,33 @@ function reuse(x, cur) {
         row('Single-use packs avoided', 'packs_avoided', String(x.packs_avoided)))));
 }
 
+/** Loyalty cards and who came back (docs/figures.md): card ids only. */
+function loyalty(x) {
+  const row = (label, metric, value) => h('tr', { dataset: { metric } }, h('td', {}, label), h('td', { class: 'num' }, value));
+  const r = x.repeat;
+  return h('section', { class: 'panel', id: 'report-loyalty-panel' }, h('h2', {}, 'Loyalty and who came back'),
+    h('table', { class: 'table compact', id: 'report-loyalty' },
+      h('tbody', {},
+        row('Cards seen', 'cards_seen', String(x.cards_seen)),
+        row('Stamps given', 'stamps_given', String(x.stamps_given)),
+        row('Rewards redeemed', 'rewards_redeemed', `${x.rewards_redeemed} (${x.stamps_redeemed} stamps)`),
+        row('Stamps taken back by refunds', 'stamps_taken_back', String(x.stamps_taken_back)),
+        r ? row('Cards (returning)', 'cards_returning', `${r.cards_seen} (${r.cards_returning})`) : null,
+        r ? row('Attendees checked in (returning)', 'attendees_returning', `${r.attendees_seen} (${r.attendees_returning})`) : null,
+        r ? row('Known visitors: returning / new', 'visitors_returning', `${r.returning} / ${r.new}`) : null,
+        r ? row('Return rate', 'return_rate', pct(r.return_rate)) : null)));
+}
+
+/** Across events: each event's newcomers and the later events they came back to. */
+function cohorts(rows) {
+  return h('section', { class: 'panel wide', id: 'report-cohorts-panel' }, h('h2', {}, 'Who came back, across events'),
+    rows.length
+      ? table('report-cohorts', ['First seen at', 'Newcomers', 'Seen again at'],
+        rows.map((c) => [c.event_name, String(c.newcomers),
+          c.seen_again.length ? c.seen_again.map((x) => `${x.event_name}: ${x.count}`).join(' · ') : '—']), [1])
+      : h('p', { class: 'muted' }, 'No loyalty cards or checked-in attendees yet.'));
+}
+
 function reportBody(r, ctx, redraw) {
   const cur = r.currency;
   const ev = r.event;
@@ -162,7 +232,9 @@ function reportBody(r, ctx, redraw) {
       bigFigure('Conversion', pct(r.conversion), 'report-conversion',
         r.visitors_look_low ? `More sales than visitors: the visitor count looks low. Add the visitors not counted below.` : null)),
     h('div', { class: 'report-grid' },
-      h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur),
+      h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur, r.moments),
+        momentsTable(r.moments, cur),
+        momentForm(ev, redraw),
         table('report-hours', ['Hour', 'Sales', `Total ${cur}`, 'Visitors', 'Conversion'],
           r.by_hour.map((x) => [`${String(x.hour).padStart(2, '0')}:00`, String(x.sales), x.total.text, String(x.visitors), pct(x.conversion)]), [1, 2, 3, 4])),
       h('section', { class: 'panel' }, h('h2', {}, 'Takings'), money(r)),
@@ -190,6 +262,7 @@ function reportBody(r, ctx, redraw) {
             r.by_till.map((t) => [t.till_code, t.sales_count, t.total.text, t.tax.text, t.refunds_count, t.refunds_total.text]), [1, 2, 3, 4, 5]))
         : null,
       reuse(r.reuse, cur),
+      loyalty(r.loyalty),
       h('section', { class: 'panel' }, h('h2', {}, 'Top products'),
         table('report-top', ['SKU', 'Product', 'Qty', `Gross ${cur}`], r.top_products.map((p) => [p.sku, p.name, p.quantity, p.gross.text]), [2, 3])),
       stockPanel(r.stock)),
@@ -227,7 +300,8 @@ export async function render(root, ctx) {
     }
     const report = await call('event_report', { eventId: state.eventId, includePractice: state.practice });
     body.append(...reportBody(report, ctx, draw));
-    compare.append(comparison(await call('compare_events', { includePractice: state.practice })));
+    compare.append(comparison(await call('compare_events', { includePractice: state.practice })),
+      cohorts(await call('loyalty_cohorts')));
   }
   picked.addEventListener('change', () => { state.eventId = picked.value; draw(); });
   practice.addEventListener('change', () => { state.practice = practice.checked; draw(); });

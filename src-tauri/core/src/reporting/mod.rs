@@ -13,6 +13,7 @@ pub mod compare;
 pub mod export;
 pub mod figures;
 pub mod loyalty;
+pub mod moments;
 pub mod refund_figures;
 pub mod report;
 pub mod reuse;

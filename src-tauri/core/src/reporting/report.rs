@@ -80,6 +80,8 @@ pub struct EventReport {
     pub reuse: crate::reporting::reuse::ReuseFigures,
     /// Stamps, rewards and who came back (`reporting::loyalty`).
     pub loyalty: crate::reporting::loyalty::LoyaltyFigures,
+    /// The event's moments and their figures (`reporting::moments`).
+    pub moments: Vec<crate::reporting::moments::MomentRow>,
     pub visitors: i64,
     /// sales_count ÷ visitors, in percent.
     pub conversion: Option<String>,
@@ -188,6 +190,12 @@ pub fn report_with(
         cash: cash_figures(conn, scope, include_practice, &currency)?,
         reuse: crate::reporting::reuse::reuse_figures(conn, scope, include_practice, &currency)?,
         loyalty: crate::reporting::loyalty::loyalty_figures(conn, scope)?,
+        moments: match scope {
+            Scope::Event(id) => {
+                crate::reporting::moments::moment_figures(conn, id, include_practice, &currency)?
+            }
+            _ => Vec::new(),
+        },
         visitors,
         tasks: tasks_done(conn, scope)?,
         by_till: crate::reporting::by_till::by_till(conn, scope, include_practice, &currency)?,
@@ -347,6 +355,25 @@ impl EventReport {
         rows.extend(self.cash.summary_rows(&self.currency));
         rows.extend(self.reuse.summary_rows(&self.currency));
         rows.extend(self.loyalty.summary_rows());
+        for m in &self.moments {
+            let key = format!("{}-{} {}", m.starts_at, m.ends_at, m.name);
+            rows.push(SummaryRow::count("moment_visitors", &key, m.visitors));
+            rows.push(SummaryRow::count("moment_sales", &key, m.sales));
+            rows.push(SummaryRow::amount(
+                "moment_total",
+                &key,
+                &m.total,
+                &self.currency,
+            ));
+            if let Some(c) = &m.conversion {
+                rows.push(SummaryRow {
+                    metric: "moment_conversion",
+                    key,
+                    value: c.clone(),
+                    unit: "percent".into(),
+                });
+            }
+        }
         rows.push(SummaryRow::count("visitors", "", self.visitors));
         if let Some(c) = &self.conversion {
             rows.push(SummaryRow::other("conversion", c.clone(), "percent"));
