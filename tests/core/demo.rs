@@ -37,8 +37,9 @@ fn the_demo_pop_up_loads_a_shop_an_event_and_a_team() {
         1
     );
     let evs = events::list(t.store.conn()).unwrap();
-    // the upcoming pop-up, and last week's finished market (demo_sales)
-    assert_eq!(evs.len(), 2);
+    // the upcoming pop-up, last week's finished market (demo_sales) and
+    // the small summer market before it (demo::loyalty)
+    assert_eq!(evs.len(), 3);
     assert!(evs.iter().any(|e| e.id == summary.event_id));
     assert!(journal::verify(t.store.conn()).unwrap().holds());
     let organizer = team

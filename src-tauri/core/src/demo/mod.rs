@@ -6,6 +6,7 @@
 //! same core functions the screens use, and journaled.
 
 mod attendees;
+pub mod loyalty;
 pub mod past_market;
 mod past_refunds;
 mod run_up;
@@ -549,6 +550,10 @@ fn build(store: &mut Store) -> Result<DemoSummary> {
     })?;
     // Last week's finished market with its day of sales (see demo_sales);
     // its leftovers go back to storage, from where the fair is stocked.
+    // The loyalty programme, and the summer market where the first cards
+    // were handed out (see demo::loyalty).
+    loyalty::set_programme(store, DEMO_ORGANIZER_PIN)?;
+    loyalty::summer_market(store, DEMO_ORGANIZER_PIN)?;
     let market = past_market::load_past_day(store, DEMO_ORGANIZER_PIN)?;
     upcoming_fair::prepare(store, &summary.event_id, DEMO_ORGANIZER_PIN)?;
     // The attendee lists and consents after the market (see demo::attendees).

@@ -4,7 +4,10 @@
 //! discounted basket, part of a refill, a damaged return, an exchange;
 //! `past_refunds`), refills into customers' own jars (tare and gross) and
 //! from the scale's labels, jars brought back with their deposits paid
-//! out, the refill station's hygiene checks, and a closed till session with its Z report — so Reports and Export have something real to
+//! out, the refill station's hygiene checks, loyalty cards (some back
+//! from the summer market, a few spending a reward; `demo::loyalty`), an
+//! apple-pressing show as a moment of the day, and a closed till session
+//! with its Z report — so Reports and Export have something real to
 //! show. Every sale goes through the same core functions the till uses
 //! (`till::session`, `till::sale`), one transaction each, on a clock moved
 //! through that day. The market has the starter task flow: its work (the
@@ -250,6 +253,19 @@ fn sell_the_day(
         RUN_UP,
     )?;
     super::attendees::sign_ups_for_the_market(store, clock, &event.id, start, organizer_pin)?;
+    // A moment of the day: the apple-pressing show at two, whose visitors,
+    // sales and conversion the report shows on their own.
+    store.write(&demo, |tx| {
+        crate::shop::moments::add(
+            tx,
+            &event.id,
+            &crate::shop::moments::MomentInput {
+                name: "Apple-pressing show".into(),
+                starts_at: "14:00".into(),
+                ends_at: "15:00".into(),
+            },
+        )
+    })?;
 
     clock.set(at(8, 30)?);
     store.write(&demo, |tx| {
@@ -427,12 +443,19 @@ fn sell_the_day(
                 ..refill
             });
         }
+        // Every sixth customer shows a loyalty card; a few spend a reward.
+        let card = super::loyalty::card_at_the_market(store.conn(), n)?;
+        if let Some(code) = &card {
+            if let Some(reward) = super::loyalty::reward_at_the_market(store.conn(), code, n)? {
+                lines.push(reward);
+            }
+        }
         let mut cart = CartInput {
             lines,
             sale_discount: None,
             handover_contact: None,
             cart_id: None,
-            card: None,
+            card,
         };
         // A euro off now and then, on baskets where it stays a small discount.
         if dice.chance(5) && quote(store.conn(), &cart)?.total_minor >= 1000 {
