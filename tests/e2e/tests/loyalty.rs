@@ -126,3 +126,44 @@ async fn a_card_scanned_earns_a_stamp_and_a_later_sale_redeems_a_reward() {
     App::assert_journal_holds(&db);
     app.close().await;
 }
+
+#[tokio::test]
+async fn the_organizer_adds_a_reward_and_prints_a_sheet_of_cards() {
+    let app = App::launch_prepared(|db| {
+        prepare_loyalty(db);
+    })
+    .await;
+    app.choose_person("Olga").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-settings").await;
+    app.find("#loyalty-form").await;
+    app.wait_for_text("#loyalty-rewards", "A free tea").await;
+    // A discount reward: 2.50 off a line for 5 stamps.
+    app.type_into("#loyalty-reward-name", "Two fifty off").await;
+    app.type_into("#loyalty-reward-cost", "5").await;
+    app.click("#loyalty-reward-kind option[value='discount']")
+        .await;
+    app.type_into("#loyalty-reward-amount", "2.50").await;
+    app.click("#loyalty-reward-add").await;
+    app.wait_for_text(
+        "#loyalty-rewards",
+        "Two fifty off · 5 stamps · 2.50 off a line",
+    )
+    .await;
+    app.click("#loyalty-save").await;
+    app.wait_for_text("body", "Loyalty programme saved").await;
+    // A sheet of three new cards, each with its QR code.
+    app.type_into("#cards-count", "3").await;
+    app.click("#cards-make").await;
+    app.find("#card-sheet .loyalty-card svg path").await;
+    let sheet = app.text("#card-sheet").await;
+    assert_eq!(sheet.matches("Show this card").count(), 3, "{sheet}");
+    app.screenshot("loyalty-settings-sheet").await;
+    let db = app.db_path();
+    let programme: serde_json::Value = {
+        let store = Store::open(&db).unwrap();
+        serde_json::to_value(program::load(store.conn()).unwrap()).unwrap()
+    };
+    assert_eq!(programme["rewards"][1]["amount"], "2.5");
+    app.close().await;
+}

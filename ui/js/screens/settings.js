@@ -1,8 +1,9 @@
 // The Settings screen: shop name, currency, tax mode and rates, cash
 // rounding, till code, the locale dates and times are shown in, the till's
 // limits (saving needs an organizer's PIN), the refill station's scale
-// label layouts and deposit tax, the journal check, and the
-// tills of the shop (tills.js: a till for another laptop, a merge). A
+// label layouts and deposit tax, the journal check, the tills of the
+// shop (tills.js: a till for another laptop, a merge), and the loyalty
+// programme with its sheet of new cards (loyalty.js). A
 // cashier does not use it: an organizer opens it (see gate.js). Removing a
 // tax rate products use, or changing the currency once anything was sold,
 // is refused by the core next to its field.
@@ -13,6 +14,7 @@ import { select } from '../select.js';
 import { localTime } from '../time.js';
 import { organizerGate, organizerOnly } from '../gate.js';
 import { tillsPanel } from './tills.js';
+import { loyaltyPanel } from './loyalty.js';
 
 /** A limit's field, holding the value in force. */
 function limitInput(name, s) {
@@ -103,7 +105,8 @@ export async function render(root, ctx) {
     h('p', { class: 'muted' }, 'Database: ', ctx.status.db_path),
     h('div', { class: 'two-col' }, form, journal),
     await refillSettings(ctx),
-    await tillsPanel(ctx));
+    await tillsPanel(ctx),
+    h('div', { class: 'two-col' }, ...await loyaltyPanel(ctx)));
 }
 
 const MEASURES = [['grams', 'weight in grams'], ['millilitres', 'volume in millilitres'], ['price', 'price in cents']];
