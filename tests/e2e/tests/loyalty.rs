@@ -24,7 +24,7 @@ fn prepare_loyalty(db: &Path) -> String {
         &[
             ("COF", "", "Coffee beans", "24.90", "20", "kg"),
             ("MUG", "", "Harbour mug", "12.50", "20", "each"),
-            ("TEA", "", "Sea tea", "3.00", "7", "each"),
+            ("TEA", "", "Sea tea", "3.00", "0", "each"),
         ],
     );
     let mut store = Store::open(db).unwrap();
