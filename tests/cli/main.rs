@@ -155,8 +155,8 @@ fn backup_writes_a_copy_that_verifies_and_never_overwrites() {
     let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         events.as_array().unwrap().len(),
-        2,
-        "the upcoming fair and last week's market"
+        3,
+        "the upcoming fair, last week's market and the summer market before it"
     );
     assert!(popup_till(&copy, &["verify"]).status.success());
 
@@ -202,7 +202,7 @@ fn export_catalog_never_overwrites_a_file() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = popup_till(&db, &["events", "--json"]);
     let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(events.as_array().unwrap().len(), 2);
+    assert_eq!(events.as_array().unwrap().len(), 3);
 
     let csv = dir.path().join("catalog.csv");
     let out = popup_till(&db, &["export-catalog", csv.to_str().unwrap()]);
