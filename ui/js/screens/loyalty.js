@@ -126,6 +126,7 @@ export async function loyaltyPanel(ctx) {
               const sheet = await call('loyalty_cards_sheet', { count: Number(count.value) || 0 });
               clear(sheetHolder).append(sheetView(sheet),
                 h('div', { class: 'actions' }, h('button', { type: 'button', id: 'cards-print', onclick: () => printSection(sheetHolder.firstChild) }, 'Print sheet')));
+              sheetHolder.scrollIntoView({ block: 'start' });
             } catch (err) { toast(err.message, 'error'); }
           },
         }, 'Make a sheet'))),
