@@ -93,6 +93,7 @@ fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figu
         "device",
         "event",
         "deposit_return",
+        "loyalty_entry",
     ];
     let counts: Vec<i64> = tables.iter().map(|t| count(&mut pg, t)).collect();
     assert_eq!(counts[0], 3, "both tills' sales");

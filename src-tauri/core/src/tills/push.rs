@@ -55,6 +55,7 @@ const TABLES: &[(&str, Kind, &[&str])] = &[
     ("stock_movement", Kind::Ledger, &[]),
     ("cash_movement", Kind::Ledger, &[]),
     ("deposit_return", Kind::Ledger, &[]),
+    ("loyalty_entry", Kind::Ledger, &[]),
     ("audit_log", Kind::Ledger, &[]),
 ];
 
