@@ -52,7 +52,7 @@ async fn a_till_for_a_second_laptop_is_made_and_a_tills_file_merged_back_in_the_
     app.type_into("#merge-file", third.to_str().unwrap()).await;
     app.click("#merge-submit").await;
     let report = app.wait_for_text("#merge-result", "Merged till T3").await;
-    assert!(report.contains("journal entries"), "{report}");
+    assert!(report.contains("1 journal entry,"), "{report}");
     app.screenshot("tills-merged").await;
     // Again: nothing new, nothing written.
     let before = App::cli(&app.db_path(), &["verify", "--json"]);

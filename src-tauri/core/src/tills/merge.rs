@@ -274,14 +274,18 @@ fn merge_in(
     report.refunds = count("refund");
     report.stock_movements = count("stock_movement");
     report.cash_movements = count("cash_movement");
+    let n = |count: i64, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    let updated = report.records_updated.values().sum::<i64>();
     report.message = format!(
-        "Merged till {from_till}: {} journal entries, {} sales, {} refunds, {} stock movements, {} cash movements came in; {} changed records took the file's later change",
-        report.entries,
-        report.sales,
-        report.refunds,
-        report.stock_movements,
-        report.cash_movements,
-        report.records_updated.values().sum::<i64>()
+        "Merged till {from_till}: {}, {}, {}, {}, {} came in; {} took the file's later change",
+        n(report.entries, "journal entry", "journal entries"),
+        n(report.sales, "sale", "sales"),
+        n(report.refunds, "refund", "refunds"),
+        n(report.stock_movements, "stock movement", "stock movements"),
+        n(report.cash_movements, "cash movement", "cash movements"),
+        n(updated, "changed record", "changed records"),
     );
     tx.journal(
         "till.merged",
