@@ -17,6 +17,15 @@ fn key(s: &Shop) -> Vec<u8> {
 /// The test programme: a stamp a visit, a stamp per 10.00 spent, two per
 /// own-container refill, one per line of category "Jams"; a free jam for
 /// 5 stamps and 2.00 off for 3.
+/// The shop with its programme set, the till open and one new card.
+fn open_till_and_a_new_card() -> (Shop, String) {
+    let mut s = shop();
+    set_program(&mut s);
+    s.open_session("50.00", false);
+    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    (s, card)
+}
+
 fn set_program(s: &mut Shop) {
     let organizer = s.organizer.clone();
     let approval = people::approve(&mut s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
@@ -173,10 +182,7 @@ fn a_sale_with_a_card_of_another_shop_is_refused_and_writes_nothing() {
 
 #[test]
 fn stamps_follow_the_programme() {
-    let mut s = shop();
-    set_program(&mut s);
-    s.open_session("50.00", false);
-    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    let (mut s, card) = open_till_and_a_new_card();
     // Two mugs (25.00) and a jam (3.30): a visit, 2 for 28.30, 1 for the jam.
     let (mug, jam, coffee) = (s.mug.clone(), s.jam.clone(), s.coffee.clone());
     s.sell(
@@ -256,10 +262,7 @@ fn the_next_day_earns_a_new_visit_stamp() {
 
 #[test]
 fn a_reward_is_a_line_with_its_own_tax_and_cannot_be_redeemed_twice() {
-    let mut s = shop();
-    set_program(&mut s);
-    s.open_session("50.00", false);
-    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    let (mut s, card) = open_till_and_a_new_card();
     let (mug, jam) = (s.mug.clone(), s.jam.clone());
     // 4 mugs (50.00): visit 1 + spend 5 = 6 stamps.
     s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
@@ -326,10 +329,7 @@ fn a_reward_is_a_line_with_its_own_tax_and_cannot_be_redeemed_twice() {
 
 #[test]
 fn a_reward_in_a_cart_sold_twice_is_redeemed_once() {
-    let mut s = shop();
-    set_program(&mut s);
-    s.open_session("50.00", false);
-    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    let (mut s, card) = open_till_and_a_new_card();
     let mug = s.mug.clone();
     s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
         .unwrap();
@@ -357,10 +357,7 @@ fn a_reward_in_a_cart_sold_twice_is_redeemed_once() {
 
 #[test]
 fn a_refund_takes_back_what_its_sale_earned() {
-    let mut s = shop();
-    set_program(&mut s);
-    s.open_session("50.00", false);
-    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    let (mut s, card) = open_till_and_a_new_card();
     let (mug, jam) = (s.mug.clone(), s.jam.clone());
     // 2 mugs (25.00) and 2 jams on one line (6.60): visit 1, spend 3, jams 1.
     let done = s
@@ -413,10 +410,7 @@ fn a_refund_takes_back_what_its_sale_earned() {
 
 #[test]
 fn the_card_ledger_is_append_only_and_held_against_the_journal() {
-    let mut s = shop();
-    set_program(&mut s);
-    s.open_session("50.00", false);
-    let card = loyalty::new_cards(s.t.store.conn(), 1).unwrap().remove(0);
+    let (mut s, card) = open_till_and_a_new_card();
     let mug = s.mug.clone();
     s.sell(&with_card(vec![line(&mug, "4")], &card), &[cash("")])
         .unwrap();
