@@ -2,7 +2,8 @@
 //! each line resolved against the catalog and checked, the priced cart with
 //! what needs an organizer's approval, the event's stock the cart would take
 //! below zero, and adding an item (whether it joins a line already in the
-//! cart). The money rules themselves are in `money::pricing`.
+//! cart). Weighed lines are read in `weighed`, the loyalty card and its
+//! rewards in `card`; the money rules themselves are in `money::pricing`.
 
 use std::str::FromStr;
 
@@ -10,13 +11,12 @@ use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::card::{cart_card, reward_discount};
+use super::weighed::{quantity_for_price, read_label, weigh};
 use crate::catalog::refill::{self, DepositTax};
-use crate::catalog::scale_label::{self, Decoded, Measure};
+use crate::catalog::scale_label::Measure;
 use crate::catalog::ProductKind;
-use crate::loyalty::{
-    self,
-    program::{Program, Reward, RewardKind},
-};
+use crate::loyalty::{self, program::Program};
 use crate::money::parse_decimal;
 use crate::money::pricing::{self, Discount, LineToPrice, PricedCart};
 use crate::shop::settings::{self, Settings};
@@ -382,194 +382,6 @@ fn resolve_line(
     })
 }
 
-/// A reward as its line's discount: a free item is its product, one
-/// piece, all of it off; a discount is its amount off the line (at most
-/// the line's amount).
-fn reward_discount(
-    settings: &Settings,
-    n: usize,
-    reward: &Reward,
-    product: &SoldProduct,
-    unit_price: Decimal,
-    quantity: Decimal,
-    label_amount: Option<i64>,
-) -> Result<Discount> {
-    match reward.kind {
-        RewardKind::FreeItem => {
-            if reward.product_id.as_deref() != Some(product.id.as_str()) || quantity != Decimal::ONE
-            {
-                return Err(Error::validation(
-                    "reward_id",
-                    format!(
-                        "line {n}: the reward {} is one piece of its own product",
-                        reward.name
-                    ),
-                ));
-            }
-            Ok(Discount::Percent(Decimal::from(100)))
-        }
-        RewardKind::Discount => {
-            let off = parse_decimal("reward_id", reward.amount.as_deref().unwrap_or(""))?;
-            let amount = match label_amount {
-                Some(minor) => settings.currency.from_minor(minor),
-                None => settings
-                    .currency
-                    .round(unit_price.checked_mul(quantity).ok_or_else(too_large)?),
-            };
-            Ok(Discount::Amount(off.min(amount)))
-        }
-    }
-}
-
-/// A scale label on a line, read with the till's layouts: it must name
-/// this product and measure what the product is sold by.
-fn read_label(conn: &Connection, n: usize, product: &SoldProduct, code: &str) -> Result<Decoded> {
-    let layouts = refill::settings(conn)?.layouts;
-    let d = scale_label::decode(&layouts, code)
-        .map_err(|e| Error::validation("scale_label", format!("line {n}: {}", e.bare_message())))?;
-    let same = |code: &str| code.trim_start_matches('0') == d.item_code.trim_start_matches('0');
-    if !product.scale_item_code.as_deref().is_some_and(same) {
-        return Err(Error::validation(
-            "scale_label",
-            format!("line {n}: label {code} is not for {}", product.name),
-        ));
-    }
-    let fits = match d.measure {
-        Measure::Grams => product.unit == "kg",
-        Measure::Millilitres => product.unit == "l",
-        Measure::Price => true,
-    };
-    if !fits {
-        return Err(Error::validation(
-            "scale_label",
-            format!(
-                "line {n}: label {code} gives {} but {} is sold per {}",
-                d.measure.as_str(),
-                product.name,
-                product.unit
-            ),
-        ));
-    }
-    Ok(d)
-}
-
-/// Whole grams or millilitres as typed: digits only, more than nothing
-/// for a gross, zero or more for a tare.
-fn whole_milli(n: usize, field: &str, what: &str, text: &str) -> Result<i64> {
-    let t = text.trim();
-    t.parse::<i64>()
-        .ok()
-        .filter(|v| *v >= 0 && *v <= 10_000_000 && t.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| {
-            Error::validation(
-                field,
-                format!("line {n}: the {what} '{t}' is not a whole number of grams or millilitres"),
-            )
-        })
-}
-
-/// A weighed line: the gross (typed, or from a weight label) less the
-/// tare (typed for the customer's own container, the catalog's for a shop
-/// container). A tare as large as the gross leaves nothing to sell.
-fn weigh(
-    conn: &Connection,
-    n: usize,
-    product: &SoldProduct,
-    line: &LineInput,
-    label_weight: Option<i64>,
-) -> Result<Option<Weighed>> {
-    let container = line.container.trim();
-    let has_tare = !line.tare.trim().is_empty() || !container.is_empty();
-    let gross = match (label_weight, line.gross.trim()) {
-        (Some(g), _) if has_tare => g,
-        (_, "") => return Ok(None),
-        (_, text) => whole_milli(n, "gross", "gross", text)?,
-    };
-    if product.unit == "each" {
-        return Err(Error::validation(
-            "gross",
-            format!(
-                "line {n}: {} is sold by the piece, not weighed",
-                product.name
-            ),
-        ));
-    }
-    let unit = if product.unit == "kg" { "g" } else { "ml" };
-    let (tare, shop_container) = match container {
-        "shop" => {
-            let id = line.container_id.as_deref().unwrap_or("").trim();
-            let jar = sold_product(conn, id)?
-                .filter(|p| p.tare_grams.is_some())
-                .ok_or_else(|| {
-                    Error::validation(
-                        "container_id",
-                        format!("line {n}: choose one of the shop's containers"),
-                    )
-                })?;
-            (jar.tare_grams.unwrap_or(0), true)
-        }
-        "" | "own" => match line.tare.trim() {
-            "" => (0, false),
-            text => (whole_milli(n, "tare", "tare", text)?, false),
-        },
-        other => {
-            return Err(Error::validation(
-                "container",
-                format!("line {n}: '{other}' is not a container (own or shop)"),
-            ))
-        }
-    };
-    if gross == 0 {
-        return Err(Error::validation(
-            "gross",
-            format!("line {n}: the gross must be more than 0 {unit}"),
-        ));
-    }
-    if tare > gross {
-        return Err(Error::validation(
-            "tare",
-            format!("line {n}: the tare {tare} {unit} is more than the gross {gross} {unit}"),
-        ));
-    }
-    if tare == gross {
-        return Err(Error::validation(
-            "tare",
-            format!("line {n}: the net is 0 {unit} (gross {gross} {unit} less tare {tare} {unit}): nothing to sell"),
-        ));
-    }
-    Ok(Some(Weighed {
-        gross_milli: gross,
-        tare_milli: tare,
-        shop_container,
-    }))
-}
-
-/// The weight a price label stands for (for stock): the price over the
-/// price per kg or l, to the gram or millilitre, at least one.
-fn quantity_for_price(
-    settings: &Settings,
-    n: usize,
-    product: &SoldProduct,
-    amount: i64,
-) -> Result<Decimal> {
-    if product.unit_price.is_zero() {
-        return Err(Error::validation(
-            "scale_label",
-            format!(
-                "line {n}: {} has no price to weigh a price label by",
-                product.name
-            ),
-        ));
-    }
-    if product.unit == "each" {
-        return Ok(Decimal::ONE);
-    }
-    let q = (settings.currency.from_minor(amount) / product.unit_price)
-        .round_dp(stock::QUANTITY_DECIMALS)
-        .max(Decimal::new(1, 3));
-    Ok(q.normalize())
-}
-
 pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
     let settings = settings::load(conn)?;
     if cart.lines.is_empty() {
@@ -616,36 +428,6 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
         approval_reasons: reasons,
         card,
     })
-}
-
-/// The cart's card, checked genuine, and its rewards checked against its
-/// balance (each reward's cost counted once per line that redeems it).
-fn cart_card(conn: &Connection, cart: &CartInput, lines: &[Resolved]) -> Result<Option<String>> {
-    let card = match cart.card.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(code) => Some(loyalty::code::card_of(conn, "card", code)?),
-    };
-    let cost: i64 = lines
-        .iter()
-        .filter_map(|l| l.reward.as_ref())
-        .map(|r| r.1)
-        .sum();
-    if cost > 0 {
-        let Some(card) = &card else {
-            return Err(Error::validation(
-                "card",
-                "a reward needs the customer's loyalty card: scan it first",
-            ));
-        };
-        let balance = loyalty::ledger::balance(conn, card)?;
-        if balance < cost {
-            return Err(Error::validation(
-                "reward_id",
-                format!("the card has {balance} stamps; the rewards in this cart cost {cost}"),
-            ));
-        }
-    }
-    Ok(card)
 }
 
 /// What needs an organizer: a price override; a line or sale discount
@@ -710,7 +492,7 @@ fn approval_reasons(
     Ok(reasons)
 }
 
-fn too_large() -> Error {
+pub(super) fn too_large() -> Error {
     Error::validation("quantity", "the sale is too large for a till")
 }
 

@@ -20,6 +20,7 @@
 //! - `parked`: parking, resuming and cancelling carts;
 //! - `overview`: everything the till screen shows around the cart.
 
+mod card;
 pub mod cart;
 mod close;
 pub mod deposits;
@@ -31,4 +32,5 @@ pub mod receipt;
 pub mod sale;
 pub mod session;
 pub mod void;
+mod weighed;
 pub mod z_report;
