@@ -63,7 +63,7 @@ fn free_port() -> u16 {
 /// A running app with its own data folder.
 pub struct App {
     pub client: Client,
-    driver: Child,
+    driver: Driver,
     pub data_home: TempDir,
     artifacts: PathBuf,
 }
@@ -126,6 +126,7 @@ impl App {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
+            .map(Driver)
             .expect("start tauri-driver (install it with `cargo install tauri-driver --locked`)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -445,24 +446,47 @@ impl App {
     /// leaves WebKitWebDriver running on its port).
     pub async fn close(mut self) -> TempDir {
         let _ = self.client.clone().close().await;
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            match self.driver.try_wait() {
-                Ok(Some(_)) => break,
-                _ if Instant::now() > deadline => {
-                    let _ = self.driver.kill();
-                    let _ = self.driver.wait();
-                    break;
-                }
-                _ => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
+        self.driver.stop();
         // Hand the data folder back so the test can inspect the database.
         let App { data_home, .. } = self;
         data_home
+    }
+}
+
+/// The tauri-driver process. It is stopped when dropped too, so a test that
+/// fails half-way leaves no driver (nor the WebKitWebDriver and app below
+/// it) running after the test run.
+struct Driver(Child);
+
+impl Driver {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Stop with SIGTERM (a killed driver leaves WebKitWebDriver running on
+    /// its port), then kill it if it has not ended within 5 seconds.
+    fn stop(&mut self) {
+        if !matches!(self.0.try_wait(), Ok(None)) {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.0.try_wait(), Ok(None)) {
+            if Instant::now() > deadline {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

@@ -3,8 +3,10 @@
 //! every write appends to in its own transaction (`journal`), and time as the
 //! ledger records it, a UTC instant plus the device's offset (`clock`).
 //! `verify` checks the chain and, with `ledger_check`, every ledger row
-//! against the journal entry that wrote it.
+//! against the journal entry that wrote it; `anchor` finds a head hash
+//! written down earlier in the chain.
 
+pub mod anchor;
 pub mod clock;
 pub mod journal;
 pub mod ledger_check;
