@@ -357,6 +357,7 @@ fn selling_the_tills_first_product_at_the_upcoming_fair_warns_of_no_negative_sto
         handover_contact: None,
         cart_id: None,
         card: None,
+        deposits_back: Vec::new(),
     };
     let quote = quote::quote(t.store.conn(), &cart).unwrap();
     assert!(

@@ -641,3 +641,151 @@ fn part_of_a_refill_into_an_own_jar_comes_back_at_exactly_its_share() {
     assert_eq!(refund.total, "2.49");
     assert!(journal::verify(r.s.t.store.conn()).unwrap().holds());
 }
+
+fn jars_sold(r: &mut Refills, n: &str) {
+    let c = cart(vec![LineInput {
+        product_id: r.jar.clone(),
+        quantity: n.into(),
+        ..LineInput::default()
+    }]);
+    r.s.sell(&c, &[cash("")]).unwrap();
+}
+
+fn back(product: &str, quantity: &str) -> DepositReturnInput {
+    DepositReturnInput {
+        product_id: product.into(),
+        quantity: quantity.into(),
+    }
+}
+
+/// A customer refills oil into their own bottle and brings a shop jar back
+/// in the same sale: the jar's deposit comes off what they pay, as a
+/// negative line capped by what is out (counting the cart's own).
+#[test]
+fn a_jar_brought_back_in_a_sale_comes_off_what_the_customer_pays() {
+    let mut r = refills();
+    let s = r.s.open_session("50.00", false);
+    jars_sold(&mut r, "1");
+    let (oil, jar) = (r.oil.clone(), r.jar.clone());
+    // 740 ml − 240 ml = 0.5 l × 8.40 = 4.20.
+    let mut c = cart(vec![weighed(&oil, "740", "240")]);
+    c.deposits_back = vec![back(&jar, "2")];
+    let two = quote::quote(r.s.t.store.conn(), &c).unwrap_err();
+    assert_eq!(two.field(), Some("quantity"));
+    assert!(two.to_string().contains("only 1 is out"), "{two}");
+    c.deposits_back = vec![back(&jar, "1"), back(&jar, "1")];
+    let again = quote::quote(r.s.t.store.conn(), &c).unwrap_err();
+    assert!(
+        again
+            .to_string()
+            .contains("container brought back 2: 1 × Jar 500 g brought back, but only 0 are out with customers (besides the 1 already brought back in this sale)"),
+        "{again}"
+    );
+    c.deposits_back = vec![back(&jar, "1")];
+    let q = quote::quote(r.s.t.store.conn(), &c).unwrap();
+    assert_eq!(
+        (q.sale_total.as_str(), q.deposits_back_total.as_str()),
+        ("4.20", "1.00")
+    );
+    assert_eq!(
+        (q.total.as_str(), q.total_minor, q.pays_out),
+        ("3.20", 320, false)
+    );
+    assert_eq!(q.deposits_back[0].name, "Jar 500 g");
+    let done = r.s.sell(&c, &[cash("5.00")]).unwrap();
+    assert_eq!(done.change, "1.80");
+    assert_eq!((done.deposits_back_minor, done.paid_out_minor), (100, 0));
+    let conn = r.s.t.store.conn();
+    let (sale, method, amount): (String, String, i64) = conn
+        .query_row(
+            "SELECT sale_id, method, amount_minor FROM deposit_return",
+            [],
+            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (sale, method.as_str(), amount),
+        (done.sale_id.clone(), "sale", 100)
+    );
+    // The sale's total is its goods; the jar paid the first 1.00 of it.
+    let paid: Vec<(String, i64)> = conn
+        .prepare("SELECT method, amount_minor FROM payment WHERE sale_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([&done.sale_id], |x| Ok((x.get(0)?, x.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(paid, vec![("exchange".into(), 100), ("cash".into(), 320)]);
+    assert_eq!(deposits::outstanding(conn, &jar).unwrap(), 0);
+    let shown = receipt::receipt(conn, &done.sale_id).unwrap();
+    assert_eq!(shown.total, "4.20");
+    assert_eq!(shown.deposits_back.len(), 1);
+    assert_eq!(shown.deposits_back[0].amount, "1.00");
+    assert_eq!(shown.paid_out_minor, 0);
+    // 50.00 float + 1.00 for the jar + 3.20 in cash for the refill.
+    let parts = session::cash_parts(conn, &s.id).unwrap();
+    assert_eq!((parts.deposits, parts.expected()), (0, 5420));
+    let ledger = deposits::ledger(conn, &r.s.event).unwrap();
+    assert_eq!(
+        (ledger[0].issued, ledger[0].returned, ledger[0].outstanding),
+        (1, 1, 0)
+    );
+    let v = journal::verify(conn).unwrap();
+    assert!(v.holds(), "{v:#?}");
+}
+
+/// Three jars back with a small refill: the sale is paid by the jars and
+/// the till pays the rest out in cash; expected cash goes down by it, and
+/// the sale cannot be voided (the jars came back all the same).
+#[test]
+fn containers_worth_more_than_the_sale_pay_the_rest_out_in_cash() {
+    let mut r = refills();
+    let s = r.s.open_session("50.00", false);
+    jars_sold(&mut r, "3");
+    let (oil, jar) = (r.oil.clone(), r.jar.clone());
+    // 365 ml − 240 ml = 0.125 l × 8.40 = 1.05; three jars back: 3.00.
+    let mut c = cart(vec![weighed(&oil, "365", "240")]);
+    c.deposits_back = vec![back(&jar, "3")];
+    let q = quote::quote(r.s.t.store.conn(), &c).unwrap();
+    assert_eq!(
+        (q.total_minor, q.pays_out, q.paid_out.as_str()),
+        (-195, true, "1.95")
+    );
+    // Whatever key the cashier pressed, nothing is taken.
+    let done = r.s.sell(&c, &[card("")]).unwrap();
+    assert_eq!((done.paid_out.as_str(), done.change_minor), ("1.95", 0));
+    let conn = r.s.t.store.conn();
+    let paid: Vec<(String, i64)> = conn
+        .prepare("SELECT method, amount_minor FROM payment WHERE sale_id = ?1")
+        .unwrap()
+        .query_map([&done.sale_id], |x| Ok((x.get(0)?, x.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(paid, vec![("exchange".into(), 105)]);
+    // 50.00 float + 3.00 for the jars − 1.95 paid out.
+    let parts = session::cash_parts(conn, &s.id).unwrap();
+    assert_eq!((parts.deposits, parts.expected()), (195, 5105));
+    let shown = receipt::receipt(conn, &done.sale_id).unwrap();
+    assert_eq!(
+        (shown.paid_out.as_str(), shown.deposits_back[0].quantity),
+        ("1.95", 3)
+    );
+    let organizer = r.s.organizer.clone();
+    let approval =
+        people::approve(&mut r.s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
+    let actor = r.s.cashier();
+    let refused =
+        r.s.t
+            .store
+            .write(&actor, |tx| {
+                popup_till_core::till::void::void(tx, &approval, &done.sale_id, "mistake")
+            })
+            .unwrap_err();
+    assert!(
+        refused.to_string().contains("containers were brought back"),
+        "{refused}"
+    );
+    let v = journal::verify(r.s.t.store.conn()).unwrap();
+    assert!(v.holds(), "{v:#?}");
+}

@@ -61,6 +61,7 @@ fn sell_in_a_loop_until_killed() {
         handover_contact: None,
         cart_id: None,
         card: None,
+        deposits_back: Vec::new(),
     };
     let payments = [
         PaymentInput {

@@ -110,6 +110,7 @@ pub fn cart(lines: Vec<LineInput>) -> CartInput {
         handover_contact: None,
         cart_id: None,
         card: None,
+        deposits_back: Vec::new(),
     }
 }
 

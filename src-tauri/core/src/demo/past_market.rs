@@ -456,6 +456,7 @@ fn sell_the_day(
             handover_contact: None,
             cart_id: None,
             card,
+            deposits_back: Vec::new(),
         };
         // A euro off now and then, on baskets where it stays a small discount.
         if dice.chance(5) && quote(store.conn(), &cart)?.total_minor >= 1000 {

@@ -46,6 +46,12 @@ fn cart_total(conn: &Connection, cart: &CartInput) -> Result<(i64, Vec<String>)>
             "an exchange needs the new goods in the cart: scan them first",
         ));
     }
+    if !cart.deposits_back.is_empty() {
+        return Err(Error::validation(
+            "deposits_back",
+            "take containers back in a sale of their own, not in an exchange",
+        ));
+    }
     let q = crate::till::quote::quote(conn, cart)?;
     Ok((q.total_minor, q.approval_reasons))
 }

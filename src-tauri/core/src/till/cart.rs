@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::card::{cart_card, reward_discount};
+use super::deposits::{price_return, DepositReturnInput, PricedReturn};
 use super::weighed::{quantity_for_price, read_label, weigh};
 use crate::catalog::refill::{self, DepositTax};
 use crate::catalog::scale_label::Measure;
@@ -89,6 +90,11 @@ pub struct CartInput {
     /// The loyalty card's code scanned into the sale, if any.
     #[serde(default)]
     pub card: Option<String>,
+    /// Shop containers brought back in this sale: each pays its deposit
+    /// back as a negative line (`deposits::price_return`), capped by what
+    /// is out with customers.
+    #[serde(default)]
+    pub deposits_back: Vec<DepositReturnInput>,
 }
 
 /// What a sale needs of a product (read with one cached statement: this
@@ -197,6 +203,22 @@ pub(super) struct Priced {
     pub(super) approval_reasons: Vec<String>,
     /// The card's id (checked genuine), if the cart has one.
     pub(super) card: Option<String>,
+    /// Containers brought back in the sale, priced.
+    pub(super) deposits_back: Vec<PricedReturn>,
+    /// Σ of their deposits, minor units.
+    pub(super) deposits_back_total: i64,
+}
+
+impl Priced {
+    /// What the customer pays: the sale's total less the deposits paid
+    /// back in it (below zero: the till pays the difference out in cash).
+    pub(super) fn due(&self) -> i64 {
+        self.cart.total - self.deposits_back_total
+    }
+    /// The part of the sale the deposits pay (at most its total).
+    pub(super) fn deposit_credit(&self) -> i64 {
+        self.deposits_back_total.clamp(0, self.cart.total.max(0))
+    }
 }
 
 fn parse_discount(field: &str, input: &Option<DiscountInput>) -> Result<Option<Discount>> {
@@ -421,12 +443,31 @@ pub(super) fn price(conn: &Connection, cart: &CartInput) -> Result<Priced> {
         sale_discount,
     )?;
     let reasons = approval_reasons(&settings, &lines, &priced)?;
+    let mut deposits_back: Vec<PricedReturn> = Vec::with_capacity(cart.deposits_back.len());
+    for (i, back) in cart.deposits_back.iter().enumerate() {
+        let earlier: i64 = deposits_back
+            .iter()
+            .filter(|r| r.product_id == back.product_id.trim())
+            .map(|r| r.quantity)
+            .sum();
+        let r = price_return(conn, back, earlier).map_err(|e| {
+            Error::validation(
+                e.field().unwrap_or("deposits_back"),
+                format!("container brought back {}: {}", i + 1, e.bare_message()),
+            )
+        })?;
+        deposits_back.push(r);
+    }
+    let deposits_back_total =
+        pricing::checked_sum("quantity", deposits_back.iter().map(|r| r.amount))?;
     Ok(Priced {
         settings,
         lines,
         cart: priced,
         approval_reasons: reasons,
         card,
+        deposits_back,
+        deposits_back_total,
     })
 }
 

@@ -78,18 +78,31 @@ pub struct DepositReturned {
     pub outstanding: i64,
 }
 
-/// Pay a deposit back in cash from the drawer, on its own (no sale): at
-/// most what is outstanding of the product. One transaction with its
-/// journal entry; the expected cash of the session goes down by it.
-pub fn return_on_its_own(tx: &Tx, input: &DepositReturnInput) -> Result<DepositReturned> {
-    let session = session::open_till(tx, tx.device_id)?;
-    if session.practice {
-        return Err(Error::validation(
-            "product_id",
-            "a practice session pays no deposits out: open the live till",
-        ));
-    }
-    let product = crate::catalog::get(tx, input.product_id.trim())?;
+/// A deposit return priced and checked against what is outstanding: the
+/// deposit paid back, with its tax, as the sale charged it.
+#[derive(Debug, Clone)]
+pub(crate) struct PricedReturn {
+    pub(crate) product_id: String,
+    pub(crate) name: String,
+    pub(crate) quantity: i64,
+    pub(crate) unit_price: Decimal,
+    pub(crate) rate: Decimal,
+    /// The deposit paid back, minor units (always more than 0).
+    pub(crate) amount: i64,
+    pub(crate) tax: i64,
+    /// Out with customers before this return (less `earlier` in the cart).
+    pub(crate) outstanding: i64,
+}
+
+/// Price a return of `input`: a deposit product, a whole number of
+/// containers, at most what is out with customers less `earlier` of the
+/// same product already brought back in this cart.
+pub(crate) fn price_return(
+    conn: &Connection,
+    input: &DepositReturnInput,
+    earlier: i64,
+) -> Result<PricedReturn> {
+    let product = crate::catalog::get(conn, input.product_id.trim())?;
     if product.kind != ProductKind::Deposit {
         return Err(Error::validation(
             "product_id",
@@ -110,19 +123,24 @@ pub fn return_on_its_own(tx: &Tx, input: &DepositReturnInput) -> Result<DepositR
                 format!("'{text}' is not a number of containers (a whole number, 1 or more)"),
             )
         })?;
-    let out = outstanding(tx, &product.id)?;
+    let out = outstanding(conn, &product.id)? - earlier;
     if quantity > out {
+        let more = if earlier > 0 {
+            format!(" (besides the {earlier} already brought back in this sale)")
+        } else {
+            String::new()
+        };
         return Err(Error::validation(
             "quantity",
             format!(
-                "{quantity} × {} brought back, but only {out} {} out with customers: the deposit of the rest was never paid",
+                "{quantity} × {} brought back, but only {out} {} out with customers{more}: the deposit of the rest was never paid",
                 product.name,
                 if out == 1 { "is" } else { "are" }
             ),
         ));
     }
-    let settings = settings::load(tx)?;
-    let rate = match refill::settings(tx)?.deposit_tax {
+    let settings = settings::load(conn)?;
+    let rate = match refill::settings(conn)?.deposit_tax {
         DepositTax::ProductRate => product.tax_rate,
         DepositTax::OutsideTax => Decimal::ZERO,
     };
@@ -146,49 +164,89 @@ pub fn return_on_its_own(tx: &Tx, input: &DepositReturnInput) -> Result<DepositR
             format!("{} carries no deposit to pay back", product.name),
         ));
     }
+    Ok(PricedReturn {
+        product_id: product.id,
+        name: product.name,
+        quantity,
+        unit_price: product.unit_price,
+        rate,
+        amount: line.gross,
+        tax: line.tax,
+        outstanding: out,
+    })
+}
+
+/// Write a priced return with its journal entry: paid from the drawer on
+/// its own (`sale_id` none, method `cash`) or inside the sale `sale_id`
+/// (method `sale`: it pays part of the sale, and what it pays beyond the
+/// sale's total leaves the drawer as cash).
+pub(crate) fn write_return(
+    tx: &Tx,
+    session: &session::OpenTill,
+    r: &PricedReturn,
+    sale_id: Option<&str>,
+) -> Result<String> {
+    let method = if sale_id.is_some() { "sale" } else { "cash" };
     let id = new_id();
     tx.execute(
         "INSERT INTO deposit_return (id, device_id, event_id, session_id, sale_id, product_id, quantity, unit_price,
             amount_minor, tax_rate, tax_minor, method, actor_id, at_utc, utc_offset_minutes)
-         VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8, ?9, ?10, 'cash', ?11, ?12, ?13)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         rusqlite::params![
             id,
             tx.device_id,
             session.event_id,
             session.id,
-            product.id,
-            quantity,
-            product.unit_price.to_string(),
-            line.gross,
-            rate.to_string(),
-            line.tax,
+            sale_id,
+            r.product_id,
+            r.quantity,
+            r.unit_price.to_string(),
+            r.amount,
+            r.rate.to_string(),
+            r.tax,
+            method,
             tx.actor.id,
             tx.now.utc,
             tx.now.offset_minutes
         ],
     )?;
-    tx.journal(
-        "deposit.returned",
-        "deposit_return",
-        &id,
-        serde_json::json!({
-            "session_id": session.id,
-            "event_id": session.event_id,
-            "product_id": product.id,
-            "quantity": quantity,
-            "amount_minor": line.gross,
-            "tax_minor": line.tax,
-            "method": "cash",
-        }),
-    )?;
-    let c = &settings.currency;
+    let mut details = serde_json::json!({
+        "session_id": session.id,
+        "event_id": session.event_id,
+        "product_id": r.product_id,
+        "quantity": r.quantity,
+        "amount_minor": r.amount,
+        "tax_minor": r.tax,
+        "method": method,
+    });
+    if let Some(sale) = sale_id {
+        details["sale_id"] = serde_json::json!(sale);
+    }
+    tx.journal("deposit.returned", "deposit_return", &id, details)?;
+    Ok(id)
+}
+
+/// Pay a deposit back in cash from the drawer, on its own (no sale): at
+/// most what is outstanding of the product. One transaction with its
+/// journal entry; the expected cash of the session goes down by it.
+pub fn return_on_its_own(tx: &Tx, input: &DepositReturnInput) -> Result<DepositReturned> {
+    let session = session::open_till(tx, tx.device_id)?;
+    if session.practice {
+        return Err(Error::validation(
+            "product_id",
+            "a practice session pays no deposits out: open the live till",
+        ));
+    }
+    let r = price_return(tx, input, 0)?;
+    let id = write_return(tx, &session, &r, None)?;
+    let c = settings::load(tx)?.currency;
     Ok(DepositReturned {
         id,
-        name: product.name,
-        quantity,
-        amount: c.format(c.from_minor(line.gross)),
-        amount_minor: line.gross,
-        outstanding: out - quantity,
+        name: r.name,
+        quantity: r.quantity,
+        amount: c.format(c.from_minor(r.amount)),
+        amount_minor: r.amount,
+        outstanding: r.outstanding - r.quantity,
     })
 }
 

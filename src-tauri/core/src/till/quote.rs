@@ -41,6 +41,19 @@ pub struct QuoteLine {
     pub reward_id: Option<String>,
 }
 
+/// A container brought back in the sale: its deposit paid back, shown as
+/// a negative line.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteDepositBack {
+    pub product_id: String,
+    pub name: String,
+    pub quantity: i64,
+    /// The deposit paid back (a positive amount; the screen shows it
+    /// with a minus).
+    pub amount: String,
+    pub amount_minor: i64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct QuoteTax {
     pub rate: String,
@@ -63,8 +76,20 @@ pub struct Quote {
     pub tax: String,
     pub taxes: Vec<QuoteTax>,
     pub tax_mode: String,
+    /// The sale's goods: its lines after discounts, tax included.
+    pub sale_total: String,
+    pub sale_total_minor: i64,
+    /// Containers brought back in the sale.
+    pub deposits_back: Vec<QuoteDepositBack>,
+    pub deposits_back_total: String,
+    /// What the customer pays: the sale's total less the deposits brought
+    /// back. Below zero, the till pays it out in cash (`pays_out`).
     pub total: String,
     pub total_minor: i64,
+    /// The deposits brought back come to more than the sale: the till
+    /// pays `paid_out` out in cash and takes no payment.
+    pub pays_out: bool,
+    pub paid_out: String,
     /// What to ask when the whole sale is paid in cash (cash-rounded).
     pub cash_total: String,
     /// Cash rounding makes the cash total differ from the total.
@@ -102,8 +127,17 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
         Some(e) => cart::stock_shortfalls(conn, &e.id, &p.lines)?,
         None => Vec::new(),
     };
-    let (cash_total, cash_rounding) =
-        pricing::cash_due(c, p.settings.cash_rounding, p.cart.total, 0)?;
+    let due = p.due();
+    let (cash_total, cash_rounding) = if due > 0 {
+        pricing::cash_due(
+            c,
+            p.settings.cash_rounding,
+            p.cart.total,
+            p.deposit_credit(),
+        )?
+    } else {
+        (due, 0)
+    };
     let mut warnings = Vec::new();
     let lines = p
         .lines
@@ -172,8 +206,24 @@ pub fn quote(conn: &Connection, cart: &CartInput) -> Result<Quote> {
             })
             .collect(),
         tax_mode: p.settings.tax_mode.as_str().to_string(),
-        total: f(p.cart.total),
-        total_minor: p.cart.total,
+        sale_total: f(p.cart.total),
+        sale_total_minor: p.cart.total,
+        deposits_back: p
+            .deposits_back
+            .iter()
+            .map(|r| QuoteDepositBack {
+                product_id: r.product_id.clone(),
+                name: r.name.clone(),
+                quantity: r.quantity,
+                amount: f(r.amount),
+                amount_minor: r.amount,
+            })
+            .collect(),
+        deposits_back_total: f(p.deposits_back_total),
+        total: f(due),
+        total_minor: due,
+        pays_out: due < 0,
+        paid_out: f((-due).max(0)),
         cash_total: f(cash_total),
         cash_rounded: cash_rounding != 0,
         cash_rounding: p.settings.cash_rounding.as_str().to_string(),

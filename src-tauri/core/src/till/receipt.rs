@@ -69,6 +69,16 @@ pub fn weighing_text(unit: &str, gross: i64, tare: i64, container: Option<&str>)
     )
 }
 
+/// A container brought back in a sale, as its receipt shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptDepositBack {
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: String,
+    /// The deposit paid back (positive; printed with a minus).
+    pub amount: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReceiptPayment {
     pub method: String,
@@ -102,6 +112,12 @@ pub struct Receipt {
     pub has_rounding: bool,
     pub total: String,
     pub total_minor: i64,
+    /// Containers brought back in the sale, their deposits paid back.
+    pub deposits_back: Vec<ReceiptDepositBack>,
+    pub deposits_back_total: String,
+    /// The deposits came to more than the sale: this was paid out in cash.
+    pub paid_out: String,
+    pub paid_out_minor: i64,
     pub payments: Vec<ReceiptPayment>,
     pub change: String,
     pub has_change: bool,
@@ -254,6 +270,35 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
             });
         }
     }
+    let mut deposits_back = Vec::new();
+    let mut back_total = 0i64;
+    {
+        let mut stmt = conn.prepare(
+            "SELECT p.name, d.quantity, d.unit_price, d.amount_minor
+             FROM deposit_return d JOIN product p ON p.id = d.product_id
+             WHERE d.sale_id = ?1 ORDER BY d.rowid",
+        )?;
+        let rows = stmt.query_map([sale_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (name, quantity, price, amount) = row?;
+            back_total += amount;
+            deposits_back.push(ReceiptDepositBack {
+                name,
+                quantity,
+                unit_price: Decimal::from_str(&price)
+                    .map(|p| c.format(p))
+                    .unwrap_or(price),
+                amount: f(amount),
+            });
+        }
+    }
     let voided: Option<String> = conn
         .query_row(
             "SELECT reason FROM sale_void WHERE sale_id = ?1",
@@ -297,6 +342,10 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
         has_rounding: rounding != 0,
         total: f(total),
         total_minor: total,
+        deposits_back,
+        deposits_back_total: f(back_total),
+        paid_out: f((back_total - total).max(0)),
+        paid_out_minor: (back_total - total).max(0),
         payments,
         change: f(change),
         has_change: change != 0,

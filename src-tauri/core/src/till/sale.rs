@@ -136,6 +136,13 @@ pub struct Completed {
     pub warnings: Vec<String>,
     /// The sale's loyalty card: stamps earned and spent, and its balance.
     pub loyalty: Option<loyalty::ledger::SaleStamps>,
+    /// Deposits paid back for containers brought back in the sale.
+    pub deposits_back: String,
+    pub deposits_back_minor: i64,
+    /// Cash the till pays out: the deposits brought back beyond the
+    /// sale's total (nothing was left to pay).
+    pub paid_out: String,
+    pub paid_out_minor: i64,
 }
 
 /// Cash handed over coin by coin and note by note: what was tendered after
@@ -153,7 +160,8 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
         .prepare_cached(
             "SELECT s.id, s.receipt_number, s.practice, s.currency, s.total_minor, s.stock_warning,
                     (SELECT coalesce(sum(p.change_minor), 0) FROM payment p WHERE p.sale_id = s.id),
-                    EXISTS (SELECT 1 FROM payment p WHERE p.sale_id = s.id AND p.method = 'cash')
+                    EXISTS (SELECT 1 FROM payment p WHERE p.sale_id = s.id AND p.method = 'cash'),
+                    (SELECT coalesce(sum(d.amount_minor), 0) FROM deposit_return d WHERE d.sale_id = s.id)
              FROM sale s WHERE s.cart_id = ?1",
         )?
         .query_row([cart_id], |r| {
@@ -166,11 +174,21 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
                 r.get::<_, bool>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, bool>(7)?,
+                r.get::<_, i64>(8)?,
             ))
         })
         .optional()?;
-    let Some((sale_id, receipt_number, practice, code, total, stock_warning, change, cash_paid)) =
-        row
+    let Some((
+        sale_id,
+        receipt_number,
+        practice,
+        code,
+        total,
+        stock_warning,
+        change,
+        cash_paid,
+        deposits_back,
+    )) = row
     else {
         return Ok(None);
     };
@@ -181,7 +199,13 @@ fn completed_before(conn: &Connection, cart_id: &str) -> Result<Option<Completed
         Vec::new()
     };
     let loyalty = loyalty::ledger::of_sale(conn, &sale_id)?;
+    let paid_out = (deposits_back - total).max(0);
+    let f = |m: i64| currency.format(currency.from_minor(m));
     Ok(Some(Completed {
+        deposits_back: f(deposits_back),
+        deposits_back_minor: deposits_back,
+        paid_out: f(paid_out),
+        paid_out_minor: paid_out,
         loyalty,
         sale_id,
         receipt_number,
@@ -281,7 +305,30 @@ pub(crate) fn complete_paid(
         ));
     }
     let currency = &p.settings.currency;
-    let credit = credit.clamp(0, p.cart.total);
+    if !p.deposits_back.is_empty() {
+        if session.practice {
+            return Err(Error::validation(
+                "deposits_back",
+                "a practice session pays no deposits out: open the live till",
+            ));
+        }
+        if credit > 0 {
+            return Err(Error::validation(
+                "deposits_back",
+                "take containers back in a sale of their own, not in an exchange",
+            ));
+        }
+    }
+    // Containers brought back pay first, up to the sale's total (as an
+    // exchange's returned goods do); what they pay beyond it the till
+    // pays out in cash, and the customer pays nothing.
+    let (credit, payments) = if p.deposits_back.is_empty() {
+        (credit.clamp(0, p.cart.total), payments)
+    } else if p.due() <= 0 {
+        (p.deposit_credit(), &[][..])
+    } else {
+        (p.deposit_credit(), payments)
+    };
     let parts = payment_parts(currency, p.cart.total, payments, credit)?;
     let settled = pricing::settle(currency, p.settings.cash_rounding, p.cart.total, &parts)?;
     let mut details = Vec::with_capacity(parts.len());
@@ -477,6 +524,11 @@ pub(crate) fn complete_paid(
         journal["approved_by"] = serde_json::json!(a.organizer_id());
     }
     tx.journal("sale.completed", "sale", &sale_id, journal)?;
+    // Containers brought back: each return journaled on its own, naming
+    // the sale.
+    for r in &p.deposits_back {
+        crate::till::deposits::write_return(tx, &session, r, Some(&sale_id))?;
+    }
     // The card's stamps and rewards: each entry journaled on its own. A
     // rehearsal earns and spends nothing.
     if let Some(card) = p.card.as_deref().filter(|_| !session.practice) {
@@ -532,7 +584,13 @@ pub(crate) fn complete_paid(
             )?;
         }
     }
+    let paid_out = (-p.due()).max(0);
+    let f = |m: i64| currency.format(currency.from_minor(m));
     Ok(Completed {
+        deposits_back: f(p.deposits_back_total),
+        deposits_back_minor: p.deposits_back_total,
+        paid_out: f(paid_out),
+        paid_out_minor: paid_out,
         loyalty: loyalty::ledger::of_sale(tx, &sale_id)?,
         sale_id,
         receipt_number,

@@ -464,7 +464,8 @@ pub struct CashParts {
     pub paid_in: i64,
     pub paid_out: i64,
     pub drops: i64,
-    /// Deposits paid back in cash for containers brought back.
+    /// Deposits paid back in cash for containers brought back: on their
+    /// own, and in a sale what they came to beyond its total.
     pub deposits: i64,
 }
 
@@ -517,6 +518,21 @@ pub(crate) fn cash_parts_of(conn: &Connection, sessions: &Filter) -> Result<Cash
     )?;
     let (deposits, _, _) = sum("SELECT coalesce(sum(d.amount_minor), 0), 0, 0
          FROM till_session t CROSS JOIN deposit_return d ON d.session_id = t.id AND d.method = 'cash'")?;
+    // Containers brought back in a sale pay it first; what they pay beyond
+    // its total left the drawer in cash.
+    let beyond: i64 = conn.query_row(
+        &format!(
+            "SELECT coalesce(sum(x), 0) FROM (
+                 SELECT max(0, sum(d.amount_minor) - s.total_minor) AS x
+                 FROM till_session t CROSS JOIN deposit_return d ON d.session_id = t.id AND d.method = 'sale'
+                 JOIN sale s ON s.id = d.sale_id
+                 WHERE {} GROUP BY s.id)",
+            sessions.sql
+        ),
+        params_from_iter(sessions.params.iter()),
+        |r| r.get(0),
+    )?;
+    let deposits = deposits + beyond;
     Ok(CashParts {
         deposits,
         float,

@@ -37,12 +37,20 @@ fn voidable(conn: &Connection, session: &Session, sale_id: &str) -> Result<Voida
     if already > 0 {
         return Err(Error::Conflict(format!("sale {receipt} is already voided")));
     }
-    let (refunds, by_exchange): (bool, bool) = conn.query_row(
+    let (refunds, by_exchange, deposits_back): (bool, bool, bool) = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM refund WHERE sale_id = ?1),
-                EXISTS (SELECT 1 FROM payment WHERE sale_id = ?1 AND method = 'exchange')",
+                EXISTS (SELECT 1 FROM payment WHERE sale_id = ?1 AND method = 'exchange'),
+                EXISTS (SELECT 1 FROM deposit_return WHERE sale_id = ?1)",
         [sale_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
+    // The containers came back all the same: the sale's goods are refunded
+    // instead, and the deposits paid back stay paid.
+    if deposits_back {
+        return Err(Error::Conflict(format!(
+            "containers were brought back in sale {receipt}: refund its goods instead of voiding it"
+        )));
+    }
     if refunds {
         return Err(Error::Conflict(format!(
             "sale {receipt} has refunds: refund what is left of it instead of voiding it"

@@ -17,7 +17,7 @@ import { openDialog } from '../../dialog.js';
 import { select } from '../../select.js';
 
 // A new cart has no id yet: the core gives it one with its first item.
-const EMPTY = () => ({ cart_id: null, lines: [], sale_discount: null, handover_contact: null, card: null });
+const EMPTY = () => ({ cart_id: null, lines: [], sale_discount: null, handover_contact: null, card: null, deposits_back: [] });
 
 // A card's code as printed: four groups of four letters and digits.
 const CARD_CODE = /^[0-9A-Za-z]{4}(?:[- ][0-9A-Za-z]{4}){3}$/;
@@ -137,12 +137,28 @@ export function createCart(till) {
         h('td', { class: 'num line-discount' }, l.has_discount ? `${MINUS}${l.discount}` : ''),
         h('td', { class: 'num line-total' }, l.gross)));
     });
+    // Containers brought back in the sale: negative lines (a click takes
+    // one out of the sale again).
+    q.deposits_back.forEach((d, i) => {
+      body.append(h('tr', { class: 'cart-line deposit-back', dataset: { back: String(i) } },
+        h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => removeDepositBack(i) }, `${d.name} brought back`),
+          h('span', { class: 'badge' }, 'deposit back')),
+        h('td', { class: 'num line-qty' }, String(d.quantity)),
+        h('td', { class: 'num' }, ''),
+        h('td', { class: 'num line-discount' }, ''),
+        h('td', { class: 'num line-total' }, `${MINUS}${d.amount}`)));
+    });
     q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
+    const back = q.deposits_back.length > 0;
     fill(totals,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Items (excl. tax)' : 'Items'), h('span', { id: 'till-items' }, q.items_total)),
       q.has_discount ? h('div', { class: 'total-row' }, h('span', {}, 'Discounts'), h('span', { id: 'till-discount' }, `${MINUS}${q.discount}`)) : null,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Tax' : 'Incl. tax'), h('span', { id: 'till-tax' }, q.tax)),
-      h('div', { class: 'total-big', id: 'till-total' }, q.total),
+      back ? h('div', { class: 'total-row' }, h('span', {}, 'Sale'), h('span', { id: 'till-sale-total' }, q.sale_total)) : null,
+      back ? h('div', { class: 'total-row' }, h('span', {}, 'Containers back'), h('span', { id: 'till-deposits-back' }, `${MINUS}${q.deposits_back_total}`)) : null,
+      q.pays_out
+        ? h('div', { class: 'total-big pay-out', id: 'till-total' }, h('small', {}, 'Pay out '), q.paid_out)
+        : h('div', { class: 'total-big', id: 'till-total' }, q.total),
       q.cash_rounded ? h('div', { class: 'total-row', id: 'till-cash-total' }, h('span', {}, 'In cash'), h('span', {}, q.cash_total)) : null,
       q.needs_approval ? h('p', { class: 'notice' }, `Needs an organizer PIN: ${q.approval_reasons.join(', ')}`) : null);
   }
@@ -414,6 +430,27 @@ export function createCart(till) {
     till.focusScan();
   }
 
+  /** A container brought back into this sale: the core prices it and
+   * checks it against what is out with customers (counting the ones
+   * already in the cart). */
+  function addDepositBack(productId, quantity) {
+    return queued(async () => {
+      const next = structuredClone(state.cart);
+      next.deposits_back = [...(next.deposits_back || []), { product_id: productId, quantity }];
+      await use(next);
+      const d = state.quote.deposits_back[state.quote.deposits_back.length - 1];
+      till.showMessage(`${d.quantity} × ${d.name} brought back: ${MINUS}${d.amount}`, 'ok');
+    });
+  }
+
+  function removeDepositBack(i) {
+    return queued(async () => {
+      const next = structuredClone(state.cart);
+      next.deposits_back.splice(i, 1);
+      try { await use(next); } catch (err) { till.showMessage(err.message, 'error'); }
+    });
+  }
+
   /** Take line `i` out; a cart that cannot be quoted without it keeps it. */
   function removeLine(i) {
     return queued(async () => {
@@ -451,6 +488,7 @@ export function createCart(till) {
       : till.showMessage('The cart is empty: add a product first', 'error')),
     removeLast: () => removeLine(state.cart.lines.length - 1),
     saleDiscount,
+    addDepositBack,
     addProduct: (p) => queued(() => addProduct(p, null)),
   };
 }

@@ -66,11 +66,15 @@ export function createPayments(till) {
     const done = await call('complete_sale', { cart: cart.input(), payments, approval });
     cart.reset();
     till.lastSale = done;
-    // Change only when cash was paid: a card sale has none to give.
+    // Change only when cash was paid: a card sale has none to give. When
+    // the containers brought back came to more than the sale, the till
+    // pays the rest out.
+    let shown;
+    if (done.paid_out_minor > 0) shown = [h('div', { class: 'change-label' }, 'Pay out'), h('div', { class: 'change-big', id: 'till-pay-out' }, done.paid_out)];
+    else if (done.cash_paid) shown = [h('div', { class: 'change-label' }, 'Change'), h('div', { class: 'change-big', id: 'till-change' }, done.change)];
+    else shown = [h('div', { class: 'change-label' }, 'Paid'), h('div', { class: 'change-big', id: 'till-paid' }, done.total)];
     const big = h('div', { class: 'change-panel', id: 'till-change-panel' },
-      done.cash_paid
-        ? [h('div', { class: 'change-label' }, 'Change'), h('div', { class: 'change-big', id: 'till-change' }, done.change)]
-        : [h('div', { class: 'change-label' }, 'Paid'), h('div', { class: 'change-big', id: 'till-paid' }, done.total)],
+      shown,
       h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
       done.loyalty ? h('div', { id: 'till-card-stamps' },
         `Card ${done.loyalty.card}: +${done.loyalty.earned} stamps`
@@ -87,9 +91,24 @@ export function createPayments(till) {
     return done;
   }
 
+  /** Nothing to pay: the containers brought back cover the sale (the
+   * till pays out what they come to beyond it). Any pay key completes. */
+  async function settleByDeposits(quote) {
+    const approval = await approvalFor(quote);
+    if (!approval) return;
+    try {
+      await complete([], approval);
+    } catch (err) {
+      till.showMessage(err.message, 'error');
+      till.focusScan();
+    }
+  }
+  const coveredByDeposits = (quote) => quote.deposits_back.length > 0 && quote.total_minor <= 0;
+
   async function cashExact() {
     const quote = await readyQuote();
     if (!quote) return;
+    if (coveredByDeposits(quote)) { await settleByDeposits(quote); return; }
     const approval = await approvalFor(quote);
     if (!approval) return;
     try {
@@ -120,6 +139,7 @@ export function createPayments(till) {
   async function cashTendered() {
     const quote = await readyQuote();
     if (!quote) return;
+    if (coveredByDeposits(quote)) { await settleByDeposits(quote); return; }
     const approval = await approvalFor(quote);
     if (!approval) return;
     const tendered = h('input', { name: 'tendered', id: 'cash-tendered', inputmode: 'decimal', autocomplete: 'off' });
@@ -155,6 +175,7 @@ export function createPayments(till) {
   async function card() {
     const quote = await readyQuote();
     if (!quote) return;
+    if (coveredByDeposits(quote)) { await settleByDeposits(quote); return; }
     const approval = await approvalFor(quote);
     if (!approval) return;
     await openDialog({
@@ -173,6 +194,7 @@ export function createPayments(till) {
   async function split() {
     const quote = await readyQuote();
     if (!quote) return;
+    if (coveredByDeposits(quote)) { await settleByDeposits(quote); return; }
     const approval = await approvalFor(quote);
     if (!approval) return;
     await openDialog({

@@ -33,7 +33,13 @@ function receiptView(r) {
       r.taxes.map((t) => h('tr', { class: 'receipt-tax' }, h('td', {}, `Tax ${t.rate}% on ${t.net}`), h('td', { class: 'num' }, t.tax))),
       r.has_rounding ? h('tr', {}, h('td', {}, 'Cash rounding'), h('td', { class: 'num' }, r.rounding)) : null,
       h('tr', { class: 'receipt-total' }, h('td', {}, 'Total'), h('td', { class: 'num' }, r.total)),
-      r.payments.map((p) => h('tr', {}, h('td', {}, METHOD_LABEL[p.method] || p.method,
+      // Containers brought back: their deposits pay the sale first (its
+      // exchange credit), and what is left over was paid out in cash.
+      r.deposits_back.map((d) => h('tr', { class: 'receipt-deposit-back' },
+        h('td', {}, `${d.name} brought back`, h('br'), h('small', {}, `${d.quantity} × ${d.unit_price}`)),
+        h('td', { class: 'num' }, `${MINUS}${d.amount}`))),
+      r.paid_out_minor > 0 ? h('tr', { class: 'receipt-total', id: 'receipt-paid-out' }, h('td', {}, 'Paid out in cash'), h('td', { class: 'num' }, r.paid_out)) : null,
+      r.payments.filter((p) => !(r.deposits_back.length && p.method === 'exchange')).map((p) => h('tr', {}, h('td', {}, METHOD_LABEL[p.method] || p.method,
         p.card_last_four ? ` •••• ${p.card_last_four}` : '', p.auth_code ? ` auth ${p.auth_code}` : '',
         p.method === 'cash' ? ` (tendered ${p.tendered})` : ''), h('td', { class: 'num' }, p.amount))),
       r.has_change ? h('tr', {}, h('td', {}, 'Change'), h('td', { class: 'num' }, r.change)) : null)),
