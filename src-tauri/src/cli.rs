@@ -177,8 +177,9 @@ pub enum Command {
     },
     /// Read a scanned CODE as the till would (a scale label with its check
     /// digits, or a barcode or SKU) and print what the till would add,
-    /// without selling: the product, the quantity and the amount. Exit 1
-    /// when nothing in the catalog has the code.
+    /// without selling: the product, the quantity and the amount (a tare
+    /// label: the tare it gives the next refill). Exit 1 when nothing in
+    /// the catalog has the code.
     Scan {
         code: String,
         #[arg(long)]
@@ -376,6 +377,17 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             })
         }
         Command::Scan { code, json } => {
+            if let Some(tare) = popup_till_core::till::lookup::tare_label(store.conn(), &code)? {
+                if json {
+                    print_json(&tare);
+                } else {
+                    println!(
+                        "tare label (prefix {}): {} g, the tare of the next refill",
+                        tare.prefix, tare.tare
+                    );
+                }
+                return Ok(0);
+            }
             let Some(scanned) = popup_till_core::till::lookup::scan(store.conn(), &code)? else {
                 eprintln!(
                     "popup-till: nothing in the catalog has the code {}",

@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "till_search",
     "till_scan",
     "till_scan_code",
+    "till_tare_label",
     "till_containers",
     "deposit_returnable",
     "return_deposit",

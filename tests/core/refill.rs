@@ -259,13 +259,13 @@ fn a_label_with_a_wrong_check_digit_or_price_verifier_is_refused() {
         "{err}"
     );
     // A prefix with no layout in the settings.
-    let mut none: Vec<u8> = "250000700372".bytes().map(|b| b - b'0').collect();
+    let mut none: Vec<u8> = "290000700372".bytes().map(|b| b - b'0').collect();
     none.push(scale_label::ean13_check_digit(&none));
     let none: String = none.iter().map(|d| char::from(b'0' + d)).collect();
     assert!(scale_label::decode(&layouts, &none)
         .unwrap_err()
         .to_string()
-        .contains("prefix 25 has no layout"));
+        .contains("prefix 29 has no layout"));
 }
 
 #[test]
@@ -788,4 +788,70 @@ fn containers_worth_more_than_the_sale_pay_the_rest_out_in_cash() {
     );
     let v = journal::verify(r.s.t.store.conn()).unwrap();
     assert!(v.holds(), "{v:#?}");
+}
+
+/// A customer's own jar weighed empty at a scale prints a tare label
+/// (prefix 25 by default); scanned, it is the tare of the next refill,
+/// whose weight label gives the gross. A misread tare label is refused.
+#[test]
+fn a_tare_label_reads_back_its_grams_and_is_the_tare_of_the_next_refill() {
+    let mut r = refills();
+    r.s.open_session("50.00", false);
+    let conn = r.s.t.store.conn();
+    let layouts = refill::settings(conn).unwrap().layouts;
+    let tare_layout = layouts
+        .iter()
+        .find(|l| l.measure == Measure::Tare)
+        .unwrap()
+        .clone();
+    assert_eq!(tare_layout.prefix, "25");
+    for grams in [0, 1, 240, 9999, 99999] {
+        let code = scale_label::encode(&tare_layout, "0", grams).unwrap();
+        let read = lookup::tare_label(conn, &code).unwrap().unwrap();
+        assert_eq!((read.prefix.as_str(), read.tare), ("25", grams), "{code}");
+    }
+    let label = scale_label::encode(&tare_layout, "3", 240).unwrap();
+    let last = label.as_bytes()[12] - b'0';
+    let misread = format!("{}{}", &label[..12], (last + 1) % 10);
+    let refused = lookup::tare_label(conn, &misread).unwrap_err();
+    assert!(
+        refused.to_string().contains("check digit is wrong"),
+        "{refused}"
+    );
+    // A weight label or a barcode is not a tare label.
+    let by = |p: &str| layouts.iter().find(|l| l.prefix == p).unwrap().clone();
+    let weight = scale_label::encode(&by("21"), "7", 612).unwrap();
+    assert_eq!(lookup::tare_label(conn, &weight).unwrap(), None);
+    assert_eq!(lookup::tare_label(conn, "4006381333931").unwrap(), None);
+    // Scanned as a product, it says what it is.
+    let as_product = lookup::scan(conn, &label).unwrap_err();
+    assert!(
+        as_product.to_string().contains("is a tare label (240 g)"),
+        "{as_product}"
+    );
+    // The weight label of the full jar after it: gross 612 − tare 240.
+    let scanned = lookup::scan(conn, &weight).unwrap().unwrap();
+    let tare = lookup::tare_label(conn, &label).unwrap().unwrap();
+    let c = cart::add(
+        conn,
+        &CartInput::default(),
+        &Addition {
+            tare: tare.tare.to_string(),
+            container: "own".into(),
+            ..scanned.addition
+        },
+    )
+    .unwrap();
+    let q = quote::quote(conn, &c).unwrap();
+    assert_eq!(q.lines[0].quantity, "0.372");
+    assert_eq!(
+        q.lines[0].weighing.as_deref(),
+        Some("gross 612 g − tare 240 g (own container) = net 372 g")
+    );
+    assert_eq!(q.total, "9.26");
+    // A tare label on a line is refused, naming it.
+    let mut wrong = c.clone();
+    wrong.lines[0].scale_label = label.clone();
+    let e = quote::quote(conn, &wrong).unwrap_err();
+    assert!(e.to_string().contains("is a tare label"), "{e}");
 }

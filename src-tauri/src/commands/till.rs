@@ -8,7 +8,7 @@ use popup_till_core::catalog::refill::{self, Container};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::cart::{Addition, CartInput};
 use popup_till_core::till::deposits::{self, DepositReturnInput, DepositReturned, Returnable};
-use popup_till_core::till::lookup::{self, Scanned, TillProduct};
+use popup_till_core::till::lookup::{self, Scanned, TareLabel, TillProduct};
 use popup_till_core::till::overview::{self, TillOverview};
 use popup_till_core::till::quote::{self, AddedToCart, Quote};
 use popup_till_core::till::receipt::{self, Receipt};
@@ -108,6 +108,13 @@ pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillP
 #[tauri::command(async)]
 pub fn till_scan_code(state: State<'_, AppState>, code: String) -> Reply<Option<Scanned>> {
     state.with_store(|store| lookup::scan(store.conn(), &code))
+}
+
+/// A scanned code read as a tare label (a customer's own container
+/// weighed empty at a scale), if the settings lay its prefix out as one.
+#[tauri::command(async)]
+pub fn till_tare_label(state: State<'_, AppState>, code: String) -> Reply<Option<TareLabel>> {
+    state.with_store(|store| lookup::tare_label(store.conn(), &code))
 }
 
 /// The shop's containers (jars, bottles) with their tare.

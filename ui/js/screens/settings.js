@@ -109,7 +109,7 @@ export async function render(root, ctx) {
     h('div', { class: 'two-col' }, ...await loyaltyPanel(ctx)));
 }
 
-const MEASURES = [['grams', 'weight in grams'], ['millilitres', 'volume in millilitres'], ['price', 'price in cents']];
+const MEASURES = [['grams', 'weight in grams'], ['millilitres', 'volume in millilitres'], ['price', 'price in cents'], ['tare', 'tare of an own container (g)']];
 
 /** Scale labels (one layout per prefix; layouts differ by country) and how
  * deposits are taxed. The core checks the layouts as a whole. */

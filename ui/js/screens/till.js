@@ -149,6 +149,7 @@ function renderSelling(root, ctx, overview) {
         h('table', { class: 'table cart', id: 'till-cart' },
           h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Price'), h('th', { class: 'num' }, 'Disc.'), h('th', { class: 'num' }, 'Total'))),
           cart.body),
+        cart.tareNote,
         cart.warnings,
         side,
         // Below the cart, so the change stays in view beside the pay keys.

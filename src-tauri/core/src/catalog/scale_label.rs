@@ -23,6 +23,10 @@ pub enum Measure {
     Millilitres,
     /// The price in minor units of the shop currency.
     Price,
+    /// A customer's own container weighed empty, in grams: the tare of
+    /// the next refill. The item code names no product (a scale prints
+    /// zeros or its own number there).
+    Tare,
 }
 
 impl Measure {
@@ -31,6 +35,7 @@ impl Measure {
             Measure::Grams => "grams",
             Measure::Millilitres => "millilitres",
             Measure::Price => "price",
+            Measure::Tare => "tare",
         }
     }
 }
@@ -98,7 +103,10 @@ impl Layout {
 
 /// The layouts a new till knows: 02 and 23 carry a price in minor units,
 /// 21 a weight in grams, 22 a price behind a verifier digit, 24 a volume
-/// in millilitres. Prefixes without a layout are refused when scanned.
+/// in millilitres, 25 a container's tare in grams (a shop-internal use of
+/// the restricted-circulation range, like the others: a scale set to print
+/// tare labels uses it). Prefixes without a layout are refused when
+/// scanned.
 pub fn default_layouts() -> Vec<Layout> {
     let l = |prefix: &str, measure, item_digits, verifier| Layout {
         prefix: prefix.to_string(),
@@ -112,6 +120,7 @@ pub fn default_layouts() -> Vec<Layout> {
         l("22", Measure::Price, 5, true),
         l("23", Measure::Price, 5, false),
         l("24", Measure::Millilitres, 5, false),
+        l("25", Measure::Tare, 5, false),
     ]
 }
 

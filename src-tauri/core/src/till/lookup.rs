@@ -141,6 +141,39 @@ fn by_scale_item_code(conn: &Connection, item_code: &str) -> Result<Option<Produ
     }
 }
 
+/// A tare label read: a customer's own container weighed empty at a
+/// scale, the tare the till takes for the next refill line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TareLabel {
+    pub code: String,
+    pub prefix: String,
+    /// The container's empty weight in grams (or millilitres of water:
+    /// the till takes the same number as the tare of a refill by volume).
+    pub tare: i64,
+}
+
+/// `code` as a tare label, if the settings lay its prefix out as one (a
+/// wrong check digit is refused). `None`: not a tare label.
+pub fn tare_label(conn: &Connection, code: &str) -> Result<Option<TareLabel>> {
+    let code = code.trim();
+    if !scale_label::is_variable_measure(code) {
+        return Ok(None);
+    }
+    let layouts = refill::settings(conn)?.layouts;
+    let tare_prefix = layouts
+        .iter()
+        .any(|l| l.measure == Measure::Tare && code.starts_with(l.prefix.as_str()));
+    if !tare_prefix {
+        return Ok(None);
+    }
+    let d = scale_label::decode(&layouts, code)?;
+    Ok(Some(TareLabel {
+        code: code.to_string(),
+        prefix: d.prefix,
+        tare: d.value,
+    }))
+}
+
 /// Read a scanned code as the till would: a scale label of a prefix the
 /// settings lay out (a wrong check or verifier digit is refused, as is an
 /// item code no product carries), else a barcode or SKU. `None`: nothing
@@ -152,6 +185,15 @@ pub fn scan(conn: &Connection, code: &str) -> Result<Option<Scanned>> {
         && layouts.iter().any(|l| code.starts_with(l.prefix.as_str()));
     let (product, label, addition) = if labelled {
         let d = scale_label::decode(&layouts, code)?;
+        if d.measure == Measure::Tare {
+            return Err(Error::validation(
+                "code",
+                format!(
+                    "scale label {code} is a tare label ({} g): the till takes it as the next refill's tare",
+                    d.value
+                ),
+            ));
+        }
         let product = by_scale_item_code(conn, &d.item_code)?.ok_or_else(|| {
             Error::validation(
                 "code",

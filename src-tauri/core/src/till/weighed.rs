@@ -24,6 +24,12 @@ pub(super) fn read_label(
     let layouts = refill::settings(conn)?.layouts;
     let d = scale_label::decode(&layouts, code)
         .map_err(|e| Error::validation("scale_label", format!("line {n}: {}", e.bare_message())))?;
+    if d.measure == Measure::Tare {
+        return Err(Error::validation(
+            "scale_label",
+            format!("line {n}: label {code} is a tare label: scan it before the refill it is the tare of"),
+        ));
+    }
     let same = |code: &str| code.trim_start_matches('0') == d.item_code.trim_start_matches('0');
     if !product.scale_item_code.as_deref().is_some_and(same) {
         return Err(Error::validation(
@@ -35,6 +41,7 @@ pub(super) fn read_label(
         Measure::Grams => product.unit == "kg",
         Measure::Millilitres => product.unit == "l",
         Measure::Price => true,
+        Measure::Tare => false,
     };
     if !fits {
         return Err(Error::validation(

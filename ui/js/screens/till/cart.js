@@ -25,12 +25,15 @@ const CARD_CODE = /^[0-9A-Za-z]{4}(?:[- ][0-9A-Za-z]{4}){3}$/;
 export function createCart(till) {
   const { overview } = till;
   // `card`: the card attached to the sale, as the core looked it up.
-  const state = { cart: EMPTY(), quote: null, card: null };
+  // `tare`: a tare label scanned (a customer's own container weighed
+  // empty at a scale), waiting for the refill it is the tare of.
+  const state = { cart: EMPTY(), quote: null, card: null, tare: null };
   let pending = Promise.resolve();
 
   const body = h('tbody', { id: 'till-cart-lines' });
   const totals = h('div', { class: 'till-totals', id: 'till-totals' });
   const warnings = h('div', { id: 'till-warnings' });
+  const tareNote = h('div', { id: 'till-tare', class: 'notice', hidden: true });
   const cardPanel = h('div', { class: 'till-card', id: 'till-card', hidden: true });
   const scan = h('input', {
     id: 'till-scan', class: 'scan', autocomplete: 'off', placeholder: 'Scan or type a name, SKU or barcode · 3*code sells three',
@@ -113,7 +116,17 @@ export function createCart(till) {
     } catch (err) { till.showMessage(err.message, 'error'); }
   }
 
+  /** The tare label waiting for its refill, with a way to drop it. */
+  function drawTare() {
+    tareNote.hidden = !state.tare;
+    if (!state.tare) { clear(tareNote); return; }
+    fill(tareNote,
+      h('span', {}, `Tare ${state.tare.tare} g from a label: the next refill’s (own container)`), ' ',
+      h('button', { type: 'button', id: 'till-tare-clear', onclick: () => { state.tare = null; drawTare(); till.focusScan(); } }, 'Drop tare'));
+  }
+
   function draw() {
+    drawTare();
     drawCard();
     clear(body);
     clear(warnings);
@@ -194,7 +207,8 @@ export function createCart(till) {
       ['', 'No container: net typed above'],
       ['own', 'Customer’s own container'],
       ...containers.map((c) => [`shop:${c.id}`, `${c.name} (tare ${c.tare_grams} g)`]),
-    ]);
+    ], state.tare ? 'own' : undefined);
+    const labelTare = state.tare ? String(state.tare.tare) : '';
     return openDialog({
       id: 'weight-dialog', title: `${p.name}: ${p.unit === 'kg' ? 'weight' : 'volume'}`,
       body: h('div', {},
@@ -203,7 +217,7 @@ export function createCart(till) {
         h('p', { class: 'muted' }, `Refill into a container: choose it, weigh it empty (tare), then full (gross), in ${small}.`),
         field('Container', container),
         h('div', { class: 'row' },
-          field(`Tare in ${small} (empty container)`, h('input', { name: 'tare', id: 'weight-tare', inputmode: 'numeric', autocomplete: 'off' })),
+          field(`Tare in ${small} (empty container)`, h('input', { name: 'tare', id: 'weight-tare', inputmode: 'numeric', autocomplete: 'off', value: labelTare })),
           field(`Gross in ${small} (filled)`, h('input', { name: 'gross', id: 'weight-gross', inputmode: 'numeric', autocomplete: 'off' })))),
       submitLabel: 'Add',
       submit: async (v) => {
@@ -221,6 +235,8 @@ export function createCart(till) {
           throw err;
         }
         await addition(p, add);
+        // The tare label is used up by the refill it was the tare of.
+        if (add.container === 'own' && labelTare && add.tare === labelTare) { state.tare = null; drawTare(); }
         return { added: true };
       },
     });
@@ -244,7 +260,13 @@ export function createCart(till) {
   /** A scale label: the product at the label's weight or price. */
   async function addScanned(scanned) {
     try {
-      await addition(scanned.product, scanned.addition);
+      // A weight or volume label after a tare label: the label gives the
+      // gross of the customer's own container, the tare label its tare.
+      const add = { ...scanned.addition };
+      const weighed = scanned.label.measure === 'grams' || scanned.label.measure === 'millilitres';
+      if (state.tare && weighed) { add.tare = String(state.tare.tare); add.container = 'own'; }
+      await addition(scanned.product, add);
+      if (state.tare && weighed) { state.tare = null; drawTare(); }
     } catch (err) {
       till.showMessage(err.message, 'error');
     }
@@ -314,6 +336,14 @@ export function createCart(till) {
         // A variable-measure label (02, 20–29): the core reads its weight
         // or price and checks its digits.
         if (!chosen && !quantity && /^(02|2\d)\d{11}$/.test(text)) {
+          // A tare label: kept for the next refill line.
+          const tare = await call('till_tare_label', { code: text });
+          if (tare) {
+            state.tare = tare;
+            drawTare();
+            till.showMessage(`Tare ${tare.tare} g: now weigh the refill (scan its label or choose the product)`, 'ok');
+            return;
+          }
           const scanned = await call('till_scan_code', { code: text });
           if (scanned && scanned.label) { await addScanned(scanned); return; }
         }
@@ -462,7 +492,7 @@ export function createCart(till) {
 
   return {
     /** The pieces of the screen this module draws. */
-    scan, results, body, totals, warnings, cardPanel,
+    scan, results, body, totals, warnings, cardPanel, tareNote,
     draw,
     hasLines: () => state.cart.lines.length > 0,
     /** The cart as the core takes it. */
@@ -478,7 +508,7 @@ export function createCart(till) {
     },
     /** Empty the cart (after a sale, parking or clearing). */
     reset: () => {
-      state.cart = EMPTY(); state.quote = null; state.card = null; draw();
+      state.cart = EMPTY(); state.quote = null; state.card = null; state.tare = null; draw();
       // The core forgets the cart on the counter too (after a sale or
       // parking it already has).
       call('quote_cart', { cart: state.cart }).catch(() => {});
