@@ -2,7 +2,10 @@
 //! own jar (weighed empty, then full: the till takes the net), a scale
 //! label scanned (its weight read from the barcode), a shop jar sold with
 //! its deposit, and a jar brought back on its own: the deposit paid out of
-//! the drawer, capped by what is out with customers.
+//! the drawer, capped by what is out with customers. Then a customer's own
+//! jar weighed empty at the scale (a tare label) and full (a weight label),
+//! with a shop jar brought back in the same sale, and a sale the jars
+//! brought back come to more than: the till pays the rest out.
 
 use std::path::Path;
 
@@ -16,6 +19,7 @@ use popup_till_e2e::{fixtures, App};
 
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
+const F3: &str = "\u{E033}";
 
 /// Coffee beans by the kg (scale item code 7) and a 500 g jar with a
 /// 1.00 deposit and a 240 g tare.
@@ -173,6 +177,113 @@ async fn a_refill_into_an_own_jar_a_scanned_label_and_a_deposit_brought_back() {
         )
         .unwrap();
     assert_eq!(labelled, label);
+}
+
+#[tokio::test]
+async fn a_customer_buys_a_refill_and_brings_a_jar_back_in_the_same_sale() {
+    let app = App::launch_prepared(prepare_refill_station).await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("50{ENTER}")).await;
+    let layouts = scale_label::default_layouts();
+    let by = |p: &str| layouts.iter().find(|l| l.prefix == p).unwrap();
+
+    // Two shop jars go out with their deposits.
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("2*JAR{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "2.00").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-message", "T1-000001").await;
+
+    // The customer's own jar weighed empty at the scale: its tare label,
+    // then the full jar's weight label. The till takes 612 − 240 g.
+    let tare = scale_label::encode(by("25"), "0", 240).unwrap();
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{tare}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-tare", "Tare 240 g").await;
+    let full = scale_label::encode(by("21"), "7", 612).unwrap();
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{full}{ENTER}")).await.unwrap();
+    app.wait_for_text(
+        "#till-cart-lines",
+        "gross 612 g − tare 240 g (own container) = net 372 g",
+    )
+    .await;
+    app.wait_for_text("#till-total", "9.26").await;
+    app.wait_gone("#till-tare:not([hidden])").await;
+
+    // A shop jar brought back in the sale: three are refused (two are
+    // out), one comes off what the customer pays.
+    app.click("#till-deposit-back").await;
+    app.wait_for_text("#deposit-dialog", "in this sale").await;
+    app.type_into("#deposit-quantity", &format!("3{ENTER}"))
+        .await;
+    app.wait_for_text("#deposit-dialog", "only 2 are out with customers")
+        .await;
+    app.type_into("#deposit-quantity", &format!("1{ENTER}"))
+        .await;
+    app.wait_gone("#deposit-dialog").await;
+    app.wait_for_text("#till-cart-lines", "Jar 500 g brought back")
+        .await;
+    app.wait_for_text("#till-deposits-back", "1.00").await;
+    app.wait_for_text("#till-sale-total", "9.26").await;
+    app.wait_for_text("#till-total", "8.26").await;
+    app.screenshot("refill-jar-back-in-a-sale").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F3).await.unwrap();
+    app.wait_for_text("#cash-due", "8.26").await;
+    app.type_into("#cash-tendered", &format!("10{ENTER}")).await;
+    app.wait_for_text("#till-change", "1.74").await;
+    app.wait_for_text("#till-message", "T1-000002").await;
+    app.click("#till-show-receipt").await;
+    app.wait_for_text("#receipt", "Jar 500 g brought back")
+        .await;
+    app.wait_for_text("#receipt", "1 × 1.00-1.00").await;
+    app.wait_for_text("#receipt-to-pay", "8.26").await;
+    app.screenshot("refill-receipt-jar-back").await;
+    app.click("#receipt-dialog-cancel").await;
+    app.wait_gone("#receipt-dialog").await;
+
+    // 20 g of coffee (0.50) and the other jar back: the till pays 0.50 out.
+    let small = scale_label::encode(by("21"), "7", 20).unwrap();
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{small}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-total", "0.50").await;
+    app.click("#till-deposit-back").await;
+    app.find("#deposit-dialog").await;
+    app.type_into("#deposit-quantity", &format!("1{ENTER}"))
+        .await;
+    app.wait_gone("#deposit-dialog").await;
+    app.wait_for_text("#till-total", "Pay out 0.50").await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(F2).await.unwrap();
+    app.wait_for_text("#till-pay-out", "0.50").await;
+    app.wait_for_text("#till-message", "T1-000003").await;
+    app.screenshot("refill-pay-out").await;
+
+    let data = app.close().await;
+    let db = App::db_path_in(data.path());
+    App::assert_journal_holds(&db);
+    let store = Store::open(&db).unwrap();
+    let conn = store.conn();
+    let (in_sales, jars_out): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*) FILTER (WHERE method = 'sale' AND sale_id IS NOT NULL),
+                    2 - coalesce(sum(quantity), 0)
+             FROM deposit_return",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((in_sales, jars_out), (2, 0));
+    let session: String = conn
+        .query_row("SELECT id FROM till_session", [], |r| r.get(0))
+        .unwrap();
+    // 50.00 + 2.00 for the jars + 8.26 in cash − 0.50 paid out.
+    let parts = popup_till_core::till::session::cash_parts(conn, &session).unwrap();
+    assert_eq!((parts.deposits, parts.expected()), (50, 5976));
 }
 
 /// Wait until a field's value is `expected` (up to 10 s).

@@ -115,6 +115,8 @@ pub struct Receipt {
     /// Containers brought back in the sale, their deposits paid back.
     pub deposits_back: Vec<ReceiptDepositBack>,
     pub deposits_back_total: String,
+    /// What the customer paid after the deposits brought back.
+    pub to_pay: String,
     /// The deposits came to more than the sale: this was paid out in cash.
     pub paid_out: String,
     pub paid_out_minor: i64,
@@ -344,6 +346,7 @@ pub fn receipt(conn: &Connection, sale_id: &str) -> Result<Receipt> {
         total_minor: total,
         deposits_back,
         deposits_back_total: f(back_total),
+        to_pay: f((total - back_total).max(0)),
         paid_out: f((back_total - total).max(0)),
         paid_out_minor: (back_total - total).max(0),
         payments,

@@ -39,6 +39,7 @@ function receiptView(r) {
         h('td', {}, `${d.name} brought back`, h('br'), h('small', {}, `${d.quantity} × ${d.unit_price}`)),
         h('td', { class: 'num' }, `${MINUS}${d.amount}`))),
       r.paid_out_minor > 0 ? h('tr', { class: 'receipt-total', id: 'receipt-paid-out' }, h('td', {}, 'Paid out in cash'), h('td', { class: 'num' }, r.paid_out)) : null,
+      r.deposits_back.length && !(r.paid_out_minor > 0) ? h('tr', { class: 'receipt-total', id: 'receipt-to-pay' }, h('td', {}, 'To pay'), h('td', { class: 'num' }, r.to_pay)) : null,
       r.payments.filter((p) => !(r.deposits_back.length && p.method === 'exchange')).map((p) => h('tr', {}, h('td', {}, METHOD_LABEL[p.method] || p.method,
         p.card_last_four ? ` •••• ${p.card_last_four}` : '', p.auth_code ? ` auth ${p.auth_code}` : '',
         p.method === 'cash' ? ` (tendered ${p.tendered})` : ''), h('td', { class: 'num' }, p.amount))),
