@@ -596,3 +596,116 @@ fn a_catalog_saved_as_ods_imports_and_its_errors_name_the_sheets_rows() {
         .unwrap();
     assert_eq!(jar.unit_price.to_string(), "3.3");
 }
+
+/// A refill and its shop jar in one file: the jar's tare and the refill's
+/// deposit (by the jar's SKU, also new in the file) and scale item code
+/// are imported, shown in the preview, exported back and re-imported
+/// unchanged; a deposit that is not a deposit, an unknown SKU, a bad tare
+/// and a scale item code twice are refused with their lines.
+#[test]
+fn a_catalog_file_carries_a_products_deposit_tare_and_scale_item_code() {
+    let mut t = shop();
+    let file = "sku,name,unit_price,tax_rate,unit,kind,deposit,tare_grams,scale_item_code\n\
+OIL,Olive oil,8.40,5.5,l,refill,JAR,,42\n\
+JAR,Jar 500 g,1,0,each,deposit,,240,\n";
+    let preview = spreadsheet::preview(t.store.conn(), file, &mut |_| {}).unwrap();
+    assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+    let oil = preview.changes.iter().find(|c| c.sku == "OIL").unwrap();
+    let shown: Vec<(&str, &str)> = oil
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.new.as_str()))
+        .collect();
+    assert!(shown.contains(&("deposit", "JAR")), "{shown:?}");
+    assert!(shown.contains(&("scale_item_code", "42")), "{shown:?}");
+    let jar = preview.changes.iter().find(|c| c.sku == "JAR").unwrap();
+    assert!(jar
+        .fields
+        .iter()
+        .any(|f| f.field == "tare_grams" && f.new == "240"));
+    let done = import(&mut t, file);
+    assert!(done.applied && done.errors.is_empty(), "{:?}", done.errors);
+    let (deposit, code, tare): (String, String, i64) = t
+        .store
+        .conn()
+        .query_row(
+            "SELECT d.sku, o.scale_item_code, d.tare_grams FROM product o
+             JOIN product d ON d.id = o.deposit_product_id WHERE o.sku = 'OIL'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((deposit.as_str(), code.as_str(), tare), ("JAR", "42", 240));
+    // The export writes them; importing it again changes nothing.
+    let exported = spreadsheet::export(t.store.conn()).unwrap();
+    assert!(
+        exported.contains("deposit,tare_grams,scale_item_code"),
+        "{exported}"
+    );
+    let again = import(&mut t, &exported);
+    assert_eq!((again.changed, again.unchanged), (0, 2), "{again:?}");
+    // A file that leaves the columns out keeps them.
+    import(
+        &mut t,
+        "sku,name,unit_price,tax_rate\nOIL,Olive oil extra,8.40,5.5\n",
+    );
+    let kept: Option<String> = t
+        .store
+        .conn()
+        .query_row(
+            "SELECT deposit_product_id FROM product WHERE sku = 'OIL'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept.is_some());
+    // Changing the deposit shows as old → new.
+    let changed = spreadsheet::preview(
+        t.store.conn(),
+        "sku,name,unit_price,tax_rate,deposit\nOIL,Olive oil extra,8.40,5.5,\n",
+        &mut |_| {},
+    )
+    .unwrap();
+    let f = &changed.changes[0].fields;
+    assert_eq!(
+        (f[0].field.as_str(), f[0].old.as_str(), f[0].new.as_str()),
+        ("deposit", "JAR", "")
+    );
+    // What is refused, each on its line; nothing is written.
+    let before = t.count("SELECT count(*) FROM audit_log");
+    let bad = import(
+        &mut t,
+        "sku,name,unit_price,tax_rate,kind,deposit,tare_grams,scale_item_code\n\
+TEA,Tea,3,5.5,refill,OIL,,\n\
+RICE,Rice,3,5.5,refill,NOPE,,\n\
+BEAN,Beans,3,5.5,refill,,12.5,\n\
+PEA,Peas,3,5.5,refill,,,42\n\
+CORN,Corn,3,5.5,refill,,,7\n\
+LEN,Lentils,3,5.5,refill,,,007\n",
+    );
+    assert!(!bad.applied);
+    let got: Vec<(u64, &str)> = bad
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, "deposit"),
+            (3, "deposit"),
+            (4, "tare_grams"),
+            (5, "scale_item_code"),
+            (7, "scale_item_code"),
+        ],
+        "{:?}",
+        bad.errors
+    );
+    assert!(bad.errors[0].message.contains("OIL is of kind refill"));
+    assert!(bad.errors[3]
+        .message
+        .contains("already on OIL in the catalog"));
+    assert!(bad.errors[4].message.contains("also on CORN (line 6)"));
+    assert_eq!(t.count("SELECT count(*) FROM audit_log"), before);
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
+}

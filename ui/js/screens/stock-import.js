@@ -12,6 +12,7 @@ import { plural } from '../words.js';
 const FIELD_LABELS = {
   sku: 'SKU', barcode: 'Barcode', name: 'Name', unit_price: 'Price', tax_rate: 'Tax rate',
   unit: 'Unit', kind: 'Kind', category: 'Category', low_stock_threshold: 'Low stock at', active: 'Active',
+  deposit: 'Deposit', tare_grams: 'Tare (g)', scale_item_code: 'Scale item code',
 };
 
 /** What each new or changed product gets: one row per product. */

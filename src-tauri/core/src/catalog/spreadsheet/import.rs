@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+use super::refill_columns::{self, RefillCells};
 use super::*;
 use crate::catalog::{self, Product, ValidProduct};
 use crate::db::store::{Actor, Store, Tx};
@@ -22,6 +23,10 @@ struct PlannedRow {
     active: Option<bool>,
     existing: Option<Product>,
     changed: bool,
+    /// The refill fields the row gives the product, and the product's
+    /// now (none for a new product).
+    refill: RefillCells,
+    refill_before: RefillCells,
 }
 
 struct Plan {
@@ -52,7 +57,7 @@ fn shown_fields(p: &ValidProduct, active: bool) -> [(&'static str, String); 10] 
 
 /// What a row does to its product: every field that differs, old → new.
 fn product_change(line: u64, row: &PlannedRow) -> ProductChange {
-    let fields = match &row.existing {
+    let fields: Vec<FieldChange> = match &row.existing {
         None => shown_fields(&row.valid, row.active.unwrap_or(true))
             .into_iter()
             // A new product shows its price, rate and barcode (so a code
@@ -91,6 +96,17 @@ fn product_change(line: u64, row: &PlannedRow) -> ProductChange {
                 .collect()
         }
     };
+    let mut fields = fields;
+    let before = row.refill_before.shown();
+    for ((field, old), (_, new)) in before.into_iter().zip(row.refill.shown()) {
+        if old != new {
+            fields.push(FieldChange {
+                field: field.into(),
+                old,
+                new,
+            });
+        }
+    }
     ProductChange {
         line,
         sku: row.valid.sku.clone(),
@@ -205,6 +221,7 @@ fn plan(
         .values()
         .filter_map(|p| p.barcode.clone().map(|b| (b, p.sku.clone())))
         .collect();
+    let (refill_catalog, kinds) = refill_columns::catalog_cells(conn)?;
     let zero_skus = zeros::ZeroSkus::new(existing.keys().map(String::as_str));
     let catalog_skus: HashSet<String> = existing.keys().cloned().collect();
     let mut sku_lines: HashMap<String, u64> = HashMap::new();
@@ -369,6 +386,12 @@ fn plan(
         } else if !sku.is_empty() {
             sku_lines.insert(sku, line);
         }
+        let refill = refill_columns::read(
+            line,
+            |col| index.contains_key(col).then(|| cell(&record, col)),
+            refill_catalog.get(input.sku.trim()),
+            &mut problems,
+        );
         let valid = match catalog::validate_all(settings, &input) {
             Ok(v) => Some(v),
             Err(errors) => {
@@ -397,9 +420,15 @@ fn plan(
             }
         };
         let old = existing.remove(&valid.sku);
-        let changed = old
+        let refill_before = old
             .as_ref()
-            .is_some_and(|p| catalog::differs(p, &valid) || active.is_some_and(|a| a != p.active));
+            .and_then(|p| refill_catalog.get(&p.sku).cloned())
+            .unwrap_or_default();
+        let changed = old.as_ref().is_some_and(|p| {
+            catalog::differs(p, &valid)
+                || active.is_some_and(|a| a != p.active)
+                || refill != refill_before
+        });
         rows.push((
             line,
             PlannedRow {
@@ -407,8 +436,24 @@ fn plan(
                 active,
                 existing: old,
                 changed,
+                refill,
+                refill_before,
             },
         ));
+    }
+    // Deposits named by SKU and scale item codes, across the file.
+    let across: Vec<refill_columns::Checked> = rows
+        .iter()
+        .map(|(line, r)| refill_columns::Checked {
+            line: *line,
+            sku: r.valid.sku.as_str(),
+            kind: r.valid.kind,
+            cells: &r.refill,
+        })
+        .collect();
+    for e in refill_columns::check_across(&across, &refill_catalog, &kinds) {
+        rejected_lines.insert(e.line);
+        report.errors.push(e);
     }
     // A barcode already on a product the file does not also move it away
     // from would end up on two products.
@@ -534,6 +579,14 @@ fn apply(
             });
         }
     }
+    // The refill fields, once every product of the file is there (a
+    // deposit may be a product of the same file).
+    let refill_changes: Vec<(&str, &RefillCells, RefillCells)> = rows
+        .iter()
+        .filter(|r| r.refill != r.refill_before)
+        .map(|r| (r.valid.sku.as_str(), &r.refill, r.refill_before.clone()))
+        .collect();
+    refill_columns::write(tx, approval, &refill_changes)?;
     tx.journal(
         "catalog.imported",
         "catalog_import",

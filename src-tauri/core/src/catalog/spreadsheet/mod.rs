@@ -6,6 +6,7 @@
 //! whole file is written in one transaction (`import`).
 
 mod import;
+mod refill_columns;
 mod workbook;
 mod zeros;
 
@@ -21,7 +22,7 @@ use crate::{Error, Result};
 
 /// The columns the export writes, in order; the import knows them (and a
 /// few common spellings) by name.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 13] = [
     "sku",
     "barcode",
     "name",
@@ -32,6 +33,9 @@ pub const COLUMNS: [&str; 10] = [
     "category",
     "low_stock_threshold",
     "active",
+    "deposit",
+    "tare_grams",
+    "scale_item_code",
 ];
 
 /// No field of a catalog row is legitimately longer than this; a longer one
@@ -58,6 +62,9 @@ fn column_for(header: &str) -> Option<&'static str> {
         "category" => "category",
         "low_stock_threshold" | "low_stock" | "reorder_level" => "low_stock_threshold",
         "active" => "active",
+        "deposit" | "deposit_sku" => "deposit",
+        "tare_grams" | "tare" | "tare_g" => "tare_grams",
+        "scale_item_code" | "scale_code" | "plu" => "scale_item_code",
         _ => return None,
     })
 }
@@ -275,8 +282,11 @@ pub fn export(conn: &Connection) -> Result<String> {
         catalog::PRODUCT_COLUMNS
     ))?;
     let products = stmt.query_map([], catalog::read_product)?;
+    let (refill, _) = refill_columns::catalog_cells(conn)?;
     for p in products {
         let p = p?;
+        let [(_, deposit), (_, tare), (_, code)] =
+            refill.get(&p.sku).cloned().unwrap_or_default().shown();
         writer
             .write_record([
                 csv_cell::inert(&p.sku).into_owned(),
@@ -291,6 +301,9 @@ pub fn export(conn: &Connection) -> Result<String> {
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
                 if p.active { "yes" } else { "no" }.to_string(),
+                csv_cell::inert(&deposit).into_owned(),
+                tare,
+                code,
             ])
             .map_err(csv_error)?;
     }
