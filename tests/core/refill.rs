@@ -855,3 +855,34 @@ fn a_tare_label_reads_back_its_grams_and_is_the_tare_of_the_next_refill() {
     let e = quote::quote(conn, &wrong).unwrap_err();
     assert!(e.to_string().contains("is a tare label"), "{e}");
 }
+
+/// The demo's past market has refills into the shop's jars (the jar's
+/// deposit on a linked line), jars brought back inside sales and on their
+/// own, and its refill products carry scale item codes; its journal holds.
+#[test]
+fn the_demo_market_refills_into_shop_jars_and_takes_jars_back_in_sales_and_on_their_own() {
+    let mut t = crate::support::till();
+    popup_till_core::demo::load(&mut t.store).unwrap();
+    let shop_jar_refills = t.count(
+        "SELECT count(*) FROM sale_line l WHERE l.container = 'shop'
+           AND EXISTS (SELECT 1 FROM sale_line d WHERE d.sale_id = l.sale_id AND d.deposit_of_line = l.line_no)",
+    );
+    assert!(shop_jar_refills >= 5, "{shop_jar_refills}");
+    let own = t.count("SELECT count(*) FROM sale_line WHERE container = 'own'");
+    assert!(own >= 5, "{own}");
+    let in_sales = t.count(
+        "SELECT count(*) FROM deposit_return d JOIN sale s ON s.id = d.sale_id WHERE d.method = 'sale'",
+    );
+    let on_their_own = t.count("SELECT count(*) FROM deposit_return WHERE method = 'cash'");
+    assert!(
+        in_sales >= 3 && on_their_own >= 1,
+        "{in_sales} {on_their_own}"
+    );
+    let coded =
+        t.count("SELECT count(*) FROM product WHERE kind = 'refill' AND scale_item_code IS NULL");
+    assert_eq!(coded, 0, "every refill has a scale item code");
+    let jars =
+        t.count("SELECT count(*) FROM product WHERE kind = 'deposit' AND tare_grams IS NOT NULL");
+    assert!(jars >= 3);
+    assert!(journal::verify(t.store.conn()).unwrap().holds());
+}

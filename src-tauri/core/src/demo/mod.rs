@@ -8,6 +8,7 @@
 mod attendees;
 pub mod loyalty;
 pub mod past_market;
+mod past_refills;
 mod past_refunds;
 mod run_up;
 mod upcoming_fair;

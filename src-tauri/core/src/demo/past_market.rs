@@ -3,8 +3,9 @@
 //! refills, paid-out cash, a drop to the safe, a void, refunds (part of a
 //! discounted basket, part of a refill, a damaged return, an exchange;
 //! `past_refunds`), refills into customers' own jars (tare and gross) and
-//! from the scale's labels, jars brought back with their deposits paid
-//! out, the refill station's hygiene checks, loyalty cards (some back
+//! from the scale's labels and into the shop's jars (`past_refills`), jars
+//! brought back with their deposits paid out (in a sale and on their own),
+//! the refill station's hygiene checks, loyalty cards (some back
 //! from the summer market, a few spending a reward; `demo::loyalty`), an
 //! apple-pressing show as a moment of the day, and a closed till session
 //! with its Z report — so Reports and Export have something real to
@@ -402,6 +403,7 @@ fn sell_the_day(
         for _ in 0..lines_wanted {
             let p = sellable[dice.roll(sellable.len() as u64) as usize];
             let mut refill = LineInput::default();
+            let mut shop_jar = None;
             let quantity = if p.unit == "each" {
                 (1 + dice.roll(100) / 80).to_string()
             } else {
@@ -426,6 +428,13 @@ fn sell_the_day(
                                 crate::catalog::scale_label::encode(layout, code, grams as i64)?;
                         }
                     }
+                    // Every sixth into one of the shop's jars or bottles.
+                    (2, _) if weighed % 6 == 5 => {
+                        shop_jar = super::past_refills::shop_jar(store.conn(), &p.unit)?;
+                        if let Some(jar) = &shop_jar {
+                            super::past_refills::into_shop_jar(&mut refill, jar, grams as i64);
+                        }
+                    }
                     _ => {}
                 }
                 format!("{}.{:03}", grams / 1000, grams % 1000)
@@ -442,6 +451,9 @@ fn sell_the_day(
                 handover_later: false,
                 ..refill
             });
+            if let Some(jar) = &shop_jar {
+                lines.push(super::past_refills::jar_deposit_line(jar, lines.len()));
+            }
         }
         // Every sixth customer shows a loyalty card; a few spend a reward.
         let card = super::loyalty::card_at_the_market(store.conn(), n)?;
@@ -456,7 +468,9 @@ fn sell_the_day(
             handover_contact: None,
             cart_id: None,
             card,
-            deposits_back: Vec::new(),
+            deposits_back: super::past_refills::jar_back_in_a_sale(store.conn(), n)?
+                .into_iter()
+                .collect(),
         };
         // A euro off now and then, on baskets where it stays a small discount.
         if dice.chance(5) && quote(store.conn(), &cart)?.total_minor >= 1000 {
