@@ -440,7 +440,11 @@ pub(super) const DEPOSITS: Table = Table {
             "issued (sold with a sale) or returned (deposit paid back)",
         ),
         col("event_id", Text, "Event id"),
-        col("sale_id", Text, "Sale id (issued; sales.csv)"),
+        col(
+            "sale_id",
+            Text,
+            "Sale id (issued; returned inside a sale; sales.csv)",
+        ),
         col("session_id", Text, "Till session id (till_sessions.csv)"),
         col("product_id", Text, "Deposit product id"),
         col("sku", Text, "Deposit product code"),
