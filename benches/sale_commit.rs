@@ -136,6 +136,7 @@ fn cart_for(i: usize, products: &[String]) -> CartInput {
         handover_contact: None,
         cart_id: None,
         card: None,
+        deposits_back: Vec::new(),
     }
 }
 
