@@ -477,6 +477,25 @@ fn scan_json_decodes_a_demo_scale_label_without_selling() {
         "{}",
         stderr(&out)
     );
+    // A tare label (prefix 25): the tare it gives the next refill.
+    let tare_layout = scale_label::default_layouts()
+        .into_iter()
+        .find(|l| l.prefix == "25")
+        .unwrap();
+    let tare = scale_label::encode(&tare_layout, "0", 240).unwrap();
+    let out = popup_till(&db, &["scan", &tare, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (read["prefix"].as_str(), read["tare"].as_i64()),
+        (Some("25"), Some(240))
+    );
+    let words = popup_till(&db, &["scan", &tare]);
+    assert!(
+        stdout(&words).contains("240 g, the tare of the next refill"),
+        "{}",
+        stdout(&words)
+    );
     // A code nothing has: exit 1.
     let out = popup_till(&db, &["scan", "NOPE-123"]);
     assert_eq!(out.status.code(), Some(1));
