@@ -9,6 +9,7 @@ use popup_till_core::db::journal::{self, Entry, GENESIS_HASH};
 use popup_till_core::reporting::report;
 use popup_till_core::reporting::scope::Scope;
 use popup_till_core::shop::people::Approval;
+use popup_till_core::shop::settings;
 use popup_till_core::tills::{clone, merge};
 use popup_till_core::{Actor, ErrorCode, Store};
 
@@ -337,6 +338,103 @@ fn a_changed_product_takes_the_latest_change_and_the_other_stays_in_the_journal(
             })
             .unwrap();
     assert_eq!(name2, "Mug (T2 at 12:00)");
+}
+
+/// Save the settings form at the till with `change` applied to it.
+fn save_settings(s: &mut Shop, change: impl Fn(&mut settings::SettingsInput)) {
+    let organizer = s.organizer.clone();
+    s.t.store
+        .write(&Actor::person(&organizer), |tx| {
+            let mut input = settings::SettingsInput::from_settings(&settings::load(tx)?);
+            change(&mut input);
+            settings::save(tx, &Approval::file_holder(), &input)
+        })
+        .unwrap();
+}
+
+fn setting(s: &Shop, key: &str) -> String {
+    s.t.store
+        .conn()
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn each_setting_takes_its_latest_change_and_the_other_stays_in_the_journal() {
+    let mut t1 = shop();
+    let mut t2 = second_till(&mut t1, "T2");
+    let clock1 =
+        crate::support::HandClock::install_at(&mut t1.t.store, "2026-12-05T10:00:00+01:00");
+    let clock2 =
+        crate::support::HandClock::install_at(&mut t2.t.store, "2026-12-05T10:00:00+01:00");
+    let name_before = setting(&t1, "shop_name");
+    // 11:00 on T1: the shop's name and the float limit.
+    clock1.advance(3600);
+    save_settings(&mut t1, |i| {
+        i.shop_name = "Night Stall".into();
+        i.float_max = "300".into();
+    });
+    // 12:00 on T2 (its form still shows the old name): the idle lock and
+    // the float limit again.
+    clock2.advance(7200);
+    save_settings(&mut t2, |i| {
+        i.idle_lock_minutes = "3".into();
+        i.float_max = "400".into();
+    });
+    // 13:00 on T1: a retention period, a setting of its own.
+    clock1.advance(7200);
+    t1.t.store
+        .write(&Actor::person(&t1.organizer.clone()), |tx| {
+            popup_till_core::attendees::rights::RETENTION.set(tx, &Approval::file_holder(), "60")
+        })
+        .unwrap();
+    let t2_float = setting(&t2, "float_max");
+    let t2_idle = setting(&t2, "idle_lock_minutes");
+    assert_ne!(t2_float, setting(&t1, "float_max"));
+    assert_eq!(setting(&t2, "shop_name"), name_before);
+    let forms = |s: &Shop| {
+        s.t.count("SELECT count(*) FROM audit_log WHERE action = 'settings.changed'")
+    };
+    let forms_before = forms(&t1);
+
+    let report = merge_into(&mut t1, &t2).unwrap();
+    assert_eq!(
+        report.records_updated.get("setting"),
+        Some(&2),
+        "{report:?}"
+    );
+    // T1's name stays (T2 never changed it), T2's later float limit and
+    // its idle lock come in.
+    assert_eq!(setting(&t1, "shop_name"), "Night Stall");
+    assert_eq!(setting(&t1, "float_max"), t2_float);
+    assert_eq!(setting(&t1, "idle_lock_minutes"), t2_idle);
+    // Both forms saved are in the journal, the one that lost too.
+    assert_eq!(forms(&t1), forms_before + 1);
+    assert!(journal::verify(t1.t.store.conn()).unwrap().holds());
+
+    // The other way round: T2 takes T1's name and retention period and
+    // keeps its own later changes; both tills end with the same settings.
+    let back = merge_into(&mut t2, &t1).unwrap();
+    assert_eq!(back.records_updated.get("setting"), Some(&2), "{back:?}");
+    let all = |s: &Shop| -> Vec<(String, String)> {
+        let mut stmt =
+            s.t.store
+                .conn()
+                .prepare("SELECT key, value FROM setting ORDER BY key")
+                .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(all(&t1), all(&t2));
+    assert_eq!(setting(&t2, "shop_name"), "Night Stall");
+    assert_eq!(setting(&t2, "float_max"), t2_float);
+    // Merging again changes nothing.
+    let again = merge_into(&mut t1, &t2).unwrap();
+    assert!(again.records_updated.is_empty(), "{again:?}");
 }
 
 #[test]

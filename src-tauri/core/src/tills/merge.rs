@@ -437,28 +437,47 @@ fn take_latest(conn: &Connection, table: &str, entities: &[&str], shown: &str) -
     Ok(changed)
 }
 
-/// The settings are changed as a whole (`settings.changed`): the file's
-/// set is taken when its latest change is later than this file's.
+/// When each setting was last changed on one side, read from its journal:
+/// an entry about one setting (`entity = 'setting'`, the key as its id), or
+/// a settings form saved (`entity = 'settings'`) whose `after` differs from
+/// its `before` in that key (the limits nested under `limits`, the refill
+/// label layouts as `layouts`).
+fn setting_changes_sql(db: &str) -> String {
+    format!(
+        "SELECT l.entity_id AS key, l.at_utc AS at FROM {db}.audit_log l WHERE l.entity = 'setting'
+         UNION ALL
+         SELECT CASE a.key WHEN 'layouts' THEN 'scale_label_layouts' ELSE a.key END, l.at_utc
+         FROM {db}.audit_log l, json_each(l.details, '$.after') a
+         WHERE l.entity = 'settings' AND a.key <> 'limits'
+           AND json_extract(l.details, '$.before.' || a.key) IS NOT a.value
+         UNION ALL
+         SELECT a.key, l.at_utc
+         FROM {db}.audit_log l, json_each(l.details, '$.after.limits') a
+         WHERE l.entity = 'settings'
+           AND json_extract(l.details, '$.before.limits.' || a.key) IS NOT a.value"
+    )
+}
+
+/// Each setting takes its latest change: the file's value is taken when
+/// its journal changed that setting later than this file's did (or this
+/// file has no such setting). A setting changed on one till only keeps
+/// that change whatever the other till changed meanwhile; the change that
+/// lost stays in the journal.
 fn take_latest_settings(conn: &Connection) -> Result<i64> {
-    let latest = |db: &str| -> Result<Option<String>> {
-        Ok(conn.query_row(
-            &format!(
-                "SELECT max(at_utc) FROM {db}.audit_log WHERE entity IN ('settings', 'setting')"
-            ),
-            [],
-            |r| r.get(0),
-        )?)
-    };
-    let (theirs, ours) = (latest("other")?, latest("main")?);
-    if theirs.is_none() || theirs <= ours {
-        return Ok(0);
-    }
-    Ok(conn.execute(
-        "INSERT INTO main.setting (key, value) SELECT key, value FROM other.setting o
+    let sql = format!(
+        "WITH theirs AS (SELECT key, max(at) AS at FROM ({theirs}) GROUP BY key),
+              ours AS (SELECT key, max(at) AS at FROM ({ours}) GROUP BY key)
+         INSERT INTO main.setting (key, value)
+         SELECT o.key, o.value FROM other.setting o
          WHERE NOT EXISTS (SELECT 1 FROM main.setting m WHERE m.key = o.key AND m.value = o.value)
+           AND (NOT EXISTS (SELECT 1 FROM main.setting m WHERE m.key = o.key)
+                OR (SELECT at FROM theirs t WHERE t.key = o.key)
+                   > coalesce((SELECT at FROM ours u WHERE u.key = o.key), ''))
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [],
-    )? as i64)
+        theirs = setting_changes_sql("other"),
+        ours = setting_changes_sql("main"),
+    );
+    Ok(conn.execute(&sql, [])? as i64)
 }
 
 /// A template's steps follow the template: when the file's template is
