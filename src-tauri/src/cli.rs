@@ -488,8 +488,15 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
                 print_json(&report);
             } else {
                 println!(
-                    "pushed to {}: {} rows sent, {} new; head hash {}",
-                    report.target, report.rows_sent, report.rows_new, report.head_hash
+                    "pushed to {}: {} rows sent{}, {} new; head hash {}",
+                    report.target,
+                    report.rows_sent,
+                    report
+                        .resumed_after
+                        .map(|seq| format!(" (after entry {seq}, the last push's head)"))
+                        .unwrap_or_default(),
+                    report.rows_new,
+                    report.head_hash
                 );
             }
             Ok(0)

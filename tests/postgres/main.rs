@@ -153,3 +153,89 @@ fn pushing_twice_gives_the_same_rows_and_the_season_sql_returns_the_reports_figu
             .unwrap_or_else(|e| panic!("season query {name}: {e}"));
     }
 }
+
+/// Rows the push sent, by table.
+fn sent(report: &push::PushReport, table: &str) -> i64 {
+    report.tables[table].sent
+}
+
+#[test]
+fn a_push_resumes_from_the_head_it_recorded_and_sends_only_what_came_after() {
+    let server = server::Server::start();
+    let mut t1 = two_tills_merged();
+    let actor = Actor::system("test");
+    let mut pg = server.client();
+
+    let first = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    assert_eq!(first.resumed_after, None, "nothing to resume from");
+    assert_eq!(sent(&first, "sale"), 3);
+    assert_eq!(sent(&first, "sale_line"), 4);
+    let journal_then = t1.t.count("SELECT count(*) FROM audit_log");
+
+    // Sell more on this till.
+    let mug = t1.mug.clone();
+    t1.sell(&cart(vec![line(&mug, "2")]), &[cash("25.00")])
+        .unwrap();
+    let journal_now = t1.t.count("SELECT count(*) FROM audit_log");
+
+    let second = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    assert_eq!(second.resumed_after, Some(first.head_seq));
+    // Only the new sale and its rows went, and the journal entries after
+    // the first push's head (its own entry, and the sale's).
+    assert_eq!(sent(&second, "sale"), 1);
+    assert_eq!(sent(&second, "sale_line"), 1);
+    assert_eq!(sent(&second, "payment"), 1);
+    assert_eq!(sent(&second, "stock_movement"), 1);
+    assert_eq!(sent(&second, "refund"), 0);
+    assert_eq!(sent(&second, "audit_log"), journal_now - journal_then + 1);
+    assert_eq!(second.tables["sale"].new, 1);
+    // The server holds every row once.
+    assert_eq!(count(&mut pg, "sale"), 4);
+    assert_eq!(
+        count(&mut pg, "sale_line"),
+        t1.t.count("SELECT count(*) FROM sale_line")
+    );
+    assert_eq!(
+        count(&mut pg, "payment"),
+        t1.t.count("SELECT count(*) FROM payment")
+    );
+    assert_eq!(
+        count(&mut pg, "audit_log"),
+        t1.t.count("SELECT count(*) FROM audit_log") - 1
+    );
+
+    // Pushing again sends no ledger row: only the last push's entry.
+    let third = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    let ledger_sent: i64 = third
+        .tables
+        .iter()
+        .filter(|(t, _)| {
+            !["device", "event", "product", "till_session", "audit_log"].contains(&t.as_str())
+        })
+        .map(|(_, p)| p.sent)
+        .sum();
+    assert_eq!(ledger_sent, 0, "{third:?}");
+    assert_eq!(sent(&third, "audit_log"), 1);
+    assert_eq!(third.rows_new, 1);
+
+    // The head table has a key: one row per till and head.
+    let key: i64 = pg
+        .query_one(
+            "SELECT count(*) FROM pg_constraint
+             WHERE conrelid = 'popup_till.push_head'::regclass AND contype = 'p'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(key, 1);
+    assert_eq!(count(&mut pg, "push_head"), 3);
+
+    // A server that lost the heads is sent everything again, and still
+    // holds every row once.
+    pg.execute("DELETE FROM popup_till.push_head", &[]).unwrap();
+    let again = push::push(&mut t1.t.store, &actor, &server.url).unwrap();
+    assert_eq!(again.resumed_after, None);
+    assert_eq!(sent(&again, "sale"), 4);
+    assert_eq!(again.tables["sale"].new, 0);
+    assert_eq!(count(&mut pg, "sale"), 4);
+}

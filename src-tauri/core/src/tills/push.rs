@@ -2,11 +2,18 @@
 //! (every till merged into it) into a PostgreSQL database the organizer
 //! already runs. The schema `popup_till` is made when missing; each table
 //! is bulk-loaded with COPY into a staging table, then inserted with
-//! `ON CONFLICT (id) DO NOTHING`, so a push sends what is new, a second
-//! push adds nothing, and an interrupted push is simply run again. The
-//! reference records (tills, events, products, till sessions) take their
-//! latest state. The push records the journal head it sent, on the server
-//! (`popup_till.push_head`) and in this till's journal (`push.completed`).
+//! `ON CONFLICT (id) DO NOTHING`, so a second push adds nothing and an
+//! interrupted push is simply run again. The push records the journal head
+//! it sent, on the server (`popup_till.push_head`, in the same transaction
+//! as the rows) and in this till's journal (`push.completed`); the next
+//! push resumes from it: it sends only the journal entries after that head
+//! and the ledger rows this file added since (each ledger's place in the
+//! file, its largest rowid, is recorded with the head: the ledgers are
+//! append-only, so a later row has a larger one). When the server holds no
+//! head of this till, or the entry at its head is not this file's (a file
+//! restored from an older copy), every row is sent again. The reference
+//! records (tills, events, products, till sessions) are few and change:
+//! they are sent whole each time and take their latest state.
 //! `docs/season.md` shows the SQL for a season's figures.
 
 use std::collections::BTreeMap;
@@ -15,7 +22,7 @@ use std::str::FromStr;
 
 use postgres::{Client, NoTls};
 use rusqlite::types::ValueRef;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::db::journal;
@@ -74,6 +81,9 @@ pub struct PushReport {
     /// file and hash).
     pub head_seq: i64,
     pub head_hash: String,
+    /// The head of this till's previous push the server held, where this
+    /// push resumed from (`None`: every row was sent).
+    pub resumed_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -120,11 +130,8 @@ pub fn push(store: &mut Store, actor: &Actor, url: &str) -> Result<PushReport> {
     let target = target_of(url)?;
     let fail = pg_error(&target);
     let mut client = Client::connect(url, NoTls).map_err(&fail)?;
-    let head = journal::head(store.conn())?;
     let mut report = PushReport {
         target: target.clone(),
-        head_seq: head.seq,
-        head_hash: head.hash.clone(),
         ..PushReport::default()
     };
     {
@@ -135,20 +142,6 @@ pub fn push(store: &mut Store, actor: &Actor, url: &str) -> Result<PushReport> {
         conn.execute_batch("COMMIT")?;
         sent?;
     }
-    let local: (String, String) = store.conn().query_row(
-        "SELECT id, till_code FROM device WHERE is_local = 1",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    client
-        .execute(
-            &format!(
-                "INSERT INTO {SCHEMA}.push_head (device_id, till_code, head_seq, head_hash, rows_sent, rows_new)
-                 VALUES ($1, $2, $3, $4, $5, $6)"
-            ),
-            &[&local.0, &local.1, &report.head_seq, &report.head_hash, &report.rows_sent, &report.rows_new],
-        )
-        .map_err(&fail)?;
     store.write(actor, |tx| {
         tx.journal(
             "push.completed",
@@ -158,6 +151,7 @@ pub fn push(store: &mut Store, actor: &Actor, url: &str) -> Result<PushReport> {
                 "target": report.target,
                 "head_seq": report.head_seq,
                 "head_hash": report.head_hash,
+                "resumed_after": report.resumed_after,
                 "rows_sent": report.rows_sent,
                 "rows_new": report.rows_new,
             }),
@@ -166,25 +160,105 @@ pub fn push(store: &mut Store, actor: &Actor, url: &str) -> Result<PushReport> {
     Ok(report)
 }
 
+/// Where this till's previous push to the server ended: its head and each
+/// ledger's largest rowid then. Nothing when the server holds no head of
+/// this till, or when the entry at that head is not this file's, or a
+/// ledger holds fewer rows now than then (not the file that pushed).
+fn resume_point(
+    conn: &Connection,
+    pg: &mut postgres::Transaction,
+    device_id: &str,
+) -> Result<Option<(i64, BTreeMap<String, i64>)>> {
+    let last = pg
+        .query_opt(
+            &format!(
+                "SELECT head_seq, head_hash, marks FROM {SCHEMA}.push_head
+                 WHERE device_id = $1 AND marks IS NOT NULL ORDER BY head_seq DESC LIMIT 1"
+            ),
+            &[&device_id],
+        )
+        .map_err(|e| Error::Storage(format!("reading the last push's head: {e}")))?;
+    let Some(row) = last else { return Ok(None) };
+    let (seq, hash, marks): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
+    let ours: Option<String> = conn
+        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if ours.as_deref() != Some(hash.as_str()) {
+        return Ok(None);
+    }
+    let Ok(marks) = serde_json::from_str::<BTreeMap<String, i64>>(&marks) else {
+        return Ok(None);
+    };
+    for (table, mark) in &marks {
+        if !TABLES.iter().any(|(t, _, _)| t == table) {
+            continue;
+        }
+        if *mark > largest_rowid(conn, table)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some((seq, marks)))
+}
+
+fn largest_rowid(conn: &Connection, table: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 fn push_tables(
     conn: &Connection,
     client: &mut Client,
     report: &mut PushReport,
     fail: &impl Fn(postgres::Error) -> Error,
 ) -> Result<()> {
+    let head = journal::head(conn)?;
+    report.head_seq = head.seq;
+    report.head_hash = head.hash.clone();
+    let (device_id, till_code): (String, String) = conn.query_row(
+        "SELECT id, till_code FROM device WHERE is_local = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let mut pg = client.transaction().map_err(fail)?;
+    // The head table keyed by till and head; a table an older version
+    // made (no key, no marks) gets both.
     pg.batch_execute(&format!(
         "CREATE SCHEMA IF NOT EXISTS {SCHEMA};
          CREATE TABLE IF NOT EXISTS {SCHEMA}.push_head (
              device_id text NOT NULL, till_code text NOT NULL,
              pushed_at timestamptz NOT NULL DEFAULT now(),
              head_seq bigint NOT NULL, head_hash text NOT NULL,
-             rows_sent bigint NOT NULL, rows_new bigint NOT NULL);"
+             rows_sent bigint NOT NULL, rows_new bigint NOT NULL,
+             marks text,
+             PRIMARY KEY (device_id, head_seq));
+         ALTER TABLE {SCHEMA}.push_head ADD COLUMN IF NOT EXISTS marks text;
+         DO $$ BEGIN
+             IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                            WHERE conrelid = '{SCHEMA}.push_head'::regclass AND contype = 'p') THEN
+                 ALTER TABLE {SCHEMA}.push_head ADD PRIMARY KEY (device_id, head_seq);
+             END IF;
+         END $$;"
     ))
     .map_err(fail)?;
+    let since = resume_point(conn, &mut pg, &device_id)?;
+    report.resumed_after = since.as_ref().map(|(seq, _)| *seq);
+    let mut marks = BTreeMap::new();
     for (table, kind, left_out) in TABLES {
         let cols = columns(conn, table, left_out)?;
         ensure_table(&mut pg, table, &cols).map_err(fail)?;
+        let upto = largest_rowid(conn, table)?;
+        let after = match (kind, &since) {
+            (Kind::Ledger, Some((_, m))) => m.get(*table).copied().unwrap_or(0),
+            _ => 0,
+        };
+        if *kind == Kind::Ledger {
+            marks.insert(table.to_string(), upto);
+        }
         let stage = format!("stage_{table}");
         pg.batch_execute(&format!(
             "CREATE TEMP TABLE {stage} (LIKE {SCHEMA}.{table}) ON COMMIT DROP"
@@ -199,7 +273,7 @@ fn push_tables(
             let mut writer = pg
                 .copy_in(&format!("COPY {stage} ({list}) FROM STDIN"))
                 .map_err(fail)?;
-            let sent = copy_rows(conn, table, &cols, &mut writer)?;
+            let sent = copy_rows(conn, table, &cols, (after, upto), &mut writer)?;
             writer.finish().map_err(fail)?;
             sent
         };
@@ -231,6 +305,26 @@ fn push_tables(
             .tables
             .insert(table.to_string(), TablePush { sent, new });
     }
+    let marks =
+        serde_json::to_string(&marks).map_err(|e| Error::Integrity(format!("push marks: {e}")))?;
+    pg.execute(
+        &format!(
+            "INSERT INTO {SCHEMA}.push_head
+                 (device_id, till_code, head_seq, head_hash, rows_sent, rows_new, marks)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (device_id, head_seq) DO NOTHING"
+        ),
+        &[
+            &device_id,
+            &till_code,
+            &report.head_seq,
+            &report.head_hash,
+            &report.rows_sent,
+            &report.rows_new,
+            &marks,
+        ],
+    )
+    .map_err(fail)?;
     pg.commit().map_err(fail)?;
     Ok(())
 }
@@ -284,11 +378,13 @@ fn ensure_table(
     Ok(())
 }
 
-/// Every row of `table` in COPY's text format; the number of rows.
+/// The rows of `table` whose rowid is after `after` and up to `upto`, in
+/// COPY's text format; the number of rows.
 fn copy_rows(
     conn: &Connection,
     table: &str,
     cols: &[(String, &'static str)],
+    (after, upto): (i64, i64),
     out: &mut impl Write,
 ) -> Result<i64> {
     let list = cols
@@ -296,8 +392,10 @@ fn copy_rows(
         .map(|(c, _)| format!("\"{c}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut stmt = conn.prepare(&format!("SELECT {list} FROM \"{table}\""))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {list} FROM \"{table}\" WHERE rowid > ?1 AND rowid <= ?2 ORDER BY rowid"
+    ))?;
+    let mut rows = stmt.query([after, upto])?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut line = Vec::with_capacity(512);
     let mut count = 0;
