@@ -572,3 +572,69 @@ fn a_line_refunded_on_two_tills_beyond_what_was_sold_is_flagged_after_the_merge(
     let v = journal::verify(t1.t.store.conn()).unwrap();
     assert!(v.holds(), "{v:?}");
 }
+
+#[test]
+fn a_till_for_another_laptop_carries_no_attendee_contacts() {
+    use crate::attendees::{at_till, one_sale, person, sign_up, with_wording};
+    let mut t1 = shop();
+    with_wording(&mut t1);
+    sign_up(
+        &mut t1,
+        &person(
+            "Ada Quillfeather",
+            "ada.quill@example.org",
+            "+44 7700 900123",
+        ),
+    );
+    sign_up(&mut t1, &person("Bram Otterley", "", "+44 7700 900456"));
+    let sale = one_sale(&mut t1);
+    at_till(&mut t1, &sale, "email", "walk-in.buyer@example.org");
+    let held = |s: &Shop| {
+        ["contact", "attendee", "consent", "suppressed_address"]
+            .map(|t| s.t.count(&format!("SELECT count(*) FROM {t}")))
+    };
+    let t1_held = held(&t1);
+    assert!(
+        t1_held[0] >= 3 && t1_held[1] == 2 && t1_held[2] >= 3,
+        "{t1_held:?}"
+    );
+
+    let mut t2 = second_till(&mut t1, "T2");
+    // Nothing of the attendees is in the file, not even in its free pages.
+    assert_eq!(held(&t2), [0, 0, 0, 0]);
+    assert_eq!(t2.t.count("SELECT count(*) FROM consent_withdrawal"), 0);
+    let bytes = std::fs::read(t2.t.path()).unwrap();
+    for personal in [
+        "Ada Quillfeather",
+        "ada.quill@example.org",
+        "Bram Otterley",
+        "7700 900456",
+        "walk-in.buyer@example.org",
+    ] {
+        assert!(
+            !bytes
+                .windows(personal.len())
+                .any(|w| w == personal.as_bytes()),
+            "{personal} is in the till file for another laptop"
+        );
+    }
+    // The people who sell are there, with their PIN hashes, and the
+    // consent wording the till shows.
+    assert_eq!(
+        t2.t.count("SELECT count(*) FROM person"),
+        t1.t.count("SELECT count(*) FROM person")
+    );
+    assert_eq!(
+        t2.t.count("SELECT count(*) FROM person WHERE pin_hash IS NOT NULL"),
+        t1.t.count("SELECT count(*) FROM person WHERE pin_hash IS NOT NULL")
+    );
+    assert_eq!(t2.t.count("SELECT count(*) FROM consent_wording"), 1);
+    assert!(journal::verify(t2.t.store.conn()).unwrap().holds());
+
+    // It sells, and merging it back leaves the first till's attendees as
+    // they were.
+    sell_some(&mut t2, 1);
+    merge_into(&mut t1, &t2).unwrap();
+    assert_eq!(held(&t1), t1_held);
+    assert!(journal::verify(t1.t.store.conn()).unwrap().holds());
+}

@@ -2,7 +2,10 @@
 //! events, task flows, people with their PIN hashes, and the ledger so far)
 //! under a new device identity and till code. Its receipts are its own
 //! series (`T2-000001`, …) and its journal its own chain; this till notes
-//! the new till's code so that no second till gets it.
+//! the new till's code so that no second till gets it. The people who sell
+//! go with it; the attendees' personal data do not: their contacts,
+//! sign-ups, consents and the suppressed addresses stay on this laptop
+//! (a merge back leaves this till's own untouched).
 
 use std::path::{Path, PathBuf};
 
@@ -132,7 +135,10 @@ fn make_new_till(path: &Path, code: &str, from: &str, approval: &Approval) -> Re
         )?;
         // A session left open on the first till cannot be closed here.
         tx.execute("DELETE FROM parked_cart", [])?;
+        leave_out_attendees(&tx)?;
         tx.commit()?;
+        // Rewritten whole: no page of the copy keeps what was left out.
+        conn.execute_batch("VACUUM")?;
     }
     let mut copy = Store::open(path)?;
     copy.write(&Actor::person(approval.organizer_id()), |tx| {
@@ -145,6 +151,42 @@ fn make_new_till(path: &Path, code: &str, from: &str, approval: &Approval) -> Re
         Ok(())
     })?;
     Ok(device_id)
+}
+
+/// The attendees' personal data, children first. Consents and the
+/// suppressed addresses are append-only: their guards are lifted for the
+/// copy's own clearing only and put back as they were.
+const ATTENDEE_DATA: &[&str] = &[
+    "consent_withdrawal",
+    "consent",
+    "attendee",
+    "contact",
+    "suppressed_address",
+];
+
+fn leave_out_attendees(tx: &rusqlite::Transaction) -> Result<()> {
+    let list = ATTENDEE_DATA
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let guards: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ({list})"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &guards {
+        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    for table in ATTENDEE_DATA {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    for (_, sql) in &guards {
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
 }
 
 /// The smallest `T<n>` no till of this shop uses.
