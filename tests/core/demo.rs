@@ -177,7 +177,13 @@ fn the_demo_keeps_this_tills_identity_and_leaves_no_staging_files() {
     let mut t = till();
     let device = t.store.device_id().to_string();
     demo::load(&mut t.store).unwrap();
-    assert_eq!(t.count("SELECT count(*) FROM device"), 1);
+    // This till, and T2: the past market's second laptop, merged back.
+    assert_eq!(t.count("SELECT count(*) FROM device"), 2);
+    assert_eq!(t.count("SELECT count(*) FROM device WHERE is_local = 1"), 1);
+    assert_eq!(
+        t.count("SELECT count(*) FROM device WHERE is_local = 0 AND till_code = 'T2'"),
+        1
+    );
     let local: String = t
         .store
         .conn()

@@ -43,8 +43,11 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
     // Sales are spread over the market's day, not all at one instant.
     assert!(t.count("SELECT count(DISTINCT substr(at_utc, 1, 13)) FROM sale") >= 7);
 
-    // The till session is closed and its Z report agrees with the ledger.
-    // (The summer market before it has its own session and Z report.)
+    // The market was sold on two tills: T1 all day, T2 (a till made for a
+    // second laptop at noon) part of the lunch rush, its file merged back.
+    // Each till's session is closed with its own Z report, and together
+    // they agree with the ledger. (The summer market before it has its
+    // own session and Z report.)
     let z: Vec<_> = z_report::z_reports(t.store.conn())
         .unwrap()
         .into_iter()
@@ -55,19 +58,48 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
             )) == 1
         })
         .collect();
-    assert_eq!(z.len(), 1);
+    assert_eq!(z.len(), 2);
+    let till_of = |z: &z_report::ZReport| -> String {
+        t.store
+            .conn()
+            .query_row(
+                "SELECT d.till_code FROM till_session s JOIN device d ON d.id = s.device_id
+                 WHERE s.id = ?1",
+                [&z.session_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (t1_z, t2_z) = if till_of(&z[0]) == "T2" {
+        (&z[1], &z[0])
+    } else {
+        (&z[0], &z[1])
+    };
+    assert_eq!(till_of(t2_z), "T2");
+    let t2_sales = t.count(&format!(
+        "SELECT count(*) FROM sale WHERE event_id = '{}' AND receipt_number LIKE 'T2-%'",
+        past.id
+    ));
+    assert!(t2_sales >= 20, "T2 sold part of the lunch rush: {t2_sales}");
+    assert_eq!(t2_z.figures.sales_count, t2_sales);
+    assert_eq!(t2_z.figures.cash.variance.text, "0.00");
     let net: i64 = t.count(&format!(
         "SELECT sum(total_minor) FROM sale s WHERE event_id = '{}'
            AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)",
         past.id
     ));
-    let figures = &z[0].figures;
-    assert_eq!(figures.total.minor, net);
+    assert_eq!(t1_z.figures.total.minor + t2_z.figures.total.minor, net);
+    let figures = &t1_z.figures;
     assert_eq!(figures.cash.variance.text, "-0.50");
     assert_eq!(
-        figures.sales_count as usize,
+        (figures.sales_count + t2_z.figures.sales_count) as usize,
         PAST_DAY_SALES - 1 + 1,
         "one was voided, an exchange sold one"
+    );
+    // The merge is in T1's journal, and the report of the day counts both.
+    assert_eq!(
+        t.count("SELECT count(*) FROM audit_log WHERE action = 'till.merged'"),
+        1
     );
     assert_eq!(figures.voids.count, 1);
     // Four returns late in the day: part of a discounted basket, part of a

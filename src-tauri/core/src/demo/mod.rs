@@ -11,6 +11,7 @@ pub mod past_market;
 mod past_refills;
 mod past_refunds;
 mod run_up;
+mod second_till;
 mod upcoming_fair;
 
 use chrono::Duration;

@@ -353,6 +353,10 @@ fn sell_the_day(
     let mut mid_day_checked = false;
     // Its own dice, so the day's sales stay the same whatever is counted.
     let mut door = Dice(0x0d00_2026_0a11_u64);
+    // The lunch rush's second laptop (see demo::second_till).
+    let mut t2: Option<super::second_till::SecondTill> = None;
+    let t2_cashier = cashiers.get(1).map(String::as_str).unwrap_or(cashier);
+    let mut t2_sales = 0;
     for n in 0..PAST_DAY_SALES {
         // Busier around lunch: spread sales over the day with a bulge.
         let base = (n * day_minutes / PAST_DAY_SALES) as i64;
@@ -370,6 +374,13 @@ fn sell_the_day(
         }
         let seconds = base * 60 + dice.roll(50) as i64;
         clock.set(start + Duration::seconds(seconds));
+        if t2.is_none() && super::second_till::sells_on_t2(n, PAST_DAY_SALES, false) {
+            let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
+            let opened = start + Duration::seconds(seconds);
+            t2 = Some(super::second_till::open(
+                store, &approval, t2_cashier, opened,
+            )?);
+        }
         // The door volunteer enters each hour's visitor count as it starts,
         // so the report shows conversion.
         if counted_hour != Some(base / 60) {
@@ -527,10 +538,25 @@ fn sell_the_day(
             .get((n / 80) % cashiers.len().max(1))
             .map(String::as_str)
             .unwrap_or(cashier);
-        let done = store.write(&Actor::person(by), |tx| {
+        let on_t2 =
+            t2.is_some() && super::second_till::sells_on_t2(n, PAST_DAY_SALES, cart.card.is_some());
+        let till = match &mut t2 {
+            Some(second) if on_t2 => {
+                second.clock.set(start + Duration::seconds(seconds));
+                &mut second.store
+            }
+            _ => &mut *store,
+        };
+        let done = till.write(&Actor::person(by), |tx| {
             sale::complete(tx, &cart, &payments, None)
         })?;
-        sale_ids.push(done.sale_id);
+        // T1's own sales: what its cashiers later void, refund or take a
+        // consent for.
+        if on_t2 {
+            t2_sales += 1;
+        } else {
+            sale_ids.push(done.sale_id);
+        }
     }
 
     super::attendees::at_the_till(store, clock, &sale_ids, cashier)?;
@@ -538,7 +564,7 @@ fn sell_the_day(
     // One void: a customer changed their mind; the organizer approves.
     clock.set(at(16, 20)?);
     let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
-    if let Some(sale_id) = sale_ids.get(PAST_DAY_SALES - 12) {
+    if let Some(sale_id) = sale_ids.get(sale_ids.len().saturating_sub(12)) {
         store.write(&Actor::person(cashier), |tx| {
             void(tx, &approval, sale_id, "customer changed their mind")
         })?;
@@ -564,6 +590,14 @@ fn sell_the_day(
                 )
             })?;
         }
+    }
+
+    // T2 is closed (its count right) and its file merged into T1 before
+    // T1 closes, so the day's count and close see both tills.
+    clock.set(at(17, 10)?);
+    if let Some(second) = t2 {
+        let approval = people::verify_organizer_pin(store, organizer, organizer_pin)?;
+        second.close_and_merge(store, &approval, at(17, 5)?)?;
     }
 
     // The close: the count is fifty cents short.
@@ -654,7 +688,7 @@ fn sell_the_day(
         event_id: event.id,
         opening: start,
         session_id: session.id,
-        sales: sale_ids.len(),
+        sales: sale_ids.len() + t2_sales,
         z_number: z.number,
     })
 }

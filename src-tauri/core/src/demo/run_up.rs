@@ -24,6 +24,18 @@ impl DemoClock {
     }
 }
 
+/// A clock the demo moves, set on `store` from `start` (the till keeps it
+/// until it is closed: a second laptop's file made for the demo).
+pub fn install_demo_clock(store: &mut Store, start: DateTime<FixedOffset>) -> DemoClock {
+    let clock = DemoClock(Arc::new(Mutex::new(start)));
+    let shared = clock.0.clone();
+    store.set_clock(Box::new(move || match shared.lock() {
+        Ok(t) => *t,
+        Err(_) => chrono::Local::now().fixed_offset(),
+    }));
+    clock
+}
+
 /// Run `work` on a clock the demo moves, starting at `start`; the till
 /// goes back to real time afterwards, whatever happened.
 pub fn on_demo_clock<T>(

@@ -82,7 +82,13 @@ pub fn clone_till(
     let partial = partial_path(dest);
     remove_with_sidecars(&partial);
     store.backup_to(&partial)?;
-    let made = make_new_till(&partial, &code, store.device_id(), approval);
+    let made = make_new_till(
+        &partial,
+        &code,
+        store.device_id(),
+        store.now_local(),
+        approval,
+    );
     let device_id = match made {
         Ok(id) => id,
         Err(e) => {
@@ -122,7 +128,13 @@ pub fn clone_till(
 /// The copy becomes a till of its own: every known device is another
 /// till's, a new local device is made, and its first entry says where it
 /// came from.
-fn make_new_till(path: &Path, code: &str, from: &str, approval: &Approval) -> Result<String> {
+fn make_new_till(
+    path: &Path,
+    code: &str,
+    from: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    approval: &Approval,
+) -> Result<String> {
     let device_id = new_id();
     {
         let mut conn = Connection::open(path)?;
@@ -141,6 +153,8 @@ fn make_new_till(path: &Path, code: &str, from: &str, approval: &Approval) -> Re
         conn.execute_batch("VACUUM")?;
     }
     let mut copy = Store::open(path)?;
+    // Made when this till says it is (its clock may be set, as the demo's).
+    copy.set_clock(Box::new(move || now));
     copy.write(&Actor::person(approval.organizer_id()), |tx| {
         tx.journal(
             "device.created",
