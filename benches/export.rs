@@ -33,14 +33,38 @@ const LINES_PER_SALE: usize = 3;
 const PRODUCTS: usize = 200;
 
 fn build_fixture(path: &Path) -> Vec<String> {
+    build_season(path, EVENTS, SALES_PER_EVENT, 1)
+}
+
+/// `events` closed events of `sales_per_event` sales each, sold on `tills`
+/// tills (this file's T1 and T2, T3, … merged in): sale `s` of an event on
+/// till `s % tills`, each till with its session per event and its own
+/// receipt series. Returns the events' ids.
+pub fn build_season(
+    path: &Path,
+    events: usize,
+    sales_per_event: usize,
+    tills: usize,
+) -> Vec<String> {
     // Store::open runs the migrations and registers the device.
     let store = Store::open(path).expect("open");
-    let device = store.device_id().to_string();
+    let local = store.device_id().to_string();
     drop(store);
     let mut conn = Connection::open(path).expect("open raw");
     conn.pragma_update(None, "synchronous", "OFF").unwrap();
     let tx = conn.transaction().unwrap();
     let now = "2026-01-01T08:00:00.000Z";
+    let mut devices = vec![local.clone()];
+    for k in 1..tills {
+        let id = new_id();
+        tx.execute(
+            "INSERT INTO device (id, till_code, is_local, created_at) VALUES (?1, ?2, 0, ?3)",
+            params![id, format!("T{}", k + 1), now],
+        )
+        .unwrap();
+        devices.push(id);
+    }
+    let device = local;
     let person = new_id();
     tx.execute(
         "INSERT INTO person (id, device_id, name, role, pin_hash, active, created_at) VALUES (?1, ?2, 'Bench', 'cashier', NULL, 1, ?3)",
@@ -77,8 +101,8 @@ fn build_fixture(path: &Path) -> Vec<String> {
     let mut ins_pay = tx.prepare("INSERT INTO payment (id, device_id, sale_id, seq, method, amount_minor, tendered_minor, change_minor) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7)").unwrap();
     let mut ins_move = tx.prepare("INSERT INTO stock_movement (id, device_id, product_id, event_id, location, kind, quantity_milli, source_type, source_id, actor_id, at_utc, utc_offset_minutes) VALUES (?1, ?2, ?3, ?4, 'event', ?5, ?6, ?7, ?8, ?9, ?10, 60)").unwrap();
     let mut ins_visit = tx.prepare("INSERT INTO visitor_tally (id, device_id, event_id, delta, source, actor_id, at_utc, utc_offset_minutes) VALUES (?1, ?2, ?3, 1, 'tap', ?4, ?5, 60)").unwrap();
-    let mut seq = 0i64;
-    for e in 0..EVENTS {
+    let mut receipts = vec![0i64; tills];
+    for e in 0..events {
         let day =
             chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(e as i64);
         let event = new_id();
@@ -108,13 +132,12 @@ fn build_fixture(path: &Path) -> Vec<String> {
                 ])
                 .unwrap();
         }
-        let session = new_id();
-        let mut cash = 0i64;
-        let mut sale_rows = Vec::with_capacity(SALES_PER_EVENT);
-        for s in 0..SALES_PER_EVENT {
-            seq += 1;
+        let sessions: Vec<String> = (0..tills).map(|_| new_id()).collect();
+        let mut cash = vec![0i64; tills];
+        let mut sale_rows = Vec::with_capacity(sales_per_event);
+        for s in 0..sales_per_event {
             let sale = new_id();
-            let secs = 9 * 3600 + (s as i64 * 28_800 / SALES_PER_EVENT as i64);
+            let secs = 9 * 3600 + (s as i64 * 28_800 / sales_per_event as i64);
             let at = format!(
                 "{day}T{:02}:{:02}:{:02}.000Z",
                 secs / 3600,
@@ -140,35 +163,37 @@ fn build_fixture(path: &Path) -> Vec<String> {
             }
             sale_rows.push((sale.clone(), at.clone(), total, tax, lines));
             if s % 2 == 0 {
-                cash += total;
+                cash[s % tills] += total;
             }
         }
-        ins_session
-            .execute(params![
-                session,
-                device,
-                event,
-                person,
-                format!("{day}T08:30:00.000Z"),
-                format!("{day}T18:00:00.000Z"),
-                10_000 + cash - 5,
-                10_000 + cash,
-                -5
-            ])
-            .unwrap();
+        for k in 0..tills {
+            ins_session
+                .execute(params![
+                    sessions[k],
+                    devices[k],
+                    event,
+                    person,
+                    format!("{day}T08:30:00.000Z"),
+                    format!("{day}T18:00:00.000Z"),
+                    10_000 + cash[k] - 5,
+                    10_000 + cash[k],
+                    -5
+                ])
+                .unwrap();
+        }
         for (i, (sale, at, total, tax, lines)) in sale_rows.into_iter().enumerate() {
+            let k = i % tills;
+            let device = &devices[k];
+            receipts[k] += 1;
             ins_sale
                 .execute(params![
                     sale,
                     device,
                     event,
-                    session,
+                    sessions[k],
                     person,
-                    format!(
-                        "T1-{seq:06}",
-                        seq = seq - SALES_PER_EVENT as i64 + i as i64 + 1
-                    ),
-                    seq - SALES_PER_EVENT as i64 + i as i64 + 1,
+                    format!("T{}-{:06}", k + 1, receipts[k]),
+                    receipts[k],
                     total,
                     tax,
                     at
@@ -254,7 +279,7 @@ fn build_fixture(path: &Path) -> Vec<String> {
 
 /// The same rows, tables and columns the export writes, as the sqlite3
 /// shell writes them with `.mode csv`.
-fn sqlite3_script(dir: &Path) -> String {
+pub fn sqlite3_script(dir: &Path) -> String {
     let f = |name: &str| dir.join(name).display().to_string();
     format!(
         ".headers on
@@ -294,7 +319,7 @@ SELECT * FROM audit_log ORDER BY seq;
     )
 }
 
-fn run_sqlite3(db: &Path, dir: &Path) -> Duration {
+pub fn run_sqlite3(db: &Path, dir: &Path) -> Duration {
     std::fs::create_dir_all(dir).unwrap();
     let script = sqlite3_script(dir);
     let start = Instant::now();
@@ -317,12 +342,12 @@ fn run_sqlite3(db: &Path, dir: &Path) -> Duration {
     took
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> f64 {
+pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

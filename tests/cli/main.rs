@@ -390,14 +390,15 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("till.sqlite");
     assert!(popup_till(&db, &["demo"]).status.success());
+    // The demo's past market was sold on T1 and T2: the next laptop is T3.
     let second = dir.path().join("second-laptop.sqlite");
     let out = popup_till(
         &db,
-        &["clone-till", "--code", "T2", second.to_str().unwrap()],
+        &["clone-till", "--code", "T3", second.to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("T2-000001"), "{}", stdout(&out));
-    // The same code again is refused, and the file is not written.
+    assert!(stdout(&out).contains("T3-000001"), "{}", stdout(&out));
+    // A code in use is refused, and the file is not written.
     let third = dir.path().join("third.sqlite");
     let out = popup_till(
         &db,
@@ -409,13 +410,13 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
 
     let out = popup_till(&second, &["tills", "--json"]);
     let tills: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(tills[0]["till_code"], "T2");
+    assert_eq!(tills[0]["till_code"], "T3");
     assert_eq!(tills[0]["local"], true);
 
     let out = popup_till(&db, &["merge", second.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["from_till"], "T2");
+    assert_eq!(report["from_till"], "T3");
     assert!(report["entries"].as_i64().unwrap() >= 1);
     let out = popup_till(&db, &["merge", second.to_str().unwrap()]);
     assert!(out.status.success());
@@ -424,6 +425,7 @@ fn clone_till_then_merge_back_twice_and_refuse_another_shops_file() {
     let out = popup_till(&db, &["verify"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("till T2:"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("till T3:"), "{}", stdout(&out));
 
     let other = dir.path().join("other-shop.sqlite");
     assert!(popup_till(&other, &["demo"]).status.success());

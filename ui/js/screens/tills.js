@@ -44,7 +44,7 @@ export async function tillsPanel(ctx) {
   }
   const cloneForm = h('form', { id: 'clone-form', novalidate: true },
     h('h3', {}, 'Make a till for another laptop'),
-    h('p', { class: 'muted' }, 'A new till file with the catalog, settings, events, task flows and people. Open it on the second laptop (popup-till --db FILE); its receipts are numbered in its own series.'),
+    h('p', { class: 'muted' }, 'A new till file with the catalog, settings, events, task flows and the people who sell; attendees\u2019 contacts stay on this laptop. Open it on the second laptop (popup-till --db FILE); its receipts are numbered in its own series.'),
     h('div', { class: 'row' },
       field('Till code', code, 'Printed on its receipts, e.g. T2'),
       field('File to write', file, 'A new file; nothing is overwritten')),
