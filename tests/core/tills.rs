@@ -386,7 +386,7 @@ fn each_setting_takes_its_latest_change_and_the_other_stays_in_the_journal() {
     // 13:00 on T1: a retention period, a setting of its own.
     clock1.advance(7200);
     t1.t.store
-        .write(&Actor::person(&t1.organizer.clone()), |tx| {
+        .write(&Actor::person(t1.organizer.clone()), |tx| {
             popup_till_core::attendees::rights::RETENTION.set(tx, &Approval::file_holder(), "60")
         })
         .unwrap();
