@@ -416,7 +416,12 @@ fn run_inner(db: &Path, command: Command) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Card { code, json } => {
-            let card = popup_till_core::loyalty::card(store.conn(), &code)?;
+            // The command line says only whether a card is linked, never to whom.
+            let card = popup_till_core::loyalty::card(
+                store.conn(),
+                &code,
+                popup_till_core::reporting::report::Viewer::Cashier,
+            )?;
             if json {
                 print_json(&card);
             } else if let (true, Some(id)) = (card.genuine, &card.card) {

@@ -135,4 +135,10 @@ pub const COMMANDS: &[&str] = &[
     "loyalty_cohorts",
     "list_moments",
     "add_moment",
+    "update_moment",
+    "remove_moment",
+    "link_card",
+    "unlink_card",
+    "withdraw_card_consent",
+    "reward_flags",
 ];

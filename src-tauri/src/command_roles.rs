@@ -25,6 +25,16 @@ pub const PRIVILEGED: &[(&str, Action, &str)] = &[
         "program::save_with_pin",
     ),
     (
+        "update_moment",
+        Action::EditMoment,
+        "moments::update_with_pin",
+    ),
+    (
+        "remove_moment",
+        Action::EditMoment,
+        "moments::remove_with_pin",
+    ),
+    (
         "open_till_session",
         Action::FloatAboveLimit,
         "session::open_with_pin",

@@ -181,6 +181,11 @@ fn every_privileged_command_asks_a_cashier_for_an_organizer_and_not_an_organizer
                 "save_loyalty_program",
                 json!({"program": {"visit_stamps": 1}}),
             ),
+            (
+                "update_moment",
+                json!({"momentId": "some-moment", "input": {"name": "Drop", "starts_at": "15:00", "ends_at": "15:30"}}),
+            ),
+            ("remove_moment", json!({"momentId": "some-moment"})),
             ("enter_organizer_screen", json!({"screen": "settings"})),
             (
                 "move_till_cash",

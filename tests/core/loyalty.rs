@@ -4,6 +4,7 @@
 
 use popup_till_core::db::journal;
 use popup_till_core::loyalty::{self, code, program};
+use popup_till_core::reporting::report::Viewer;
 use popup_till_core::returns::{self, RefundInput, RefundLineInput};
 use popup_till_core::shop::people::{self, ApprovalRequest};
 use popup_till_core::till::cart::{CartInput, LineInput};
@@ -18,7 +19,7 @@ fn key(s: &Shop) -> Vec<u8> {
 /// own-container refill, one per line of category "Jams"; a free jam for
 /// 5 stamps and 2.00 off for 3.
 /// The shop with its programme set, the till open and one new card.
-fn open_till_and_a_new_card() -> (Shop, String) {
+pub(crate) fn open_till_and_a_new_card() -> (Shop, String) {
     let mut s = shop();
     set_program(&mut s);
     s.open_session("50.00", false);
@@ -26,7 +27,7 @@ fn open_till_and_a_new_card() -> (Shop, String) {
     (s, card)
 }
 
-fn set_program(s: &mut Shop) {
+pub(crate) fn set_program(s: &mut Shop) {
     let organizer = s.organizer.clone();
     let approval = people::approve(&mut s.t.store, &ApprovalRequest::new(&organizer, PIN)).unwrap();
     let jam = s.jam.clone();
@@ -71,7 +72,7 @@ fn set_program(s: &mut Shop) {
         .unwrap();
 }
 
-fn with_card(lines: Vec<LineInput>, card: &str) -> CartInput {
+pub(crate) fn with_card(lines: Vec<LineInput>, card: &str) -> CartInput {
     CartInput {
         lines,
         card: Some(card.into()),
@@ -79,8 +80,10 @@ fn with_card(lines: Vec<LineInput>, card: &str) -> CartInput {
     }
 }
 
-fn balance(s: &Shop, code: &str) -> i64 {
-    loyalty::card(s.t.store.conn(), code).unwrap().balance
+pub(crate) fn balance(s: &Shop, code: &str) -> i64 {
+    loyalty::card(s.t.store.conn(), code, Viewer::Organizer)
+        .unwrap()
+        .balance
 }
 
 #[test]
@@ -142,7 +145,7 @@ fn a_code_of_another_shop_or_made_up_is_refused() {
     let theirs = shop();
     assert_ne!(key(&ours), key(&theirs), "each shop has its own key");
     for c in loyalty::new_cards(theirs.t.store.conn(), 50).unwrap() {
-        let seen = loyalty::card(ours.t.store.conn(), &c).unwrap();
+        let seen = loyalty::card(ours.t.store.conn(), &c, Viewer::Organizer).unwrap();
         assert!(!seen.genuine, "{c}");
         assert_eq!(
             seen.refusal.as_deref(),
@@ -204,7 +207,7 @@ fn stamps_follow_the_programme() {
     };
     s.sell(&with_card(vec![own], &card), &[cash("")]).unwrap();
     assert_eq!(balance(&s, &card), 6);
-    let view = loyalty::card(s.t.store.conn(), &card).unwrap();
+    let view = loyalty::card(s.t.store.conn(), &card, Viewer::Organizer).unwrap();
     let kinds: Vec<(&str, i64)> = view
         .history
         .iter()
@@ -250,7 +253,7 @@ fn the_next_day_earns_a_new_visit_stamp() {
     clock.advance(24 * 3600);
     s.sell(&with_card(vec![line(&jam, "1")], &card), &[cash("")])
         .unwrap();
-    let visits: Vec<i64> = loyalty::card(s.t.store.conn(), &card)
+    let visits: Vec<i64> = loyalty::card(s.t.store.conn(), &card, Viewer::Organizer)
         .unwrap()
         .history
         .iter()
@@ -475,7 +478,7 @@ fn a_programme_with_a_bad_reward_is_refused() {
 }
 
 /// Close the till and the event; open the event of `date` and a till.
-fn next_market(s: &mut Shop, name: &str, date: &str) {
+pub(crate) fn next_market(s: &mut Shop, name: &str, date: &str) {
     use popup_till_core::shop::events::{self, EventInput};
     use popup_till_core::till::session::{self, CloseInput};
     let actor = s.cashier();

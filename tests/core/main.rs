@@ -7,6 +7,7 @@ mod till_support;
 
 mod at_till;
 mod attendees;
+mod card_link;
 mod catalog_import;
 mod checkout;
 mod demo;
@@ -22,6 +23,7 @@ mod journal;
 mod journal_ledger;
 mod limits;
 mod loyalty;
+mod loyalty_tills;
 mod money_props;
 mod orders;
 mod people;

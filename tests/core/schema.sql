@@ -4,6 +4,10 @@ CREATE INDEX attendee_by_contact ON attendee (contact_id);
 CREATE UNIQUE INDEX audit_log_by_device ON audit_log (device_id, device_seq);
 -- index audit_log_by_entity
 CREATE INDEX audit_log_by_entity ON audit_log (entity, entity_id, at_utc);
+-- index card_link_by_card
+CREATE INDEX card_link_by_card ON card_link (card, at_utc);
+-- index card_link_by_contact
+CREATE INDEX card_link_by_contact ON card_link (contact_id, at_utc);
 -- index cash_count_reason_by_count
 CREATE INDEX cash_count_reason_by_count ON cash_count_reason (count_id, at_utc);
 -- index cash_movement_by_session
@@ -50,6 +54,8 @@ CREATE INDEX product_by_category ON product (category, search_name);
 CREATE UNIQUE INDEX product_by_scale_item_code ON product (scale_item_code) WHERE scale_item_code IS NOT NULL;
 -- index product_by_search_name
 CREATE INDEX product_by_search_name ON product (active, search_name);
+-- index purpose_consent_by_contact
+CREATE INDEX purpose_consent_by_contact ON purpose_consent (contact_id, purpose, at_utc);
 -- index refund_by_event_time
 CREATE INDEX refund_by_event_time ON refund (event_id, practice, at_utc);
 -- index refund_by_sale
@@ -138,6 +144,24 @@ CREATE TABLE audit_log (
     prev_hash           TEXT NOT NULL,
     hash                TEXT NOT NULL
 , device_seq INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 1 CHECK (version IN (1, 2))) STRICT;
+-- table card_link
+CREATE TABLE card_link (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    card                TEXT NOT NULL CHECK (length(card) = 8 AND card NOT GLOB '*[^0-9A-HJKMNP-TV-Z]*'),
+    contact_id          TEXT NOT NULL REFERENCES contact (id),
+    kind                TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+    -- the consent a link rests on
+    consent_id          TEXT REFERENCES purpose_consent (id),
+    -- why a link ended: asked for, the consent withdrawn, the contact
+    -- erased or purged
+    reason              TEXT CHECK (reason IN ('unlinked', 'consent_withdrawn', 'erasure', 'inactive')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL,
+    CHECK ((kind = 'link') = (consent_id IS NOT NULL)),
+    CHECK ((kind = 'unlink') = (reason IS NOT NULL))
+) STRICT;
 -- table cash_count
 CREATE TABLE cash_count (
     id                  TEXT PRIMARY KEY NOT NULL,
@@ -320,7 +344,7 @@ CREATE TABLE moment (
     name                TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
     -- local times of the event's day, HH:MM, start before end
     starts_at           TEXT NOT NULL CHECK (starts_at GLOB '[0-2][0-9]:[0-5][0-9]'),
-    ends_at             TEXT NOT NULL CHECK (ends_at GLOB '[0-2][0-9]:[0-5][0-9]'),
+    ends_at             TEXT NOT NULL CHECK (ends_at GLOB '[0-2][0-9]:[0-5][0-9]'), removed_at TEXT,
     CHECK (starts_at < ends_at)
 ) STRICT;
 -- table order_contact
@@ -430,6 +454,29 @@ CREATE TABLE 'product_name_words_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'product_name_words_data'(id INTEGER PRIMARY KEY, block BLOB);
 -- table product_name_words_idx
 CREATE TABLE 'product_name_words_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+-- table purpose_consent
+CREATE TABLE purpose_consent (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    contact_id          TEXT NOT NULL REFERENCES contact (id),
+    purpose             TEXT NOT NULL CHECK (purpose IN ('card_link')),
+    -- the exact words the person agreed to
+    wording             TEXT NOT NULL CHECK (length(wording) BETWEEN 1 AND 1000),
+    how                 TEXT NOT NULL CHECK (how IN ('till', 'sign_up', 'check_in', 'attendee_list')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
+-- table purpose_consent_withdrawal
+CREATE TABLE purpose_consent_withdrawal (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    device_id           TEXT NOT NULL REFERENCES device (id),
+    consent_id          TEXT NOT NULL UNIQUE REFERENCES purpose_consent (id),
+    how                 TEXT NOT NULL CHECK (how IN ('attendee_list', 'receipt_code', 'erasure', 'inactive')),
+    actor_id            TEXT NOT NULL,
+    at_utc              TEXT NOT NULL,
+    utc_offset_minutes  INTEGER NOT NULL
+) STRICT;
 -- table receipt_counter
 CREATE TABLE receipt_counter (
     device_id   TEXT NOT NULL REFERENCES device (id),
@@ -789,6 +836,12 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger audit_log_is_append_only_update
 CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger card_link_is_append_only_delete
+CREATE TRIGGER card_link_is_append_only_delete BEFORE DELETE ON card_link
+BEGIN SELECT RAISE(ABORT, 'card_link is append-only'); END;
+-- trigger card_link_is_append_only_update
+CREATE TRIGGER card_link_is_append_only_update BEFORE UPDATE ON card_link
+BEGIN SELECT RAISE(ABORT, 'card_link is append-only'); END;
 -- trigger cash_count_is_append_only_delete
 CREATE TRIGGER cash_count_is_append_only_delete BEFORE DELETE ON cash_count
 BEGIN SELECT RAISE(ABORT, 'cash_count is append-only'); END;
@@ -881,6 +934,18 @@ BEGIN
     INSERT INTO product_name_trigram (rowid, search_name) VALUES (new.rowid, new.search_name);
     INSERT INTO product_name_words (rowid, search_name) VALUES (new.rowid, new.search_name);
 END;
+-- trigger purpose_consent_is_append_only_delete
+CREATE TRIGGER purpose_consent_is_append_only_delete BEFORE DELETE ON purpose_consent
+BEGIN SELECT RAISE(ABORT, 'purpose_consent is append-only'); END;
+-- trigger purpose_consent_is_append_only_update
+CREATE TRIGGER purpose_consent_is_append_only_update BEFORE UPDATE ON purpose_consent
+BEGIN SELECT RAISE(ABORT, 'purpose_consent is append-only'); END;
+-- trigger purpose_consent_withdrawal_is_append_only_delete
+CREATE TRIGGER purpose_consent_withdrawal_is_append_only_delete BEFORE DELETE ON purpose_consent_withdrawal
+BEGIN SELECT RAISE(ABORT, 'purpose_consent_withdrawal is append-only'); END;
+-- trigger purpose_consent_withdrawal_is_append_only_update
+CREATE TRIGGER purpose_consent_withdrawal_is_append_only_update BEFORE UPDATE ON purpose_consent_withdrawal
+BEGIN SELECT RAISE(ABORT, 'purpose_consent_withdrawal is append-only'); END;
 -- trigger refund_is_append_only_delete
 CREATE TRIGGER refund_is_append_only_delete BEFORE DELETE ON refund
 BEGIN SELECT RAISE(ABORT, 'refund is append-only'); END;

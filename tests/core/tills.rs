@@ -17,7 +17,7 @@ use crate::support::TestTill;
 use crate::till_support::{card, cart, cash, line, shop, Shop};
 
 /// The second laptop's till, made from `first` as `code`.
-fn second_till(first: &mut Shop, code: &str) -> Shop {
+pub(crate) fn second_till(first: &mut Shop, code: &str) -> Shop {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("till.sqlite");
     clone::clone_till(&mut first.t.store, &Approval::file_holder(), code, &path).unwrap();
@@ -35,7 +35,10 @@ fn second_till(first: &mut Shop, code: &str) -> Shop {
     }
 }
 
-fn merge_into(into: &mut Shop, from: &Shop) -> popup_till_core::Result<merge::MergeReport> {
+pub(crate) fn merge_into(
+    into: &mut Shop,
+    from: &Shop,
+) -> popup_till_core::Result<merge::MergeReport> {
     merge::merge_file(&mut into.t.store, &Approval::file_holder(), &from.t.path())
 }
 

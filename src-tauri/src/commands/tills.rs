@@ -41,3 +41,13 @@ pub fn merge_till_file(
 pub fn merge_flags(state: State<'_, AppState>, event_id: String) -> Reply<Vec<flags::OverRefund>> {
     state.with_store(|store| flags::over_refunded(store.conn(), &event_id))
 }
+
+/// After a merge: cards whose rewards, redeemed on two tills, spent the
+/// same stamps twice.
+#[tauri::command(async)]
+pub fn reward_flags(
+    state: State<'_, AppState>,
+    event_id: String,
+) -> Reply<Vec<tills::reward_flags::RewardUsedTwice>> {
+    state.with_store(|store| tills::reward_flags::rewards_used_twice(store.conn(), &event_id))
+}

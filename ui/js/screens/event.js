@@ -128,6 +128,12 @@ async function eventHome(ctx, ev, templates, redraw) {
       h('p', {}, 'Refunded beyond what was sold, across tills:'),
       h('ul', {}, flags.map((f) => h('li', {}, f.message)))));
   }
+  const rewardFlags = await call('reward_flags', { eventId: ev.id });
+  if (rewardFlags.length) {
+    home.append(h('div', { class: 'error-banner', id: 'reward-flags' },
+      h('p', {}, 'A loyalty reward used on two tills:'),
+      h('ul', {}, rewardFlags.map((f) => h('li', {}, f.message)))));
+  }
   const flow = await call('task_flow', { eventId: ev.id });
   if (flow.total === 0) {
     const template = select({ id: 'flow-template' }, templates.map((t) => [t.id, `${t.name} (${plural(t.steps.length, 'step')})`]));

@@ -85,6 +85,12 @@ pub struct ContactPage {
     pub attendance: Vec<Attendance>,
     /// The wording a new consent would be given under.
     pub wording: Option<Wording>,
+    /// Whether they agreed to have a loyalty card linked to them.
+    pub card_consent: bool,
+    /// The words that consent is given under.
+    pub card_wording: &'static str,
+    /// The loyalty cards linked to them now.
+    pub cards: Vec<crate::loyalty::link::LinkedCard>,
 }
 
 /// An email address as typed, checked for its shape (never echoed back:
@@ -353,6 +359,10 @@ pub fn page(conn: &Connection, id: &str) -> Result<ContactPage> {
         consents: consent::history(conn, id)?,
         attendance: register::attendance_of(conn, id)?,
         wording: consent::current_wording(conn)?,
+        card_consent: super::purpose::active(conn, id, super::purpose::Purpose::CardLink)?
+            .is_some(),
+        card_wording: super::purpose::Purpose::CardLink.wording(),
+        cards: crate::loyalty::link::cards_of(conn, id)?,
         contact,
     })
 }

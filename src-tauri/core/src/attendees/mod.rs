@@ -11,6 +11,7 @@
 //!
 //! - `contacts`: the contact, its addresses, its code, finding and listing;
 //! - `consent`: wording versions, giving and withdrawing, the suppression list;
+//! - `purpose`: consent to a purpose other than news (a loyalty card linked);
 //! - `register`: the attendee list, sign-up and check-in;
 //! - `import`: sign-ups from a CSV file, previewed before anything is written;
 //! - `mailing`: the marketing export of one channel;
@@ -22,6 +23,7 @@ pub mod consent;
 pub mod contacts;
 pub mod import;
 pub mod mailing;
+pub mod purpose;
 pub mod register;
 pub mod rights;
 

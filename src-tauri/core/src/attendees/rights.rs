@@ -66,6 +66,10 @@ pub struct ContactData {
     pub consents: Vec<ConsentEntry>,
     pub attendance: Vec<Attendance>,
     pub pre_orders: Vec<PreOrderContact>,
+    /// Consents to other purposes (a loyalty card linked).
+    pub purpose_consents: Vec<super::purpose::PurposeConsentEntry>,
+    /// The loyalty cards linked to them now (card ids).
+    pub linked_cards: Vec<crate::loyalty::link::LinkedCard>,
     /// What else the till keeps and why, in words.
     pub notes: Vec<&'static str>,
 }
@@ -116,6 +120,8 @@ pub fn contact_data(conn: &Connection, contact_id: &str, now_utc: &str) -> Resul
         consents: consent::history(conn, contact_id)?,
         attendance: register::attendance_of(conn, contact_id)?,
         pre_orders: pre_orders_of(conn, &contact)?,
+        purpose_consents: super::purpose::history(conn, contact_id)?,
+        linked_cards: crate::loyalty::link::cards_of(conn, contact_id)?,
         contact,
         notes: vec![
             "An address is kept only while its consent is active; a withdrawn address is kept only as a SHA-256 hash on the suppression list, so it is never added again.",
@@ -200,6 +206,8 @@ pub struct Erased {
 /// end their consents. Returns (attendee rows, consents ended).
 fn clear(tx: &Tx, contact: &Contact, how: WithdrawHow, suppress: bool) -> Result<(usize, usize)> {
     let ended = consent::end(tx, contact, &Channel::ALL, how, suppress)?;
+    // A loyalty card linked with their consent is unlinked, and that consent ends.
+    let (card_consents, _) = crate::loyalty::link::end_for_contact(tx, &contact.id, how)?;
     let attendees = tx.execute("DELETE FROM attendee WHERE contact_id = ?1", [&contact.id])?;
     tx.execute(
         "UPDATE contact SET name = '', email = '', phone = '', code = NULL, erased_at = ?1, erased_how = ?2
@@ -214,7 +222,7 @@ fn clear(tx: &Tx, contact: &Contact, how: WithdrawHow, suppress: bool) -> Result
             &contact.id,
         ),
     )?;
-    Ok((attendees, ended.len()))
+    Ok((attendees, ended.len() + card_consents))
 }
 
 /// Erase a contact's personal data everywhere (an organizer's action): the

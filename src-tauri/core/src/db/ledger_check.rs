@@ -1,7 +1,7 @@
 //! The ledger against the journal, the second half of `journal::verify`:
 //! every sale, sale line, payment, stock movement, cash movement, deposit
 //! paid back, card ledger entry, refund, refund line and refund tender
-//! (`refunds`) must
+//! (`refunds`), card link (`card_links`) must
 //! have the journal entry that wrote it, with the same figures, and every
 //! row an entry lists must still be there. A row edited, added or removed
 //! behind the till's back (its append-only triggers dropped) is named here
@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::Result;
 
+mod card_links;
 mod refunds;
 mod side;
 
@@ -413,7 +414,8 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
                   + (SELECT count(*) FROM payment) + (SELECT count(*) FROM stock_movement)
                   + (SELECT count(*) FROM cash_movement) + (SELECT count(*) FROM refund)
                   + (SELECT count(*) FROM refund_line) + (SELECT count(*) FROM refund_payment)
-                  + (SELECT count(*) FROM deposit_return) + (SELECT count(*) FROM loyalty_entry)",
+                  + (SELECT count(*) FROM deposit_return) + (SELECT count(*) FROM loyalty_entry)
+                  + (SELECT count(*) FROM card_link)",
             [],
             |r| r.get(0),
         )?,
@@ -574,6 +576,7 @@ pub fn check(conn: &Connection) -> Result<LedgerCheck> {
     checks.extend(side::checks());
     // The refunds, their lines and tenders (`refunds`).
     checks.extend(refunds::checks());
+    checks.extend(card_links::checks());
     for q in &checks {
         run(conn, &mut found, q)?;
     }

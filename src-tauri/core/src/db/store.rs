@@ -33,6 +33,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0013_refill.sql"),
     include_str!("../../migrations/0014_tills.sql"),
     include_str!("../../migrations/0015_loyalty.sql"),
+    include_str!("../../migrations/0017_card_link.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,11 +1,13 @@
 //! Loyalty without personal data: anonymous cards whose codes any till of
 //! the shop checks offline (`code`), the programme the organizer sets —
 //! how stamps are earned and what rewards they buy (`program`) — and the
-//! card ledger that sales and refunds write (`ledger`). Who came back is
+//! card ledger that sales and refunds write (`ledger`). A card is linked
+//! to an attendee only with their consent (`link`). Who came back is
 //! counted in `reporting::repeat_visits`.
 
 pub mod code;
 pub mod ledger;
+pub mod link;
 pub mod program;
 pub mod sheet;
 
@@ -14,6 +16,7 @@ use serde::Serialize;
 
 pub use sheet::CardSheet;
 
+use crate::reporting::report::Viewer;
 use crate::Result;
 
 /// A card as the till and the command line show it.
@@ -30,11 +33,16 @@ pub struct CardView {
     pub history: Vec<ledger::Entry>,
     /// The rewards the balance buys now.
     pub rewards: Vec<program::Reward>,
+    /// Whether the card is linked to an attendee (with their consent).
+    pub linked: bool,
+    /// Who to: only for an organizer's eyes, None for anyone else.
+    pub holder: Option<link::Holder>,
 }
 
 /// Look a code up: genuine or not, and a genuine card's balance, ledger
-/// and the rewards it can have.
-pub fn card(conn: &Connection, code: &str) -> Result<CardView> {
+/// and the rewards it can have; whether it is linked to an attendee, and
+/// to whom only when `viewer` is an organizer.
+pub fn card(conn: &Connection, code: &str, viewer: Viewer) -> Result<CardView> {
     let key = code::shop_key(conn)?;
     match code::verify(&key, code) {
         Ok(serial) => {
@@ -44,7 +52,10 @@ pub fn card(conn: &Connection, code: &str) -> Result<CardView> {
                 .into_iter()
                 .filter(|r| r.cost <= balance)
                 .collect();
+            let (linked, holder) = link::holder(conn, &serial, viewer)?;
             Ok(CardView {
+                linked,
+                holder,
                 code: code::code_for(&key, &serial),
                 genuine: true,
                 refusal: None,
@@ -62,6 +73,8 @@ pub fn card(conn: &Connection, code: &str) -> Result<CardView> {
             balance: 0,
             history: Vec::new(),
             rewards: Vec::new(),
+            linked: false,
+            holder: None,
         }),
     }
 }

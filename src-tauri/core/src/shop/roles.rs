@@ -47,6 +47,7 @@ pub enum Action {
     CloneTill,
     MergeTill,
     LoyaltyProgram,
+    EditMoment,
 }
 
 /// When an organizer is needed for an action.
@@ -178,6 +179,10 @@ pub const ROLES: &[Permission] = &[
         Action::LoyaltyProgram,
         "setting how loyalty stamps are earned and what rewards they buy",
     ),
+    always(
+        Action::EditMoment,
+        "editing or removing a moment of an event",
+    ),
 ];
 
 /// The screens a cashier does not use: an organizer opens them (at the
@@ -279,6 +284,7 @@ pub fn action_name(action: Action) -> &'static str {
         Action::CloneTill => "clone_till",
         Action::MergeTill => "merge_till",
         Action::LoyaltyProgram => "loyalty_program",
+        Action::EditMoment => "edit_moment",
     }
 }
 

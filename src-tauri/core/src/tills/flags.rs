@@ -1,8 +1,8 @@
 //! What only shows once tills are merged, flagged on the event's home: a
 //! sale line refunded beyond what was sold on it, by refunds paid on
 //! different tills (each till checked its own refunds against what it
-//! knew). A loyalty reward used on two tills would be flagged here too,
-//! once the till keeps loyalty cards.
+//! knew). A loyalty reward used on two tills is flagged beside it
+//! (`reward_flags`).
 
 use rusqlite::Connection;
 use serde::Serialize;

@@ -4,7 +4,7 @@
 //! device and journal number holding two different entries). Then, in one
 //! transaction: the append-only ledgers are united by id (merging the same
 //! file twice changes nothing), records that change (products, settings,
-//! events, people, task flows, till sessions) take their latest change,
+//! events, people, task flows, till sessions, moments) take their latest change,
 //! and both journals are united, so the change that lost stays in the
 //! journal. The merge ends with a short report of what came in.
 
@@ -37,6 +37,7 @@ const CHANGING: &[(&str, &[&str])] = &[
     ("till_session", &["till_session"]),
     ("attendee", &["attendee"]),
     ("contact", &["contact"]),
+    ("moment", &["moment"]),
 ];
 
 /// What a merge brought in.

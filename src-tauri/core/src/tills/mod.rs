@@ -9,6 +9,7 @@ pub mod clone;
 pub mod flags;
 pub mod merge;
 pub mod push;
+pub mod reward_flags;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
