@@ -96,6 +96,21 @@ async fn a_card_scanned_earns_a_stamp_and_a_later_sale_redeems_a_reward() {
     scan.send_keys(F2).await.unwrap();
     app.wait_for_text("#till-card-stamps", "+3 stamps · balance 3")
         .await;
+    // Seen at 1280x720 without scrolling: the stamps line is above the fold.
+    let bottom = app
+        .client
+        .execute(
+            "const r = document.getElementById('till-card-stamps').getBoundingClientRect();
+             return [r.bottom, window.innerHeight, document.scrollingElement.scrollTop];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (bottom, height) = (bottom[0].as_f64().unwrap(), bottom[1].as_f64().unwrap());
+    assert!(
+        bottom <= height,
+        "the stamps line ends at {bottom}px, below the window's {height}px"
+    );
     app.screenshot("loyalty-stamps-earned").await;
 
     // A later sale: the card again, a mug, and the free tea as a line.
@@ -165,5 +180,91 @@ async fn the_organizer_adds_a_reward_and_prints_a_sheet_of_cards() {
         serde_json::to_value(program::load(store.conn()).unwrap()).unwrap()
     };
     assert_eq!(programme["rewards"][1]["amount"], "2.5");
+    app.close().await;
+}
+
+#[tokio::test]
+async fn a_card_is_linked_to_an_attendee_only_with_their_consent_from_their_page() {
+    use popup_till_core::attendees::{register, SignUpInput};
+    use popup_till_core::shop::events;
+    let card = RefCell::new(String::new());
+    let app = App::launch_prepared(|db| {
+        *card.borrow_mut() = prepare_loyalty(db);
+        let mut store = Store::open(db).unwrap();
+        let event = events::current(store.conn()).unwrap().unwrap();
+        store
+            .write(&Actor::system("test"), |tx| {
+                register::sign_up(
+                    tx,
+                    &event.id,
+                    &SignUpInput {
+                        name: "Ada Byron".into(),
+                        ..SignUpInput::default()
+                    },
+                )
+            })
+            .unwrap();
+    })
+    .await;
+    let card = card.into_inner();
+    let db = app.db_path();
+    let card_json = |db: &Path| -> serde_json::Value {
+        let out = App::cli(db, &["card", &card, "--json"]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("Ada"), "the command line names no one: {text}");
+        serde_json::from_str(&text).unwrap()
+    };
+    let id = card_json(&db)["card"].as_str().unwrap().to_string();
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-attendees").await;
+    app.click_settled("#attendees-tab-contacts").await;
+    app.type_into("#contact-search", "byron").await;
+    app.wait_for_text("#contacts-table", "Ada Byron").await;
+    app.click_settled("#contacts-table tr[data-contact-id] td")
+        .await;
+    app.wait_for_text("#contact-card", "No card linked").await;
+
+    // Scanned into the field, without the box ticked: refused, saying why.
+    let code = app.find("#link-card-code").await;
+    code.send_keys(&format!("{card}{ENTER}")).await.unwrap();
+    app.wait_for_text("#link-card-form", "has not agreed").await;
+    assert_eq!(card_json(&db)["linked"], false);
+    // The words read out, the box ticked: linked.
+    app.wait_for_text("#card-wording", "linked to your name").await;
+    app.click("#link-card-consent").await;
+    app.click("#link-card-submit").await;
+    app.wait_for_text("#linked-cards", &id).await;
+    app.wait_for_text("#card-consent-given", "agreed").await;
+    app.screenshot("loyalty-card-linked").await;
+    app.assert_accessible("a contact's page with a linked card")
+        .await;
+    // The card's page on the command line: linked, and to no one it names.
+    let view = card_json(&db);
+    assert_eq!(view["linked"], true);
+    assert!(view["holder"].is_null());
+
+    // At the till, the cashier sees only that it is linked.
+    app.click_settled("#nav-till").await;
+    app.type_into("#till-float", &format!("50{ENTER}")).await;
+    let scan = app.find("#till-scan").await;
+    scan.send_keys(&format!("{card}{ENTER}")).await.unwrap();
+    app.wait_for_text("#till-card-linked", "linked").await;
+    let shown = app.text("#till-card").await;
+    assert!(!shown.contains("Ada"), "{shown}");
+
+    // She changes her mind: withdrawing the consent unlinks the card.
+    app.click_settled("#nav-attendees").await;
+    app.click_settled("#attendees-tab-contacts").await;
+    app.type_into("#contact-search", "byron").await;
+    app.wait_for_text("#contacts-table", "Ada Byron").await;
+    app.click_settled("#contacts-table tr[data-contact-id] td")
+        .await;
+    app.wait_for_text("#linked-cards", &id).await;
+    app.click("#withdraw-card-consent").await;
+    app.wait_for_text("#no-linked-card", "No card linked").await;
+    assert_eq!(card_json(&db)["linked"], false);
+    App::assert_journal_holds(&db);
     app.close().await;
 }

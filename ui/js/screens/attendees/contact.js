@@ -1,7 +1,7 @@
 // A contact's page: what they agreed to (each consent with its wording
 // version, when, how and who recorded it), one button to withdraw it as
 // easily as it was given, a consent recorded here, the events they signed
-// up for or came to, their data as one JSON file, and erasure (an
+// up for or came to, a loyalty card linked with their consent (`card.js`), their data as one JSON file, and erasure (an
 // organizer approves; the core says when to ask for the PIN).
 
 import { call, callApproved } from '../../api.js';
@@ -11,6 +11,7 @@ import { localTime, wallDate } from '../../time.js';
 import { plural } from '../../words.js';
 import { wordingQuote } from './wording.js';
 import { nameOf } from './list.js';
+import { cardPanel } from './card.js';
 
 const CHANNELS = [['email', 'Email', 'email'], ['sms', 'SMS', 'phone']];
 const HOW = {
@@ -180,6 +181,7 @@ export async function renderContact(host, ctx, show, contactId, how = 'attendee_
             `${a.event_name} · ${wallDate(a.starts_at)} · `,
             a.checked_in_at ? `came in ${localTime(a.checked_in_at, a.checked_in_offset)}` : 'signed up',
             a.source === 'import' ? ' (imported)' : ''))) : h('p', { class: 'muted' }, 'On no attendee list.')),
+        cardPanel(page, redraw),
         erased ? null : h('section', { class: 'panel section-title rights-actions', 'aria-labelledby': 'contact-rights-title' },
           h('h2', { id: 'contact-rights-title' }, 'Their rights'),
           accessForm(page),

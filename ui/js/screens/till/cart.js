@@ -62,7 +62,7 @@ export function createCart(till) {
     const left = c.balance - cost;
     fill(cardPanel,
       h('div', { class: 'total-row' },
-        h('strong', {}, `Loyalty card ${c.card}`),
+        h('strong', {}, `Loyalty card ${c.card}`, c.linked ? h('span', { class: 'badge', id: 'till-card-linked' }, 'linked') : null),
         h('span', { id: 'till-card-balance' }, cost ? `${left} stamps (${c.balance} − ${cost})` : `${c.balance} stamps`)),
       h('div', { class: 'card-rewards' },
         c.rewards_all.filter((r) => r.cost <= left).map((r) => h('button', {

@@ -68,18 +68,23 @@ export function createPayments(till) {
     till.lastSale = done;
     // Change only when cash was paid: a card sale has none to give. When
     // the containers brought back came to more than the sale, the till
-    // pays the rest out.
+    // pays the rest out. The sale and the card's stamps sit beside the
+    // amount, not under it: at 1280x720 a line below the panel falls under
+    // the fold.
     let shown;
     if (done.paid_out_minor > 0) shown = [h('div', { class: 'change-label' }, 'Pay out'), h('div', { class: 'change-big', id: 'till-pay-out' }, done.paid_out)];
     else if (done.cash_paid) shown = [h('div', { class: 'change-label' }, 'Change'), h('div', { class: 'change-big', id: 'till-change' }, done.change)];
     else shown = [h('div', { class: 'change-label' }, 'Paid'), h('div', { class: 'change-big', id: 'till-paid' }, done.total)];
     const big = h('div', { class: 'change-panel', id: 'till-change-panel' },
-      shown,
-      h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
-      done.loyalty ? h('div', { id: 'till-card-stamps' },
-        `Card ${done.loyalty.card}: +${done.loyalty.earned} stamps`
-        + (done.loyalty.spent ? `, ${done.loyalty.spent} spent` : '')
-        + ` · balance ${done.loyalty.balance}`) : null,
+      h('div', { class: 'change-head' },
+        h('div', {}, shown),
+        h('div', { class: 'change-facts' },
+          h('div', {}, `Sale ${done.receipt_number} · total ${done.total}`),
+          done.loyalty ? h('div', { id: 'till-card-stamps' },
+            h('div', {}, `Card ${done.loyalty.card}`),
+            h('div', {}, `+${done.loyalty.earned} stamps`
+              + (done.loyalty.spent ? `, ${done.loyalty.spent} spent` : '')
+              + ` · balance ${done.loyalty.balance}`)) : null)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'till-show-receipt', onclick: () => showReceipt(done.sale_id).then(till.focusScan) },
           'Receipt ', h('kbd', {}, 'Ctrl+P'))),
