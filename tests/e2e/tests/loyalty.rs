@@ -268,3 +268,65 @@ async fn a_card_is_linked_to_an_attendee_only_with_their_consent_from_their_page
     App::assert_journal_holds(&db);
     app.close().await;
 }
+
+#[tokio::test]
+async fn an_organizer_edits_and_removes_a_moment_on_the_reports_screen() {
+    let app = App::launch_prepared(|db| {
+        prepare_loyalty(db);
+    })
+    .await;
+    app.choose_person("Carl").await;
+    app.find("#event-list").await;
+    app.click_settled("#nav-reports").await;
+    app.type_into("#moment-name", "Capsule drop").await;
+    app.type_into("#moment-from", "15:00").await;
+    app.type_into("#moment-to", "15:30").await;
+    app.click("#moment-add").await;
+    app.wait_for_text("#moment-list", "Capsule drop · 15:00–15:30")
+        .await;
+    app.wait_for_text("#report-moments", "Capsule drop").await;
+
+    // A cashier changes it with the organizer's PIN.
+    app.click("#moment-list .moment-edit").await;
+    app.type_into("#moment-edit-name", "Workshop").await;
+    app.type_into("#moment-edit-from", "16:00").await;
+    app.type_into("#moment-edit-to", "17:00").await;
+    app.click("#moment-edit-ok").await;
+    app.find("#pin-input").await;
+    app.enter_pin(fixtures::PIN).await;
+    app.wait_gone("#moment-edit").await;
+    app.wait_for_text("#moment-list", "Workshop · 16:00–17:00")
+        .await;
+    app.wait_for_text("#report-moments", "Workshop").await;
+    app.screenshot("moments-edited").await;
+    app.assert_accessible("the report with its moments").await;
+
+    // Removed: it drops out of the report.
+    app.click("#moment-list .moment-remove").await;
+    app.click("#moment-remove-dialog-ok").await;
+    app.find("#pin-input").await;
+    app.enter_pin(fixtures::PIN).await;
+    app.wait_gone("#moment-list").await;
+    app.wait_gone("#report-moments").await;
+    let db = app.db_path();
+    {
+        use popup_till_core::reporting::{report, scope::Scope};
+        let store = Store::open(&db).unwrap();
+        let event = popup_till_core::shop::events::current(store.conn())
+            .unwrap()
+            .unwrap();
+        let r = report::report(store.conn(), &Scope::Event(event.id), false).unwrap();
+        assert!(r.moments.is_empty(), "{:?}", r.moments);
+        let kept: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM moment WHERE name = 'Workshop' AND removed_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 1, "the removed moment is kept, marked");
+    }
+    App::assert_journal_holds(&db);
+    app.close().await;
+}

@@ -9,6 +9,7 @@ import { select } from '../select.js';
 import { visitorTally } from '../visitors.js';
 import { wallDate } from '../time.js';
 import { plural } from '../words.js';
+import { momentsEditor } from './moments.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -71,29 +72,6 @@ export function hourChart(hours, currency, moments = []) {
     svg.insertBefore(g, svg.children[1]);
   });
   return svg;
-}
-
-/** A moment added to an event that is not closed: a name and a window. */
-function momentForm(ev, redraw) {
-  if (!ev || ev.status === 'closed') return null;
-  const said = h('p', { id: 'moment-message', role: 'status' });
-  const form = h('form', { class: 'row moment-form', id: 'moment-form' },
-    h('label', {}, 'Moment ', h('input', { name: 'name', id: 'moment-name', placeholder: 'Capsule drop', autocomplete: 'off' })),
-    h('label', {}, 'From ', h('input', { name: 'starts_at', id: 'moment-from', placeholder: '15:00', inputmode: 'numeric', size: '5', autocomplete: 'off' })),
-    h('label', {}, 'To ', h('input', { name: 'ends_at', id: 'moment-to', placeholder: '15:30', inputmode: 'numeric', size: '5', autocomplete: 'off' })),
-    h('button', { type: 'submit', id: 'moment-add' }, 'Add moment'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const v = Object.fromEntries(new FormData(form));
-    try {
-      await call('add_moment', { eventId: ev.id, input: v });
-      await redraw();
-    } catch (err) {
-      said.className = 'error-banner';
-      said.textContent = err.message;
-    }
-  });
-  return h('div', {}, form, said);
 }
 
 /** The event's moments: window, visitors, sales, conversion. */
@@ -234,7 +212,7 @@ function reportBody(r, ctx, redraw) {
     h('div', { class: 'report-grid' },
       h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur, r.moments),
         momentsTable(r.moments, cur),
-        momentForm(ev, redraw),
+        momentsEditor(ev, r.moments, ctx, redraw),
         table('report-hours', ['Hour', 'Sales', `Total ${cur}`, 'Visitors', 'Conversion'],
           r.by_hour.map((x) => [`${String(x.hour).padStart(2, '0')}:00`, String(x.sales), x.total.text, String(x.visitors), pct(x.conversion)]), [1, 2, 3, 4])),
       h('section', { class: 'panel' }, h('h2', {}, 'Takings'), money(r)),
