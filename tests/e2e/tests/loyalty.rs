@@ -212,7 +212,10 @@ async fn a_card_is_linked_to_an_attendee_only_with_their_consent_from_their_page
         let out = App::cli(db, &["card", &card, "--json"]);
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(!text.contains("Ada"), "the command line names no one: {text}");
+        assert!(
+            !text.contains("Ada"),
+            "the command line names no one: {text}"
+        );
         serde_json::from_str(&text).unwrap()
     };
     let id = card_json(&db)["card"].as_str().unwrap().to_string();
@@ -232,7 +235,8 @@ async fn a_card_is_linked_to_an_attendee_only_with_their_consent_from_their_page
     app.wait_for_text("#link-card-form", "has not agreed").await;
     assert_eq!(card_json(&db)["linked"], false);
     // The words read out, the box ticked: linked.
-    app.wait_for_text("#card-wording", "linked to your name").await;
+    app.wait_for_text("#card-wording", "linked to your name")
+        .await;
     app.click("#link-card-consent").await;
     app.click("#link-card-submit").await;
     app.wait_for_text("#linked-cards", &id).await;
