@@ -102,15 +102,36 @@ pub fn loyalty_figures(conn: &Connection, scope: &Scope) -> Result<LoyaltyFigure
 
 /// Who came back to `event_id`: each card or attendee seen there, and
 /// whether they were seen at an event that started before it.
+///
+/// The same identities as `SEEN`, looked up one by one through the card
+/// ledger's and the attendee list's indexes: the whole season is never
+/// gathered for one event (`benches/loyalty.rs` measures it).
 pub fn repeat_visits(conn: &Connection, event_id: &str) -> Result<RepeatVisits> {
     let rows: Vec<(bool, bool)> = conn
-        .prepare(&format!(
-            "WITH seen AS ({SEEN})
-             SELECT here.who LIKE 'card:%',
-                    EXISTS (SELECT 1 FROM seen before WHERE before.who = here.who
-                              AND before.starts_at < here.starts_at)
-             FROM seen here WHERE here.event_id = ?1"
-        ))?
+        .prepare_cached(
+            "WITH ev AS (SELECT starts_at FROM event WHERE id = ?1),
+                  here AS (
+                      SELECT DISTINCT y.card AS card, NULL AS contact
+                        FROM loyalty_entry y JOIN sale s ON s.id = y.sale_id
+                       WHERE y.event_id = ?1 AND y.kind = 'visit' AND s.practice = 0
+                         AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)
+                      UNION
+                      SELECT NULL, a.contact_id FROM attendee a
+                       WHERE a.event_id = ?1 AND a.checked_in_at IS NOT NULL)
+             SELECT here.card IS NOT NULL,
+                    CASE WHEN here.card IS NOT NULL THEN EXISTS (
+                        SELECT 1 FROM loyalty_entry b JOIN sale s ON s.id = b.sale_id
+                          JOIN event e ON e.id = b.event_id
+                         WHERE b.card = here.card AND b.kind = 'visit' AND s.practice = 0
+                           AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)
+                           AND e.starts_at < (SELECT starts_at FROM ev))
+                    ELSE EXISTS (
+                        SELECT 1 FROM attendee a JOIN event e ON e.id = a.event_id
+                         WHERE a.contact_id = here.contact AND a.checked_in_at IS NOT NULL
+                           AND e.starts_at < (SELECT starts_at FROM ev))
+                    END
+             FROM here",
+        )?
         .query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let count = |card: bool, returning: Option<bool>| {
