@@ -113,3 +113,46 @@ fn a_reward_used_on_two_tills_is_flagged_after_the_merge() {
     assert!(f.balance < 0 && f.earned < f.spent, "{f:?}");
     assert!(f.message.contains("T1 and T2"), "{}", f.message);
 }
+
+#[test]
+fn a_moment_changed_on_the_second_till_is_changed_after_the_merge() {
+    use popup_till_core::shop::moments::{self, MomentInput};
+    use popup_till_core::shop::people::ApprovalRequest;
+    let (mut t1, _) = open_till_and_a_new_card();
+    let event = t1.event.clone();
+    let input = |name: &str, from: &str, to: &str| MomentInput {
+        name: name.into(),
+        starts_at: from.into(),
+        ends_at: to.into(),
+    };
+    let (drop, talk) =
+        t1.t.store
+            .write(&t1.cashier(), |tx| {
+                Ok((
+                    moments::add(tx, &event, &input("Capsule drop", "15:00", "15:30"))?,
+                    moments::add(tx, &event, &input("Talk", "11:00", "12:00"))?,
+                ))
+            })
+            .unwrap();
+    let mut t2 = second_till(&mut t1, "T2");
+    let (cashier, ok) = (
+        t2.cashier(),
+        ApprovalRequest::new(&t2.organizer, crate::till_support::PIN),
+    );
+    moments::update_with_pin(
+        &mut t2.t.store,
+        &cashier,
+        &ok,
+        &drop.id,
+        &input("Workshop", "16:00", "17:00"),
+    )
+    .unwrap();
+    moments::remove_with_pin(&mut t2.t.store, &cashier, &ok, &talk.id).unwrap();
+    merge_into(&mut t1, &t2).unwrap();
+    let left = moments::list(t1.t.store.conn(), &event).unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(
+        (left[0].name.as_str(), left[0].starts_at.as_str()),
+        ("Workshop", "16:00")
+    );
+}
