@@ -156,3 +156,66 @@ fn a_moment_changed_on_the_second_till_is_changed_after_the_merge() {
         ("Workshop", "16:00")
     );
 }
+
+#[test]
+fn a_till_for_another_laptop_leaves_the_card_links_behind_and_still_verifies() {
+    use popup_till_core::attendees::{register, SignUpInput};
+    use popup_till_core::loyalty::link;
+    let (mut t1, code) = open_till_and_a_new_card();
+    let event = t1.event.clone();
+    let ann =
+        t1.t.store
+            .write(&t1.cashier(), |tx| {
+                register::sign_up(
+                    tx,
+                    &event,
+                    &SignUpInput {
+                        name: "Ann".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap()
+            .contact_id;
+    let card =
+        t1.t.store
+            .write(&t1.cashier(), |tx| link::link(tx, &ann, &code, true))
+            .unwrap()
+            .card;
+    let mut t2 = second_till(&mut t1, "T2");
+    assert_eq!(t2.t.count("SELECT count(*) FROM card_link"), 0);
+    assert_eq!(t2.t.count("SELECT count(*) FROM purpose_consent"), 0);
+    let v = journal::verify(t2.t.store.conn()).unwrap();
+    assert!(v.holds(), "{v:?}");
+    // The card sells on the second till, anonymous there.
+    t2.open_session("50.00", false);
+    let jam = t2.jam.clone();
+    t2.sell(&with_card(vec![line(&jam, "1")], &code), &[cash("")])
+        .unwrap();
+    assert!(
+        !loyalty::card(t2.t.store.conn(), &code, Viewer::Organizer)
+            .unwrap()
+            .linked
+    );
+    // Merged back: the link is still there on the first till.
+    merge_into(&mut t1, &t2).unwrap();
+    assert_eq!(
+        link::linked_contact(t1.t.store.conn(), &card)
+            .unwrap()
+            .as_deref(),
+        Some(ann.as_str())
+    );
+    // A link row removed from the first till's own file is still named.
+    let conn = t1.t.store.conn();
+    conn.execute_batch(
+        "DROP TRIGGER card_link_is_append_only_delete; PRAGMA foreign_keys = OFF; DELETE FROM card_link;",
+    )
+    .unwrap();
+    let v = journal::verify(conn).unwrap();
+    assert!(
+        v.ledger_mismatches
+            .iter()
+            .any(|m| m.table == "card_link" && m.figure == "row"),
+        "{v:#?}"
+    );
+}

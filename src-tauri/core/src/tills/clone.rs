@@ -4,7 +4,8 @@
 //! series (`T2-000001`, …) and its journal its own chain; this till notes
 //! the new till's code so that no second till gets it. The people who sell
 //! go with it; the attendees' personal data do not: their contacts,
-//! sign-ups, consents and the suppressed addresses stay on this laptop
+//! sign-ups, consents, the cards linked to them and the suppressed
+//! addresses stay on this laptop
 //! (a merge back leaves this till's own untouched).
 
 use std::path::{Path, PathBuf};
@@ -171,6 +172,9 @@ fn make_new_till(
 /// suppressed addresses are append-only: their guards are lifted for the
 /// copy's own clearing only and put back as they were.
 const ATTENDEE_DATA: &[&str] = &[
+    "card_link",
+    "purpose_consent_withdrawal",
+    "purpose_consent",
     "consent_withdrawal",
     "consent",
     "attendee",
