@@ -10,6 +10,7 @@ pub mod loyalty;
 pub mod past_market;
 mod past_refills;
 mod past_refunds;
+mod past_signatures;
 mod run_up;
 mod second_till;
 mod upcoming_fair;

@@ -19,7 +19,10 @@
 use chrono::{DateTime, Duration, FixedOffset};
 use rust_decimal::Decimal;
 
-use super::run_up::{local_time, on_demo_clock, sign_by_hand, DemoClock, HandSignature};
+use super::past_signatures::{
+    AFTER_THE_DAY, HYGIENE_CHECKS, REFILL_SET_UP, RUN_UP, TILL_CLOSED, TILL_OPENED,
+};
+use super::run_up::{local_time, on_demo_clock, sign_by_hand, DemoClock};
 use crate::catalog::ProductKind;
 use crate::shop::events::{self, EventInput};
 use crate::shop::people::{self, Role};
@@ -60,119 +63,6 @@ impl Dice {
         self.roll(100) < percent
     }
 }
-
-/// The market's steps nobody's work completes, signed by the team on the
-/// days they fell due (days from the market's day). Opening the till, the
-/// first sale, the mid-day count and closing the till complete theirs.
-const RUN_UP: &[HandSignature] = &[
-    HandSignature {
-        key: "venue",
-        day: -16,
-        at: (18, 30),
-        by: "Maya",
-    },
-    HandSignature {
-        key: "catalog",
-        day: -8,
-        at: (19, 0),
-        by: "Aïcha",
-    },
-    HandSignature {
-        key: "receive",
-        day: -4,
-        at: (16, 0),
-        by: "Jonas",
-    },
-    HandSignature {
-        key: "load-out",
-        day: -2,
-        at: (17, 0),
-        by: "Tom",
-    },
-    HandSignature {
-        key: "float",
-        day: -1,
-        at: (9, 0),
-        by: "Maya",
-    },
-];
-
-/// The refill station set up and sanitised before the market opens.
-const REFILL_SET_UP: &[HandSignature] = &[HandSignature {
-    key: "refill-setup",
-    day: 0,
-    at: (8, 50),
-    by: "Aïcha",
-}];
-
-/// A hygiene check of the refill station, signed when the day reaches
-/// `minute` (from the opening).
-struct HygieneCheck {
-    minute: i64,
-    signature: HandSignature,
-}
-
-const HYGIENE_CHECKS: [HygieneCheck; 3] = [
-    HygieneCheck {
-        minute: 55,
-        signature: HandSignature {
-            key: "refill-hygiene-1",
-            day: 0,
-            at: (10, 55),
-            by: "Aïcha",
-        },
-    },
-    HygieneCheck {
-        minute: 175,
-        signature: HandSignature {
-            key: "refill-hygiene-2",
-            day: 0,
-            at: (12, 55),
-            by: "Tom",
-        },
-    },
-    HygieneCheck {
-        minute: 295,
-        signature: HandSignature {
-            key: "refill-hygiene-3",
-            day: 0,
-            at: (14, 55),
-            by: "Aïcha",
-        },
-    },
-];
-
-/// Opening and closing the till are two-person steps: the cashier's work
-/// signs once, and the organizer, who watched the float and the cash being
-/// counted, signs second.
-const TILL_OPENED: &[HandSignature] = &[HandSignature {
-    key: "open-till",
-    day: 0,
-    at: (9, 45),
-    by: "Maya",
-}];
-
-const TILL_CLOSED: &[HandSignature] = &[
-    HandSignature {
-        key: "close-till",
-        day: 0,
-        at: (17, 20),
-        by: "Maya",
-    },
-    HandSignature {
-        key: "refill-clean-down",
-        day: 0,
-        at: (17, 22),
-        by: "Aïcha",
-    },
-];
-
-const AFTER_THE_DAY: &[HandSignature] = &[HandSignature {
-    key: "wrap-up",
-    day: 1,
-    at: (11, 0),
-    by: "Maya",
-}];
 
 /// Load the past day into a till that holds the demo pop-up's shop and team.
 pub fn load_past_day(store: &mut Store, organizer_pin: &str) -> Result<PastDay> {
