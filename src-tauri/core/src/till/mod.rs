@@ -9,8 +9,9 @@
 //!   figures;
 //! - `lookup`: finding what to sell (search, a scanned code, quick keys);
 //! - `cart`: the cart as the till sends it, its lines resolved against the
-//!   catalog and priced, what needs an organizer's approval, and adding an
-//!   item (whether it joins a line already in the cart);
+//!   catalog and priced, what needs an organizer's approval;
+//! - `addition`: adding an item (whether it joins a line already in the
+//!   cart, a refill's container, a product's deposit line);
 //! - `deposits`: containers brought back, their deposits paid out, what
 //!   is outstanding and the deposit ledger of an event;
 //! - `quote`: what the till shows while the cart is built;
@@ -20,6 +21,7 @@
 //! - `parked`: parking, resuming and cancelling carts;
 //! - `overview`: everything the till screen shows around the cart.
 
+mod addition;
 mod card;
 pub mod cart;
 mod close;
