@@ -12,7 +12,7 @@ use popup_till_core::shop::at_till;
 use popup_till_core::shop::events;
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::shop::status;
-use popup_till_core::till::cart::{Addition, CartInput};
+use popup_till_core::till::cart::CartInput;
 use popup_till_core::till::lookup;
 use popup_till_core::till::quote;
 use popup_till_core::till::sale::{self, PaymentInput};
@@ -21,7 +21,7 @@ use popup_till_core::{open_till, Actor};
 use crate::season;
 
 pub struct CoreTimes {
-    /// `till_scan` + `cart_add`: the code looked up, the cart priced with it.
+    /// `cart_scan`: the code looked up, the cart priced with it.
     pub scan: Vec<f64>,
     /// `till_search` for three letters.
     pub search: Vec<f64>,
@@ -81,22 +81,11 @@ pub fn measure(db: &Path, tries: usize) -> CoreTimes {
             let code = season::barcode(range[(k * 53) % range.len()]);
             k += 1;
             let t = Instant::now();
-            let product = lookup::scan_product(store.conn(), &code)
+            let scanned = quote::scan_into_cart(store.conn(), &cart, &code, "", Some(&at))
                 .expect("scan")
                 .expect("a product");
-            let added = quote::add_to_cart(
-                store.conn(),
-                &cart,
-                &Addition {
-                    product_id: product.id.clone(),
-                    quantity: String::new(),
-                    ..Addition::default()
-                },
-                Some(&at),
-            )
-            .expect("add to the cart");
             scan.push(ms(t));
-            cart = added.cart;
+            cart = scanned.added.expect("added to the cart").cart;
         }
         let t = Instant::now();
         sale::complete_with_pin(

@@ -13,7 +13,9 @@
 //! `xvfb-run -a cargo run --release -p popup-till-e2e --example window_speed`
 //! after `cargo build --release -p popup-till`. `TRIES` (default 200) sets
 //! the tries of each interaction, `REPORT_TRIES` (default: `TRIES`) those
-//! of the Reports screen, `LAUNCHES` (default 20) the launches.
+//! of the Reports screen, `LAUNCHES` (default 20) the launches,
+//! `SEASON_LINES` (default 1,000,000) the sale lines of the season file;
+//! `--season-only` builds the season file (no window) and stops.
 
 mod core_side;
 mod season;
@@ -61,7 +63,7 @@ fn season_file() -> PathBuf {
         "season-schema{}-{}p-{}l.sqlite",
         popup_till_core::db::store::schema_version(),
         season::PRODUCTS,
-        season::SALE_LINES
+        season::sale_lines()
     ));
     if !file.exists() {
         println!(
@@ -145,17 +147,10 @@ impl Marks {
 /// Shared by the in-page scripts: `finish(t0, done)` answers with the time
 /// to now (the DOM changed) and to the next animation frame (painted).
 const FINISH: &str = r#"
-if (!window.__benchCalls) {
-  // Time every call into Rust (the bridge and the core) as the page sees it.
-  // (the page's `invoke` reaches Rust through Tauri's internal one).
-  const inner = window.__TAURI_INTERNALS__;
-  const invoke = inner.invoke.bind(inner);
-  window.__benchCalls = [];
-  inner.invoke = async (cmd, args, options) => {
-    const t = performance.now();
-    try { return await invoke(cmd, args, options); } finally { window.__benchCalls.push([cmd, performance.now() - t]); }
-  };
-}
+// Every call into Rust (the bridge and the core) as the page waits for it:
+// the page's one door (`ui/js/api.js`) adds each to this list.
+if (!Array.isArray(window.__tillCallTimes)) window.__tillCallTimes = [];
+window.__benchCalls = window.__tillCallTimes;
 window.__benchCalls.length = 0;
 const finish = (t0, done, extra) => {
   const dom = performance.now() - t0;
@@ -382,6 +377,10 @@ async fn main() {
     let launches = env_number("LAUNCHES", 20);
     let report_tries = env_number("REPORT_TRIES", tries);
     let cached = season_file();
+    if std::env::args().any(|a| a == "--season-only") {
+        println!("season file ready: {}", cached.display());
+        return;
+    }
     let season = cached.with_file_name("this-run.sqlite");
     for end in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{end}", season.display()));
@@ -392,7 +391,7 @@ async fn main() {
         "till file: {} products, {} market days, {} sale lines ({:.0} MB)",
         season::PRODUCTS,
         season::EVENTS,
-        season::SALE_LINES,
+        season::sale_lines(),
         size as f64 / 1e6
     );
 

@@ -6,7 +6,8 @@
 //! through the day on a clock moved hour by hour, and closes the till and
 //! the event; the last day (the biggest) stays open, so the window sells
 //! into it. Sales of one hour go in one transaction: the file is built in a
-//! few minutes, and `verify` holds on it.
+//! few minutes, and `verify` holds on it. `SEASON_LINES` makes a smaller
+//! season (the same products and days, fewer lines).
 
 use std::path::Path;
 use std::time::Instant;
@@ -31,11 +32,21 @@ pub const CASHIER_PIN: &str = "1357";
 
 pub const PRODUCTS: usize = 100_000;
 pub const EVENTS: usize = 100;
-pub const SALE_LINES: usize = 1_000_000;
+/// The season's sale lines: 1,000,000, or `SEASON_LINES` (a smaller file
+/// builds in a fraction of the time, for trying a change quickly).
+pub fn sale_lines() -> usize {
+    std::env::var("SEASON_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n >= 10_000)
+        .unwrap_or(1_000_000)
+}
 /// Products each market day brings (and sells from).
 pub const RANGE: usize = 1_000;
-/// The lines of the last (biggest) day.
-pub const BIGGEST_DAY_LINES: usize = 30_000;
+/// The lines of the last (biggest) day: 30,000 of a full season (3 %).
+pub fn biggest_day_lines() -> usize {
+    sale_lines() * 3 / 100
+}
 
 const ADJECTIVES: &[&str] = &[
     "organic",
@@ -164,13 +175,13 @@ pub fn day_range(day: usize) -> Vec<usize> {
 /// Sale lines of each day: the last the biggest, the rest sharing what is
 /// left with some days busier than others.
 fn day_lines() -> Vec<usize> {
-    let rest = SALE_LINES - BIGGEST_DAY_LINES;
+    let rest = sale_lines() - biggest_day_lines();
     let weights: Vec<usize> = (0..EVENTS - 1).map(|d| 6 + (d * 37) % 9).collect();
     let total: usize = weights.iter().sum();
     let mut lines: Vec<usize> = weights.iter().map(|w| rest * w / total).collect();
     let short = rest - lines.iter().sum::<usize>();
     lines[0] += short;
-    lines.push(BIGGEST_DAY_LINES);
+    lines.push(biggest_day_lines());
     lines
 }
 
