@@ -122,6 +122,19 @@ impl AppState {
         }
     }
 
+    /// The actor and who is at the till, checked once (for a command
+    /// called on every scan); refused as `actor` refuses.
+    pub fn at_till_checked(&self) -> Result<(Actor, Option<AtTill>), ApiError> {
+        let actor = self.actor()?;
+        let who = self
+            .holder
+            .lock()
+            .map_err(|_| ApiError::internal())?
+            .who
+            .clone();
+        Ok((actor, who))
+    }
+
     /// Hand the till to a person who gave their PIN (or let go of it).
     pub fn hand_till(&self, who: Option<AtTill>) -> Result<(), ApiError> {
         let mut holder = self.holder.lock().map_err(|_| ApiError::internal())?;
@@ -148,6 +161,13 @@ impl AppState {
             Some(cart) if !cart.lines.is_empty() => Some((self.actor()?, cart.clone())),
             _ => None,
         };
+        *self.counter.lock().map_err(|_| ApiError::internal())? = kept;
+        Ok(())
+    }
+
+    /// Remember a cart built by `actor` (already checked) on the counter.
+    pub fn keep_on_counter(&self, actor: Actor, cart: &CartInput) -> Result<(), ApiError> {
+        let kept = (!cart.lines.is_empty()).then(|| (actor, cart.clone()));
         *self.counter.lock().map_err(|_| ApiError::internal())? = kept;
         Ok(())
     }
@@ -188,6 +208,10 @@ pub fn run(db_path: PathBuf) {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(commands::handler())
+        .setup(|app| {
+            draw_without_gpu_compositing(app.handle());
+            Ok(())
+        })
         .on_window_event(|window, event| {
             // The window is closing (its close button, the window manager):
             // a cart still on the counter is parked before it goes.
@@ -212,6 +236,30 @@ pub fn run(db_path: PathBuf) {
             std::process::exit(1);
         }
     }
+}
+
+/// WebKitGTK composites each frame through GL by default; where there is no
+/// GPU (or only a software one) that costs 65–95 ms after every change on
+/// screen while style and layout take 2–3 ms (measured by the window
+/// benchmark). A till's page is plain boxes and text: drawn without
+/// compositing, the next frame comes within a few milliseconds.
+/// `POPUP_TILL_GPU_COMPOSITING=1` keeps WebKit's own choice (to compare, or
+/// on a machine where its GPU does better).
+fn draw_without_gpu_compositing(handle: &tauri::AppHandle) {
+    if std::env::var_os("POPUP_TILL_GPU_COMPOSITING").is_some_and(|v| v == "1") {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(window) = handle.get_webview_window("main") {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = handle;
 }
 
 /// A till asked to stop (SIGTERM when the laptop shuts down or the session

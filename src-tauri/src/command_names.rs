@@ -38,6 +38,7 @@ pub const COMMANDS: &[&str] = &[
     "return_deposit",
     "quote_cart",
     "cart_add",
+    "cart_scan",
     "tender_face",
     "complete_sale",
     "void_sale",

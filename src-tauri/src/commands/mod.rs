@@ -292,6 +292,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         till::return_deposit,
         till::quote_cart,
         till::cart_add,
+        till::cart_scan,
         till::tender_face,
         till::complete_sale,
         till::void_sale,

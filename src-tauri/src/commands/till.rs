@@ -10,7 +10,7 @@ use popup_till_core::till::cart::{Addition, CartInput};
 use popup_till_core::till::deposits::{self, DepositReturnInput, DepositReturned, Returnable};
 use popup_till_core::till::lookup::{self, Scanned, TareLabel, TillProduct};
 use popup_till_core::till::overview::{self, TillOverview};
-use popup_till_core::till::quote::{self, AddedToCart, Quote};
+use popup_till_core::till::quote::{self, AddedToCart, Quote, ScannedIntoCart};
 use popup_till_core::till::receipt::{self, Receipt};
 use popup_till_core::till::sale::{self, Completed, PaymentInput};
 use popup_till_core::till::session::{self, CashKind, CloseInput, CountInput, OpenInput, Session};
@@ -158,6 +158,32 @@ pub fn cart_add(
         .with_store(|store| quote::add_to_cart(store.conn(), &cart, &addition, at_till.as_ref()))?;
     state.on_counter(Some(&added.cart))?;
     Ok(added)
+}
+
+/// A scanned code looked up and added to the cart in one call (see
+/// `quote::scan_into_cart`): one round trip per scan, and the person at
+/// the till checked once.
+#[tauri::command(async)]
+pub fn cart_scan(
+    state: State<'_, AppState>,
+    cart: CartInput,
+    code: String,
+    quantity: Option<String>,
+) -> Reply<Option<ScannedIntoCart>> {
+    let (actor, at_till) = state.at_till_checked()?;
+    let scanned = state.with_store_open(|store| {
+        quote::scan_into_cart(
+            store.conn(),
+            &cart,
+            &code,
+            quantity.as_deref().unwrap_or(""),
+            at_till.as_ref(),
+        )
+    })?;
+    if let Some(added) = scanned.as_ref().and_then(|s| s.added.as_ref()) {
+        state.keep_on_counter(actor, &added.cart)?;
+    }
+    Ok(scanned)
 }
 
 #[tauri::command(async)]

@@ -275,3 +275,61 @@ fn the_quote_says_which_rows_the_till_shows() {
     );
     assert!(q.cash_rounded);
 }
+
+#[test]
+fn a_scanned_code_is_looked_up_and_added_with_its_quote_in_one_call() {
+    let mut s = shop();
+    let scan = |s: &Shop, c: &CartInput, code: &str, quantity: &str| {
+        quote::scan_into_cart(s.t.store.conn(), c, code, quantity, None).unwrap()
+    };
+    // By barcode: the item added and the cart quoted.
+    let one = scan(&s, &cart(vec![]), "4006381333931", "").expect("the mug's barcode");
+    assert_eq!(one.product.id, s.mug);
+    let one = one.added.expect("added");
+    assert_eq!(one.cart.lines.len(), 1);
+    assert_eq!(one.quote.total, "12.50");
+    // Again, by SKU and three of it ("3*MUG"): it joins its line.
+    let four = scan(&s, &one.cart, "MUG", "3").unwrap().added.unwrap();
+    assert_eq!(four.cart.lines.len(), 1);
+    assert_eq!(four.cart.lines[0].quantity, "4");
+    assert_eq!(four.quote.total, "50.00");
+    // The same cart and quote as looking up, then adding.
+    let two_calls = quote::add_to_cart(
+        s.t.store.conn(),
+        &one.cart,
+        &Addition {
+            product_id: s.mug.clone(),
+            quantity: "3".into(),
+            ..Addition::default()
+        },
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&two_calls.quote).unwrap(),
+        serde_json::to_value(&four.quote).unwrap()
+    );
+    // No product has this code: nothing, and the till searches instead.
+    assert!(scan(&s, &four.cart, "9999999999994", "").is_none());
+    // A weighed product without its weight is not added: the till asks.
+    let coffee = scan(&s, &four.cart, "COF", "").unwrap();
+    assert_eq!(coffee.product.id, s.coffee);
+    assert!(coffee.added.is_none());
+    // With its weight typed ("0.250*COF") it is.
+    let weighed = scan(&s, &four.cart, "COF", "0.250").unwrap().added.unwrap();
+    assert_eq!(weighed.cart.lines.len(), 2);
+    // An archived product is named, not added.
+    let jam = s.jam.clone();
+    s.t.store
+        .write(&Actor::system("test"), |tx| {
+            tx.execute("UPDATE product SET active = 0 WHERE id = ?1", [&jam])?;
+            tx.journal("test.archived", "product", &jam, serde_json::json!({}))?;
+            Ok(())
+        })
+        .unwrap();
+    let archived = scan(&s, &four.cart, "JAM", "").unwrap();
+    assert!(!archived.product.active);
+    assert!(archived.added.is_none());
+    // A bad quantity is refused as an addition is.
+    assert!(quote::scan_into_cart(s.t.store.conn(), &four.cart, "MUG", "-x", None).is_err());
+}

@@ -65,14 +65,16 @@ pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<TillProduct>> {
     let currency = settings::load(conn)?.currency;
     // The products sold most among the latest lines (a season of sales is
     // not read again for every redraw of the till), then the others in the
-    // catalog's order.
+    // catalog's order. CROSS JOIN keeps the few counted products outside:
+    // left to itself the planner walked all active products and probed
+    // the counts for each (15× slower on 100,000 products).
     let mut ids: Vec<String> = conn
         .prepare_cached(
             "SELECT p.id FROM (
                  SELECT product_id, count(*) AS n FROM (
                      SELECT product_id FROM sale_line ORDER BY rowid DESC LIMIT ?2)
                  GROUP BY product_id) c
-             JOIN product p ON p.id = c.product_id
+             CROSS JOIN product p ON p.id = c.product_id
              WHERE p.active = 1 ORDER BY c.n DESC, p.category, p.search_name LIMIT ?1",
         )?
         .query_map([limit as i64, QUICK_KEY_LINES], |r| r.get(0))?
@@ -96,6 +98,17 @@ pub fn quick_keys(conn: &Connection, limit: usize) -> Result<Vec<TillProduct>> {
     ids.iter()
         .map(|id| Ok(till_product(&currency, catalog::get(conn, id)?)))
         .collect()
+}
+
+/// Whether `code` reads as a scale label under the shop's label layouts
+/// (a variable-measure prefix that has a layout).
+pub fn is_label(conn: &Connection, code: &str) -> Result<bool> {
+    let code = code.trim();
+    Ok(scale_label::is_variable_measure(code)
+        && refill::settings(conn)?
+            .layouts
+            .iter()
+            .any(|l| code.starts_with(l.prefix.as_str())))
 }
 
 /// A scale label as the till read it.
@@ -180,11 +193,8 @@ pub fn tare_label(conn: &Connection, code: &str) -> Result<Option<TareLabel>> {
 /// in the catalog has this code.
 pub fn scan(conn: &Connection, code: &str) -> Result<Option<Scanned>> {
     let code = code.trim();
-    let layouts = refill::settings(conn)?.layouts;
-    let labelled = scale_label::is_variable_measure(code)
-        && layouts.iter().any(|l| code.starts_with(l.prefix.as_str()));
-    let (product, label, addition) = if labelled {
-        let d = scale_label::decode(&layouts, code)?;
+    let (product, label, addition) = if is_label(conn, code)? {
+        let d = scale_label::decode(&refill::settings(conn)?.layouts, code)?;
         if d.measure == Measure::Tare {
             return Err(Error::validation(
                 "code",

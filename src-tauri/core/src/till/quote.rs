@@ -2,7 +2,8 @@
 //! priced, discounts, tax by rate, the total and the cash total after
 //! rounding, whether an organizer's PIN is needed, stock warnings, and
 //! which rows (discount, cash total) are worth showing. Adding an item
-//! answers with the new cart and its quote in one call.
+//! answers with the new cart and its quote in one call, and so does a
+//! code scanned (looked up and added at once).
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use crate::money::pricing;
 use crate::stock;
 use crate::till::cart::{self, Addition, CartInput};
+use crate::till::lookup::{self, TillProduct};
 use crate::Result;
 
 /// A quoted line, formatted for the screen.
@@ -253,4 +255,63 @@ pub fn add_to_cart(
     let cart = cart::add(conn, cart, addition)?;
     let quote = quote_at_till(conn, &cart, at_till)?;
     Ok(AddedToCart { cart, quote })
+}
+
+/// A code scanned at the till and what it added to the cart.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannedIntoCart {
+    pub product: TillProduct,
+    /// The cart with the item and its quote; none when the item needs
+    /// more than a scan: a weighed product without its weight (the till
+    /// asks for it), or an archived one (the till says it cannot be sold).
+    pub added: Option<AddedToCart>,
+}
+
+/// Look up a scanned `code` (a scale label, a barcode or a SKU, as
+/// `lookup::scan` reads it) and add it to the cart — `quantity` of it when
+/// given ("3*code") — with the new quote, in one call: the till's one
+/// round trip per scan. `None` when no product has that code (the till then
+/// searches for it as text). Errors as `add_to_cart` (and a scale label
+/// naming no product).
+pub fn scan_into_cart(
+    conn: &Connection,
+    cart: &CartInput,
+    code: &str,
+    quantity: &str,
+    at_till: Option<&crate::shop::at_till::AtTill>,
+) -> Result<Option<ScannedIntoCart>> {
+    let quantity = quantity.trim();
+    let (product, addition) = if quantity.is_empty() && lookup::is_label(conn, code)? {
+        match lookup::scan(conn, code)? {
+            Some(scanned) => (scanned.product, scanned.addition),
+            None => return Ok(None),
+        }
+    } else {
+        // A product's own code (with a quantity typed before it, a scale
+        // label is read as a code too: the label's weight is not wanted).
+        match lookup::scan_product(conn, code.trim())? {
+            Some(product) => {
+                let addition = Addition {
+                    product_id: product.id.clone(),
+                    quantity: quantity.to_string(),
+                    ..Addition::default()
+                };
+                (product, addition)
+            }
+            None => return Ok(None),
+        }
+    };
+    let needs_weight =
+        product.unit != "each" && addition.quantity.is_empty() && addition.scale_label.is_empty();
+    if !product.active || needs_weight {
+        return Ok(Some(ScannedIntoCart {
+            product,
+            added: None,
+        }));
+    }
+    let added = add_to_cart(conn, cart, &addition, at_till)?;
+    Ok(Some(ScannedIntoCart {
+        product,
+        added: Some(added),
+    }))
 }

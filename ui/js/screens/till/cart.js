@@ -125,19 +125,44 @@ export function createCart(till) {
       h('button', { type: 'button', id: 'till-tare-clear', onclick: () => { state.tare = null; drawTare(); till.focusScan(); } }, 'Drop tare'));
   }
 
+  // The rows drawn, each with what it shows: a redraw replaces only the
+  // rows that changed (a scan changes one, or adds one).
+  let drawn = [];
+
   function draw() {
     drawTare();
     drawCard();
-    clear(body);
     clear(warnings);
     const q = state.quote;
     if (!q || state.cart.lines.length === 0) {
-      body.append(h('tr', {}, h('td', { colspan: '5', class: 'muted empty-cart' }, 'Cart is empty: scan or search to add a product.')));
+      drawn = [];
+      fill(body, h('tr', {}, h('td', { colspan: '5', class: 'muted empty-cart' }, 'Cart is empty: scan or search to add a product.')));
       fill(totals, h('div', { class: 'total-big', id: 'till-total' }, overview.zero));
       return;
     }
-    q.lines.forEach((l, i) => {
-      body.append(h('tr', { class: 'cart-line', dataset: { index: String(i) } },
+    if (!drawn.length) clear(body);
+    // The cart's lines, then the containers brought back in the sale.
+    const rows = [
+      ...q.lines.map((l, i) => ({ shows: `line ${i} ${JSON.stringify(l)}`, make: () => lineRow(l, i) })),
+      ...q.deposits_back.map((d, i) => ({ shows: `back ${i} ${JSON.stringify(d)}`, make: () => backRow(d, i) })),
+    ];
+    const next = rows.map((r, i) => {
+      const old = drawn[i];
+      if (old && old.shows === r.shows) return old;
+      const row = { shows: r.shows, el: r.make() };
+      if (old) old.el.replaceWith(row.el);
+      else body.append(row.el);
+      return row;
+    });
+    drawn.slice(next.length).forEach((row) => row.el.remove());
+    drawn = next;
+    q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
+    drawTotals(q);
+  }
+
+  /** The row of quoted line `l` (the `i`th). */
+  function lineRow(l, i) {
+    return h('tr', { class: 'cart-line', dataset: { index: String(i) } },
         h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => editLine(i) }, l.name),
           l.handover_later ? h('span', { class: 'badge' }, 'hand over later') : null,
           l.overridden ? h('span', { class: 'badge' }, 'price override') : null,
@@ -148,20 +173,22 @@ export function createCart(till) {
         h('td', { class: 'num line-qty' }, l.unit === 'each' ? l.quantity : `${l.quantity} ${l.unit}`),
         h('td', { class: 'num' }, l.unit_price),
         h('td', { class: 'num line-discount' }, l.has_discount ? `${MINUS}${l.discount}` : ''),
-        h('td', { class: 'num line-total' }, l.gross)));
-    });
-    // Containers brought back in the sale: negative lines (a click takes
-    // one out of the sale again).
-    q.deposits_back.forEach((d, i) => {
-      body.append(h('tr', { class: 'cart-line deposit-back', dataset: { back: String(i) } },
-        h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => removeDepositBack(i) }, `${d.name} brought back`),
-          h('span', { class: 'badge' }, 'deposit back')),
-        h('td', { class: 'num line-qty' }, String(d.quantity)),
-        h('td', { class: 'num' }, ''),
-        h('td', { class: 'num line-discount' }, ''),
-        h('td', { class: 'num line-total' }, `${MINUS}${d.amount}`)));
-    });
-    q.warnings.forEach((w) => warnings.append(h('p', { class: 'notice stock-warning' }, `Stock warning: ${w}`)));
+        h('td', { class: 'num line-total' }, l.gross));
+  }
+
+  /** A container brought back in the sale (the `i`th): a negative line;
+   * a click takes it out of the sale again. */
+  function backRow(d, i) {
+    return h('tr', { class: 'cart-line deposit-back', dataset: { back: String(i) } },
+      h('td', {}, h('button', { type: 'button', class: 'line-name', onclick: () => removeDepositBack(i) }, `${d.name} brought back`),
+        h('span', { class: 'badge' }, 'deposit back')),
+      h('td', { class: 'num line-qty' }, String(d.quantity)),
+      h('td', { class: 'num' }, ''),
+      h('td', { class: 'num line-discount' }, ''),
+      h('td', { class: 'num line-total' }, `${MINUS}${d.amount}`));
+  }
+
+  function drawTotals(q) {
     const back = q.deposits_back.length > 0;
     fill(totals,
       h('div', { class: 'total-row' }, h('span', {}, q.tax_mode === 'exclusive' ? 'Items (excl. tax)' : 'Items'), h('span', { id: 'till-items' }, q.items_total)),
@@ -187,9 +214,13 @@ export function createCart(till) {
 
   /** Add to the cart what the core makes of `addition`; the quote comes with it. */
   async function addition(p, add) {
-    const added = await call('cart_add', { cart: state.cart, addition: add });
-    state.cart = added.cart;
-    state.quote = added.quote;
+    added(p, await call('cart_add', { cart: state.cart, addition: add }));
+  }
+
+  /** The cart and quote the core answered after adding `p`. */
+  function added(p, answer) {
+    state.cart = answer.cart;
+    state.quote = answer.quote;
     draw();
     till.showMessage(`Added ${p.name}`);
   }
@@ -273,9 +304,10 @@ export function createCart(till) {
     till.focusScan();
   }
 
-  // Search as you type, without a pause: one search at a time, and when
-  // it answers the field's text of that moment is searched next, so a
-  // fast typist (or a scanner) never waits behind a queue of stale ones.
+  // Search as you type, without a pause (digits alone aside, see below):
+  // one search at a time, and when it answers the field's text of that
+  // moment is searched next, so a fast typist never waits behind a queue
+  // of stale ones.
   let searching = false;
 
   /** Mark the highlighted result (for the eye and for a screen reader). */
@@ -347,7 +379,13 @@ export function createCart(till) {
           const scanned = await call('till_scan_code', { code: text });
           if (scanned && scanned.label) { await addScanned(scanned); return; }
         }
-        let product = chosen || await call('till_scan', { code: text });
+        let product = chosen;
+        if (!product) {
+          // A barcode or a SKU: looked up and added in one call.
+          const got = await call('cart_scan', { cart: state.cart, code: text, quantity: quantity || '' });
+          if (got && got.added) { added(got.product, got.added); return; }
+          product = got ? got.product : null;
+        }
         if (!product) {
           const found = await call('till_search', { query: text });
           product = found[0] || null;
@@ -381,8 +419,18 @@ export function createCart(till) {
     }
   }
 
+  // Digits alone may be a scanner part-way through a code (its keys come
+  // a few ms apart): they are searched once the typing pauses, so the
+  // scan's own call does not wait behind a search for its first digits.
+  let digitsPause = null;
   scan.addEventListener('input', () => {
-    if (wanted() === null) { hideResults(); return; }
+    clearTimeout(digitsPause);
+    const text = wanted();
+    if (text === null) { hideResults(); return; }
+    if (/^\d+$/.test(text)) {
+      digitsPause = setTimeout(() => { if (!searching) search(); }, 40);
+      return;
+    }
     if (!searching) search();
   });
   scan.addEventListener('keydown', (e) => {
