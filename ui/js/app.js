@@ -2,36 +2,33 @@
 // dates), asks who is at the till — and takes a person who chose
 // themselves to the till when it is open, the cursor in the scan field —
 // and switches between screens. Screens are modules with
-// `render(root, ctx)`. An organizer's PIN given to open a screen is kept
+// `render(root, ctx)`, each loaded when first opened (the picker comes up
+// without waiting for a dozen screens' code). An organizer's PIN given to open a screen is kept
 // for that screen only (`ctx.screenApproval`) and forgotten on leaving it.
 
 import { call, onNobodyAtTill } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { askOrganizerPin } from './pin.js';
 import { openDialog, closeAllDialogs } from './dialog.js';
-import { renderWelcome } from './screens/welcome.js';
-import * as eventScreen from './screens/event.js';
-import * as peopleScreen from './screens/people.js';
-import * as settingsScreen from './screens/settings.js';
-import * as stockScreen from './screens/stock.js';
-import * as tasksScreen from './screens/tasks.js';
-import * as tillScreen from './screens/till.js';
-import * as reportsScreen from './screens/reports.js';
-import * as exportScreen from './screens/export.js';
 import { setLocale } from './time.js';
-import * as attendeesScreen from './screens/attendees.js';
 
 const SCREENS = [
-  { id: 'event', label: 'Event', module: eventScreen },
-  { id: 'tasks', label: 'Tasks', module: tasksScreen },
-  { id: 'till', label: 'Till', module: tillScreen },
-  { id: 'attendees', label: 'Attendees', module: attendeesScreen },
-  { id: 'stock', label: 'Stock', module: stockScreen },
-  { id: 'people', label: 'People', module: peopleScreen },
-  { id: 'reports', label: 'Reports', module: reportsScreen },
-  { id: 'export', label: 'Export', module: exportScreen },
-  { id: 'settings', label: 'Settings', module: settingsScreen },
+  { id: 'event', label: 'Event', load: () => import('./screens/event.js') },
+  { id: 'tasks', label: 'Tasks', load: () => import('./screens/tasks.js') },
+  { id: 'till', label: 'Till', load: () => import('./screens/till.js') },
+  { id: 'attendees', label: 'Attendees', load: () => import('./screens/attendees.js') },
+  { id: 'stock', label: 'Stock', load: () => import('./screens/stock.js') },
+  { id: 'people', label: 'People', load: () => import('./screens/people.js') },
+  { id: 'reports', label: 'Reports', load: () => import('./screens/reports.js') },
+  { id: 'export', label: 'Export', load: () => import('./screens/export.js') },
+  { id: 'settings', label: 'Settings', load: () => import('./screens/settings.js') },
 ];
+
+/** A screen's module, loaded on first use (then kept on the screen). */
+async function moduleOf(screen) {
+  if (!screen.module) screen.module = await screen.load();
+  return screen.module;
+}
 
 const ctx = {
   status: null,
@@ -88,13 +85,19 @@ function renderChrome() {
   });
 }
 
+let screensDrawn = 0;
+
 async function renderScreen() {
   renderChrome();
   const root = clear(document.getElementById('screen'));
   const screen = SCREENS.find((s) => s.id === ctx.current) || SCREENS[0];
   root.dataset.screen = screen.id;
   try {
-    await screen.module.render(root, ctx);
+    const drawing = ++screensDrawn;
+    const module = await moduleOf(screen);
+    // The screen was drawn again (or another chosen) while its code loaded.
+    if (drawing !== screensDrawn) return;
+    await module.render(root, ctx);
   } catch (err) {
     root.append(h('p', { class: 'error-banner' }, err.message));
   }
@@ -171,6 +174,8 @@ export async function choosePerson(message) {
   // The picker is on the page and takes a click: a mark the window
   // benchmark reads (launch to a usable till).
   performance.mark('person-picker-usable');
+  // While a PIN is typed, the screen most likely next is loaded.
+  setTimeout(() => { const till = SCREENS.find((s) => s.id === 'till'); moduleOf(till).catch(() => {}); }, 0);
   await picked;
 }
 
@@ -179,7 +184,7 @@ export async function choosePerson(message) {
 async function leaveScreen(why) {
   ctx.screenApproval = null;
   const screen = SCREENS.find((s) => s.id === ctx.current);
-  if (screen && screen.module.leave) {
+  if (screen && screen.module && screen.module.leave) {
     try { await screen.module.leave(why); } catch (err) { toast(err.message, 'error'); }
   }
 }
@@ -231,6 +236,7 @@ async function start() {
     return;
   }
   if (status.needs_setup) {
+    const { renderWelcome } = await import('./screens/welcome.js');
     const message = await renderWelcome(document.getElementById('screen'), ctx);
     await ctx.refresh();
     if (!ctx.person()) await choosePerson(message);

@@ -41,8 +41,7 @@ pub fn till_overview(conn: &Connection, device_id: &str) -> Result<TillOverview>
         Some(s) => recent_sales(conn, s, 8)?,
         None => Vec::new(),
     };
-    let mut z_reports = z_report::z_reports(conn)?;
-    z_reports.truncate(10);
+    let z_reports = z_report::latest_z_reports(conn, Some(10))?;
     Ok(TillOverview {
         event_name: crate::shop::events::current(conn)?.map(|e| e.name),
         currency: settings.currency.code.clone(),

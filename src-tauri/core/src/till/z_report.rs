@@ -286,10 +286,18 @@ pub fn z_report(conn: &Connection, id: &str) -> Result<ZReport> {
 
 /// Every Z report of this till, newest first.
 pub fn z_reports(conn: &Connection) -> Result<Vec<ZReport>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report ORDER BY at_utc DESC",
+    latest_z_reports(conn, None)
+}
+
+/// The newest `limit` Z reports (all with `None`), newest first: the Till
+/// screen shows ten of a season's hundred without reading the others.
+pub fn latest_z_reports(conn: &Connection, limit: Option<usize>) -> Result<Vec<ZReport>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, session_id, number, practice, at_utc, figures FROM z_report
+         ORDER BY at_utc DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([], read_z)?;
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let rows = stmt.query_map([limit], read_z)?;
     rows.collect::<rusqlite::Result<Vec<_>>>()?
         .into_iter()
         .map(|z| {
