@@ -2,7 +2,9 @@
 //! 1–2 letter prefixes and barcodes, each beside a raw SQLite query measured
 //! in the same run on the same file. Also times the CSV import that builds
 //! the catalog, beside a baseline that inserts the same rows by plain
-//! rusqlite. Run with `cargo bench -p popup-till-core --bench search`.
+//! rusqlite. Run with `cargo bench -p popup-till-core --bench search`;
+//! `IMPORT_RUNS=N` imports N times, each beside its baseline (alternating,
+//! so a busy machine weighs on both alike), and prints the medians.
 //!
 //! Targets: p99 <= 1 ms for names on 100,000 products, <= 50 µs for a barcode.
 
@@ -238,9 +240,9 @@ fn raw_import(text: &str) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-fn run(n: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(dir.path().join("bench.sqlite")).expect("open");
+/// A new till file with the bench shop's settings.
+fn bench_store(path: &std::path::Path) -> Store {
+    let mut store = Store::open(path).expect("open");
     settings::save_with_pin(
         &mut store,
         &Actor::system("bench"),
@@ -256,6 +258,32 @@ fn run(n: usize) {
         },
     )
     .expect("settings");
+    store
+}
+
+/// The catalog import into `store`, in seconds.
+fn our_import(store: &mut Store, text: &str, n: usize) -> f64 {
+    let start = Instant::now();
+    let report_import = spreadsheet::import(
+        store,
+        &Actor::system("bench"),
+        &popup_till_core::shop::people::Approval::file_holder(),
+        text,
+        &mut |_| {},
+    )
+    .expect("import");
+    assert!(report_import.applied && report_import.new == n);
+    start.elapsed().as_secs_f64()
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).expect("a time"));
+    v[v.len() / 2]
+}
+
+fn run(n: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = bench_store(&dir.path().join("bench.sqlite"));
     let mut rng = Lcg(42);
     let (text, names) = catalog_csv_text(n, &mut rng);
     let start = Instant::now();
@@ -265,22 +293,33 @@ fn run(n: usize) {
         "{n} products: CSV preview (checking every row) in {:.2} s",
         start.elapsed().as_secs_f64()
     );
-    let start = Instant::now();
-    let report_import = spreadsheet::import(
-        &mut store,
-        &Actor::system("bench"),
-        &popup_till_core::shop::people::Approval::file_holder(),
-        &text,
-        &mut |_| {},
-    )
-    .expect("import");
-    assert!(report_import.applied && report_import.new == n);
-    let import_secs = start.elapsed().as_secs_f64();
-    let raw_secs = raw_import(&text);
+    let runs: usize = std::env::var("IMPORT_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1usize)
+        .max(1);
+    let mut ours = vec![our_import(&mut store, &text, n)];
+    let mut raw = vec![raw_import(&text)];
+    for _ in 1..runs {
+        let again = tempfile::tempdir().expect("temp dir");
+        ours.push(our_import(
+            &mut bench_store(&again.path().join("again.sqlite")),
+            &text,
+            n,
+        ));
+        raw.push(raw_import(&text));
+    }
+    let ratios: Vec<String> = ours
+        .iter()
+        .zip(&raw)
+        .map(|(o, r)| format!("{:.2}", o / r))
+        .collect();
+    let (import_secs, raw_secs) = (median(&mut ours), median(&mut raw));
     println!(
-        "{n} products: CSV import of {:.1} MB in {import_secs:.2} s | baseline (plain rusqlite, same rows and indexes, one transaction) {raw_secs:.2} s | ratio {:.2}",
+        "{n} products: CSV import of {:.1} MB in {import_secs:.2} s | baseline (plain rusqlite, same rows and indexes, one transaction) {raw_secs:.2} s | ratio {:.2} (medians of {runs}; each run's ratio {})",
         text.len() as f64 / 1e6,
-        import_secs / raw_secs
+        import_secs / raw_secs,
+        ratios.join(", ")
     );
     let conn = store.conn();
 
