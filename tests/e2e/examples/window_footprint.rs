@@ -11,6 +11,10 @@ use popup_till_e2e::{memory, App};
 
 #[tokio::main]
 async fn main() {
+    // The window as shipped: without GPU compositing (see app.rs).
+    if std::env::var_os("POPUP_TILL_GPU_COMPOSITING").is_none() {
+        std::env::set_var("POPUP_TILL_GPU_COMPOSITING", "0");
+    }
     let runs = 5;
     let mut times = Vec::new();
     for i in 0..runs {

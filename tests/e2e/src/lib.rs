@@ -123,6 +123,13 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("XDG_DATA_HOME", data_home.path())
+            // WebKit's own compositing for the tests: with the app's default
+            // (none), WebKitWebDriver's screenshot now and then never
+            // answered. The window benchmark measures the default.
+            .env(
+                "POPUP_TILL_GPU_COMPOSITING",
+                std::env::var_os("POPUP_TILL_GPU_COMPOSITING").unwrap_or_else(|| "1".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -373,6 +373,11 @@ fn row(what: &str, page: Option<&[f64]>, frame: &[f64], rust: Option<&[f64]>, ta
 
 #[tokio::main]
 async fn main() {
+    // The app as shipped (no GPU compositing) unless asked otherwise; the
+    // end-to-end harness would keep WebKit's own.
+    if std::env::var_os("POPUP_TILL_GPU_COMPOSITING").is_none() {
+        std::env::set_var("POPUP_TILL_GPU_COMPOSITING", "0");
+    }
     let tries = env_number("TRIES", 200);
     let launches = env_number("LAUNCHES", 20);
     let report_tries = env_number("REPORT_TRIES", tries);
