@@ -137,7 +137,9 @@ impl Lcg {
 
 /// The barcode of product `i` (a valid GTIN-13).
 pub fn barcode(i: usize) -> String {
-    let body = format!("200{:09}", i);
+    // A maker's EAN-13 (not an in-store 2x prefix, which the till first
+    // reads as a possible scale label).
+    let body = format!("400{:09}", i);
     format!("{body}{}", gs1_check_digit(&body))
 }
 
