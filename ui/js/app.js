@@ -89,9 +89,15 @@ let screensDrawn = 0;
 
 async function renderScreen() {
   renderChrome();
-  const root = clear(document.getElementById('screen'));
+  const host = clear(document.getElementById('screen'));
   const screen = SCREENS.find((s) => s.id === ctx.current) || SCREENS[0];
-  root.dataset.screen = screen.id;
+  host.dataset.screen = screen.id;
+  // Each drawing has its own root: a drawing overtaken by a newer one (its
+  // calls into Rust still answering, or its code still loading) goes on
+  // drawing into a root that is no longer on the page, never over the
+  // newer screen.
+  const root = h('div', { class: 'screen-root', dataset: { screen: screen.id } });
+  host.append(root);
   try {
     const drawing = ++screensDrawn;
     const module = await moduleOf(screen);

@@ -223,11 +223,19 @@ impl App {
     }
 
     /// Clear a field and type `text` into it, as a person (or a scanner) would.
+    /// The field is found again while the screen redraws it (a freshly
+    /// rendered field replaces the one found a moment ago).
     pub async fn type_into(&self, css: &str, text: &str) {
-        let el = self.find(css).await;
-        el.clear()
-            .await
-            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        let mut tries = 0;
+        let el = loop {
+            let el = self.find(css).await;
+            match el.clear().await {
+                Ok(_) => break el,
+                Err(e) if tries >= 20 => panic!("clear {css}: {e}"),
+                Err(_) => tries += 1,
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         el.send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));

@@ -206,7 +206,7 @@ export async function render(root, ctx) {
       events.length ? events.map((ev) => eventCard(ctx, ev, (e) => draw(e), ev.id === ctx.selectedEventId)) : h('li', { class: 'muted' }, 'No events yet: create the first one.'));
     // After a save the screen starts at the top again: the checklist and
     // the event's home are what changed.
-    const form = eventForm(ctx, editing || null, async () => { await draw(); root.scrollTop = 0; }, templates);
+    const form = eventForm(ctx, editing || null, async () => { await draw(); document.getElementById('screen').scrollTop = 0; }, templates);
     root.append(h('div', { class: 'two-col' }, h('section', {}, list), form));
     if (!home || editing) form.querySelector('input[name=name]').focus();
   };
