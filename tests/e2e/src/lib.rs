@@ -247,6 +247,22 @@ impl App {
         text_of(&self.find(css).await).await
     }
 
+    /// Wait until a field's value is `expected` (up to 10 s).
+    pub async fn wait_for_value(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self.find(css).await.prop("value").await.unwrap();
+            if value.as_deref() == Some(expected) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} holds {value:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Wait until the element's text contains `needle` (up to 10 s); returns the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -286,22 +286,6 @@ async fn a_customer_buys_a_refill_and_brings_a_jar_back_in_the_same_sale() {
     assert_eq!((parts.deposits, parts.expected()), (50, 5976));
 }
 
-/// Wait until a field's value is `expected` (up to 10 s).
-async fn wait_for_value(app: &App, css: &str, expected: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let value = app.find(css).await.prop("value").await.unwrap();
-        if value.as_deref() == Some(expected) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{css} holds {value:?}, not {expected:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_organizer_sets_the_deposit_tax_and_sees_a_refills_scale_item_code() {
     let app = App::launch_prepared(|db| {
@@ -324,7 +308,7 @@ async fn the_organizer_sets_the_deposit_tax_and_sees_a_refills_scale_item_code()
     app.wait_for_text("#product-table", "Rolled oats").await;
     app.click_settled("#product-table tr[data-sku='REF-OAT'] td")
         .await;
-    wait_for_value(&app, "#refill-item-code", "101").await;
+    app.wait_for_value("#refill-item-code", "101").await;
     app.type_into("#refill-item-code", "1010").await;
     app.click("#refill-save").await;
     app.wait_for_text("#toast", "refill and reuse").await;

@@ -330,7 +330,7 @@ async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_cou
         app.click(&format!("#cash-faces button[data-face='{face}']"))
             .await;
     }
-    wait_for_value(&app, "#cash-tendered", "25.50").await;
+    app.wait_for_value("#cash-tendered", "25.50").await;
     app.screenshot("till-cash-faces").await;
     app.find("#cash-tendered")
         .await
@@ -341,22 +341,6 @@ async fn practice_mode_shows_a_banner_and_a_separate_series_and_the_float_is_cou
     app.wait_for_text("#till-message", "T1-P-000001").await;
     app.screenshot("till-practice").await;
     app.close().await;
-}
-
-/// Wait until a field's value is `expected` (up to 10 s).
-async fn wait_for_value(app: &App, css: &str, expected: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let value = app.find(css).await.prop("value").await.unwrap();
-        if value.as_deref() == Some(expected) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{css} holds {value:?}, not {expected:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]
