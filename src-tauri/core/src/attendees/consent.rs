@@ -365,6 +365,45 @@ pub fn give_on_list(tx: &Tx, contact_id: &str, channel: &str, address: &str) -> 
     )
 }
 
+/// Give each open consent of the contact for `key` (its `key_column`) in
+/// `table` its withdrawal row in `{table}_withdrawal`; returns the consents
+/// ended. Shared by channel consents and purpose consents (`purpose`).
+pub(crate) fn end_open(
+    tx: &Tx,
+    table: &str,
+    key_column: &str,
+    contact_id: &str,
+    key: &str,
+    how: WithdrawHow,
+) -> Result<Vec<String>> {
+    let ids: Vec<String> = tx
+        .prepare(&format!(
+            "SELECT k.id FROM {table} k WHERE k.contact_id = ?1 AND k.{key_column} = ?2
+               AND NOT EXISTS (SELECT 1 FROM {table}_withdrawal w WHERE w.consent_id = k.id)
+             ORDER BY k.at_utc, k.id"
+        ))?
+        .query_map((contact_id, key), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        tx.execute(
+            &format!(
+                "INSERT INTO {table}_withdrawal (id, device_id, consent_id, how, actor_id, at_utc, utc_offset_minutes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ),
+            rusqlite::params![
+                new_id(),
+                tx.device_id,
+                id,
+                how.as_str(),
+                tx.actor.id,
+                tx.now.utc,
+                tx.now.offset_minutes
+            ],
+        )?;
+    }
+    Ok(ids)
+}
+
 /// End every consent of the contact on `channels`: each gets its
 /// withdrawal row, the address leaves the contact, and (when `suppress`)
 /// its hash goes on the suppression list. Writes no journal entry (the
@@ -378,29 +417,7 @@ pub(crate) fn end(
 ) -> Result<Vec<String>> {
     let mut ended = Vec::new();
     for &channel in channels {
-        let mut stmt = tx.prepare(
-            "SELECT k.id FROM consent k WHERE k.contact_id = ?1 AND k.channel = ?2
-               AND NOT EXISTS (SELECT 1 FROM consent_withdrawal w WHERE w.consent_id = k.id)
-             ORDER BY k.at_utc, k.id",
-        )?;
-        let ids: Vec<String> = stmt
-            .query_map((&contact.id, channel.as_str()), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in &ids {
-            tx.execute(
-                "INSERT INTO consent_withdrawal (id, device_id, consent_id, how, actor_id, at_utc, utc_offset_minutes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                rusqlite::params![
-                    new_id(),
-                    tx.device_id,
-                    id,
-                    how.as_str(),
-                    tx.actor.id,
-                    tx.now.utc,
-                    tx.now.offset_minutes
-                ],
-            )?;
-        }
+        let ids = end_open(tx, "consent", "channel", &contact.id, channel.as_str(), how)?;
         let address = contact.address(channel);
         if !address.is_empty() {
             if suppress_addresses {

@@ -98,30 +98,14 @@ pub(crate) fn end(
     purpose: Purpose,
     how: WithdrawHow,
 ) -> Result<Vec<String>> {
-    let mut stmt = tx.prepare(
-        "SELECT k.id FROM purpose_consent k WHERE k.contact_id = ?1 AND k.purpose = ?2
-           AND NOT EXISTS (SELECT 1 FROM purpose_consent_withdrawal w WHERE w.consent_id = k.id)
-         ORDER BY k.at_utc, k.id",
-    )?;
-    let ids: Vec<String> = stmt
-        .query_map((contact_id, purpose.as_str()), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in &ids {
-        tx.execute(
-            "INSERT INTO purpose_consent_withdrawal (id, device_id, consent_id, how, actor_id, at_utc, utc_offset_minutes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            rusqlite::params![
-                new_id(),
-                tx.device_id,
-                id,
-                how.as_str(),
-                tx.actor.id,
-                tx.now.utc,
-                tx.now.offset_minutes
-            ],
-        )?;
-    }
-    Ok(ids)
+    super::consent::end_open(
+        tx,
+        "purpose_consent",
+        "purpose",
+        contact_id,
+        purpose.as_str(),
+        how,
+    )
 }
 
 /// A purpose consent as the contact's page and their data file show it.
