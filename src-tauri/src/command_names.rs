@@ -100,6 +100,7 @@ pub const COMMANDS: &[&str] = &[
     "stock_document",
     "event_stock_picture",
     "event_report",
+    "event_report_head",
     "compare_events",
     "event_visitors",
     "count_visitor",

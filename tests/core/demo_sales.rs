@@ -172,3 +172,101 @@ fn the_demo_past_market_shows_returning_cards_rewards_redeemed_and_a_moment() {
     );
     assert!(journal::verify(t.store.conn()).unwrap().holds());
 }
+
+/// The report adds its line figures up from one pass grouped by product,
+/// rate and unit; on every demo event (refills, jars, weighed lines, a
+/// void, a refund) each figure equals the plain SQL sum of the same lines.
+#[test]
+fn every_demo_events_line_figures_equal_plain_sums_of_its_lines() {
+    use popup_till_core::reporting::{report, scope::Scope};
+    let mut t = till();
+    demo::load(&mut t.store).unwrap();
+    let conn = t.store.conn();
+    let events = events::list(conn).unwrap();
+    assert!(events.len() >= 2);
+    let mut refills_seen = 0;
+    for event in events {
+        let r = report::report(conn, &Scope::Event(event.id.clone()), false).unwrap();
+        let counted = format!(
+            "FROM sale s JOIN sale_line l ON l.sale_id = s.id JOIN product p ON p.id = l.product_id
+             WHERE s.event_id = '{}' AND s.practice = 0
+               AND NOT EXISTS (SELECT 1 FROM sale_void v WHERE v.sale_id = s.id)",
+            event.id
+        );
+        let sum = |expr: &str| t.count(&format!("SELECT coalesce(sum({expr}), 0) {counted}"));
+        assert_eq!(
+            r.sales.before_discounts.minor,
+            sum("l.amount_minor"),
+            "{}",
+            event.name
+        );
+        assert_eq!(r.sales.net.minor, sum("l.net_minor"));
+        assert_eq!(r.sales.tax.minor, sum("l.tax_minor"));
+        assert_eq!(r.sales.gross.minor, sum("l.gross_minor"));
+        assert_eq!(
+            r.sales.weighed_lines,
+            sum("CASE WHEN l.unit <> 'each' THEN 1 ELSE 0 END")
+        );
+        let items = sum("CASE WHEN l.unit = 'each' THEN l.quantity_milli ELSE 0 END");
+        assert_eq!(
+            r.sales.items,
+            rust_decimal::Decimal::new(items, 3).normalize().to_string()
+        );
+        for rate in &r.sales.tax_by_rate {
+            let of_rate = |col: &str| {
+                sum(&format!(
+                    "CASE WHEN l.tax_rate = '{}' THEN {col} ELSE 0 END",
+                    rate.rate
+                ))
+            };
+            assert_eq!(rate.net.minor, of_rate("l.net_minor"));
+            assert_eq!(rate.tax.minor, of_rate("l.tax_minor"));
+            assert_eq!(rate.gross.minor, of_rate("l.gross_minor"));
+        }
+        let rates: i64 = t.count(&format!("SELECT count(DISTINCT l.tax_rate) {counted}"));
+        assert_eq!(r.sales.tax_by_rate.len() as i64, rates);
+        // The top products: by gross, then quantity, then SKU.
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT p.sku, sum(l.gross_minor) AS g, sum(l.quantity_milli) AS q {counted}
+                 GROUP BY l.product_id ORDER BY g DESC, q DESC, p.sku LIMIT 10"
+            ))
+            .unwrap();
+        let plain: Vec<(String, i64)> = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let top: Vec<(String, i64)> = r
+            .top_products
+            .iter()
+            .map(|p| (p.sku.clone(), p.gross.minor))
+            .collect();
+        assert_eq!(top, plain, "{}", event.name);
+        // Reuse: refill lines, into own and shop containers, jars issued.
+        let kind = |k: &str, extra: &str| {
+            sum(&format!(
+                "CASE WHEN p.kind = '{k}' {extra} THEN 1 ELSE 0 END"
+            ))
+        };
+        assert_eq!(r.reuse.refills_sold, kind("refill", ""));
+        assert_eq!(
+            r.reuse.refills_own_container,
+            kind("refill", "AND l.container = 'own'")
+        );
+        assert_eq!(
+            r.reuse.refills_shop_container,
+            kind("refill", "AND l.container = 'shop'")
+        );
+        assert_eq!(
+            r.reuse.containers_issued,
+            sum("CASE WHEN p.kind = 'deposit' THEN l.quantity_milli / 1000 ELSE 0 END")
+        );
+        assert_eq!(
+            r.reuse.deposits_charged.minor,
+            sum("CASE WHEN p.kind = 'deposit' THEN l.gross_minor ELSE 0 END")
+        );
+        refills_seen += r.reuse.refills_sold;
+    }
+    assert!(refills_seen > 0, "the demo sells refills");
+}

@@ -219,6 +219,39 @@ fn sales_and_visitors_group_by_the_local_hour_with_conversion() {
 }
 
 #[test]
+fn the_reports_head_is_the_reports_own_big_figures_and_chart() {
+    let day = market_day();
+    let conn = day.s.t.store.conn();
+    let scope = Scope::Event(day.s.event.clone());
+    for include_practice in [false, true] {
+        let head = report::report_head(conn, &scope, include_practice).unwrap();
+        let full = report::report(conn, &scope, include_practice).unwrap();
+        assert_eq!(head.event, full.event);
+        assert_eq!(head.currency, full.currency);
+        assert_eq!(head.sales_count, full.sales.sales_count);
+        assert_eq!(head.total, full.sales.total);
+        assert_eq!(head.average_basket, full.sales.average_basket);
+        assert_eq!(head.visitors, full.visitors);
+        assert_eq!(head.conversion, full.conversion);
+        assert_eq!(head.visitors_look_low, full.visitors_look_low);
+        assert_eq!(head.by_hour, full.by_hour);
+        assert_eq!(head.moments, full.moments);
+    }
+    // The voided sale C is out of both; what is left is A and B.
+    let head = report::report_head(conn, &scope, false).unwrap();
+    assert_eq!((head.sales_count, head.total.text.as_str()), (2, "39.75"));
+    assert_eq!(head.by_hour.len(), 2);
+    // A missing event is refused by the head as by the report.
+    let missing = Scope::Event("no-such-event".into());
+    assert_eq!(
+        report::report_head(conn, &missing, false)
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[test]
 fn stock_and_cash_figures_come_from_the_ledger_and_the_closed_session() {
     let day = market_day();
     let r = report::report(

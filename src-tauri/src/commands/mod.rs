@@ -354,6 +354,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         stock::stock_document,
         stock::event_stock_picture,
         reports::event_report,
+        reports::event_report_head,
         reports::compare_events,
         reports::event_visitors,
         reports::count_visitor,

@@ -2,7 +2,7 @@
 
 use popup_till_core::reporting::compare::{self, ComparisonRow};
 use popup_till_core::reporting::export::{self, ExportRequest, ExportResult, Progress};
-use popup_till_core::reporting::report::{self, EventReport};
+use popup_till_core::reporting::report::{self, EventReport, ReportHead};
 use popup_till_core::reporting::scope::Scope;
 use popup_till_core::reporting::visitors;
 use popup_till_core::shop::people::ApprovalRequest;
@@ -29,6 +29,19 @@ pub fn event_report(
             include_practice,
             viewer,
         )
+    })
+}
+
+/// What the Reports screen draws first: the event's big figures and its
+/// sales by hour (`report::report_head`), read without the lines.
+#[tauri::command(async)]
+pub fn event_report_head(
+    state: State<'_, AppState>,
+    event_id: String,
+    include_practice: bool,
+) -> Reply<ReportHead> {
+    state.with_store(|store| {
+        report::report_head(store.conn(), &Scope::Event(event_id), include_practice)
     })
 }
 

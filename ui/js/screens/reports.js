@@ -198,17 +198,35 @@ function cohorts(rows) {
       : h('p', { class: 'muted' }, 'No loyalty cards or checked-in attendees yet.'));
 }
 
+/** The big figures: the report's head and the full report carry them alike. */
+function bigFigures(r) {
+  const cur = r.currency;
+  return h('div', { class: 'figures' },
+    bigFigure(`Total (${cur})`, r.total.text, 'report-total'),
+    bigFigure('Sales', String(r.sales_count), 'report-sales'),
+    bigFigure('Average basket', r.average_basket.text, 'report-basket'),
+    bigFigure('Visitors', String(r.visitors), 'report-visitors'),
+    bigFigure('Conversion', pct(r.conversion), 'report-conversion',
+      r.visitors_look_low ? `More sales than visitors: the visitor count looks low. Add the visitors not counted below.` : null));
+}
+
+/** What is drawn while the rest of the report is worked out: the head. */
+function headBody(head) {
+  return [
+    bigFigures(head),
+    h('div', { class: 'report-grid' },
+      h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(head.by_hour, head.currency, head.moments)),
+      h('section', { class: 'panel', id: 'report-rest-pending' }, h('h2', {}, 'Takings'),
+        h('progress', { class: 'report-pending', 'aria-label': 'Adding up the rest of the report' }),
+        h('p', { class: 'muted' }, 'Adding up the lines, tax, payments, cash and stock…'))),
+  ];
+}
+
 function reportBody(r, ctx, redraw) {
   const cur = r.currency;
   const ev = r.event;
   return [
-    h('div', { class: 'figures' },
-      bigFigure(`Total (${cur})`, r.total.text, 'report-total'),
-      bigFigure('Sales', String(r.sales_count), 'report-sales'),
-      bigFigure('Average basket', r.average_basket.text, 'report-basket'),
-      bigFigure('Visitors', String(r.visitors), 'report-visitors'),
-      bigFigure('Conversion', pct(r.conversion), 'report-conversion',
-        r.visitors_look_low ? `More sales than visitors: the visitor count looks low. Add the visitors not counted below.` : null)),
+    bigFigures(r),
     h('div', { class: 'report-grid' },
       h('section', { class: 'panel' }, h('h2', {}, 'Sales by hour'), hourChart(r.by_hour, cur, r.moments),
         momentsTable(r.moments, cur),
@@ -269,17 +287,32 @@ export async function render(root, ctx) {
   const body = h('div', { id: 'report-body' });
   const compare = h('div', { id: 'report-compare' });
 
+  // A drawing overtaken by a newer one (another event picked meanwhile)
+  // stops where it is.
+  let drawing = 0;
   async function draw() {
+    const mine = ++drawing;
+    const current = () => mine === drawing;
     clear(body);
     clear(compare);
     if (!state.eventId) {
       body.append(h('p', { class: 'notice' }, 'No events yet: create one on the Event screen.'));
       return;
     }
-    const report = await call('event_report', { eventId: state.eventId, includePractice: state.practice });
+    const asked = { eventId: state.eventId, includePractice: state.practice };
+    // The big figures and the chart first: they read the sales only, the
+    // rest of the report reads every line of a big day.
+    const head = await call('event_report_head', asked);
+    if (!current()) return;
+    body.append(...headBody(head));
+    const report = await call('event_report', asked);
+    if (!current()) return;
+    clear(body);
     body.append(...reportBody(report, ctx, draw));
-    compare.append(comparison(await call('compare_events', { includePractice: state.practice })),
-      cohorts(await call('loyalty_cohorts')));
+    const rows = await call('compare_events', { includePractice: state.practice });
+    const cohortRows = await call('loyalty_cohorts');
+    if (!current()) return;
+    compare.append(comparison(rows), cohorts(cohortRows));
   }
   picked.addEventListener('change', () => { state.eventId = picked.value; draw(); });
   practice.addEventListener('change', () => { state.practice = practice.checked; draw(); });

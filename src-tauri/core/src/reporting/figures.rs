@@ -4,14 +4,17 @@
 //! expected-cash formula, counted, variance). The Z report, the event report,
 //! the comparison of events and `summary.csv` all take them from here.
 //!
-//! Every amount is summed by SQL over INTEGER minor units, so totals are
-//! exact; Rust only turns the sums into text with `Currency::format`.
+//! Every amount is summed by SQL over INTEGER minor units (the lines once
+//! per product, rate and unit: `line_sums`, added up with checked integer
+//! adds), so totals are exact; Rust only turns the sums into text with
+//! `Currency::format`.
 
 use rusqlite::{params_from_iter, Connection};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
+use crate::reporting::line_sums::LineSums;
 pub use crate::reporting::refund_figures::RefundFigures;
 use crate::reporting::scope::Scope;
 use crate::Result;
@@ -122,26 +125,25 @@ pub struct SalesFigures {
     pub takings: Money,
 }
 
-/// The sales figures of `scope`.
-pub fn sales_figures(
+/// The totals of a scope's sales that count, and of the voided ones: one
+/// pass over the sales (not their lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SaleTotals {
+    pub count: i64,
+    pub total: i64,
+    pub discounts: i64,
+    pub rounding: i64,
+    pub void_count: i64,
+    pub void_total: i64,
+}
+
+pub(crate) fn sale_totals(
     conn: &Connection,
     scope: &Scope,
     include_practice: bool,
-    currency: &Currency,
-) -> Result<SalesFigures> {
-    let m = |minor: i64| Money::new(currency, minor);
+) -> Result<SaleTotals> {
     let sales = scope.sales(include_practice);
-    let counted = scope.counted_sales(include_practice);
-
-    // Totals of the sales that count, and of the voided ones.
-    let (count, total, discounts, rounding, void_count, void_total): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = conn.query_row(
+    Ok(conn.query_row(
         &format!(
             "SELECT count(*) FILTER (WHERE v.sale_id IS NULL),
                     coalesce(sum(s.total_minor) FILTER (WHERE v.sale_id IS NULL), 0),
@@ -155,60 +157,64 @@ pub fn sales_figures(
         ),
         params_from_iter(sales.params.iter()),
         |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
-    )?;
-
-    // Line figures of the sales that count.
-    let (before_discounts, net, tax, gross, items_milli, weighed): (i64, i64, i64, i64, i64, i64) =
-        conn.query_row(
-            &format!(
-                "SELECT coalesce(sum(l.amount_minor), 0), coalesce(sum(l.net_minor), 0),
-                        coalesce(sum(l.tax_minor), 0), coalesce(sum(l.gross_minor), 0),
-                        coalesce(sum(l.quantity_milli) FILTER (WHERE l.unit = 'each'), 0),
-                        count(*) FILTER (WHERE l.unit <> 'each')
-                 FROM sale s JOIN sale_line l ON l.sale_id = s.id
-                 WHERE {}",
-                counted.sql
-            ),
-            params_from_iter(counted.params.iter()),
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )?;
-
-    let mut tax_by_rate = {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT l.tax_rate, sum(l.net_minor), sum(l.tax_minor), sum(l.gross_minor)
-             FROM sale s JOIN sale_line l ON l.sale_id = s.id
-             WHERE {}
-             GROUP BY l.tax_rate",
-            counted.sql
-        ))?;
-        let rows = stmt.query_map(params_from_iter(counted.params.iter()), |r| {
-            Ok(TaxRow {
-                rate: r.get(0)?,
-                net: m(r.get(1)?),
-                tax: m(r.get(2)?),
-                gross: m(r.get(3)?),
+            Ok(SaleTotals {
+                count: r.get(0)?,
+                total: r.get(1)?,
+                discounts: r.get(2)?,
+                rounding: r.get(3)?,
+                void_count: r.get(4)?,
+                void_total: r.get(5)?,
             })
-        })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()?
-    };
+        },
+    )?)
+}
+
+/// The sales figures of `scope`.
+pub fn sales_figures(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+    currency: &Currency,
+) -> Result<SalesFigures> {
+    let lines = LineSums::of(conn, &scope.counted_sales(include_practice))?;
+    sales_figures_of(conn, scope, include_practice, currency, &lines)
+}
+
+/// The sales figures of `scope`, whose counted lines `lines` summed
+/// (`LineSums::of` over `scope.counted_sales`).
+pub(crate) fn sales_figures_of(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+    currency: &Currency,
+    lines: &LineSums,
+) -> Result<SalesFigures> {
+    let m = |minor: i64| Money::new(currency, minor);
+    let counted = scope.counted_sales(include_practice);
+
+    let SaleTotals {
+        count,
+        total,
+        discounts,
+        rounding,
+        void_count,
+        void_total,
+    } = sale_totals(conn, scope, include_practice)?;
+
+    // Line figures of the sales that count, and the same by tax rate.
+    let all = lines.sum_where(|_| true)?;
+    let items_milli = lines.sum_where(|g| g.unit == "each")?.quantity_milli;
+    let weighed = lines.sum_where(|g| g.unit != "each")?.lines;
+    let mut tax_by_rate: Vec<TaxRow> = lines
+        .sum_by(|g| g.tax_rate.clone())?
+        .into_iter()
+        .map(|(rate, sums)| TaxRow {
+            rate,
+            net: m(sums.net_minor),
+            tax: m(sums.tax_minor),
+            gross: m(sums.gross_minor),
+        })
+        .collect();
     // Rates are text: order them as numbers (5.5 before 10).
     tax_by_rate.sort_by_key(|row| row.rate.parse::<Decimal>().unwrap_or(Decimal::MAX));
 
@@ -237,11 +243,11 @@ pub fn sales_figures(
         .ok_or_else(|| crate::Error::Integrity("the takings are too large to add up".into()))?;
     Ok(SalesFigures {
         sales_count: count,
-        before_discounts: m(before_discounts),
+        before_discounts: m(all.amount_minor),
         discounts: m(discounts),
-        net: m(net),
-        tax: m(tax),
-        gross: m(gross),
+        net: m(all.net_minor),
+        tax: m(all.tax_minor),
+        gross: m(all.gross_minor),
         rounding: m(rounding),
         total: m(total),
         voids: Voids {

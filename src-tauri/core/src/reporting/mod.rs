@@ -12,6 +12,7 @@ pub mod by_till;
 pub mod compare;
 pub mod export;
 pub mod figures;
+pub(crate) mod line_sums;
 pub mod loyalty;
 pub mod moments;
 pub mod refund_figures;

@@ -11,10 +11,11 @@ use serde::Serialize;
 
 use crate::money::Currency;
 use crate::reporting::figures::{
-    cash_figures, conversion, milli_text, sales_figures, visitors_look_low, CashFigures, Money,
-    SalesFigures, SummaryRow,
+    average_basket, cash_figures, conversion, milli_text, sale_totals, sales_figures_of,
+    visitors_look_low, CashFigures, Money, SalesFigures, SummaryRow,
 };
-use crate::reporting::scope::{Filter, Scope};
+use crate::reporting::line_sums::{LineSums, Sums};
+use crate::reporting::scope::Scope;
 use crate::shop::events::Event;
 use crate::shop::people::{self, Role};
 use crate::shop::settings;
@@ -166,12 +167,13 @@ pub fn report_with(
 ) -> Result<EventReport> {
     let event = scope.event(conn)?;
     let currency = settings::load(conn)?.currency;
-    let sales = sales_figures(conn, scope, include_practice, &currency)?;
+    let lines = LineSums::of(conn, &scope.counted_sales(include_practice))?;
+    let sales = sales_figures_of(conn, scope, include_practice, &currency, &lines)?;
     let visitors = visitors_in(conn, scope)?;
     let (by_hour, top_products, stock) = match detail {
         Detail::Full => (
             hours(conn, scope, include_practice, &currency)?,
-            top_products(conn, &scope.counted_sales(include_practice), &currency)?,
+            top_products(conn, &lines, &currency)?,
             stock_figures(conn, scope)?,
         ),
         Detail::Totals => (Vec::new(), Vec::new(), Vec::new()),
@@ -188,18 +190,72 @@ pub fn report_with(
         top_products,
         stock,
         cash: cash_figures(conn, scope, include_practice, &currency)?,
-        reuse: crate::reporting::reuse::reuse_figures(conn, scope, include_practice, &currency)?,
+        reuse: crate::reporting::reuse::reuse_figures(
+            conn,
+            scope,
+            include_practice,
+            &currency,
+            &lines,
+        )?,
         loyalty: crate::reporting::loyalty::loyalty_figures(conn, scope)?,
-        moments: match scope {
-            Scope::Event(id) => {
-                crate::reporting::moments::moment_figures(conn, id, include_practice, &currency)?
-            }
-            _ => Vec::new(),
-        },
+        moments: moments_of(conn, scope, include_practice, &currency)?,
         visitors,
         tasks: tasks_done(conn, scope)?,
         by_till: crate::reporting::by_till::by_till(conn, scope, include_practice, &currency)?,
     })
+}
+
+/// What the Reports screen draws first: the big figures and the sales by
+/// hour. They take only a pass over the sales (not their lines) and the
+/// tally, so they are on screen while the rest of the report is computed;
+/// each comes from the very function the full report takes it from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportHead {
+    pub event: Option<Event>,
+    pub currency: String,
+    pub sales_count: i64,
+    pub total: Money,
+    pub average_basket: Money,
+    pub visitors: i64,
+    pub conversion: Option<String>,
+    pub visitors_look_low: bool,
+    pub by_hour: Vec<HourRow>,
+    pub moments: Vec<crate::reporting::moments::MomentRow>,
+}
+
+/// The head of the report of `scope` (`ReportHead`).
+pub fn report_head(conn: &Connection, scope: &Scope, include_practice: bool) -> Result<ReportHead> {
+    let event = scope.event(conn)?;
+    let currency = settings::load(conn)?.currency;
+    let totals = sale_totals(conn, scope, include_practice)?;
+    let visitors = visitors_in(conn, scope)?;
+    Ok(ReportHead {
+        event,
+        currency: currency.code.clone(),
+        sales_count: totals.count,
+        total: Money::new(&currency, totals.total),
+        average_basket: average_basket(&currency, totals.total, totals.count)?,
+        visitors,
+        conversion: conversion(totals.count, visitors),
+        visitors_look_low: visitors_look_low(totals.count, visitors),
+        by_hour: hours(conn, scope, include_practice, &currency)?,
+        moments: moments_of(conn, scope, include_practice, &currency)?,
+    })
+}
+
+/// The moments of an event and their figures; none for a session or range.
+fn moments_of(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+    currency: &Currency,
+) -> Result<Vec<crate::reporting::moments::MomentRow>> {
+    match scope {
+        Scope::Event(id) => {
+            crate::reporting::moments::moment_figures(conn, id, include_practice, currency)
+        }
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// Σ of the footfall tally in scope.
@@ -290,34 +346,42 @@ fn hours(
         .collect())
 }
 
-/// The ten products with the largest gross among the sales that count.
+/// The ten products with the largest gross among the sales that count
+/// (ties: the larger quantity first, then by SKU).
 fn top_products(
     conn: &Connection,
-    counted: &Filter,
+    lines: &LineSums,
     currency: &Currency,
 ) -> Result<Vec<ProductRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT l.product_id, p.sku, p.name, q, g FROM (
-             SELECT l.product_id, sum(l.quantity_milli) AS q, sum(l.gross_minor) AS g
-             FROM sale s JOIN sale_line l ON l.sale_id = s.id
-             WHERE {}
-             GROUP BY l.product_id
-             ORDER BY g DESC, q DESC LIMIT 10) l
-         JOIN product p ON p.id = l.product_id
-         ORDER BY g DESC, q DESC, p.sku",
-        counted.sql
-    ))?;
-    let rows = stmt.query_map(params_from_iter(counted.params.iter()), |r| {
-        Ok(ProductRow {
-            product_id: r.get(0)?,
-            sku: r.get(1)?,
-            name: r.get(2)?,
-            quantity: milli_text(r.get(3)?),
-            gross: Money::new(currency, r.get(4)?),
+    let mut by_product: Vec<(String, Sums)> = lines
+        .sum_by(|g| g.product_id.clone())?
+        .into_iter()
+        .collect();
+    let largest = |a: &Sums, b: &Sums| {
+        (b.gross_minor, b.quantity_milli).cmp(&(a.gross_minor, a.quantity_milli))
+    };
+    by_product.sort_by(|a, b| largest(&a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
+    by_product.truncate(10);
+    let mut stmt = conn.prepare_cached("SELECT sku, name FROM product WHERE id = ?1")?;
+    let mut top = Vec::with_capacity(by_product.len());
+    for (product_id, sums) in by_product {
+        let (sku, name): (String, String) =
+            stmt.query_row([&product_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        top.push((sums, sku, name, product_id));
+    }
+    top.sort_by(|a, b| largest(&a.0, &b.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(top
+        .into_iter()
+        .map(|(sums, sku, name, product_id)| ProductRow {
+            product_id,
+            sku,
+            name,
+            quantity: milli_text(sums.quantity_milli),
+            gross: Money::new(currency, sums.gross_minor),
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        .collect())
 }
+
 fn stock_figures(conn: &Connection, scope: &Scope) -> Result<Vec<StockRow>> {
     let f = scope.filter("m", "at_utc", "utc_offset_minutes");
     let mut stmt = conn.prepare(&format!(

@@ -6,12 +6,16 @@
 //! only when asked) and the deposit returns made in the scope, so the
 //! export's `sale_lines.csv` and `deposits.csv` add up to them.
 
+use std::collections::HashMap;
+
+use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::money::Currency;
 use crate::reporting::figures::{Money, SummaryRow};
+use crate::reporting::line_sums::{LineGroup, LineSums};
 use crate::reporting::scope::Scope;
 use crate::Result;
 
@@ -39,28 +43,58 @@ pub struct ReuseFigures {
     pub packs_avoided: i64,
 }
 
-/// The reuse figures of `scope`.
-pub fn reuse_figures(
+/// The reuse figures of `scope`, whose counted lines `lines` summed.
+pub(crate) fn reuse_figures(
     conn: &Connection,
     scope: &Scope,
     include_practice: bool,
     currency: &Currency,
+    lines: &LineSums,
 ) -> Result<ReuseFigures> {
-    let sales = scope.counted_sales(include_practice);
-    let (refills, own, shop, issued, charged): (i64, i64, i64, i64, i64) = conn.query_row(
-        &format!(
-            "SELECT count(*) FILTER (WHERE p.kind = 'refill'),
-                    count(*) FILTER (WHERE p.kind = 'refill' AND l.container = 'own'),
-                    count(*) FILTER (WHERE p.kind = 'refill' AND l.container = 'shop'),
-                    coalesce(sum(l.quantity_milli / 1000) FILTER (WHERE p.kind = 'deposit'), 0),
-                    coalesce(sum(l.gross_minor) FILTER (WHERE p.kind = 'deposit'), 0)
-             FROM sale s JOIN sale_line l ON l.sale_id = s.id JOIN product p ON p.id = l.product_id
-             WHERE {}",
-            sales.sql
-        ),
-        params_from_iter(sales.params.iter()),
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
+    // The kind of each product sold: a few hundred on a big day, each
+    // looked up once (a kind is not on the line).
+    let mut kinds: HashMap<&str, String> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT kind FROM product WHERE id = ?1")?;
+        for g in &lines.groups {
+            if !kinds.contains_key(g.product_id.as_str()) {
+                let kind: String = stmt.query_row([&g.product_id], |r| r.get(0))?;
+                kinds.insert(g.product_id.as_str(), kind);
+            }
+        }
+    }
+    let is = |kind: &'static str| {
+        let kinds = &kinds;
+        move |g: &LineGroup| kinds.get(g.product_id.as_str()).map(String::as_str) == Some(kind)
+    };
+    let refills = lines.sum_where(is("refill"))?.lines;
+    let deposits = lines.sum_where(is("deposit"))?;
+    let (issued, charged) = (deposits.pieces, deposits.gross_minor);
+    // Which container a refill went into is read from the refill lines
+    // alone, and only when there are any.
+    let refill_ids: Vec<&str> = kinds
+        .iter()
+        .filter(|(_, kind)| kind.as_str() == "refill")
+        .map(|(id, _)| *id)
+        .collect();
+    let (own, shop): (i64, i64) = if refill_ids.is_empty() {
+        (0, 0)
+    } else {
+        let sales = scope.counted_sales(include_practice);
+        let mut params = sales.params.clone();
+        params.push(Value::Text(serde_json::json!(refill_ids).to_string()));
+        conn.query_row(
+            &format!(
+                "SELECT count(*) FILTER (WHERE l.container = 'own'),
+                        count(*) FILTER (WHERE l.container = 'shop')
+                 FROM sale s JOIN sale_line l ON l.sale_id = s.id
+                 WHERE {} AND +l.product_id IN (SELECT value FROM json_each(?))",
+                sales.sql
+            ),
+            params_from_iter(params.iter()),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+    };
     let returns = scope.filter("d", "at_utc", "utc_offset_minutes");
     let (returned, paid_back): (i64, i64) = conn.query_row(
         &format!(

@@ -27,6 +27,9 @@ pub struct CoreTimes {
     pub search: Vec<f64>,
     /// `complete_sale` of a three-line cart, cash exact (a synced commit).
     pub pay: Vec<f64>,
+    /// `event_report_head` of the open (biggest) day: the big figures and
+    /// the chart the Reports screen draws first.
+    pub report_head: Vec<f64>,
     /// `event_report` of the open (biggest) day.
     pub report: Vec<f64>,
     /// `compare_events` over the season.
@@ -123,6 +126,15 @@ pub fn measure(db: &Path, tries: usize) -> CoreTimes {
         );
         report_ms.push(ms(t));
     }
+    let mut head_ms = Vec::with_capacity(tries);
+    for _ in 0..tries {
+        let t = Instant::now();
+        std::hint::black_box(
+            report::report_head(store.conn(), &Scope::Event(event.id.clone()), false)
+                .expect("report head"),
+        );
+        head_ms.push(ms(t));
+    }
     let mut compare_ms = Vec::new();
     for _ in 0..tries.min(20) {
         let t = Instant::now();
@@ -139,6 +151,7 @@ pub fn measure(db: &Path, tries: usize) -> CoreTimes {
         scan,
         search,
         pay,
+        report_head: head_ms,
         report: report_ms,
         compare: compare_ms,
         open,
