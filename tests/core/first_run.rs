@@ -224,3 +224,28 @@ fn steps_due_before_the_flow_was_made_are_a_late_start_not_overdue() {
     let flow = tasks::flow_at(t.store.conn(), &event.id, at("2026-12-07T09:00")).unwrap();
     assert_eq!(flow.late_start, 1);
 }
+
+/// The checklist is asked at every start. On a season's file with no
+/// transfer to an event, its stock question walked every stock movement;
+/// now its partial index answers it (the plan names the index, not a scan
+/// of another).
+#[test]
+fn the_checklists_stock_question_is_answered_by_its_own_index() {
+    let t = till();
+    let mut stmt = t
+        .store
+        .conn()
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", status::STOCK_LOADED))
+        .unwrap();
+    let plan: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("USING INDEX stock_movement_brought_to_event")),
+        "{plan:?}"
+    );
+    assert!(!checklist(&t).stock_loaded);
+}

@@ -95,6 +95,9 @@ CREATE INDEX sale_void_by_session ON sale_void (session_id);
 CREATE INDEX stock_count_by_event ON stock_count (event_id, location, at_utc);
 -- index stock_movement_at_event
 CREATE INDEX stock_movement_at_event ON stock_movement (product_id, event_id, location, quantity_milli);
+-- index stock_movement_brought_to_event
+CREATE INDEX stock_movement_brought_to_event ON stock_movement (event_id)
+    WHERE kind = 'transfer' AND location = 'event' AND quantity_milli > 0;
 -- index stock_movement_by_event
 CREATE INDEX stock_movement_by_event ON stock_movement (event_id, product_id, kind, quantity_milli);
 -- index stock_movement_by_product

@@ -34,6 +34,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0014_tills.sql"),
     include_str!("../../migrations/0015_loyalty.sql"),
     include_str!("../../migrations/0017_card_link.sql"),
+    include_str!("../../migrations/0018_start_up_index.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

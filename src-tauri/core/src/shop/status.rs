@@ -52,14 +52,17 @@ pub struct Checklist {
 }
 
 /// The checklist as the till holds it now.
+/// Was stock ever brought to an event? Answered by the partial index
+/// `stock_movement_brought_to_event` (its WHERE is this one's), so a start
+/// does not walk a season's stock movements.
+pub const STOCK_LOADED: &str = "SELECT EXISTS (SELECT 1 FROM stock_movement
+    WHERE kind = 'transfer' AND location = 'event' AND quantity_milli > 0)";
+
 pub fn checklist(conn: &Connection) -> Result<Checklist> {
     let exists = |sql: &str| -> Result<bool> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     let event = exists("SELECT EXISTS (SELECT 1 FROM event)")?;
     let products = exists("SELECT EXISTS (SELECT 1 FROM product)")?;
-    let stock_loaded = exists(
-        "SELECT EXISTS (SELECT 1 FROM stock_movement
-                        WHERE kind = 'transfer' AND location = 'event' AND quantity_milli > 0)",
-    )?;
+    let stock_loaded = exists(STOCK_LOADED)?;
     let team = exists("SELECT (SELECT count(*) FROM person) > 1")?;
     let till_opened = exists("SELECT EXISTS (SELECT 1 FROM till_session WHERE practice = 0)")?;
     Ok(Checklist {
