@@ -134,7 +134,7 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
 
 #[test]
 fn the_demo_past_market_shows_returning_cards_rewards_redeemed_and_a_moment() {
-    use popup_till_core::reporting::{report, scope::Scope};
+    use popup_till_core::reporting::{compare, report, scope::Scope};
     let mut t = till();
     demo::load(&mut t.store).unwrap();
     let past = events::list(t.store.conn())
@@ -175,18 +175,35 @@ fn the_demo_past_market_shows_returning_cards_rewards_redeemed_and_a_moment() {
 
 /// The report adds its line figures up from one pass grouped by product,
 /// rate and unit; on every demo event (refills, jars, weighed lines, a
-/// void, a refund) each figure equals the plain SQL sum of the same lines.
+/// void, a refund) each figure equals the plain SQL sum of the same lines,
+/// and the comparison of events shows each event's report figures.
 #[test]
 fn every_demo_events_line_figures_equal_plain_sums_of_its_lines() {
-    use popup_till_core::reporting::{report, scope::Scope};
+    use popup_till_core::reporting::{compare, report, scope::Scope};
     let mut t = till();
     demo::load(&mut t.store).unwrap();
     let conn = t.store.conn();
     let events = events::list(conn).unwrap();
     assert!(events.len() >= 2);
+    let compared = compare::compare(conn, &[], false).unwrap();
     let mut refills_seen = 0;
     for event in events {
         let r = report::report(conn, &Scope::Event(event.id.clone()), false).unwrap();
+        // Its row side by side with the other events: the report's figures.
+        if let Some(row) = compared.iter().find(|c| c.event.id == event.id) {
+            assert_eq!(row.sales_count, r.sales.sales_count);
+            assert_eq!(row.total, r.sales.total);
+            assert_eq!(row.net, r.sales.net);
+            assert_eq!(row.tax, r.sales.tax);
+            assert_eq!(row.discounts, r.sales.discounts);
+            assert_eq!(row.voids, r.sales.voids);
+            assert_eq!(row.items, r.sales.items);
+            assert_eq!(row.average_basket, r.sales.average_basket);
+            assert_eq!(row.visitors, r.visitors);
+            assert_eq!(row.conversion, r.conversion);
+            assert_eq!(row.visitors_look_low, r.visitors_look_low);
+            assert_eq!(row.cash_variance, r.cash.variance);
+        }
         let counted = format!(
             "FROM sale s JOIN sale_line l ON l.sale_id = s.id JOIN product p ON p.id = l.product_id
              WHERE s.event_id = '{}' AND s.practice = 0

@@ -3,10 +3,15 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::reporting::figures::{Money, Voids};
-use crate::reporting::report::{report_with, Detail};
+use crate::reporting::figures::{
+    average_basket, conversion, drawer_counts, milli_text, sale_totals, visitors_look_low, Money,
+    Voids,
+};
+use crate::reporting::line_sums::LineSums;
+use crate::reporting::report::visitors_in;
 use crate::reporting::scope::Scope;
 use crate::shop::events::{self, Event};
+use crate::shop::settings;
 use crate::Result;
 
 /// One row of the side-by-side comparison of events; each figure is the
@@ -45,27 +50,38 @@ pub fn compare(
     } else {
         event_ids.to_vec()
     };
+    let currency = settings::load(conn)?.currency;
+    let m = |minor: i64| Money::new(&currency, minor);
     let mut rows = Vec::with_capacity(ids.len());
     for id in ids {
-        // A row holds totals only: the by-hour, top products and stock
-        // parts of each event's report are not computed.
-        let r = report_with(conn, &Scope::Event(id), include_practice, Detail::Totals)?;
-        let Some(event) = r.event else { continue };
-        let s = r.sales;
+        // A row reads only what it shows, each figure through the same
+        // function the event report takes it from: the sales' totals, the
+        // lines' sums, the tally and the drawers' counts.
+        let scope = Scope::Event(id);
+        let Some(event) = scope.event(conn)? else {
+            continue;
+        };
+        let totals = sale_totals(conn, &scope, include_practice)?;
+        let lines = LineSums::of(conn, &scope.counted_sales(include_practice))?.totals()?;
+        let visitors = visitors_in(conn, &scope)?;
+        let (_, _, _, _, variance) = drawer_counts(conn, &scope, include_practice)?;
         rows.push(ComparisonRow {
             event,
-            sales_count: s.sales_count,
-            total: s.total,
-            net: s.net,
-            tax: s.tax,
-            discounts: s.discounts,
-            voids: s.voids,
-            items: s.items,
-            average_basket: s.average_basket,
-            visitors: r.visitors,
-            conversion: r.conversion,
-            visitors_look_low: r.visitors_look_low,
-            cash_variance: r.cash.variance,
+            sales_count: totals.count,
+            total: m(totals.total),
+            net: m(lines.all.net_minor),
+            tax: m(lines.all.tax_minor),
+            discounts: m(totals.discounts),
+            voids: Voids {
+                count: totals.void_count,
+                total: m(totals.void_total),
+            },
+            items: milli_text(lines.items_milli),
+            average_basket: average_basket(&currency, totals.total, totals.count)?,
+            visitors,
+            conversion: conversion(totals.count, visitors),
+            visitors_look_low: visitors_look_low(totals.count, visitors),
+            cash_variance: m(variance),
         });
     }
     rows.sort_by(|a, b| a.event.starts_at.cmp(&b.event.starts_at));

@@ -14,7 +14,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
-use crate::reporting::line_sums::LineSums;
+use crate::reporting::line_sums::{LineSums, LineTotals};
 pub use crate::reporting::refund_figures::RefundFigures;
 use crate::reporting::scope::Scope;
 use crate::Result;
@@ -202,9 +202,11 @@ pub(crate) fn sales_figures_of(
     } = sale_totals(conn, scope, include_practice)?;
 
     // Line figures of the sales that count, and the same by tax rate.
-    let all = lines.sum_where(|_| true)?;
-    let items_milli = lines.sum_where(|g| g.unit == "each")?.quantity_milli;
-    let weighed = lines.sum_where(|g| g.unit != "each")?.lines;
+    let LineTotals {
+        all,
+        items_milli,
+        weighed,
+    } = lines.totals()?;
     let mut tax_by_rate: Vec<TaxRow> = lines
         .sum_by(|g| g.tax_rate.clone())?
         .into_iter()
@@ -301,6 +303,28 @@ pub struct CashFigures {
     pub variance: Money,
 }
 
+/// The drawers of `scope`'s sessions: how many, how many still open, and
+/// the expected, counted (the latest count) and variance frozen at close.
+pub(crate) fn drawer_counts(
+    conn: &Connection,
+    scope: &Scope,
+    include_practice: bool,
+) -> Result<(i64, i64, i64, i64, i64)> {
+    let f = scope.sessions(include_practice);
+    Ok(conn.query_row(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE t.closed_at IS NULL),
+                    coalesce(sum(t.expected_minor), 0),
+                    coalesce(sum(coalesce(l.counted_minor, t.counted_minor)), 0),
+                    coalesce(sum(coalesce(l.variance_minor, t.variance_minor)), 0)
+             FROM till_session t LEFT JOIN latest_cash_count l ON l.session_id = t.id WHERE {}",
+            f.sql
+        ),
+        params_from_iter(f.params.iter()),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?)
+}
+
 /// The cash figures of `scope`.
 pub fn cash_figures(
     conn: &Connection,
@@ -310,18 +334,8 @@ pub fn cash_figures(
 ) -> Result<CashFigures> {
     let m = |minor: i64| Money::new(currency, minor);
     let f = scope.sessions(include_practice);
-    let (sessions, open, expected, counted, variance): (i64, i64, i64, i64, i64) = conn.query_row(
-        &format!(
-            "SELECT count(*), count(*) FILTER (WHERE t.closed_at IS NULL),
-                        coalesce(sum(t.expected_minor), 0),
-                        coalesce(sum(coalesce(l.counted_minor, t.counted_minor)), 0),
-                        coalesce(sum(coalesce(l.variance_minor, t.variance_minor)), 0)
-                 FROM till_session t LEFT JOIN latest_cash_count l ON l.session_id = t.id WHERE {}",
-            f.sql
-        ),
-        params_from_iter(f.params.iter()),
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
+    let (sessions, open, expected, counted, variance) =
+        drawer_counts(conn, scope, include_practice)?;
     // The drawer's parts by the till's own formula: one rule for
     // "expected cash" in the whole till.
     let parts = crate::till::session::cash_parts_of(conn, &f)?;

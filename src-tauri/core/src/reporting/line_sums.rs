@@ -61,6 +61,16 @@ impl Sums {
     }
 }
 
+/// The line figures of every report: Σ of all lines, units of products
+/// sold by the piece, and lines sold by weight or volume (their units do
+/// not add up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LineTotals {
+    pub all: Sums,
+    pub items_milli: i64,
+    pub weighed: i64,
+}
+
 /// The lines of the sales `counted` selects (alias `s`), by product, tax
 /// rate and unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -95,6 +105,15 @@ impl LineSums {
         })?;
         Ok(LineSums {
             groups: rows.collect::<rusqlite::Result<_>>()?,
+        })
+    }
+
+    /// The line figures (`LineTotals`).
+    pub fn totals(&self) -> Result<LineTotals> {
+        Ok(LineTotals {
+            all: self.sum_where(|_| true)?,
+            items_milli: self.sum_where(|g| g.unit == "each")?.quantity_milli,
+            weighed: self.sum_where(|g| g.unit != "each")?.lines,
         })
     }
 

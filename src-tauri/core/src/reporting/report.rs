@@ -259,7 +259,7 @@ fn moments_of(
 }
 
 /// Σ of the footfall tally in scope.
-fn visitors_in(conn: &Connection, scope: &Scope) -> Result<i64> {
+pub(crate) fn visitors_in(conn: &Connection, scope: &Scope) -> Result<i64> {
     let f = scope.filter("t", "at_utc", "utc_offset_minutes");
     Ok(conn.query_row(
         &format!(
