@@ -31,8 +31,6 @@ pub const COMMANDS: &[&str] = &[
     "z_report",
     "till_search",
     "till_scan",
-    "till_scan_code",
-    "till_tare_label",
     "till_containers",
     "deposit_returnable",
     "return_deposit",

@@ -134,7 +134,7 @@ fn the_demo_has_a_closed_past_market_with_a_day_of_sales_that_reconciles() {
 
 #[test]
 fn the_demo_past_market_shows_returning_cards_rewards_redeemed_and_a_moment() {
-    use popup_till_core::reporting::{compare, report, scope::Scope};
+    use popup_till_core::reporting::{report, scope::Scope};
     let mut t = till();
     demo::load(&mut t.store).unwrap();
     let past = events::list(t.store.conn())

@@ -854,6 +854,41 @@ fn a_tare_label_reads_back_its_grams_and_is_the_tare_of_the_next_refill() {
     wrong.lines[0].scale_label = label.clone();
     let e = quote::quote(conn, &wrong).unwrap_err();
     assert!(e.to_string().contains("is a tare label"), "{e}");
+
+    // The till's one call per scan does the same: the tare label is read
+    // and held (nothing added), the weight label after it is weighed net
+    // of the tare held, and says it used it.
+    let empty = CartInput::default();
+    let held = match quote::scan_into_cart(conn, &empty, &label, "", None, None).unwrap() {
+        Some(quote::ScanOutcome::Tare(t)) => t,
+        other => panic!("a tare label: {other:?}"),
+    };
+    assert_eq!(held.tare, 240);
+    let item =
+        match quote::scan_into_cart(conn, &empty, &weight, "", Some(held.tare), None).unwrap() {
+            Some(quote::ScanOutcome::Item(item)) => item,
+            other => panic!("the refill: {other:?}"),
+        };
+    assert!(item.tare_used);
+    let added = item.added.expect("added");
+    assert_eq!(
+        serde_json::to_value(&added.quote).unwrap(),
+        serde_json::to_value(&q).unwrap(),
+        "the same line and total as reading the labels one call at a time"
+    );
+    // Without a tare held, the label's weight is the net; a tare held is
+    // left alone by a code that is not a weight label.
+    let plain = match quote::scan_into_cart(conn, &empty, &weight, "", None, None).unwrap() {
+        Some(quote::ScanOutcome::Item(item)) => item,
+        other => panic!("the refill: {other:?}"),
+    };
+    assert!(!plain.tare_used);
+    assert_eq!(plain.added.unwrap().quote.lines[0].quantity, "0.612");
+    let jam = match quote::scan_into_cart(conn, &empty, "JAM", "", Some(240), None).unwrap() {
+        Some(quote::ScanOutcome::Item(item)) => item,
+        other => panic!("the jam: {other:?}"),
+    };
+    assert!(!jam.tare_used);
 }
 
 /// The demo's past market has refills into the shop's jars (the jar's

@@ -285,8 +285,6 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         till::z_report,
         till::till_search,
         till::till_scan,
-        till::till_scan_code,
-        till::till_tare_label,
         till::till_containers,
         till::deposit_returnable,
         till::return_deposit,

@@ -8,9 +8,9 @@ use popup_till_core::catalog::refill::{self, Container};
 use popup_till_core::shop::people::ApprovalRequest;
 use popup_till_core::till::cart::{Addition, CartInput};
 use popup_till_core::till::deposits::{self, DepositReturnInput, DepositReturned, Returnable};
-use popup_till_core::till::lookup::{self, Scanned, TareLabel, TillProduct};
+use popup_till_core::till::lookup::{self, TillProduct};
 use popup_till_core::till::overview::{self, TillOverview};
-use popup_till_core::till::quote::{self, AddedToCart, Quote, ScannedIntoCart};
+use popup_till_core::till::quote::{self, AddedToCart, Quote, ScanOutcome};
 use popup_till_core::till::receipt::{self, Receipt};
 use popup_till_core::till::sale::{self, Completed, PaymentInput};
 use popup_till_core::till::session::{self, CashKind, CloseInput, CountInput, OpenInput, Session};
@@ -103,20 +103,6 @@ pub fn till_scan(state: State<'_, AppState>, code: String) -> Reply<Option<TillP
     state.with_store(|store| lookup::scan_product(store.conn(), &code))
 }
 
-/// A scanned code read as the till adds it: a scale label (weight or
-/// price, check digits checked) or a barcode / SKU.
-#[tauri::command(async)]
-pub fn till_scan_code(state: State<'_, AppState>, code: String) -> Reply<Option<Scanned>> {
-    state.with_store(|store| lookup::scan(store.conn(), &code))
-}
-
-/// A scanned code read as a tare label (a customer's own container
-/// weighed empty at a scale), if the settings lay its prefix out as one.
-#[tauri::command(async)]
-pub fn till_tare_label(state: State<'_, AppState>, code: String) -> Reply<Option<TareLabel>> {
-    state.with_store(|store| lookup::tare_label(store.conn(), &code))
-}
-
 /// The shop's containers (jars, bottles) with their tare.
 #[tauri::command(async)]
 pub fn till_containers(state: State<'_, AppState>) -> Reply<Vec<Container>> {
@@ -169,7 +155,8 @@ pub fn cart_scan(
     cart: CartInput,
     code: String,
     quantity: Option<String>,
-) -> Reply<Option<ScannedIntoCart>> {
+    tare: Option<i64>,
+) -> Reply<Option<ScanOutcome>> {
     let (actor, at_till) = state.at_till_checked()?;
     let scanned = state.with_store_open(|store| {
         quote::scan_into_cart(
@@ -177,11 +164,14 @@ pub fn cart_scan(
             &cart,
             &code,
             quantity.as_deref().unwrap_or(""),
+            tare,
             at_till.as_ref(),
         )
     })?;
-    if let Some(added) = scanned.as_ref().and_then(|s| s.added.as_ref()) {
-        state.keep_on_counter(actor, &added.cart)?;
+    if let Some(ScanOutcome::Item(item)) = &scanned {
+        if let Some(added) = &item.added {
+            state.keep_on_counter(actor, &added.cart)?;
+        }
     }
     Ok(scanned)
 }

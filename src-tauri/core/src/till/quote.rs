@@ -8,6 +8,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::catalog::scale_label::Measure;
 use crate::money::pricing;
 use crate::stock;
 use crate::till::cart::{self, Addition, CartInput};
@@ -265,25 +266,60 @@ pub struct ScannedIntoCart {
     /// more than a scan: a weighed product without its weight (the till
     /// asks for it), or an archived one (the till says it cannot be sold).
     pub added: Option<AddedToCart>,
+    /// The tare the till held (from a tare label) went into this line: a
+    /// weight or volume label of a refill into the customer's own
+    /// container. The till lets go of it.
+    pub tare_used: bool,
 }
 
-/// Look up a scanned `code` (a scale label, a barcode or a SKU, as
-/// `lookup::scan` reads it) and add it to the cart — `quantity` of it when
-/// given ("3*code") — with the new quote, in one call: the till's one
-/// round trip per scan. `None` when no product has that code (the till then
-/// searches for it as text). Errors as `add_to_cart` (and a scale label
-/// naming no product).
+/// What a scan at the till was.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanOutcome {
+    /// A tare label: the customer's own container weighed empty. Nothing
+    /// is added; the till holds the tare for the next weighed label.
+    Tare(lookup::TareLabel),
+    /// A product's code, or a scale label naming one.
+    Item(Box<ScannedIntoCart>),
+}
+
+/// Look up a scanned `code` (a tare label, a scale label, a barcode or a
+/// SKU, as `lookup::tare_label` and `lookup::scan` read it) and add it to
+/// the cart — `quantity` of it when given ("3*code") — with the new quote,
+/// in one call: the till's one round trip per scan, scale and tare labels
+/// included. `tare` is the tare the till holds from a tare label: a weight
+/// or volume label scanned next is the gross of the customer's own
+/// container, and the line is weighed net of it. `None` when no product has
+/// that code (the till then searches for it as text). Errors as
+/// `add_to_cart` (and a scale label naming no product).
 pub fn scan_into_cart(
     conn: &Connection,
     cart: &CartInput,
     code: &str,
     quantity: &str,
+    tare: Option<i64>,
     at_till: Option<&crate::shop::at_till::AtTill>,
-) -> Result<Option<ScannedIntoCart>> {
+) -> Result<Option<ScanOutcome>> {
     let quantity = quantity.trim();
+    let mut tare_used = false;
     let (product, addition) = if quantity.is_empty() && lookup::is_label(conn, code)? {
+        if let Some(label) = lookup::tare_label(conn, code)? {
+            return Ok(Some(ScanOutcome::Tare(label)));
+        }
         match lookup::scan(conn, code)? {
-            Some(scanned) => (scanned.product, scanned.addition),
+            Some(scanned) => {
+                let mut addition = scanned.addition;
+                let weighed = scanned
+                    .label
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.measure, Measure::Grams | Measure::Millilitres));
+                if let (Some(tare), true) = (tare, weighed) {
+                    addition.tare = tare.to_string();
+                    addition.container = "own".into();
+                    tare_used = true;
+                }
+                (scanned.product, addition)
+            }
             None => return Ok(None),
         }
     } else {
@@ -304,14 +340,16 @@ pub fn scan_into_cart(
     let needs_weight =
         product.unit != "each" && addition.quantity.is_empty() && addition.scale_label.is_empty();
     if !product.active || needs_weight {
-        return Ok(Some(ScannedIntoCart {
+        return Ok(Some(ScanOutcome::Item(Box::new(ScannedIntoCart {
             product,
             added: None,
-        }));
+            tare_used: false,
+        }))));
     }
     let added = add_to_cart(conn, cart, &addition, at_till)?;
-    Ok(Some(ScannedIntoCart {
+    Ok(Some(ScanOutcome::Item(Box::new(ScannedIntoCart {
         product,
         added: Some(added),
-    }))
+        tare_used,
+    }))))
 }

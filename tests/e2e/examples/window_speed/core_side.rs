@@ -84,9 +84,13 @@ pub fn measure(db: &Path, tries: usize) -> CoreTimes {
             let code = season::barcode(range[(k * 53) % range.len()]);
             k += 1;
             let t = Instant::now();
-            let scanned = quote::scan_into_cart(store.conn(), &cart, &code, "", Some(&at))
-                .expect("scan")
-                .expect("a product");
+            let scanned =
+                match quote::scan_into_cart(store.conn(), &cart, &code, "", None, Some(&at))
+                    .expect("scan")
+                {
+                    Some(quote::ScanOutcome::Item(item)) => item,
+                    _ => panic!("a product's barcode"),
+                };
             scan.push(ms(t));
             cart = scanned.added.expect("added to the cart").cart;
         }

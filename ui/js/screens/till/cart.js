@@ -288,22 +288,6 @@ export function createCart(till) {
     till.focusScan();
   }
 
-  /** A scale label: the product at the label's weight or price. */
-  async function addScanned(scanned) {
-    try {
-      // A weight or volume label after a tare label: the label gives the
-      // gross of the customer's own container, the tare label its tare.
-      const add = { ...scanned.addition };
-      const weighed = scanned.label.measure === 'grams' || scanned.label.measure === 'millilitres';
-      if (state.tare && weighed) { add.tare = String(state.tare.tare); add.container = 'own'; }
-      await addition(scanned.product, add);
-      if (state.tare && weighed) { state.tare = null; drawTare(); }
-    } catch (err) {
-      till.showMessage(err.message, 'error');
-    }
-    till.focusScan();
-  }
-
   // Search as you type, without a pause (digits alone aside, see below):
   // one search at a time, and when it answers the field's text of that
   // moment is searched next, so a fast typist never waits behind a queue
@@ -365,26 +349,29 @@ export function createCart(till) {
       try {
         // A loyalty card: attached to the sale, not sold.
         if (!quantity && CARD_CODE.test(text)) { await attachCard(text); return; }
-        // A variable-measure label (02, 20–29): the core reads its weight
-        // or price and checks its digits.
-        if (!chosen && !quantity && /^(02|2\d)\d{11}$/.test(text)) {
-          // A tare label: kept for the next refill line.
-          const tare = await call('till_tare_label', { code: text });
-          if (tare) {
-            state.tare = tare;
-            drawTare();
-            till.showMessage(`Tare ${tare.tare} g: now weigh the refill (scan its label or choose the product)`, 'ok');
-            return;
-          }
-          const scanned = await call('till_scan_code', { code: text });
-          if (scanned && scanned.label) { await addScanned(scanned); return; }
-        }
         let product = chosen;
         if (!product) {
-          // A barcode or a SKU: looked up and added in one call.
-          const got = await call('cart_scan', { cart: state.cart, code: text, quantity: quantity || '' });
-          if (got && got.added) { added(got.product, got.added); return; }
-          product = got ? got.product : null;
+          // A barcode, a SKU or a scale label (02, 20–29: the core reads
+          // its weight or price and checks its digits, and a weight label
+          // after a tare label is weighed net of it): looked up and added
+          // in one call.
+          const got = await call('cart_scan', {
+            cart: state.cart, code: text, quantity: quantity || '', tare: state.tare ? state.tare.tare : null,
+          });
+          if (got && got.tare) {
+            // A tare label: kept for the next refill line.
+            state.tare = got.tare;
+            drawTare();
+            till.showMessage(`Tare ${got.tare.tare} g: now weigh the refill (scan its label or choose the product)`, 'ok');
+            return;
+          }
+          const item = got ? got.item : null;
+          if (item && item.added) {
+            if (item.tare_used) { state.tare = null; drawTare(); }
+            added(item.product, item.added);
+            return;
+          }
+          product = item ? item.product : null;
         }
         if (!product) {
           const found = await call('till_search', { query: text });
