@@ -337,15 +337,22 @@ fn process_start_epoch_ms(pid: u32) -> Option<f64> {
         .nth(19)?
         .parse()
         .ok()?;
-    let boot: f64 = std::fs::read_to_string("/proc/stat")
+    // The boot's instant from the clock now less the time since boot (to
+    // 10 ms). Not `btime` of /proc/stat: it is whole seconds, so every
+    // launch read late by the boot's fraction of a second (0.34 s on the
+    // machine where this was found).
+    let since_boot: f64 = std::fs::read_to_string("/proc/uptime")
         .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix("btime "))?
-        .trim()
+        .split_whitespace()
+        .next()?
         .parse()
         .ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
     // USER_HZ is 100 on Linux.
-    Some((boot + ticks / 100.0) * 1000.0)
+    Some((now - since_boot + ticks / 100.0) * 1000.0)
 }
 
 fn row(what: &str, page: Option<&[f64]>, frame: &[f64], rust: Option<&[f64]>, target: &str) {
