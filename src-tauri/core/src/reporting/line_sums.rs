@@ -22,6 +22,12 @@ pub(crate) struct LineGroup {
     pub product_id: String,
     pub tax_rate: String,
     pub unit: String,
+    pub sums: Sums,
+}
+
+/// Sums of lines: of one group, or of a set of groups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Sums {
     pub lines: i64,
     pub quantity_milli: i64,
     /// Σ whole pieces per line (`quantity_milli / 1000` of each line).
@@ -32,31 +38,19 @@ pub(crate) struct LineGroup {
     pub gross_minor: i64,
 }
 
-/// Sums of a set of groups.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Sums {
-    pub lines: i64,
-    pub quantity_milli: i64,
-    pub pieces: i64,
-    pub amount_minor: i64,
-    pub net_minor: i64,
-    pub tax_minor: i64,
-    pub gross_minor: i64,
-}
-
 impl Sums {
-    fn add(&mut self, g: &LineGroup) -> Result<()> {
+    fn add(&mut self, other: &Sums) -> Result<()> {
         let add = |a: i64, b: i64| {
             a.checked_add(b)
                 .ok_or_else(|| Error::Integrity("the sale lines are too large to add up".into()))
         };
-        self.lines = add(self.lines, g.lines)?;
-        self.quantity_milli = add(self.quantity_milli, g.quantity_milli)?;
-        self.pieces = add(self.pieces, g.pieces)?;
-        self.amount_minor = add(self.amount_minor, g.amount_minor)?;
-        self.net_minor = add(self.net_minor, g.net_minor)?;
-        self.tax_minor = add(self.tax_minor, g.tax_minor)?;
-        self.gross_minor = add(self.gross_minor, g.gross_minor)?;
+        self.lines = add(self.lines, other.lines)?;
+        self.quantity_milli = add(self.quantity_milli, other.quantity_milli)?;
+        self.pieces = add(self.pieces, other.pieces)?;
+        self.amount_minor = add(self.amount_minor, other.amount_minor)?;
+        self.net_minor = add(self.net_minor, other.net_minor)?;
+        self.tax_minor = add(self.tax_minor, other.tax_minor)?;
+        self.gross_minor = add(self.gross_minor, other.gross_minor)?;
         Ok(())
     }
 }
@@ -94,13 +88,15 @@ impl LineSums {
                 product_id: r.get(0)?,
                 tax_rate: r.get(1)?,
                 unit: r.get(2)?,
-                lines: r.get(3)?,
-                quantity_milli: r.get(4)?,
-                pieces: r.get(5)?,
-                amount_minor: r.get(6)?,
-                net_minor: r.get(7)?,
-                tax_minor: r.get(8)?,
-                gross_minor: r.get(9)?,
+                sums: Sums {
+                    lines: r.get(3)?,
+                    quantity_milli: r.get(4)?,
+                    pieces: r.get(5)?,
+                    amount_minor: r.get(6)?,
+                    net_minor: r.get(7)?,
+                    tax_minor: r.get(8)?,
+                    gross_minor: r.get(9)?,
+                },
             })
         })?;
         Ok(LineSums {
@@ -121,7 +117,7 @@ impl LineSums {
     pub fn sum_where(&self, keep: impl Fn(&LineGroup) -> bool) -> Result<Sums> {
         let mut sums = Sums::default();
         for g in self.groups.iter().filter(|g| keep(g)) {
-            sums.add(g)?;
+            sums.add(&g.sums)?;
         }
         Ok(sums)
     }
@@ -130,7 +126,7 @@ impl LineSums {
     pub fn sum_by<K: Ord>(&self, key: impl Fn(&LineGroup) -> K) -> Result<BTreeMap<K, Sums>> {
         let mut by: BTreeMap<K, Sums> = BTreeMap::new();
         for g in &self.groups {
-            by.entry(key(g)).or_default().add(g)?;
+            by.entry(key(g)).or_default().add(&g.sums)?;
         }
         Ok(by)
     }
