@@ -2,9 +2,11 @@
 //! Reports screen shows, practice sales left out, the comparison of events,
 //! and the footfall tally.
 
+use popup_till_core::catalog::{self, ProductInput};
 use popup_till_core::reporting::{compare, report, scope::Scope, visitors};
 use popup_till_core::shop::events::{self, EventInput};
 use popup_till_core::shop::people::ApprovalRequest;
+use popup_till_core::shop::settings;
 use popup_till_core::stock::{self, Location, Movement, MovementKind};
 use popup_till_core::till::session::{self, CashKind, CloseInput};
 use popup_till_core::till::void;
@@ -296,6 +298,50 @@ fn stock_and_cash_figures_come_from_the_ledger_and_the_closed_session() {
     assert_eq!(top[0], ("MUG", "2", "25.00"));
     assert_eq!(top.len(), 3);
     assert!(!day.sale_a.is_empty() && !day.sale_c.is_empty());
+}
+
+/// Twelve products sold alike: the top ten are the ten first SKUs, even
+/// when the products were made in the other order.
+#[test]
+fn the_top_ten_products_break_ties_by_sku() {
+    let mut s = shop();
+    s.open_session("0", false);
+    let ids: Vec<String> =
+        s.t.store
+            .write(&Actor::system("test"), |tx| {
+                let st = settings::load(tx)?;
+                (0..12)
+                    .rev()
+                    .map(|i| {
+                        catalog::create(
+                            tx,
+                            &st,
+                            &ProductInput {
+                                sku: format!("T{i:02}"),
+                                barcode: String::new(),
+                                name: format!("Tied {i}"),
+                                unit_price: "2.00".into(),
+                                tax_rate: "20".into(),
+                                unit: "each".into(),
+                                kind: "item".into(),
+                                category: "Test".into(),
+                                low_stock_threshold: String::new(),
+                            },
+                        )
+                        .map(|p| p.id)
+                    })
+                    .collect()
+            })
+            .unwrap();
+    s.sell(
+        &cart(ids.iter().map(|id| line(id, "1")).collect()),
+        &[cash("")],
+    )
+    .unwrap();
+    let r = report::report(s.t.store.conn(), &Scope::Event(s.event.clone()), false).unwrap();
+    let skus: Vec<&str> = r.top_products.iter().map(|p| p.sku.as_str()).collect();
+    let first_ten: Vec<String> = (0..10).map(|i| format!("T{i:02}")).collect();
+    assert_eq!(skus, first_ten);
 }
 
 #[test]

@@ -360,8 +360,11 @@ fn top_products(
     let largest = |a: &Sums, b: &Sums| {
         (b.gross_minor, b.quantity_milli).cmp(&(a.gross_minor, a.quantity_milli))
     };
-    by_product.sort_by(|a, b| largest(&a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
-    by_product.truncate(10);
+    by_product.sort_by(|a, b| largest(&a.1, &b.1));
+    // The ten, and any tied with the tenth: the SKU decides among those.
+    if let Some((_, tenth)) = by_product.get(9).cloned() {
+        by_product.retain(|(_, sums)| largest(sums, &tenth).is_le());
+    }
     let mut stmt = conn.prepare_cached("SELECT sku, name FROM product WHERE id = ?1")?;
     let mut top = Vec::with_capacity(by_product.len());
     for (product_id, sums) in by_product {
@@ -370,6 +373,7 @@ fn top_products(
         top.push((sums, sku, name, product_id));
     }
     top.sort_by(|a, b| largest(&a.0, &b.0).then_with(|| a.1.cmp(&b.1)));
+    top.truncate(10);
     Ok(top
         .into_iter()
         .map(|(sums, sku, name, product_id)| ProductRow {
