@@ -45,12 +45,16 @@ pub fn event_report_head(
     })
 }
 
+/// Events side by side: every open or closed one, or only `event_ids`
+/// (the one whose figures just changed on the Reports screen).
 #[tauri::command(async)]
 pub fn compare_events(
     state: State<'_, AppState>,
     include_practice: bool,
+    event_ids: Option<Vec<String>>,
 ) -> Reply<Vec<ComparisonRow>> {
-    state.with_store(|store| compare::compare(store.conn(), &[], include_practice))
+    let ids = event_ids.unwrap_or_default();
+    state.with_store(|store| compare::compare(store.conn(), &ids, include_practice))
 }
 
 #[tauri::command(async)]

@@ -287,14 +287,23 @@ export async function render(root, ctx) {
   const body = h('div', { id: 'report-body' });
   const compare = h('div', { id: 'report-compare' });
 
+  // The comparison of all events is read once per visit (and again when
+  // practice sales are asked for): on a season it holds the store for a
+  // second or more, and it does not depend on the event picked. When the
+  // picked event's own figures change (a visitor counted, a moment
+  // edited), only its row is read again.
+  let compared = null;
+  let cohortRows = null;
+
   // A drawing overtaken by a newer one (another event picked meanwhile)
-  // stops where it is.
+  // stops where it is. `readAgain`: which rows of the comparison to read
+  // ('all', the picked 'event''s, or 'none').
   let drawing = 0;
-  async function draw() {
+  async function draw(readAgain = 'all') {
     const mine = ++drawing;
     const current = () => mine === drawing;
     clear(body);
-    clear(compare);
+    if (readAgain === 'all') { compared = null; clear(compare); }
     if (!state.eventId) {
       body.append(h('p', { class: 'notice' }, 'No events yet: create one on the Event screen.'));
       return;
@@ -308,14 +317,22 @@ export async function render(root, ctx) {
     const report = await call('event_report', asked);
     if (!current()) return;
     clear(body);
-    body.append(...reportBody(report, ctx, draw));
-    const rows = await call('compare_events', { includePractice: state.practice });
-    const cohortRows = await call('loyalty_cohorts');
-    if (!current()) return;
-    compare.append(comparison(rows), cohorts(cohortRows));
+    body.append(...reportBody(report, ctx, () => draw('event')));
+    if (!compared) {
+      const rows = await call('compare_events', { includePractice: state.practice });
+      const cohortsNow = await call('loyalty_cohorts');
+      if (!current()) return;
+      [compared, cohortRows] = [rows, cohortsNow];
+    } else if (readAgain === 'event') {
+      const [row] = await call('compare_events', { includePractice: state.practice, eventIds: [state.eventId] });
+      if (!current()) return;
+      if (row) compared = compared.map((r) => (r.event.id === row.event.id ? row : r));
+    }
+    clear(compare);
+    compare.append(comparison(compared), cohorts(cohortRows));
   }
-  picked.addEventListener('change', () => { state.eventId = picked.value; draw(); });
-  practice.addEventListener('change', () => { state.practice = practice.checked; draw(); });
+  picked.addEventListener('change', () => { state.eventId = picked.value; draw('none'); });
+  practice.addEventListener('change', () => { state.practice = practice.checked; draw('all'); });
 
   root.append(h('div', { class: 'screen-head' },
     h('h1', {}, 'Reports'),
